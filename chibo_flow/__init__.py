@@ -1,0 +1,63 @@
+"""chibo_flow: a Party cell drafts its action programme, the committee approves it online,
+and Celery emails the final copy to every recipient listed under "Nơi nhận"."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from chibo_flow.config import Config
+
+
+def create_app(config_class: type[Config] = Config) -> Flask:
+    """Application factory: configuration, extensions, blueprints, error handlers, CLI."""
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__, template_folder=str(root / "templates"), static_folder=str(root / "static")
+    )
+    app.config.from_object(config_class(app.instance_path))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions of chibo_flow.extensions to this app."""
+    from chibo_flow import models  # noqa: F401  (registers the tables)
+    from chibo_flow.auth.sessions import init_login
+    from chibo_flow.celery_app import celery_init_app
+    from chibo_flow.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    init_login(app)
+    celery_init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Blueprints by audience: auth, programmes, admin, api."""
+    from chibo_flow.admin.views import bp as admin_bp
+    from chibo_flow.api import init_api
+    from chibo_flow.auth.views import bp as auth_bp
+    from chibo_flow.programmes.views import bp as programmes_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(programmes_bp)
+    app.register_blueprint(admin_bp)
+    init_api(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """JSON errors for API clients, Vietnamese pages for people."""
+    from chibo_flow.errors import init_errors
+
+    init_errors(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The `flask` commands of DESIGN.md §4."""
+    from chibo_flow.cli import init_cli
+
+    init_cli(app)

@@ -1,0 +1,20 @@
+"""Celery the Flask way: configured from app.config["CELERY"], every task in an app context."""
+
+from celery import Celery, Task
+from flask import Flask
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Create the Celery app bound to `app` and store it in app.extensions["celery"]."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.conf.include = ["chibo_flow.notifications.tasks", "chibo_flow.notifications.relay"]
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app

@@ -1,0 +1,115 @@
+"""The demo: the seed's chi bộ, its people and directory, and the seed document as a draft.
+
+Loading it twice changes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from chibo_flow.auth.passwords import hash_password
+from chibo_flow.documents.parse import parse_upload
+from chibo_flow.extensions import db
+from chibo_flow.models import DirectoryEntry, Group, Membership, Org, Programme, User
+from chibo_flow.models.users import Role
+from chibo_flow.recipients import learn_alias
+from chibo_flow.workflow import create_programme
+
+SEED_FILE = Path(__file__).with_name("chuong-trinh-hanh-dong-2023.txt")
+DEMO_PASSWORD = "chibo-demo-2023"
+PARENT_ORG = "Đảng bộ xã Tiên Cường"
+ORG = "Chi bộ Trường Mầm non Tiên Cường"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo login: email, name, role, and the org it holds the role in."""
+
+    email: str
+    name: str
+    role: Role
+    org: str
+
+
+DEMO_USERS = [
+    DemoUser("bithu@chibo.demo", "Vũ Thị Xuyên", Role.SECRETARY, ORG),
+    DemoUser("capuy1@chibo.demo", "Nguyễn Văn An", Role.COMMITTEE, ORG),
+    DemoUser("capuy2@chibo.demo", "Trần Thị Bình", Role.COMMITTEE, ORG),
+    DemoUser("capuy3@chibo.demo", "Lê Văn Cường", Role.COMMITTEE, ORG),
+    DemoUser("thuongtruc1@chibo.demo", "Phạm Văn Dũng", Role.MEMBER, PARENT_ORG),
+    DemoUser("thuongtruc2@chibo.demo", "Hoàng Thị Hạnh", Role.MEMBER, PARENT_ORG),
+    DemoUser("admin@chibo.demo", "Quản trị hệ thống", Role.ADMIN, ORG),
+]
+PARTY_MEMBERS = [  # đảng viên of the chi bộ without a login role beyond "member"
+    DemoUser("dangvien1@chibo.demo", "Đỗ Thị Lan", Role.MEMBER, ORG),
+    DemoUser("dangvien2@chibo.demo", "Bùi Văn Minh", Role.MEMBER, ORG),
+]
+LEADER = ("Ngô Văn Phúc", "phutrach@chibo.demo", "Đảng ủy viên phụ trách chi bộ")
+
+
+def load_demo() -> list[DemoUser]:
+    """Create (once) the demo orgs, users, directory and draft; returns the logins to print."""
+    parent = _org(PARENT_ORG, "ĐU", None)
+    org = _org(ORG, "CB", parent)
+    org.approvals_required = 2
+    for person in DEMO_USERS + PARTY_MEMBERS:
+        _user(person, parent if person.org == PARENT_ORG else org)
+    standing = _group(org, "Thường trực Đảng ủy xã")
+    standing.entries = [
+        _entry(org, u.name, u.email, "Thường trực Đảng ủy") for u in DEMO_USERS[4:6]
+    ]
+    leader = _group(org, "Lãnh đạo phụ trách chi bộ")
+    leader.entries = [_entry(org, *LEADER)]
+    members = _group(org, "Cán bộ, đảng viên chi bộ")
+    members.members_of_org_id = org.id
+    learn_alias(org, "Thường trực ĐU", standing)
+    learn_alias(org, "CB, đảng viên", members)
+    db.session.commit()
+    if db.session.scalar(select(Programme.id).where(Programme.org_id == org.id)) is None:
+        secretary = db.session.scalar(select(User).where(User.email == DEMO_USERS[0].email))
+        doc = parse_upload(SEED_FILE.read_bytes(), SEED_FILE.name)
+        create_programme(org, secretary, doc.to_dict())
+    return DEMO_USERS + PARTY_MEMBERS
+
+
+def _org(name: str, code: str, parent: Org | None) -> Org:
+    org = db.session.scalar(select(Org).where(Org.name == name))
+    if org is None:
+        org = Org(name=name, code=code, parent=parent, place="Tiên Cường", term_start=date(2022, 1, 1))
+        db.session.add(org)
+        db.session.flush()
+    return org
+
+
+def _user(person: DemoUser, org: Org) -> User:
+    user = db.session.scalar(select(User).where(User.email == person.email))
+    if user is None:
+        user = User(email=person.email, name=person.name, password_hash=hash_password(DEMO_PASSWORD))
+        db.session.add(user)
+        db.session.flush()
+    if not user.has_role(person.role, org):
+        db.session.add(Membership(user=user, org=org, role=person.role))
+        db.session.flush()
+    return user
+
+
+def _group(org: Org, name: str) -> Group:
+    group = db.session.scalar(select(Group).where(Group.org_id == org.id, Group.name == name))
+    if group is None:
+        group = Group(org_id=org.id, name=name)
+        db.session.add(group)
+        db.session.flush()
+    return group
+
+
+def _entry(org: Org, name: str, email: str, position: str) -> DirectoryEntry:
+    entry = db.session.scalar(
+        select(DirectoryEntry).where(DirectoryEntry.org_id == org.id, DirectoryEntry.email == email)
+    )
+    if entry is None:
+        entry = DirectoryEntry(org_id=org.id, name=name, email=email, position=position)
+        db.session.add(entry)
+        db.session.flush()
+    return entry

@@ -1,0 +1,83 @@
+"""Error handling: JSON `{"error": {"code", "message"}}` for the API, Vietnamese pages for people."""
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from chibo_flow import messages
+from chibo_flow.extensions import db
+from chibo_flow.workflow import WorkflowError
+
+log = logging.getLogger(__name__)
+
+MESSAGES_BY_STATUS = {
+    400: messages.BAD_REQUEST,
+    401: messages.LOGIN_REQUIRED,
+    403: messages.FORBIDDEN,
+    404: messages.NOT_FOUND,
+    409: messages.STALE_VERSION,
+    413: messages.TOO_LARGE,
+    500: messages.SERVER_ERROR,
+}
+CODES_BY_STATUS = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+
+def wants_json() -> bool:
+    """API clients get JSON errors; people get pages."""
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str | None = None, code: str | None = None) -> Response:
+    """One error shape for every failure: JSON for the API, a Vietnamese page otherwise."""
+    message = message or MESSAGES_BY_STATUS.get(status, messages.BAD_REQUEST)
+    code = code or CODES_BY_STATUS.get(status, "error")
+    if wants_json():
+        response = jsonify({"error": {"code": code, "message": message}})
+    else:
+        response = Response(render_template("errors/error.html", status=status, message=message))
+    response.status_code = status
+    return response
+
+
+def init_errors(app: Flask) -> None:
+    """Register the handlers; a 500 rolls the session back before answering."""
+
+    @app.errorhandler(WorkflowError)
+    def workflow_error(exc: WorkflowError) -> Response:
+        return error_response(exc.status, exc.message, exc.code)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError) -> Response:
+        return error_response(400, messages.CSRF_FAILED, "csrf_failed")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        if isinstance(exc, InternalServerError):
+            return server_error(exc)
+        message = exc.description if _is_ours(exc) else None
+        return error_response(exc.code or 500, message)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(exc: Exception) -> Response:
+        db.session.rollback()
+        log.exception("unhandled error", exc_info=getattr(exc, "original_exception", exc))
+        return error_response(500)
+
+
+def _is_ours(exc: HTTPException) -> bool:
+    """True when the description was written by us (abort(4xx, messages.X)), not Werkzeug's."""
+    return exc.description != type(exc).description

@@ -1,0 +1,25 @@
+"""Database models; importing this package registers every table on the metadata."""
+
+from chibo_flow.models.audit import AuditEvent
+from chibo_flow.models.delivery import Delivery
+from chibo_flow.models.programmes import Comment, Programme, Revision, Vote
+from chibo_flow.models.recipients import Alias, DirectoryEntry, Group
+from chibo_flow.models.users import ApiToken, LoginSession, Membership, Org, Role, User
+
+__all__ = [
+    "Alias",
+    "ApiToken",
+    "AuditEvent",
+    "Comment",
+    "Delivery",
+    "DirectoryEntry",
+    "Group",
+    "LoginSession",
+    "Membership",
+    "Org",
+    "Programme",
+    "Revision",
+    "Role",
+    "User",
+    "Vote",
+]

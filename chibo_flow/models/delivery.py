@@ -1,0 +1,45 @@
+"""One email to one address about one programme revision: the source of truth for who got it."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from chibo_flow.extensions import db
+from chibo_flow.models._types import NFCString, UTCDateTime, utcnow
+
+
+class DeliveryStatus(StrEnum):
+    """pending → sending → sent | failed (a retryable failure goes back to pending)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Delivery(db.Model):
+    """An outbox row, written in the approval transaction and sent by Celery after commit."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "revision_id", "kind", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
+    kind: Mapped[str] = mapped_column(String(30), default="final_copy")
+    address: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(NFCString(200))
+    line: Mapped[str] = mapped_column(NFCString(300))
+    purpose: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_reply_code: Mapped[int | None] = mapped_column(Integer)
+    last_reply: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    programme = relationship("Programme")

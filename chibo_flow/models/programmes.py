@@ -1,0 +1,112 @@
+"""A programme (one document through the workflow), its revisions, votes and comments."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from chibo_flow.extensions import db
+from chibo_flow.models._types import NFCString, UTCDateTime, utcnow
+from chibo_flow.models.users import Org, User
+
+
+class State(StrEnum):
+    """The three states of a programme, exactly."""
+
+    DRAFT = "draft"
+    REVIEW = "review"
+    APPROVED = "approved"
+
+
+class Programme(db.Model):
+    """One document going through draft → review → approved, with optimistic locking."""
+
+    __table_args__ = (
+        # số ký hiệu counts per (org, document type, cấp ủy term): never two programmes with one
+        UniqueConstraint("org_id", "doc_type", "term_start", "number_seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default=State.DRAFT, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str] = mapped_column(NFCString(500), default="")
+    doc_type: Mapped[str] = mapped_column(NFCString(50), default="CHƯƠNG TRÌNH")
+    current_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revision.id", use_alter=True)
+    )
+    review_round: Mapped[int] = mapped_column(Integer, default=0)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    term_start: Mapped[date | None]
+    number_seq: Mapped[int | None] = mapped_column(Integer)
+    number: Mapped[str | None] = mapped_column(String(50))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    org: Mapped[Org] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    current_revision: Mapped["Revision | None"] = relationship(
+        foreign_keys=[current_revision_id], post_update=True
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        """The structured content (ProgrammeDoc as a dict) of the current revision."""
+        return self.current_revision.content if self.current_revision else {}
+
+
+class Revision(db.Model):
+    """An immutable snapshot of the structured content, made each time the draft changes."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    created_by: Mapped[User] = relationship()
+
+
+class Vote(db.Model):
+    """A committee member's decision on one revision within one review round."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "review_round", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
+    review_round: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    decision: Mapped[str] = mapped_column(String(20))  # approve | request_changes
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Comment(db.Model):
+    """A reviewer's comment on a revision (the request-changes reason is one too)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,57 @@
+"""The directory that "Nơi nhận" lines resolve to: people, groups and learnt aliases."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from chibo_flow.extensions import db
+from chibo_flow.models._types import NFCString, UTCDateTime, utcnow
+from chibo_flow.models.users import Org
+
+group_entries = Table(
+    "group_entry",
+    db.metadata,
+    Column("group_id", ForeignKey("group.id", ondelete="CASCADE"), primary_key=True),
+    Column("entry_id", ForeignKey("directory_entry.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class DirectoryEntry(db.Model):
+    """A person who may receive documents by email (not necessarily a user of the app)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    name: Mapped[str] = mapped_column(NFCString(200))
+    email: Mapped[str] = mapped_column(String(254))
+    position: Mapped[str | None] = mapped_column(NFCString(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Group(db.Model):
+    """A named set of recipients: fixed people, or the current members of an org."""
+
+    __table_args__ = (UniqueConstraint("org_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    name: Mapped[str] = mapped_column(NFCString(200))
+    # When set, the group is "every member of this org", kept current from memberships.
+    members_of_org_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
+
+    entries: Mapped[list[DirectoryEntry]] = relationship(secondary=group_entries)
+    members_of_org: Mapped[Org | None] = relationship(foreign_keys=[members_of_org_id])
+
+
+class Alias(db.Model):
+    """Another way an org writes a group's name in "Nơi nhận" ("Thường trực ĐU")."""
+
+    __table_args__ = (UniqueConstraint("org_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    key: Mapped[str] = mapped_column(String(200))  # the matching key of the written label
+    label: Mapped[str] = mapped_column(NFCString(200))  # as the secretary wrote it
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"))
+
+    group: Mapped[Group] = relationship()

@@ -1,0 +1,132 @@
+"""People, Party organisations and who holds which role where."""
+
+import secrets
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from chibo_flow.extensions import db
+from chibo_flow.models._types import NFCString, UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    """Roles a user may hold in an org (several roles in several orgs are allowed)."""
+
+    SECRETARY = "secretary"  # bí thư / phó bí thư: writes and submits
+    COMMITTEE = "committee"  # cấp ủy viên: reviews and votes
+    MEMBER = "member"  # đảng viên: reads approved copies
+    ADMIN = "admin"  # manages orgs, users, directory
+
+
+class Org(db.Model):
+    """A Party organisation (chi bộ, đảng bộ) with its numbering code and approval rule."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(NFCString(200), unique=True)
+    code: Mapped[str] = mapped_column(NFCString(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
+    place: Mapped[str | None] = mapped_column(NFCString(100))
+    term_start: Mapped[date | None]
+    approvals_required: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    parent: Mapped["Org | None"] = relationship(remote_side=[id])
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="org")
+
+    def members_with_role(self, role: Role) -> list["User"]:
+        """Active users holding `role` in this org, ordered by name."""
+        return list(
+            db.session.scalars(
+                select(User)
+                .join(Membership)
+                .where(Membership.org_id == self.id, Membership.role == role, User.active)
+                .order_by(User.name)
+            )
+        )
+
+    def required_approvals(self) -> int:
+        """Approvals needed: the org's setting, else a majority of its committee (at least 1)."""
+        if self.approvals_required:
+            return self.approvals_required
+        return max(1, len(self.members_with_role(Role.COMMITTEE)) // 2 + 1)
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in; the password is stored as an argon2id hash."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(NFCString(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    # The server-side LoginSession this request came in through (set by the user loader).
+    login_session_id = None
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str | None:  # Flask-Login stores the session id, not the user id
+        return self.login_session_id
+
+    def has_role(self, role: Role, org: Org | None = None) -> bool:
+        """True if the user holds `role` in `org` (in any org when `org` is None)."""
+        return any(
+            m.role == role and (org is None or m.org_id == org.id) for m in self.memberships
+        )
+
+    def orgs(self) -> list[Org]:
+        """Orgs the user belongs to in any role."""
+        seen: dict[int, Org] = {}
+        for m in self.memberships:
+            seen.setdefault(m.org_id, m.org)
+        return list(seen.values())
+
+
+class Membership(db.Model):
+    """User × org × role."""
+
+    __table_args__ = (UniqueConstraint("user_id", "org_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    org: Mapped[Org] = relationship(back_populates="memberships")
+
+
+class LoginSession(db.Model):
+    """A server-side login: the cookie holds only its id, so logging out really ends it."""
+
+    id: Mapped[str] = mapped_column(
+        String(64), primary_key=True, default=lambda: secrets.token_urlsafe(32)
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+

@@ -1,0 +1,1 @@
+"""Email: the outbox rows, the Celery tasks that send them, and the relay that never loses one."""

@@ -1,0 +1,40 @@
+"""The email a recipient receives: Vietnamese subject, HTML and plain-text parts, headers."""
+
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from flask import current_app, render_template
+
+from chibo_flow.documents.programme_doc import PURPOSES
+from chibo_flow.models import Delivery
+from chibo_flow.models._types import utcnow
+
+
+def final_copy_subject(delivery: Delivery) -> str:
+    """"[Org] Chương trình số 01-CTr/CB: <trích yếu>"."""
+    programme = delivery.programme
+    doc_type = (programme.doc_type or "").capitalize()
+    return f"[{programme.org.name}] {doc_type} số {programme.number}: {programme.title}"
+
+
+def compose_final_copy(delivery: Delivery) -> EmailMessage:
+    """Build the final-copy email for one delivery; the Message-ID is the row's, on every try."""
+    programme = delivery.programme
+    context = {
+        "delivery": delivery,
+        "programme": programme,
+        "doc": programme.doc,
+        "purpose_phrase": PURPOSES.get(delivery.purpose, (None, ""))[1],
+        "link": f"{current_app.config['PUBLIC_URL']}/programmes/{programme.id}",
+    }
+    message = EmailMessage()
+    message["Subject"] = final_copy_subject(delivery)
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = f"{delivery.name} <{delivery.address}>" if delivery.name else delivery.address
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = delivery.message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message["List-Id"] = f"<programmes.{programme.org.code.lower()}.chibo-flow>"
+    message.set_content(render_template("email/final_copy.txt", **context))
+    message.add_alternative(render_template("email/final_copy.html", **context), subtype="html")
+    return message

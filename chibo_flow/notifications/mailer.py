@@ -1,0 +1,77 @@
+"""SMTP sending: one connection and one transaction per recipient, every reply classified.
+
+SMTP_URL: smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465.
+"""
+
+import email.policy
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import parseaddr
+from urllib.parse import unquote, urlsplit
+
+SMTP_TIMEOUT_S = 30
+
+
+@dataclass(frozen=True)
+class SmtpReply:
+    """The server's final answer to one message."""
+
+    code: int
+    text: str
+
+
+class SendFailed(Exception):
+    """The message was not accepted; `temporary` says whether trying again may help."""
+
+    def __init__(self, code: int, text: str) -> None:
+        super().__init__(f"{code} {text}")
+        self.reply = SmtpReply(code, text)
+        # 4xx and connection problems (code 0) are temporary; 5xx are final.
+        self.temporary = code < 500
+
+
+def send(smtp_url: str, message: EmailMessage, recipient: str) -> SmtpReply:
+    """Send `message` to one recipient; returns the 250 reply or raises SendFailed."""
+    sender = parseaddr(str(message["From"]))[1]
+    data = message.as_bytes(policy=email.policy.SMTP)
+    try:
+        with _connect(smtp_url) as conn:
+            _expect(conn.mail(sender), {250})
+            _expect(conn.rcpt(recipient), {250, 251})
+            return _expect(conn.data(data), {250})
+    except smtplib.SMTPResponseException as exc:
+        raise SendFailed(exc.smtp_code, _text(exc.smtp_error)) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise SendFailed(0, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _connect(smtp_url: str) -> smtplib.SMTP:
+    url = urlsplit(smtp_url)
+    host = url.hostname or "127.0.0.1"
+    if url.scheme == "smtps":
+        conn = smtplib.SMTP_SSL(
+            host, url.port or 465, timeout=SMTP_TIMEOUT_S, context=ssl.create_default_context()
+        )
+    elif url.scheme in ("smtp", "smtp+starttls"):
+        conn = smtplib.SMTP(host, url.port or 25, timeout=SMTP_TIMEOUT_S)
+        if url.scheme == "smtp+starttls":
+            conn.starttls(context=ssl.create_default_context())
+    else:
+        raise ValueError(f"unsupported SMTP_URL scheme: {url.scheme!r}")
+    conn.ehlo_or_helo_if_needed()
+    if url.username:
+        conn.login(unquote(url.username), unquote(url.password or ""))
+    return conn
+
+
+def _expect(reply: tuple[int, bytes], accepted: set[int]) -> SmtpReply:
+    code, text = reply
+    if code not in accepted:
+        raise SendFailed(code, _text(text))
+    return SmtpReply(code, _text(text))
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)

@@ -1,0 +1,205 @@
+"""Fixtures (flaskr style): app on SQLite and PostgreSQL, client, db, builders, login_as,
+a real aiosmtpd server and a real Celery worker.
+
+Every database is created by `flask db upgrade` (Alembic), as in production. Services are real:
+a test that needs PostgreSQL or Redis fails, never skips, when they are missing.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from chibo_flow import create_app
+from chibo_flow.auth.passwords import hash_password
+from chibo_flow.documents.parse import parse_text
+from chibo_flow.extensions import db as _db
+from chibo_flow.models import Membership, Org, Programme, User
+from chibo_flow.models.users import Role
+from chibo_flow.notifications.capture import MailboxHandler, read_mailbox
+from chibo_flow.workflow import create_programme
+from tests.support import (
+    REDIS_URL,
+    SEED,
+    CeleryWorker,
+    config_for,
+    empty_tables,
+    free_port,
+    postgres_database,
+)
+
+PASSWORD = "mat-khau-thu-nghiem"
+DATABASES = os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",")
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The real seed document (../shared/seed), read-only."""
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """A migrated, empty database for the session: a SQLite file or a fresh PostgreSQL db."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "chibo_flow.sqlite"
+        url = f"sqlite:///{path}"
+        _upgrade(url, tmp_path_factory)
+        yield url
+    else:
+        with postgres_database() as url:
+            _upgrade(url, tmp_path_factory)
+            yield url
+
+
+def _upgrade(url: str, tmp_path_factory) -> None:
+    app = create_app(config_for({"DATABASE_URL": url}))
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def mail_dir(tmp_path) -> Path:
+    """Where the test SMTP server stores what it receives."""
+    return tmp_path / "mailbox"
+
+
+@pytest.fixture
+def smtp_server(mail_dir) -> Iterator["SmtpServer"]:
+    """A real aiosmtpd server on a free port storing messages with the capture handler."""
+    server = SmtpServer(mail_dir)
+    server.controller.start()
+    yield server
+    server.controller.stop()
+
+
+class SmtpServer:
+    """The test SMTP server: its URL and the messages it has received."""
+
+    def __init__(self, directory: Path, handler=None) -> None:
+        self.directory = directory
+        self.port = free_port()
+        self.handler = handler or MailboxHandler(directory)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.url = f"smtp://127.0.0.1:{self.port}"
+
+    def messages(self):
+        """Captured messages, newest first."""
+        return read_mailbox(self.directory)
+
+
+@pytest.fixture
+def env(database_url, tmp_path, smtp_server) -> dict[str, str]:
+    """Environment shared by the app under test, `flask` subprocesses and Celery workers."""
+    return {
+        "DATABASE_URL": database_url,
+        "SMTP_URL": smtp_server.url,
+        "MAIL_FROM": "Chi bộ Flow <no-reply@chibo.test>",
+        "PUBLIC_URL": "http://chibo.test",
+        "CELERY_BROKER_URL": f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}",
+        "CELERY_QUEUE": f"test-{os.getpid()}-{tmp_path.name}",
+        "RELAY_INTERVAL_S": "1",
+        "MAILBOX_DIR": str(tmp_path / "mailbox"),
+    }
+
+
+@pytest.fixture
+def app(env) -> Iterator:
+    """The app on the session's database, emptied after each test."""
+    app = create_app(config_for(env))
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        empty_tables(_db)
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The Flask-SQLAlchemy handle bound to the test app."""
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the web UI and the API."""
+    return app.test_client()
+
+
+@pytest.fixture
+def redis_env(env) -> dict[str, str]:
+    """The same environment with Redis as the Celery broker (a db number of our own)."""
+    return {**env, "CELERY_BROKER_URL": REDIS_URL}
+
+
+@pytest.fixture
+def celery_worker(env, tmp_path) -> Iterator[CeleryWorker]:
+    """A real Celery worker process (with beat, so the relay runs) on the test's broker."""
+    worker = CeleryWorker(env, tmp_path, beat=True).start()
+    yield worker
+    worker.stop()
+
+
+# --- builders -----------------------------------------------------------------------------------
+
+
+class Builders:
+    """Plain builders for orgs, users and programmes (flaskr style)."""
+
+    def __init__(self, db) -> None:
+        self.db = db
+
+    def org(self, name="Chi bộ Trường Mầm non Tiên Cường", code="CB", approvals=2, parent=None):
+        """An org (created once per name)."""
+        org = self.db.session.scalar(select(Org).where(Org.name == name))
+        if org is None:
+            org = Org(name=name, code=code, approvals_required=approvals, parent=parent,
+                      place="Tiên Cường")  # fmt: skip
+            self.db.session.add(org)
+            self.db.session.commit()
+        return org
+
+    def user(self, role: Role | str, org: Org, email: str | None = None, name: str | None = None):
+        """A user holding `role` in `org`, with the test password."""
+        email = email or f"{role}-{uuid.uuid4().hex[:8]}@chibo.test"
+        user = User(email=email, name=name or f"Người dùng {email}",
+                    password_hash=hash_password(PASSWORD))  # fmt: skip
+        self.db.session.add(user)
+        self.db.session.flush()
+        self.db.session.add(Membership(user=user, org=org, role=Role(role)))
+        self.db.session.commit()
+        return user
+
+    def programme(self, org: Org, secretary: User, text: str) -> Programme:
+        """A draft created by `secretary` from document text."""
+        return create_programme(org, secretary, parse_text(text).to_dict())
+
+
+@pytest.fixture
+def make(db) -> Builders:
+    """Builders: make.org(), make.user(role, org), make.programme(org, secretary, text)."""
+    return Builders(db)
+
+
+@pytest.fixture
+def login_as(client):
+    """Log the test client in as `user` through the real login form."""
+
+    def login(user: User):
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login
+
+
+def pytest_configure(config) -> None:
+    """Markers used by the suite."""
+    config.addinivalue_line("markers", "script(address, replies): scripted SMTP replies")
