@@ -66,11 +66,6 @@ class Config:
                 "interval_step": 0.3,
                 "interval_max": 0.5,
             },
-            "broker_transport_options": {
-                "visibility_timeout": 3600,  # far longer than the longest send
-                "socket_connect_timeout": 1,
-                "socket_timeout": 5,
-            },
             "beat_schedule": {
                 "relay-pending-deliveries": {
                     "task": "chibo_flow.notifications.relay.relay_pending",
@@ -78,6 +73,12 @@ class Config:
                 }
             },
         }
+        if broker_url.startswith(("redis://", "rediss://")):
+            self.CELERY["broker_transport_options"] = {
+                "visibility_timeout": 3600,  # far longer than the longest send
+                "socket_connect_timeout": 1,
+                "socket_timeout": 5,
+            }
 
 
 class TestConfig(Config):

@@ -115,6 +115,7 @@ class CeleryWorker:
         )
         wait_for(lambda: "ready." in self.log() or self.process.poll() is not None, timeout=60)
         if self.process.poll() is not None:
+            self.stop()
             raise RuntimeError(f"celery worker exited:\n{self.log()}")
         return self
 
