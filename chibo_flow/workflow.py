@@ -104,9 +104,10 @@ def allowed_actions(actor: User, programme: Programme) -> list[str]:
 
 
 def create_programme(org: Org, actor: User, doc: dict[str, Any]) -> Programme:
-    """Create a draft from a ProgrammeDoc dict; raises NotAllowed unless `actor` is a secretary."""
+    """Create a draft from a ProgrammeDoc dict; raises NotAllowed (not secretary) or Invalid."""
     if not actor.has_role(Role.SECRETARY, org):
         raise NotAllowed(messages.FORBIDDEN)
+    _check_content(doc)
     programme = Programme(org=org, created_by_id=actor.id, state=State.DRAFT)
     db.session.add(programme)
     _new_revision(programme, actor, doc)

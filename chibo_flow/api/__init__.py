@@ -1,0 +1,33 @@
+"""The JSON API under /api/v1: flask-smorest blueprints whose OpenAPI document is generated."""
+
+from flask import Flask
+from flask_smorest import Api
+
+from chibo_flow.api.schemas import ErrorSchema
+
+BEARER_SCHEME = "bearerAuth"
+
+
+class ChiboApi(Api):
+    """flask-smorest's Api with our error shape; errors are answered by chibo_flow.errors."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self) -> None:
+        """Leave HTTP errors to chibo_flow.errors, which answers `{"error": {code, message}}`."""
+
+
+def init_api(app: Flask) -> ChiboApi:
+    """Create this app's Api, declare the bearer scheme and register the API blueprint."""
+    from chibo_flow.api.views import blp
+    from chibo_flow.extensions import csrf
+
+    api = ChiboApi(app, spec_kwargs={"security": [{BEARER_SCHEME: []}]})
+    api.spec.components.security_scheme(
+        BEARER_SCHEME,
+        {"type": "http", "scheme": "bearer", "description": "flask users token EMAIL"},
+    )
+    app.json.ensure_ascii = False  # Vietnamese stays readable in API answers and the spec
+    csrf.exempt(blp)
+    api.register_blueprint(blp)
+    return api

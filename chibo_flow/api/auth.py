@@ -1,0 +1,31 @@
+"""Bearer-token authentication for the API: every endpoint acts as the token's user."""
+
+from flask import Response, g, request
+
+from chibo_flow import messages
+from chibo_flow.auth.sessions import user_for_token
+from chibo_flow.errors import error_response
+from chibo_flow.models import User
+
+
+def authenticate() -> Response | None:
+    """Before each API request: set the caller from `Authorization: Bearer`, or answer 401."""
+    auth = request.authorization
+    if auth is None or auth.type != "bearer" or not auth.token:
+        return _unauthorized(messages.API_TOKEN_MISSING)
+    user = user_for_token(auth.token)
+    if user is None:
+        return _unauthorized(messages.TOKEN_INVALID)
+    g.api_user = user
+    return None
+
+
+def current_api_user() -> User:
+    """The user whose token authenticated this request."""
+    return g.api_user
+
+
+def _unauthorized(message: str) -> Response:
+    response = error_response(401, message, "unauthorized")
+    response.headers["WWW-Authenticate"] = "Bearer"
+    return response

@@ -1,0 +1,185 @@
+"""Request and response schemas of the JSON API; the OpenAPI document is generated from them."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_smorest.fields import Upload
+from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow.validate import OneOf
+
+from chibo_flow import messages
+from chibo_flow.models.delivery import DeliveryStatus
+from chibo_flow.models.programmes import State
+from chibo_flow.workflow import TRANSITIONS
+
+STATES = [state.value for state in State]
+# `edit` carries a new document, so it is PATCH /programmes/<id>, not a bare transition.
+TRANSITION_ACTIONS = [action for action in TRANSITIONS if action != "edit"]
+
+
+class UTCDateTime(fields.DateTime):
+    """An ISO-8601 timestamp in UTC, whatever zone the database connection reads it in."""
+
+    def _serialize(self, value: datetime | None, attr: Any, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def _org_field() -> fields.String:
+    return fields.String(
+        metadata={"description": "Org name; default: the one org where you are secretary"}
+    )
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+class ErrorDetailSchema(Schema):
+    """What went wrong: a stable code for programs and a Vietnamese message for people."""
+
+    code = fields.String(required=True, metadata={"example": "forbidden"})
+    message = fields.String(required=True, metadata={"description": "Thông báo tiếng Việt"})
+
+
+class ErrorSchema(Schema):
+    """The one error shape of the API."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+# --- requests ----------------------------------------------------------------------------------
+
+
+class DocumentInSchema(Schema):
+    """A document as plain text (parsed on the server) or as a ProgrammeDoc object."""
+
+    text = fields.String(metadata={"description": "The document as plain text"})
+    doc = fields.Dict(metadata={"description": "A ProgrammeDoc object (as returned in `doc`)"})
+
+    @validates_schema
+    def _text_or_doc(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if ("text" in data) == ("doc" in data):
+            raise ValidationError(messages.API_TEXT_OR_DOC)
+
+
+class ProgrammeCreateSchema(DocumentInSchema):
+    """POST /programmes."""
+
+    org = _org_field()
+
+
+class ProgrammeEditSchema(DocumentInSchema):
+    """PATCH /programmes/<id>: the `edit` transition."""
+
+    version = fields.Integer(required=True, strict=True)
+
+
+class TransitionSchema(Schema):
+    """POST /programmes/<id>/transitions."""
+
+    action = fields.String(required=True, metadata={"enum": TRANSITION_ACTIONS})
+    comment = fields.String(
+        allow_none=True, metadata={"description": "Required for request_changes"}
+    )
+    version = fields.Integer(required=True, strict=True)
+
+    @validates_schema
+    def _known_action(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data["action"] not in TRANSITION_ACTIONS:
+            raise ValidationError(messages.API_UNKNOWN_ACTION)
+
+
+class ProgrammeQuerySchema(Schema):
+    """GET /programmes filters."""
+
+    state = fields.String(validate=OneOf(STATES))
+
+
+class ImportQuerySchema(Schema):
+    """POST /programmes/import?org=...: which org the draft belongs to."""
+
+    org = _org_field()
+
+
+class ImportFileSchema(Schema):
+    """POST /programmes/import: the uploaded .docx or .txt."""
+
+    file = Upload(required=True)
+
+
+# --- responses ---------------------------------------------------------------------------------
+
+
+class ApprovalsSchema(Schema):
+    """Approvals needed and received in the current review round."""
+
+    required = fields.Integer()
+    received = fields.Integer()
+
+
+class ProgrammeSchema(Schema):
+    """A programme as the API returns it."""
+
+    id = fields.Integer()
+    org = fields.String(metadata={"description": "Org name"})
+    state = fields.String(validate=OneOf(STATES))
+    version = fields.Integer(metadata={"description": "Send it back with PATCH and transitions"})
+    number = fields.String(allow_none=True, metadata={"description": "Assigned on approval"})
+    title = fields.String()
+    doc = fields.Dict(metadata={"description": "The ProgrammeDoc of the current revision"})
+    approvals = fields.Nested(ApprovalsSchema)
+    allowed_actions = fields.List(
+        fields.String(),
+        metadata={"description": "What the calling user may do now (edit is PATCH)"},
+    )
+    created_at = UTCDateTime()
+    updated_at = UTCDateTime()
+
+
+class ProgrammeListSchema(Schema):
+    """A list of programmes."""
+
+    items = fields.List(fields.Nested(ProgrammeSchema))
+
+
+class ActorSchema(Schema):
+    """Who did something."""
+
+    email = fields.String()
+    name = fields.String()
+
+
+class HistoryItemSchema(Schema):
+    """One audit event of a programme."""
+
+    at = UTCDateTime()
+    actor = fields.Nested(ActorSchema, allow_none=True)
+    action = fields.String()
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String(allow_none=True)
+    comment = fields.String(allow_none=True)
+
+
+class HistorySchema(Schema):
+    """A programme's history, oldest first."""
+
+    items = fields.List(fields.Nested(HistoryItemSchema))
+
+
+class DeliveryItemSchema(Schema):
+    """One email of the final copy to one address."""
+
+    address = fields.String()
+    name = fields.String()
+    line = fields.String(metadata={"description": "The “Nơi nhận” line that reached this address"})
+    purpose = fields.String()
+    status = fields.String(validate=OneOf([status.value for status in DeliveryStatus]))
+    attempts = fields.Integer()
+    last_reply = fields.String(allow_none=True)
+    message_id = fields.String()
+    sent_at = UTCDateTime(allow_none=True)
+
+
+class DeliveriesSchema(Schema):
+    """A programme's deliveries."""
+
+    items = fields.List(fields.Nested(DeliveryItemSchema))

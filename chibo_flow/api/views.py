@@ -1,0 +1,263 @@
+"""Endpoints of /api/v1: programmes, their transitions, history, deliveries and final copies.
+
+Every endpoint acts as the bearer token's user, loads programmes through
+`access.get_programme` (404 for what the user may not see) and changes them only through
+`workflow.create_programme` and `workflow.apply_transition`.
+"""
+
+import unicodedata
+from typing import Any
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from werkzeug.exceptions import UnprocessableEntity
+
+from chibo_flow import messages
+from chibo_flow.access import can_view, get_programme, orgs_where, visible_org_ids
+from chibo_flow.api.auth import authenticate, current_api_user
+from chibo_flow.api.schemas import (
+    DeliveriesSchema,
+    HistorySchema,
+    ImportFileSchema,
+    ImportQuerySchema,
+    ProgrammeCreateSchema,
+    ProgrammeEditSchema,
+    ProgrammeListSchema,
+    ProgrammeQuerySchema,
+    ProgrammeSchema,
+    TransitionSchema,
+)
+from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
+from chibo_flow.documents.programme_doc import ProgrammeDoc
+from chibo_flow.errors import error_response
+from chibo_flow.extensions import db
+from chibo_flow.models import AuditEvent, Delivery, Org, Programme, User
+from chibo_flow.models.programmes import State
+from chibo_flow.models.users import Role
+from chibo_flow.workflow import (
+    Invalid,
+    NotAllowed,
+    allowed_actions,
+    apply_transition,
+    approvals_received,
+    create_programme,
+)
+
+blp = Blueprint(
+    "api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Chương trình: soạn, trình duyệt, thông qua và gửi tới nơi nhận.",
+)
+blp.before_request(authenticate)
+
+# Who sees the delivery list of an org's programmes.
+DELIVERY_VIEWERS = (Role.SECRETARY, Role.COMMITTEE, Role.ADMIN)
+
+
+@blp.errorhandler(UnprocessableEntity)
+def invalid_request(exc: UnprocessableEntity) -> Response:
+    """Request validation errors (webargs) in the API's one error shape, in Vietnamese."""
+    data = getattr(exc, "data", None) or {}
+    return error_response(422, _describe(data.get("messages") or {}), "invalid")
+
+
+@blp.route("/programmes")
+class Programmes(MethodView):
+    """The programmes of the caller's orgs."""
+
+    @blp.arguments(ProgrammeQuerySchema, location="query")
+    @blp.response(200, ProgrammeListSchema)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """List the programmes you may see, newest first (members see approved ones)."""
+        user = current_api_user()
+        statement = (
+            select(Programme)
+            .where(Programme.org_id.in_(visible_org_ids(user)))
+            .order_by(Programme.created_at.desc(), Programme.id.desc())
+        )
+        if "state" in query:
+            statement = statement.where(Programme.state == query["state"])
+        programmes = db.session.scalars(statement)
+        return {"items": [present(p, user) for p in programmes if can_view(user, p)]}
+
+    @blp.arguments(ProgrammeCreateSchema)
+    @blp.response(201, ProgrammeSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Create a draft from text or a ProgrammeDoc (secretaries only)."""
+        user = current_api_user()
+        org = _target_org(user, body.get("org"))
+        return present(create_programme(org, user, _doc_from(body)), user)
+
+
+@blp.route("/programmes/import", methods=["POST"])
+@blp.arguments(ImportQuerySchema, location="query")
+@blp.arguments(ImportFileSchema, location="files")
+@blp.response(201, ProgrammeSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+def import_programme(query: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
+    """Create a draft from an uploaded .docx or .txt; nothing is stored if it cannot be read."""
+    user = current_api_user()
+    org = _target_org(user, query.get("org"))
+    upload = files["file"]
+    try:
+        doc = parse_upload(upload.read(), upload.filename or "")
+    except DocumentError as exc:
+        raise Invalid(exc.message) from exc
+    return present(create_programme(org, user, doc.to_dict()), user)
+
+
+@blp.route("/programmes/<int:programme_id>")
+class ProgrammeResource(MethodView):
+    """One programme."""
+
+    @blp.response(200, ProgrammeSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, programme_id: int) -> dict[str, Any]:
+        """The programme, if you may see it."""
+        user = current_api_user()
+        return present(get_programme(programme_id, user), user)
+
+    @blp.arguments(ProgrammeEditSchema)
+    @blp.response(200, ProgrammeSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def patch(self, body: dict[str, Any], programme_id: int) -> dict[str, Any]:
+        """Replace the draft's content (the `edit` transition); a stale `version` gives 409."""
+        user = current_api_user()
+        programme = get_programme(programme_id, user)
+        apply_transition(programme, "edit", user, version=body["version"], doc=_doc_from(body))
+        return present(programme, user)
+
+
+@blp.route("/programmes/<int:programme_id>/transitions", methods=["POST"])
+@blp.arguments(TransitionSchema)
+@blp.response(200, ProgrammeSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def transition(body: dict[str, Any], programme_id: int) -> dict[str, Any]:
+    """Submit, approve, request changes (with a comment) or withdraw."""
+    user = current_api_user()
+    programme = get_programme(programme_id, user)
+    apply_transition(
+        programme, body["action"], user, version=body["version"], comment=body.get("comment")
+    )
+    return present(programme, user)
+
+
+@blp.route("/programmes/<int:programme_id>/history")
+@blp.response(200, HistorySchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def history(programme_id: int) -> dict[str, Any]:
+    """Who did what and when, oldest first."""
+    programme = get_programme(programme_id, current_api_user())
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.programme_id == programme.id).order_by(AuditEvent.id)
+    )
+    return {"items": list(events)}
+
+
+@blp.route("/programmes/<int:programme_id>/deliveries")
+@blp.response(200, DeliveriesSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+def deliveries(programme_id: int) -> dict[str, Any]:
+    """The emails of the final copy, one per address (secretaries, committee and admins)."""
+    user = current_api_user()
+    programme = get_programme(programme_id, user)
+    if not any(user.has_role(role, programme.org) for role in DELIVERY_VIEWERS):
+        raise NotAllowed(messages.FORBIDDEN)
+    rows = db.session.scalars(
+        select(Delivery).where(Delivery.programme_id == programme.id).order_by(Delivery.id)
+    )
+    return {"items": list(rows)}
+
+
+@blp.route("/programmes/<int:programme_id>/final.pdf")
+@blp.alt_response(404, response="NOT_FOUND")
+def final_pdf(programme_id: int) -> Response:
+    """The final copy as PDF (not rendered yet: always 404 `not_rendered`)."""
+    return _final_copy(programme_id)
+
+
+@blp.route("/programmes/<int:programme_id>/final.docx")
+@blp.alt_response(404, response="NOT_FOUND")
+def final_docx(programme_id: int) -> Response:
+    """The final copy as DOCX (not rendered yet: always 404 `not_rendered`)."""
+    return _final_copy(programme_id)
+
+
+def present(programme: Programme, user: User) -> dict[str, Any]:
+    """The programme as the API returns it to `user`."""
+    org = programme.org
+    received = 0 if programme.state == State.DRAFT else approvals_received(programme)
+    return {
+        "id": programme.id,
+        "org": org.name,
+        "state": programme.state,
+        "version": programme.version,
+        "number": programme.number,
+        "title": programme.title,
+        "doc": programme.doc,
+        "approvals": {"required": org.required_approvals(), "received": received},
+        "allowed_actions": allowed_actions(user, programme),
+        "created_at": programme.created_at,
+        "updated_at": programme.updated_at,
+    }
+
+
+def _final_copy(programme_id: int) -> Response:
+    get_programme(programme_id, current_api_user())
+    return error_response(404, messages.API_NOT_RENDERED, "not_rendered")
+
+
+def _target_org(user: User, name: str | None) -> Org:
+    """The org named in the request, else the one org where `user` is secretary.
+
+    Raises Invalid for an org the user does not belong to or an ambiguous default, and
+    NotAllowed when the user is secretary nowhere.
+    """
+    if name is not None:
+        wanted = unicodedata.normalize("NFC", name).strip()
+        for org in user.orgs():
+            if org.name == wanted:
+                return org
+        raise Invalid(messages.API_ORG_UNKNOWN.format(org=wanted))
+    org_ids = orgs_where(user, Role.SECRETARY)
+    if not org_ids:
+        raise NotAllowed(messages.FORBIDDEN)
+    if len(org_ids) > 1:
+        raise Invalid(messages.API_ORG_AMBIGUOUS)
+    return db.session.get(Org, org_ids[0])
+
+
+def _doc_from(body: dict[str, Any]) -> dict[str, Any]:
+    """The ProgrammeDoc dict of a request's `text` or `doc`; raises Invalid saying why not."""
+    try:
+        if "text" in body:
+            if not body["text"].strip():
+                raise Invalid(messages.EMPTY_DOCUMENT)
+            return parse_text(body["text"]).to_dict()
+        return ProgrammeDoc.from_dict(body["doc"]).to_dict()
+    except DocumentError as exc:
+        raise Invalid(exc.message) from exc
+    except ValueError as exc:
+        raise Invalid(str(exc)) from exc
+
+
+def _describe(errors: dict[str, dict[str, Any]]) -> str:
+    """One Vietnamese sentence for webargs' `{location: {field: [messages]}}`."""
+    fields: list[str] = []
+    for location_errors in errors.values():
+        for field, field_errors in location_errors.items():
+            if field == "_schema":
+                return field_errors[0]
+            fields.append(field)
+    if fields:
+        return messages.API_INVALID_FIELDS.format(fields=", ".join(fields))
+    return messages.API_INVALID_BODY

@@ -1,0 +1,52 @@
+"""The OpenAPI document: public, valid, generated from the code, listing every endpoint."""
+
+from openapi_spec_validator import validate
+
+PATHS = {
+    "/api/v1/programmes": {"get", "post"},
+    "/api/v1/programmes/import": {"post"},
+    "/api/v1/programmes/{programme_id}": {"get", "patch"},
+    "/api/v1/programmes/{programme_id}/transitions": {"post"},
+    "/api/v1/programmes/{programme_id}/history": {"get"},
+    "/api/v1/programmes/{programme_id}/deliveries": {"get"},
+    "/api/v1/programmes/{programme_id}/final.pdf": {"get"},
+    "/api/v1/programmes/{programme_id}/final.docx": {"get"},
+}
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def test_openapi_document_is_public_and_valid(client):
+    response = client.get("/api/v1/openapi.json")
+
+    assert response.status_code == 200
+    spec = response.get_json()
+    validate(spec)
+    assert spec["openapi"].startswith("3.")
+    assert {path: set(ops) & HTTP_METHODS for path, ops in spec["paths"].items()} == PATHS
+
+
+def test_openapi_declares_bearer_tokens_and_the_error_shape(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    components = spec["components"]
+
+    assert spec["security"] == [{"bearerAuth": []}]
+    bearer = components["securitySchemes"]["bearerAuth"]
+    assert (bearer["type"], bearer["scheme"]) == ("http", "bearer")
+    error = components["schemas"]["Error"]
+    assert error["required"] == ["error"]
+    assert set(components["schemas"]["ErrorDetail"]["properties"]) == {"code", "message"}
+    programme = components["schemas"]["Programme"]["properties"]
+    assert {
+        "id",
+        "org",
+        "state",
+        "version",
+        "number",
+        "title",
+        "doc",
+        "approvals",
+        "created_at",
+        "updated_at",
+    } <= set(programme)
+    transition = components["schemas"]["Transition"]["properties"]["action"]
+    assert transition["enum"] == ["submit", "approve", "request_changes", "withdraw"]

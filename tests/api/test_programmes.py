@@ -1,0 +1,311 @@
+"""Contract tests: create, list, filter, get, patch and import programmes through /api/v1."""
+
+import io
+import unicodedata
+
+import pytest
+from sqlalchemy import func, select
+
+from chibo_flow import messages
+from chibo_flow.models import Membership, Programme
+from chibo_flow.models.users import Role
+from tests.api.conftest import APPROVALS_REQUIRED, ORG, OTHER_ORG, assert_error, snapshot
+
+PROGRAMME_KEYS = {
+    "id",
+    "org",
+    "state",
+    "version",
+    "number",
+    "title",
+    "doc",
+    "approvals",
+    "allowed_actions",
+    "created_at",
+    "updated_at",
+}
+SEED_TITLE = "HÀNH ĐỘNG CỦA CHI BỘ MẦM NON NĂM 2023"
+
+
+def programme_count(db) -> int:
+    return db.session.scalar(select(func.count(Programme.id)))
+
+
+def test_secretary_creates_a_draft_from_text(db, world, api, seed_text):
+    response = api("secretary").post("/programmes", json={"text": seed_text})
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = response.get_json()
+    assert set(body) == PROGRAMME_KEYS
+    assert body["org"] == ORG
+    assert body["state"] == "draft"
+    assert body["number"] is None
+    assert body["title"] == SEED_TITLE
+    assert body["doc"]["recipients"][0] == {"label": "Thường trực ĐU", "purpose": "bao_cao"}
+    assert body["approvals"] == {"required": APPROVALS_REQUIRED, "received": 0}
+    assert body["allowed_actions"] == ["edit", "submit"]
+    assert body["created_at"].endswith("+00:00")
+    assert ORG.encode() in response.data  # UTF-8, not \u escapes
+    stored = db.session.get(Programme, body["id"])
+    assert (stored.state, stored.version, stored.title) == ("draft", body["version"], SEED_TITLE)
+    assert stored.created_by.email == world.users["secretary"].email
+
+
+def test_create_from_a_doc_object_keeps_it(db, world, api, seed_doc):
+    response = api("secretary").post("/programmes", json={"doc": seed_doc, "org": ORG})
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["doc"] == seed_doc
+    assert db.session.get(Programme, response.get_json()["id"]).doc == seed_doc
+
+
+def test_text_is_stored_nfc(db, world, api, seed_text):
+    decomposed = unicodedata.normalize("NFD", seed_text)
+
+    response = api("secretary").post("/programmes", json={"text": decomposed})
+
+    assert response.status_code == 201
+    assert response.get_json()["title"] == SEED_TITLE
+    assert db.session.get(Programme, response.get_json()["id"]).title == SEED_TITLE
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({}, messages.API_TEXT_OR_DOC),
+        ({"org": ORG}, messages.API_TEXT_OR_DOC),
+        ({"text": "x", "doc": {}}, messages.API_TEXT_OR_DOC),
+        ({"text": "  \n "}, messages.EMPTY_DOCUMENT),
+        ({"doc": {"title": "Thiếu các trường khác"}}, None),
+        ({"doc": "không phải đối tượng"}, None),
+        ({"text": 42}, None),
+        ({"text": "I. Mục", "colour": "đỏ"}, None),
+    ],
+    ids=[
+        "empty-body",
+        "org-only",
+        "text-and-doc",
+        "blank-text",
+        "bad-doc",
+        "doc-not-object",
+        "text-not-string",
+        "unknown-field",
+    ],
+)
+def test_create_refuses_a_body_without_a_usable_document(db, world, api, body, message):
+    response = api("secretary").post("/programmes", json=body)
+
+    error = assert_error(response, 422, "invalid")
+    if message:
+        assert error["message"] == message
+    assert programme_count(db) == 0
+
+
+def test_create_refuses_an_empty_doc_object(db, world, api, seed_doc):
+    empty = {**seed_doc, "title": None, "sections": []}
+
+    response = api("secretary").post("/programmes", json={"doc": empty})
+
+    assert assert_error(response, 422, "invalid")["message"] == messages.EMPTY_DOCUMENT
+    assert programme_count(db) == 0
+
+
+def test_a_bad_doc_object_is_explained(db, world, api, seed_doc):
+    bad = {**seed_doc, "recipients": [{"label": "Thường trực ĐU", "purpose": "gui"}]}
+
+    response = api("secretary").post("/programmes", json={"doc": bad})
+
+    message = assert_error(response, 422, "invalid")["message"]
+    assert "recipients[0].purpose" in message
+    assert programme_count(db) == 0
+
+
+@pytest.mark.parametrize("role", ["committee", "member", "admin"])
+def test_only_secretaries_create(db, world, api, seed_text, role):
+    assert_error(api(role).post("/programmes", json={"text": seed_text}), 403, "forbidden")
+    assert programme_count(db) == 0
+
+
+def test_org_must_be_named_when_secretary_of_several(db, world, api, seed_text):
+    secretary = world.users["secretary"]
+    db.session.add(Membership(user=secretary, org=world.other_org, role=Role.SECRETARY))
+    db.session.commit()
+
+    ambiguous = api("secretary").post("/programmes", json={"text": seed_text})
+    named = api("secretary").post("/programmes", json={"text": seed_text, "org": OTHER_ORG})
+
+    assert assert_error(ambiguous, 422, "invalid")["message"] == messages.API_ORG_AMBIGUOUS
+    assert named.status_code == 201
+    assert named.get_json()["org"] == OTHER_ORG
+    assert programme_count(db) == 1
+
+
+def test_org_of_someone_else_is_refused(db, world, api, seed_text):
+    response = api("secretary").post("/programmes", json={"text": seed_text, "org": OTHER_ORG})
+
+    assert assert_error(response, 422, "invalid")["message"] == messages.API_ORG_UNKNOWN.format(
+        org=OTHER_ORG
+    )
+    assert programme_count(db) == 0
+
+
+def test_list_shows_what_each_role_may_see_and_filters_by_state(db, world, api, build):
+    draft, review, approved = build("draft"), build("review"), build("approved")
+
+    def ids(role: str, query: str = "") -> list[int]:
+        response = api(role).get(f"/programmes{query}")
+        assert response.status_code == 200
+        assert list(response.get_json()) == ["items"]
+        return [item["id"] for item in response.get_json()["items"]]
+
+    everything = [approved.id, review.id, draft.id]  # newest first
+    for role in ("secretary", "committee", "admin"):
+        assert ids(role) == everything
+    assert ids("member") == [approved.id]
+    assert ids("outsider") == []
+    assert ids("committee", "?state=review") == [review.id]
+    assert ids("secretary", "?state=draft") == [draft.id]
+    assert ids("member", "?state=review") == []
+    assert_error(api("secretary").get("/programmes?state=published"), 422, "invalid")
+
+
+def test_get_returns_the_programme_with_the_callers_actions(db, world, api, build):
+    programme = build("review")
+
+    as_committee = api("committee").get(f"/programmes/{programme.id}").get_json()
+    as_secretary = api("secretary").get(f"/programmes/{programme.id}").get_json()
+
+    assert as_committee["id"] == programme.id and as_committee["state"] == "review"
+    assert as_committee["allowed_actions"] == ["approve", "request_changes"]
+    assert as_secretary["allowed_actions"] == ["withdraw"]
+    assert as_secretary["approvals"] == {"required": APPROVALS_REQUIRED, "received": 0}
+
+
+def test_another_orgs_programme_is_not_found(db, world, api, build):
+    programme = build("approved")
+
+    assert_error(api("outsider").get(f"/programmes/{programme.id}"), 404, "not_found")
+    assert_error(api("secretary").get("/programmes/999999"), 404, "not_found")
+
+
+def test_patch_replaces_the_draft(db, world, api, build, seed_text):
+    programme = build("draft")
+    version = programme.version
+    text = seed_text.replace("NĂM 2023**", "NĂM 2024**")
+
+    response = api("other_secretary").patch(
+        f"/programmes/{programme.id}", json={"version": version, "text": text}
+    )
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["title"] == SEED_TITLE.replace("2023", "2024")
+    assert response.get_json()["version"] > version
+    db.session.expire_all()
+    assert db.session.get(Programme, programme.id).title == SEED_TITLE.replace("2023", "2024")
+
+
+def test_stale_patch_is_refused_and_changes_nothing(db, world, api, build, seed_text):
+    programme = build("draft")
+    stale = programme.version
+    path = f"/programmes/{programme.id}"
+    assert (
+        api("secretary").patch(path, json={"version": stale, "text": seed_text}).status_code == 200
+    )
+    before = snapshot(db, programme.id)
+
+    text = seed_text.replace("2023", "2030")
+    response = api("other_secretary").patch(path, json={"version": stale, "text": text})
+
+    assert assert_error(response, 409, "conflict")["message"] == messages.STALE_VERSION
+    assert snapshot(db, programme.id) == before
+
+
+CURRENT = object()  # stands for the programme's current version
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"version": CURRENT, "text": "  "},
+        {"version": CURRENT, "doc": {"title": "x"}},
+        {"version": CURRENT},
+        {"version": None, "text": "I. Mục"},
+        {"version": "1", "text": "I. Mục"},
+        {"text": "I. Mục"},
+    ],
+    ids=["blank-text", "bad-doc", "no-document", "null-version", "string-version", "no-version"],
+)
+def test_patch_refuses_an_unusable_body(db, world, api, build, body):
+    programme = build("draft")
+    before = snapshot(db, programme.id)
+    body = {key: programme.version if value is CURRENT else value for key, value in body.items()}
+
+    assert_error(api("secretary").patch(f"/programmes/{programme.id}", json=body), 422, "invalid")
+    assert snapshot(db, programme.id) == before
+
+
+def test_patch_of_a_programme_in_review_is_forbidden(db, world, api, build, seed_text):
+    programme = build("review")
+    before = snapshot(db, programme.id)
+
+    response = api("secretary").patch(
+        f"/programmes/{programme.id}", json={"version": programme.version, "text": seed_text}
+    )
+
+    assert assert_error(response, 403, "forbidden")["message"] == messages.TRANSITION_NOT_ALLOWED
+    assert snapshot(db, programme.id) == before
+
+
+def test_import_a_text_file_creates_a_draft(db, world, api, seed_text):
+    response = api("secretary").post(
+        "/programmes/import", data={"file": (io.BytesIO(seed_text.encode()), "chuong-trinh.txt")}
+    )
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = response.get_json()
+    assert (body["state"], body["title"], body["org"]) == ("draft", SEED_TITLE, ORG)
+    assert db.session.get(Programme, body["id"]).title == SEED_TITLE
+
+
+def test_import_a_picture_renamed_docx_is_refused_with_the_reason(db, world, api):
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+    response = api("secretary").post(
+        "/programmes/import", data={"file": (io.BytesIO(png), "chuong-trinh.docx")}
+    )
+
+    assert assert_error(response, 422, "invalid")["message"] == messages.FILE_NOT_DOCUMENT
+    assert programme_count(db) == 0
+
+
+def test_import_of_a_too_large_upload_is_refused(app, db, world, api, seed_text):
+    app.config["MAX_CONTENT_LENGTH"] = 4096  # small, so the test client keeps the body in memory
+    big = io.BytesIO(seed_text.encode())
+
+    response = api("secretary").post("/programmes/import", data={"file": (big, "ct.txt")})
+
+    assert_error(response, 413, "too_large")
+    assert programme_count(db) == 0
+
+
+def test_import_without_a_file_is_refused(db, world, api):
+    assert_error(api("secretary").post("/programmes/import", data={}), 422, "invalid")
+    assert programme_count(db) == 0
+
+
+def test_import_into_a_named_org(db, world, api, seed_text):
+    response = api("secretary").post(
+        f"/programmes/import?org={ORG}", data={"file": (io.BytesIO(seed_text.encode()), "ct.txt")}
+    )
+
+    assert response.status_code == 201
+    assert response.get_json()["org"] == ORG
+
+
+def test_import_by_a_committee_member_is_forbidden(db, world, api, seed_text):
+    response = api("committee").post(
+        "/programmes/import", data={"file": (io.BytesIO(seed_text.encode()), "ct.txt")}
+    )
+
+    assert_error(response, 403, "forbidden")
+    assert programme_count(db) == 0
