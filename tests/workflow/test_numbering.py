@@ -1,0 +1,115 @@
+"""Số ký hiệu: assigned on approval, counting per (org, document type, term), unique under races."""
+
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from chibo_flow.extensions import db as _db
+from chibo_flow.models import Programme, User
+from chibo_flow.models.users import Role
+from chibo_flow.recipients import learn_alias
+from chibo_flow.workflow import apply_transition
+
+DOC = """CHƯƠNG TRÌNH
+{title}
+
+I. Mục đích yêu cầu
+
+Nội dung.
+
+Nơi nhận:
+- Chi ủy (b/c);
+- Lưu CB.
+
+TM. CHI BỘ
+BÍ THƯ
+
+Vũ Thị Xuyên
+"""
+
+
+def _setup(make, db, approvals: int = 1):
+    from chibo_flow.models import DirectoryEntry, Group
+
+    org = make.org(approvals=approvals)
+    org.term_start = date(2022, 1, 1)
+    secretary = make.user(Role.SECRETARY, org)
+    voters = [make.user(Role.COMMITTEE, org) for _ in range(2)]
+    group = Group(org_id=org.id, name="Chi ủy chi bộ")
+    group.entries = [DirectoryEntry(org_id=org.id, name="Chi ủy", email="chiuy@chibo.test")]
+    db.session.add(group)
+    learn_alias(org, "Chi ủy", group)
+    db.session.commit()
+    return org, secretary, voters
+
+
+def _in_review(make, org, secretary, title: str) -> Programme:
+    programme = make.programme(org, secretary, DOC.format(title=title))
+    return apply_transition(programme, "submit", secretary, version=programme.version)
+
+
+def test_numbers_count_per_type_and_term(make, db):
+    org, secretary, (voter, _) = _setup(make, db)
+    numbers = []
+    for title in ("HÀNH ĐỘNG NĂM 2023", "HÀNH ĐỘNG NĂM 2024"):
+        programme = _in_review(make, org, secretary, title)
+        apply_transition(programme, "approve", voter, version=programme.version)
+        numbers.append(programme.number)
+    assert numbers == ["01-CTr/CB", "02-CTr/CB"]
+
+    # A new cấp ủy term starts counting again from 01.
+    org.term_start = date(2025, 1, 1)
+    db.session.commit()
+    programme = _in_review(make, org, secretary, "HÀNH ĐỘNG NĂM 2025")
+    apply_transition(programme, "approve", voter, version=programme.version)
+    assert programme.number == "01-CTr/CB"
+
+
+# SQLite serialises writers, so only PostgreSQL can race two approvals for real.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_racing_approvals_get_distinct_numbers(app, make, db):
+    """Two approvals computing the next number at the same moment: both commit, no duplicate."""
+    org, secretary, voters = _setup(make, db)
+    ids = [_in_review(make, org, secretary, f"HÀNH ĐỘNG {n}").id for n in (1, 2)]
+    voter_ids = [v.id for v in voters]
+    both_numbered = threading.Barrier(2, timeout=10)
+    errors: list[BaseException] = []
+
+    def hold_until_both_numbered(session, flush_context, instances) -> None:
+        # Before the first flush that carries a number, wait for the other thread to get
+        # there too, so both read the same "last number" before either writes.
+        if any(isinstance(o, Programme) and o.number_seq for o in session.dirty):
+            if not session.info.get("raced"):
+                session.info["raced"] = True
+                both_numbered.wait()
+
+    def approve(programme_id: int, voter_id: int) -> None:
+        try:
+            with app.app_context():
+                programme = _db.session.get(Programme, programme_id)
+                voter = _db.session.get(User, voter_id)
+                apply_transition(programme, "approve", voter, version=programme.version)
+                _db.session.remove()
+        except BaseException as exc:  # reported to the main thread below
+            errors.append(exc)
+
+    event.listen(Session, "before_flush", hold_until_both_numbered)
+    try:
+        threads = [threading.Thread(target=approve, args=pair) for pair in zip(ids, voter_ids)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        event.remove(Session, "before_flush", hold_until_both_numbered)
+
+    assert errors == []
+    db.session.expire_all()
+    rows = db.session.scalars(select(Programme).order_by(Programme.number)).all()
+    assert [(p.state, p.number) for p in rows] == [
+        ("approved", "01-CTr/CB"),
+        ("approved", "02-CTr/CB"),
+    ]
