@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask import g
 from sqlalchemy import select
 
 from chibo_flow import create_app
@@ -114,6 +115,13 @@ def env(database_url, tmp_path, smtp_server) -> dict[str, str]:
 def app(env) -> Iterator:
     """The app on the session's database, emptied after each test."""
     app = create_app(config_for(env))
+
+    @app.before_request
+    def forget_cached_user() -> None:
+        # The fixture keeps one app context (one `g`) open for the whole test, while in
+        # production each request has its own: forget Flask-Login's cached user per request.
+        g.pop("_login_user", None)
+
     with app.app_context():
         yield app
         _db.session.remove()

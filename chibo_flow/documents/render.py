@@ -1,0 +1,77 @@
+"""Rendering a programme in the Party format (Hướng dẫn 36-HD/VPTW).
+
+`render_document_html` gives one self-contained HTML fragment styled by classes; the web page
+shows it and the PDF renderer feeds the same HTML to WeasyPrint.
+"""
+
+from datetime import date
+from typing import Any
+
+from flask import render_template
+from markupsafe import Markup
+
+from chibo_flow.documents.format import DOC_TYPE_CODES, NUMBER_PREFIX, PARTY_NAME
+from chibo_flow.documents.programme_doc import PURPOSES, ProgrammeDoc
+from chibo_flow.models import Programme
+from chibo_flow.models.programmes import State
+from chibo_flow.timefmt import local_date
+
+BLANK = "\u00a0" * 4  # the space left for a number or date still to be filled in
+
+
+def party_date(value: date | None) -> str:
+    """The date as written on a document, "ngày 05 tháng 3 năm 2026" (zero before 1-9, Jan, Feb)."""
+    if value is None:
+        return f"ngày{BLANK}tháng{BLANK}năm{BLANK}"
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+
+
+def number_line(programme: Programme) -> str:
+    """The number line: "Số 01-CTr/CB" once approved, the number left blank before that."""
+    if programme.state == State.APPROVED and programme.number:
+        return f"{NUMBER_PREFIX}{programme.number}"
+    type_code = DOC_TYPE_CODES.get(programme.doc_type, "VB")
+    return f"{NUMBER_PREFIX}{BLANK}-{type_code}/{programme.org.code}"
+
+
+def recipient_lines(recipients: list[dict[str, Any]]) -> list[str]:
+    """The "Nơi nhận" lines as printed: "- Thường trực ĐU (b/c);", the last one ending in "."."""
+    lines = []
+    for index, recipient in enumerate(recipients):
+        abbreviation = PURPOSES.get(recipient.get("purpose", "none"), (None, ""))[0]
+        marker = f" ({abbreviation})" if abbreviation else ""
+        end = "." if index == len(recipients) - 1 else ";"
+        lines.append(f"- {recipient.get('label', '')}{marker}{end}")
+    return lines
+
+
+def render_document_html(programme: Programme) -> Markup:
+    """The programme's current revision as a Party-format HTML fragment (drafts marked DỰ THẢO)."""
+    doc = programme.doc
+    header = doc.get("header") or {}
+    org = programme.org
+    approved = programme.state == State.APPROVED
+    if approved and programme.approved_at is not None:
+        issued = local_date(programme.approved_at)
+    else:
+        issued = date.fromisoformat(header["date"]) if header.get("date") else None
+    place = header.get("place") or org.place
+    return Markup(
+        render_template(
+            "documents/programme.html",
+            doc=doc,
+            is_draft=not approved,
+            party=header.get("party") or PARTY_NAME,
+            superior_org=(header.get("superior_org") or (org.parent.name if org.parent else "")),
+            org_name=header.get("org") or org.name,
+            number=number_line(programme),
+            date_line=f"{place}, {party_date(issued)}" if place else party_date(issued),
+            recipients=recipient_lines(doc.get("recipients") or []),
+        )
+    )
+
+
+def document_text(doc: dict[str, Any]) -> str:
+    """A ProgrammeDoc dict as plain text in the usual layout (the plain-text email part)."""
+    return ProgrammeDoc.from_dict(doc).to_text()

@@ -1,0 +1,76 @@
+"""The home page's lists: one query per list whatever the number of programmes, 50 per page."""
+
+import re
+
+import pytest
+from sqlalchemy import event
+
+from chibo_flow.models import Programme
+from chibo_flow.models._types import utcnow
+
+
+@pytest.fixture
+def add_programmes(db, world):
+    """add_programmes(count, state): rows put straight into the table (only the lists are
+    measured here), sharing the world's revision."""
+    values = {
+        "org_id": world.org.id,
+        "created_by_id": world.users["secretary"].id,
+        "submitted_by_id": world.users["secretary"].id,
+        "current_revision_id": world.programme.current_revision_id,
+        "title": world.programme.title,
+        "review_round": 1,
+    }
+
+    def add(count: int, state: str) -> None:
+        approved_at = utcnow() if state == "approved" else None
+        db.session.add_all(
+            Programme(state=state, approved_at=approved_at, **values) for _ in range(count)
+        )
+        db.session.commit()
+
+    return add
+
+
+def _statements(db, client, path: str) -> tuple[int, str]:
+    """How many SQL statements rendering `path` runs, and the page."""
+    seen: list[str] = []
+    db.session.expunge_all()  # the tests share the app's session: start from an empty one
+
+    def count(conn, cursor, statement, *args) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(seen), response.get_data(as_text=True)
+
+
+def test_list_queries_do_not_grow_with_the_rows(db, world, add_programmes, browser):
+    for state in ("review", "approved"):
+        add_programmes(2, state)
+    committee = browser(world.users["committee"])
+    few, _ = _statements(db, committee, "/")
+
+    for state in ("draft", "review", "approved"):
+        add_programmes(30, state)
+    many, page = _statements(db, committee, "/")
+    assert many == few
+    assert page.count('class="programme-item"') == 32 + 32  # awaiting my review + approved
+
+
+def test_lists_are_paginated_at_50(db, world, add_programmes, browser):
+    add_programmes(60, "draft")  # 61 drafts with the world's own
+    secretary = browser(world.users["secretary"])
+    first = secretary.get("/").get_data(as_text=True)
+    assert first.count('class="programme-item"') == 50
+    assert 'Dự thảo <span class="count">(61)</span>' in first
+    assert "Trang 1/2" in first
+    next_link = re.search(r'href="(/\?draft_page=2)"', first)
+    assert next_link
+    second = secretary.get(next_link.group(1)).get_data(as_text=True)
+    assert second.count('class="programme-item"') == 11
+    assert "Trang 2/2" in second
