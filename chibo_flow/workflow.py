@@ -208,6 +208,7 @@ def _apply(
     elif action == "withdraw":
         programme.state = State.DRAFT
     programme.updated_at = utcnow()
+    programme.version += 1
     _audit(programme, actor, action, from_state, State(programme.state), comment)
     return dispatch
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chibo_flow.extensions import db
@@ -31,7 +31,7 @@ class Programme(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
     state: Mapped[str] = mapped_column(String(20), default=State.DRAFT, index=True)
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     title: Mapped[str] = mapped_column(NFCString(500), default="")
     doc_type: Mapped[str] = mapped_column(NFCString(50), default="CHƯƠNG TRÌNH")
     current_revision_id: Mapped[int | None] = mapped_column(
@@ -54,7 +54,10 @@ class Programme(db.Model):
         foreign_keys=[current_revision_id], post_update=True
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    # Optimistic locking: every UPDATE checks the version it read. The workflow sets the next
+    # version itself (one per transition), so the post-update of current_revision_id does not
+    # count as a second change.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @property
     def doc(self) -> dict[str, Any]:
@@ -110,3 +113,21 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class FinalCopy(db.Model):
+    """The final copy as issued on approval: PDF and DOCX, the PDF's SHA-256, a public code."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), unique=True
+    )
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
+    # Deferred: the verification page and listings read the fingerprint, not the files.
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    docx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64))  # hex digest of `pdf`
+    verify_code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    programme: Mapped[Programme] = relationship()
