@@ -84,20 +84,18 @@ WARN_RECIPIENT = (
     "dòng được giữ nguyên làm tên nơi nhận, chưa gán mục đích."
 )
 WARN_AFTER_SIGNATURE = "Nội dung nằm sau chữ ký; đã đưa vào cuối phần nội dung."
-WARN_EXTRA_SIGNATURE = (
-    "Văn bản có thêm một khối chữ ký; chỉ khối chữ ký đầu tiên được ghi nhận."
+WARN_EXTRA_SIGNATURE = "Văn bản có thêm một khối chữ ký; chỉ khối chữ ký đầu tiên được ghi nhận."
+WARN_MISPLACED_END = (
+    "Dòng “Nơi nhận” hoặc chữ ký này nằm ở phần đầu văn bản, trước tên loại văn bản; "
+    "đã bỏ qua dòng này."
 )
 
 # ProgrammeDoc sent as JSON (API, edit form) with a wrong shape.
 DOC_FIELD_MISSING = "Dữ liệu văn bản không hợp lệ: thiếu trường “{path}”."
 DOC_FIELD_UNKNOWN = "Dữ liệu văn bản không hợp lệ: không có trường “{path}”."
 DOC_FIELD_TYPE = "Dữ liệu văn bản không hợp lệ: trường “{path}” phải là {expected}."
-DOC_FIELD_DATE = (
-    "Dữ liệu văn bản không hợp lệ: trường “{path}” phải là ngày dạng YYYY-MM-DD."
-)
-DOC_FIELD_PURPOSE = (
-    "Dữ liệu văn bản không hợp lệ: trường “{path}” phải là một trong {choices}."
-)
+DOC_FIELD_DATE = "Dữ liệu văn bản không hợp lệ: trường “{path}” phải là ngày dạng YYYY-MM-DD."
+DOC_FIELD_PURPOSE = "Dữ liệu văn bản không hợp lệ: trường “{path}” phải là một trong {choices}."
 DOC_TOO_DEEP = "Dữ liệu văn bản không hợp lệ: các mục lồng nhau quá {limit} cấp."
 
 # --- web --------------------------------------------------------------------------------------
@@ -115,7 +113,7 @@ DELIVERY_STATUS_LABELS = {
     "pending": "Chờ gửi",
     "sending": "Đang gửi",
     "sent": "Đã gửi",
-    "failed": "Gửi không thành công",
+    "failed": "Lỗi",
 }
 EDIT_TEXT_KEPT = (
     "Nội dung bạn vừa nhập vẫn được giữ nguyên bên dưới. Hãy đối chiếu với bản đang lưu, "
@@ -147,4 +145,65 @@ API_ORG_AMBIGUOUS = (
 API_NOT_RENDERED = (
     "Bản chính thức (PDF/DOCX) của chương trình này chưa được tạo. "
     "Bản chính thức được tạo sau khi chương trình được thông qua."
+)
+
+# --- final copy and verification --------------------------------------------------------------
+# Owned by chibo_flow/documents/final_copy.py and chibo_flow/verify.
+FINAL_COPY_NOT_APPROVED = "Chỉ chương trình đã được thông qua mới có bản chính thức."
+VERIFY_UNKNOWN_CODE = (
+    "Không tìm thấy văn bản có mã xác thực này. Vui lòng kiểm tra lại mã in ở chân trang văn bản."
+)
+VERIFY_FILE_REQUIRED = "Vui lòng chọn tệp PDF cần kiểm tra."
+
+# --- directory and recipients -----------------------------------------------------------------
+# Owned by chibo_flow/directory.py, chibo_flow/recipients.py, the directory pages, API and CLI.
+DIRECTORY_NAME_REQUIRED = "Vui lòng nhập họ tên."
+DIRECTORY_EMAIL_INVALID = "Địa chỉ email “{email}” không hợp lệ."
+DIRECTORY_EMAIL_TAKEN = "Địa chỉ {email} đã có trong danh bạ của {org}."
+DIRECTORY_GROUP_NAME_REQUIRED = "Vui lòng nhập tên nhóm."
+DIRECTORY_GROUP_TAKEN = (
+    "Danh bạ đã có nhóm “{name}” (trùng tên khi so không dấu, không phân biệt hoa thường)."
+)
+DIRECTORY_GROUP_BOTH = (
+    "Nhóm “toàn bộ đảng viên của tổ chức” tự cập nhật theo danh sách đảng viên, "
+    "không chọn thêm người; hãy bỏ chọn tổ chức hoặc bỏ chọn người."
+)
+DIRECTORY_MEMBERS_OF_NOT_ALLOWED = "Chỉ chọn được đảng viên của {org} hoặc tổ chức trực thuộc."
+DIRECTORY_PERSON_UNKNOWN = "Danh bạ của {org} không có người có email {email}."
+DIRECTORY_GROUP_UNKNOWN = "Danh bạ của {org} không có nhóm “{name}”."
+DIRECTORY_LABEL_REQUIRED = "Vui lòng nhập cách viết trong mục Nơi nhận."
+DIRECTORY_ORG_UNKNOWN = "Bạn không quản trị tổ chức “{org}”."
+DIRECTORY_ORG_MISSING = "Không có tổ chức “{org}”."
+DIRECTORY_ORG_AMBIGUOUS = (
+    "Bạn quản trị danh bạ của nhiều tổ chức; vui lòng ghi rõ tổ chức trong trường “org”."
+)
+DIRECTORY_PERSON_SAVED = "Đã lưu người nhận {name}."
+DIRECTORY_PERSON_DELETED = "Đã xóa {name} khỏi danh bạ."
+DIRECTORY_GROUP_SAVED = "Đã lưu nhóm “{name}”."
+DIRECTORY_GROUP_DELETED = "Đã xóa nhóm “{name}” và các cách viết của nhóm."
+DIRECTORY_ALIAS_SAVED = "Đã ghi nhận: “{label}” là nhóm “{group}”."
+DIRECTORY_ALIAS_DELETED = "Đã xóa cách viết “{label}”."
+RECIPIENT_LINE_UNKNOWN = "Dòng “{label}” không có trong mục Nơi nhận của chương trình."
+RECIPIENT_MAPPED = (
+    "Đã ghi nhận: dòng “{label}” gửi tới nhóm “{group}”. "
+    "Các chương trình sau viết như vậy sẽ tự nhận ra."
+)
+RESEND_QUEUED = "Đã đưa {count} thư vào hàng đợi gửi lại."
+DIRECTORY_HISTORY_LABELS = {
+    "map_recipient": "Chọn nhóm cho dòng Nơi nhận",
+    "resend": "Gửi lại thư lỗi",
+}
+DELIVERY_SUMMARY = "Đã gửi {sent}/{total} thư; {waiting} thư chờ hoặc đang gửi; {failed} thư lỗi."
+
+# --- delivery ---------------------------------------------------------------------------------
+# Owned by chibo_flow/notifications (outbox, relay, tasks) and the `deliveries` commands.
+# The last reply of a row whose worker stopped mid-send (then sent again, or failed once its
+# attempts are used up).
+DELIVERY_INTERRUPTED = "Lần gửi bị gián đoạn: tiến trình gửi thư đã dừng giữa chừng."
+DELIVERY_RESEND_COMMENT = "Gửi lại {count} thư chưa gửi được: {addresses}."
+DELIVERY_RESEND_DONE = "Đã đưa {count} thư của {programmes} chương trình vào hàng đợi gửi lại."
+DELIVERY_RESEND_NONE = "Không có thư nào bị lỗi cần gửi lại."
+DELIVERY_RESEND_QUEUE_DOWN = (
+    "Hàng đợi gửi thư đang không truy cập được; {count} thư sẽ được gửi tự động khi hàng đợi "
+    "hoạt động trở lại."
 )

@@ -1,0 +1,1 @@
+"""Party documents: the structured ProgrammeDoc, its parser, numbering and format rules."""

@@ -1,0 +1,749 @@
+"""Read a Party document (plain text or .docx) into a ProgrammeDoc, and write it back as text.
+
+Both front-ends produce the same stream of lines; one parser reads that stream in the usual
+Party layout: header block, document type and trích yếu, "Căn cứ" lines, numbered sections,
+"Nơi nhận" and the signature. `format_text` writes a ProgrammeDoc in that layout so that
+`parse_text(format_text(doc)) == doc` for every document the parser produces.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterator
+
+import docx
+from docx.document import Document as WordDocument
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from chibo_flow import messages
+from chibo_flow.documents.format import DOC_TYPE_CODES, PARTY_NAME
+from chibo_flow.documents.programme_doc import (
+    PURPOSES,
+    Header,
+    ProgrammeDoc,
+    Recipient,
+    Section,
+    Signature,
+    Warning,
+)
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+# A .docx member that inflates more than this many times (and past 1 MiB) is a zip bomb;
+# real document XML compresses 5-30 times.
+MAX_ZIP_RATIO = 200
+_RATIO_CHECK_BYTES = 1024 * 1024
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+_NOT_TEXT_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"{\\rtf")
+_WORD_EXTENSIONS = (".docx", ".doc", ".docm", ".dotx", ".dot")
+# C0 control bytes that never occur in a text file (tab, line ends, form feed, ESC, ^Z do).
+_CONTROL_BYTES = bytes(set(range(32)) - set(b"\t\n\r\x0b\x0c\x1a\x1b"))
+_DOCX_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    etree.XMLSyntaxError,
+    PackageNotFoundError,
+)
+
+
+class DocumentError(Exception):
+    """A file that cannot be read as a document; `message` tells the user why, in Vietnamese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- front-ends -------------------------------------------------------------------------------
+
+
+def parse_upload(data: bytes, filename: str) -> ProgrammeDoc:
+    """Parse an uploaded .docx or text file, sniffing its type; raises DocumentError."""
+    _check_size(data)
+    if data.startswith((OLE_SIGNATURE, *_ZIP_SIGNATURES)):
+        return parse_docx(data)
+    if filename.lower().endswith(_WORD_EXTENSIONS):
+        raise DocumentError(messages.FILE_NOT_DOCUMENT)
+    return parse_text(_decode_text(data))
+
+
+def parse_docx(data: bytes) -> ProgrammeDoc:
+    """Parse a .docx file (paragraphs and tables in body order); raises DocumentError."""
+    _check_size(data)
+    if data.startswith(OLE_SIGNATURE):
+        encrypted = _ENCRYPTION_INFO in data
+        raise DocumentError(messages.FILE_ENCRYPTED if encrypted else messages.FILE_LEGACY_DOC)
+    _check_zip(data)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except _DOCX_ERRORS as exc:
+        raise DocumentError(messages.FILE_NOT_DOCUMENT) from exc
+    return _parse_lines(list(_block_lines(document.element.body, document)))
+
+
+def parse_text(text: str) -> ProgrammeDoc:
+    """Parse a document written as plain text; raises DocumentError when it is empty."""
+    return _parse_lines(text.splitlines())
+
+
+def _check_size(data: bytes) -> None:
+    if not data:
+        raise DocumentError(messages.FILE_EMPTY)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise DocumentError(messages.FILE_TOO_LARGE)
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a zip bomb by its central directory, before anything is inflated."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise DocumentError(messages.FILE_NOT_DOCUMENT) from exc
+    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES or any(
+        m.file_size > _RATIO_CHECK_BYTES and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1)
+        for m in members
+    ):
+        raise DocumentError(messages.FILE_ZIP_BOMB)
+
+
+def _decode_text(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1258; NFC."""
+    if data.startswith(codecs.BOM_UTF8):
+        encodings: tuple[str, ...] = ("utf-8-sig",)
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)
+    else:
+        controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+        if data.startswith(_NOT_TEXT_SIGNATURES) or b"\0" in data or controls * 100 > len(data):
+            raise DocumentError(messages.FILE_NOT_DOCUMENT)
+        encodings = ("utf-8", "cp1258")
+    for encoding in encodings:
+        try:
+            return unicodedata.normalize("NFC", data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise DocumentError(messages.FILE_BAD_ENCODING)
+
+
+def _block_lines(container: BaseOxmlElement, document: WordDocument) -> Iterator[str]:
+    """Yield the text lines of body-level paragraphs and tables (cell by cell), in order."""
+    for child in container.iterchildren():
+        if child.tag == qn("w:p"):
+            yield from Paragraph(child, document).text.split("\n")
+        elif child.tag == qn("w:tbl"):
+            for row in child.iterchildren(qn("w:tr")):
+                for cell in row.iterchildren(qn("w:tc")):
+                    yield from _block_lines(cell, document)
+                    yield ""
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _block_lines(content, document)
+
+
+# --- the layout's vocabulary ------------------------------------------------------------------
+
+_DOC_TYPE_RE = re.compile(
+    r"^(?P<type>" + "|".join(map(re.escape, DOC_TYPE_CODES)) + r")(?:\s+(?P<rest>\S.*))?$"
+)
+_CELL_SPLIT_RE = re.compile(r"\t+| {3,}")
+_SEPARATOR_RE = re.compile(r"^[-*_=~.·•–—\s]+$")
+_NUMBER_RE = re.compile(r"^Số\s*(?::\s*|\s+)(?P<number>(?=.*[\d/-])\S.*)$")
+_DATE_RE = re.compile(
+    r"^(?:(?P<place>[^,]+?)\s*,\s*)?ngày[\s.…]*(?P<day>\d{1,2})?[\s.…]*tháng[\s.…]*"
+    r"(?P<month>\d{1,2})?[\s.…]*năm[\s.…]*(?P<year>\d{4})?[\s.]*$",
+    re.IGNORECASE,
+)
+# A draft's số ký hiệu ("Số      -KH/CB") and date ("ngày     tháng     năm 2023") leave
+# blanks to fill in; each is one column, not several.
+_NUMBER_GAP_RE = re.compile(r"^Số[ \t]*(:?)\s+(?=\d*\s*-)")
+_DATE_SPAN_RE = re.compile(r"ngày[\s.…\d]*tháng[\s.…\d]*năm(?:[\s.…]*\d{4})?", re.IGNORECASE)
+_VV_RE = re.compile(r"^V/v\b", re.IGNORECASE)
+_ORG_HINT_RE = re.compile(r"ĐẢNG|ỦY|CHI BỘ|BAN ")
+_BASIS_RE = re.compile(r"^(?:[-+•]\s*)?(?:Căn cứ|Kính gửi|Xét|Thực hiện|Theo đề nghị)\b")
+_KINH_GUI_RE = re.compile(r"^(?:[-+•]\s*)?Kính gửi\b")
+_BULLET_RE = re.compile(r"^[-+•–]\s*")
+_NOI_NHAN_RE = re.compile(r"^Nơi\s+nhận\s*(?::\s*(?P<rest>.*))?$", re.IGNORECASE)
+_AUTHORITY_RE = re.compile(r"^(?:TM|T/M|T\.M|KT|K/T|K\.T|TL|T/L|T\.L|TUQ)(?:\.\s*|\s+)\S")
+# Cheap test for a line that may hold one of the above (most lines do not).
+_END_HINT_RE = re.compile(r"nhận|THƯ|[TK]/|\b(?:TM|TL|KT|TUQ|T\.M|T\.L|K\.T)\b", re.IGNORECASE)
+_SIGN_TITLE_RE = re.compile(r"^(?:PHÓ\s+)?BÍ\s+THƯ$")
+_SIGNED_RE = re.compile(r"^[(\[]\s*(?:đã\s+)?ký\b[^)\]]*[)\]]$", re.IGNORECASE)
+_INLINE_EMPHASIS_RE = re.compile(r"(\*{1,2})(?=[^\s*])([^*]+?)(?<=[^\s*])\1")
+_PURPOSE_RE = re.compile(r"^(?P<label>.*?)\s*\((?P<marker>[^()]*)\)[\s;,.]*$")
+_LUU_RE = re.compile(r"^lưu\b", re.IGNORECASE)
+_TERMINAL_PUNCTUATION = (".", ";", ":", "!", "?", ",")
+_TITLE_END_PUNCTUATION = (".", ";", ":", "!", "?")
+_MAX_TITLE_LINES = 4
+_MAX_STRAY_HEADER_LINES = 3
+
+# Heading patterns and their rank: a heading nests under the nearest heading of lower rank.
+_LETTER_RANK = 10
+_HEADINGS = (
+    (re.compile(r"^Điều\s+\d+\s*[.:]"), 0),
+    (re.compile(r"^[IVX]+\.\s+\S"), 0),
+    (re.compile(r"^\d{1,2}\.\s+\S"), 1),
+    (re.compile(r"^[a-zđ]\)\s+\S"), _LETTER_RANK),
+    (re.compile(r"^\*\s*\S.*:$"), _LETTER_RANK + 1),
+)
+_DECIMAL_RE = re.compile(r"^\d{1,2}((?:\.\d{1,2}){1,4})\.?\s+\S")  # 1.1 … 1.1.1.1.1
+
+_PURPOSE_SPELLINGS = {
+    "bao_cao": ("b/c", "báo cáo", "để b/c", "để báo cáo"),
+    "thuc_hien": ("t/h", "thực hiện", "để t/h", "để thực hiện"),
+    "phoi_hop": ("ph/h", "phối hợp", "để ph/h", "để phối hợp"),
+    "de_biet": ("để biết", "biết"),
+}
+
+
+def _fold(text: str) -> str:
+    """Lower-case `text` without diacritics or spaces, for comparing spellings."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and not c.isspace())
+
+
+_PURPOSE_MARKERS = {
+    _fold(spelling): code
+    for code, spellings in _PURPOSE_SPELLINGS.items()
+    for spelling in spellings
+}
+
+
+def _strip_emphasis(text: str) -> str:
+    """Remove Markdown bold/italic markers (a conversion artefact), keeping a "*" list marker."""
+    text = text.strip()
+    while "*" in text:
+        stripped = _strip_emphasis_once(text)
+        if stripped == text:
+            return text
+        text = stripped
+    return text
+
+
+def _strip_emphasis_once(text: str) -> str:
+    if not text or _SEPARATOR_RE.match(text):
+        return text
+    text = _INLINE_EMPHASIS_RE.sub(r"\2", text)
+    body = text.rstrip("*")
+    trailing = len(text) - len(body)
+    leading = len(body) - len(body.lstrip("*"))
+    closes = trailing >= 2 or bool(trailing and leading)
+    if closes and body and not body[-1].isspace() and body[-1] != "(":
+        text = body
+    else:
+        trailing = 0
+    rest = text[leading:]
+    if leading >= 2:
+        return "*" + rest if rest[:1].isspace() else rest
+    if leading == 1 and trailing and rest[:1] and not rest[:1].isspace():
+        return rest
+    return text.strip()
+
+
+def _is_upper(text: str) -> bool:
+    return any(c.isalpha() for c in text) and text == text.upper()
+
+
+def _heading_rank(text: str) -> int | None:
+    """Return the nesting rank of a heading line, or None when `text` is not a heading."""
+    decimal = _DECIMAL_RE.match(text)
+    if decimal:
+        return 1 + decimal.group(1).count(".")
+    for pattern, rank in _HEADINGS:
+        if pattern.match(text):
+            return rank
+    return None
+
+
+def _is_end_marker(text: str) -> bool:
+    """True for a line that starts the "Nơi nhận" / signature part."""
+    return bool(_NOI_NHAN_RE.match(text) or _SIGN_TITLE_RE.match(text) or _is_authority(text))
+
+
+def _is_authority(text: str) -> bool:
+    return bool(_AUTHORITY_RE.match(text)) and _is_upper(text)
+
+
+def _starts_body(text: str) -> bool:
+    """True for a heading or a "Căn cứ" line: the header part is over."""
+    return bool(_heading_rank(text) is not None or _BASIS_RE.match(text))
+
+
+def _continues_title(text: str) -> bool:
+    """True when `text`, right under the document type, is (part of) the trích yếu."""
+    return not (
+        _SEPARATOR_RE.match(text)
+        or _starts_body(text)
+        or _is_end_marker(text)
+        or text.endswith(_TITLE_END_PUNCTUATION)
+    )
+
+
+def _split_cells(line: str) -> list[str]:
+    """Split a line into its columns (tab or 3+ spaces), without emphasis markers."""
+    line = _NUMBER_GAP_RE.sub(r"Số\1 ", line.strip())
+    line = _DATE_SPAN_RE.sub(lambda m: " ".join(m.group().split()), line)
+    cells = (_strip_emphasis(cell) for cell in _CELL_SPLIT_RE.split(line))
+    return [cell for cell in cells if cell]
+
+
+def _join_continuations(paragraphs: list[str]) -> list[str]:
+    """Join a paragraph starting in lower case to an unfinished one before it (page breaks)."""
+    groups: list[list[str]] = []
+    for paragraph in paragraphs:
+        if groups and _continues(groups[-1][-1], paragraph):
+            groups[-1].append(paragraph)
+        else:
+            groups.append([paragraph])
+    return [" ".join(group) for group in groups]
+
+
+def _continues(previous: str, paragraph: str) -> bool:
+    return paragraph[:1].islower() and not previous.endswith(_TERMINAL_PUNCTUATION)
+
+
+# --- the parser -------------------------------------------------------------------------------
+
+
+def _parse_lines(raw_lines: list[str]) -> ProgrammeDoc:
+    lines = [
+        unicodedata.normalize("NFC", line)
+        .replace("\ufeff", "")
+        .replace("\u200b", "")
+        .replace("\u00a0", " ")
+        .rstrip()
+        for line in raw_lines
+    ]
+    if not any(line.strip() for line in lines):
+        raise DocumentError(messages.FILE_EMPTY)
+    return _Parser(lines).parse()
+
+
+class _Parser:
+    """Reads the lines in order: header, document type and title, body, Nơi nhận, signature."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.header = Header()
+        self.doc_type: str | None = None
+        self.title_parts: list[str] = []
+        self.warnings: list[Warning] = []
+        self.header_strays: list[str] = []
+        self.preamble: list[str] = []
+        self.top: list[Section] = []
+        self.stack: list[tuple[int, Section]] = []
+        self.first_body_line: int | None = None
+        self.recipients: list[Recipient] = []
+        self.signature = Signature()
+        # End part state: "Nơi nhận" seen (and whether after the signature), signature progress.
+        self.recipients_open = False
+        self.recipients_after_signature = False
+        self.sign_state: str | None = None  # None, "title", "name", "done"
+        self.sign_last_line = 0
+
+    def warn(self, part: str, line: int, text: str, message: str) -> None:
+        self.warnings.append(Warning(part=part, line=line, text=text, message=message))
+
+    # -- driver --
+
+    def parse(self) -> ProgrammeDoc:
+        doc_type_at = self.find_doc_type()
+        if doc_type_at is None:
+            body_start = self.read_header(len(self.lines), strict=True)
+        else:
+            self.read_header(doc_type_at, strict=False)
+            body_start = self.read_title(doc_type_at)
+        end_start = self.find_end(body_start)
+        for index in range(body_start, len(self.lines)):
+            line = self.lines[index]
+            if not line.strip():
+                continue
+            if index < end_start:
+                self.read_body_text(index + 1, _strip_emphasis(line))
+            else:
+                for cell in _split_cells(line):
+                    self.read_end_cell(index + 1, cell)
+        return self.build()
+
+    def find_doc_type(self) -> int | None:
+        """Index of the document-type line, looked for above the body (a few stray lines ok)."""
+        strays = 0
+        for index, line in enumerate(self.lines):
+            text = _strip_emphasis(line)
+            if not text:
+                continue
+            if _DOC_TYPE_RE.match(text):
+                return index
+            if _starts_body(text):
+                return None
+            if any(_header_kind(cell, strict=False) is None for cell in _split_cells(line)):
+                strays += 1
+                if strays > _MAX_STRAY_HEADER_LINES:
+                    return None
+        return None
+
+    def find_end(self, body_start: int) -> int:
+        """Index of the line where "Nơi nhận" / the signature begin (len(lines) if nowhere).
+
+        That is the first such line after the body's last heading: a "TM. ..." or "BÍ THƯ"
+        line with numbered sections below it is body text. Headings below the last "Nơi nhận"
+        (an appendix, a numbered list of recipients) do not count.
+        """
+        markers: list[int] = []
+        headings: list[int] = []
+        last_noi_nhan = len(self.lines)
+        for index in range(body_start, len(self.lines)):
+            line = self.lines[index]
+            cells = _split_cells(line) if _END_HINT_RE.search(line) else []
+            if any(_is_end_marker(cell) for cell in cells):
+                markers.append(index)
+                if any(_NOI_NHAN_RE.match(cell) for cell in cells):
+                    last_noi_nhan = index
+            elif _heading_rank(_strip_emphasis(line)) is not None:
+                headings.append(index)
+        last_heading = max((h for h in headings if h < last_noi_nhan), default=-1)
+        after = [m for m in markers if m > last_heading]
+        return (after or markers or [len(self.lines)])[0]
+
+    # -- header --
+
+    def read_header(self, end: int, strict: bool) -> int:
+        """Read header lines before `end`; with `strict`, stop at the first non-header line.
+
+        Returns the index where the body starts.
+        """
+        org_lines: list[tuple[int, str]] = []
+        in_vv = False
+        for index in range(end):
+            number = index + 1
+            cells = _split_cells(self.lines[index])
+            if not cells:
+                in_vv = False
+                continue
+            kinds = [_header_kind(cell, strict) for cell in cells]
+            if in_vv and len(cells) == 1 and kinds[0] is None and _continues_title(cells[0]):
+                self.title_parts.append(cells[0])
+                continue
+            in_vv = False
+            if strict and None in kinds:
+                end = index
+                break
+            for cell, kind in zip(cells, kinds, strict=True):
+                if kind == "org":
+                    org_lines.append((number, cell))
+                elif kind == "vv" and strict and not self.title_parts:
+                    self.title_parts.append(cell)
+                    in_vv = True
+                elif kind in ("number", "date") and not self.header_field_set(kind):
+                    self.read_header_field(number, cell, kind)
+                elif kind == "misplaced":
+                    self.warn("header", number, cell, messages.WARN_MISPLACED_END)
+                elif kind not in ("party", "separator"):
+                    self.warn("header", number, cell, messages.WARN_HEADER_LINE)
+                    self.header_strays.append(cell)
+        self.read_orgs(org_lines)
+        return end
+
+    def header_field_set(self, kind: str) -> bool:
+        if kind == "number":
+            return self.header.number is not None
+        return self.header.place is not None or self.header.date is not None
+
+    def read_header_field(self, number: int, cell: str, kind: str) -> None:
+        if kind == "number":
+            self.header.number = _NUMBER_RE.match(cell)["number"].strip()
+            return
+        match = _DATE_RE.match(cell)
+        self.header.place = match["place"]
+        parts = [match["day"], match["month"], match["year"]]
+        if not any(parts):
+            return
+        try:
+            day, month, year = (int(p) for p in parts if p)
+            self.header.date = datetime.date(year, month, day)
+        except ValueError:
+            self.warn("header", number, cell, messages.WARN_DATE)
+
+    def read_orgs(self, org_lines: list[tuple[int, str]]) -> None:
+        if not org_lines:
+            return
+        *superior, (_, org) = org_lines
+        self.header.org = org
+        if superior:
+            self.header.superior_org = " ".join(text for _, text in superior)
+        if len(superior) > 1:
+            self.warn("header", superior[1][0], superior[1][1], messages.WARN_ORG_LINES)
+
+    # -- document type and title --
+
+    def read_title(self, doc_type_at: int) -> int:
+        """Read the document-type line and the trích yếu lines under it; returns the body start."""
+        match = _DOC_TYPE_RE.match(_strip_emphasis(self.lines[doc_type_at]))
+        self.doc_type = match["type"]
+        if match["rest"]:
+            self.title_parts.append(match["rest"])
+        index = doc_type_at + 1
+        while index < len(self.lines) and index - doc_type_at <= _MAX_TITLE_LINES:
+            text = _strip_emphasis(self.lines[index])
+            if not text or not _continues_title(text):
+                break
+            self.title_parts.append(text)
+            index += 1
+        return index
+
+    # -- body --
+
+    def read_body_text(self, number: int, text: str) -> None:
+        if _SEPARATOR_RE.match(text):
+            return
+        rank = _heading_rank(text)
+        if rank is None:
+            target = self.stack[-1][1].paragraphs if self.stack else self.preamble
+            target.append(text)
+            if self.first_body_line is None:
+                self.first_body_line = number
+            return
+        section = Section(heading=text)
+        while self.stack and self.stack[-1][0] >= rank:
+            self.stack.pop()
+        (self.stack[-1][1].children if self.stack else self.top).append(section)
+        self.stack.append((rank, section))
+
+    # -- Nơi nhận and signature --
+
+    def read_end_cell(self, number: int, cell: str) -> None:
+        """Route one cell of the end part to the recipients, the signature or the body."""
+        if _SIGNED_RE.match(cell):
+            return  # "(Đã ký)" only says the original was signed
+        noi_nhan = _NOI_NHAN_RE.match(cell)
+        if noi_nhan:
+            self.recipients_open = True
+            self.recipients_after_signature = self.sign_state == "done"
+            self.read_inline_recipients(number, noi_nhan["rest"] or "")
+        elif self.sign_state == "done" and (_is_authority(cell) or _SIGN_TITLE_RE.match(cell)):
+            self.warn("signature", number, cell, messages.WARN_EXTRA_SIGNATURE)
+        elif _is_authority(cell):
+            self.read_authority(number, cell)
+        elif self.sign_state is None and _SIGN_TITLE_RE.match(cell):
+            self.signature.title = cell
+            self.sign_state = "name"
+        elif self.recipients_open and (
+            _BULLET_RE.match(cell) or self.sign_state is None or self.recipients_after_signature
+        ):
+            self.read_recipient(number, cell)
+        elif self.sign_state in ("title", "name") and not _BULLET_RE.match(cell):
+            self.read_signature_line(number, cell)
+        elif self.sign_state is None and not self.recipients_open:
+            self.read_body_text(number, cell)  # body text left of a "Nơi nhận" / signature cell
+        else:
+            self.warn("signature", number, cell, messages.WARN_AFTER_SIGNATURE)
+            self.read_body_text(number, cell)
+
+    def read_authority(self, number: int, cell: str) -> None:
+        if self.sign_state is None:
+            self.signature.on_behalf = cell
+            self.sign_state = "title"
+        elif self.sign_state == "title" and number == self.sign_last_line + 1:
+            self.signature.on_behalf = f"{self.signature.on_behalf}\n{cell}"
+        else:
+            self.warn("signature", number, cell, messages.WARN_EXTRA_SIGNATURE)
+        self.sign_last_line = number
+
+    def read_signature_line(self, number: int, cell: str) -> None:
+        adjacent = number == self.sign_last_line + 1
+        if self.sign_state == "title" and (
+            (adjacent and _is_upper(cell)) or _SIGN_TITLE_RE.match(cell)
+        ):
+            self.signature.title = cell
+            self.sign_state = "name"
+            self.sign_last_line = number
+            return
+        self.signature.name = cell
+        self.sign_state = "done"
+
+    def read_inline_recipients(self, number: int, rest: str) -> None:
+        separator = ";" if ";" in rest else ","
+        for item in rest.split(separator):
+            if item.strip():
+                self.read_recipient(number, item.strip())
+
+    def read_recipient(self, number: int, item: str) -> None:
+        text = _BULLET_RE.sub("", item, count=1)
+        full = text.rstrip(" \t;,.")
+        if not full:
+            return
+        match = _PURPOSE_RE.match(text)
+        if match:
+            purpose = _PURPOSE_MARKERS.get(_fold(match["marker"]))
+            label = match["label"].rstrip(" \t;,.")
+            if purpose is None or not label:
+                self.warn("recipients", number, item, messages.WARN_RECIPIENT)
+                purpose, label = "none", full
+        else:
+            purpose, label = ("luu" if _LUU_RE.match(full) else "none"), full
+        self.recipients.append(Recipient(label=label, purpose=purpose))
+
+    # -- result --
+
+    def build(self) -> ProgrammeDoc:
+        preamble = _join_continuations(self.preamble)
+        run = _bases_run(preamble)
+        bases, intro = preamble[:run], _join_continuations(self.header_strays + preamble[run:])
+        if bases and intro and _continues(bases[-1], intro[0]):
+            bases[-1] = f"{bases[-1]} {intro.pop(0)}"
+        _join_section_paragraphs(self.top)
+        title = " ".join(self.title_parts) or None
+        first_line = next(i for i, line in enumerate(self.lines, 1) if line.strip())
+        if self.doc_type is None and title is None:
+            self.warn("title", first_line, "", messages.WARN_NO_DOC_TYPE)
+        is_cong_van = self.doc_type is None and title is not None
+        if not self.top and not is_cong_van:
+            self.warn("body", self.first_body_line or first_line, "", messages.WARN_NO_SECTIONS)
+        sections = ([Section(heading="", paragraphs=intro)] if intro else []) + self.top
+        return ProgrammeDoc(
+            header=self.header,
+            doc_type=self.doc_type,
+            title=title,
+            bases=bases,
+            sections=sections,
+            recipients=self.recipients,
+            signature=self.signature,
+            warnings=sorted(self.warnings, key=lambda w: w.line),
+        )
+
+
+def _header_kind(cell: str, strict: bool) -> str | None:
+    """Classify a header cell: party, org, number, date, vv, separator, misplaced or None.
+
+    "misplaced" is a "Nơi nhận" or signature line, which cannot stand above the document type.
+    """
+    if _SEPARATOR_RE.match(cell):
+        return "separator"
+    if " ".join(cell.split()) == PARTY_NAME:
+        return "party"
+    if _NUMBER_RE.match(cell):
+        return "number"
+    if _DATE_RE.match(cell):
+        return "date"
+    if _VV_RE.match(cell):
+        return "vv"
+    if _is_end_marker(cell) or _SIGNED_RE.match(cell):
+        return "misplaced"
+    if _starts_body(cell) or not _is_upper(cell):
+        return None
+    if strict and not _ORG_HINT_RE.search(cell):
+        return None
+    return "org"
+
+
+def _bases_run(preamble: list[str]) -> int:
+    """Length of the leading run of "Căn cứ" / "Kính gửi" paragraphs (with Kính gửi's list).
+
+    The run may open with upper-case lines: the authority a quyết định is issued by
+    ("CHI ỦY CHI BỘ ...") stands above its "Căn cứ" lines.
+    """
+    start = 0
+    while start < len(preamble) and _is_upper(preamble[start]):
+        start += 1
+    end, after_kinh_gui = start, False
+    for paragraph in preamble[start:]:
+        if _BASIS_RE.match(paragraph):
+            after_kinh_gui = bool(_KINH_GUI_RE.match(paragraph))
+        elif not (after_kinh_gui and _BULLET_RE.match(paragraph)):
+            break
+        end += 1
+    return end if end > start else 0
+
+
+def _join_section_paragraphs(sections: list[Section]) -> None:
+    for section in sections:
+        section.paragraphs = _join_continuations(section.paragraphs)
+        _join_section_paragraphs(section.children)
+
+
+# --- back to text -----------------------------------------------------------------------------
+
+
+def format_text(doc: ProgrammeDoc) -> str:
+    """Write `doc` in the plain-text Party layout; `parse_text` reads the same document back."""
+    out: list[str] = []
+    header = doc.header
+    out += [org for org in (header.superior_org, header.org) if org]
+    if header.number:
+        out.append(f"Số {header.number}")
+    if doc.doc_type is None and doc.title:
+        out.append(doc.title)
+    out.append(header.party)
+    if header.place or header.date:
+        out.append(_date_line(header.place, header.date))
+    out.append("")
+    if doc.doc_type:
+        if doc.title and _continues_title(doc.title):
+            out += [doc.doc_type, doc.title]
+        else:
+            out.append(f"{doc.doc_type} {doc.title}" if doc.title else doc.doc_type)
+        out.append("")
+    _format_paragraphs(doc.bases, out)
+    for section in doc.sections:
+        _format_section(section, out)
+    if doc.recipients:
+        out.append("Nơi nhận:")
+        for index, recipient in enumerate(doc.recipients):
+            abbreviation = PURPOSES[recipient.purpose][0]
+            marker = f" ({abbreviation})" if abbreviation else ""
+            end = "." if index == len(doc.recipients) - 1 else ";"
+            out.append(f"- {recipient.label}{marker}{end}")
+        out.append("")
+    signature = doc.signature
+    if signature.on_behalf:
+        out += signature.on_behalf.split("\n")
+    if signature.title:
+        out.append(signature.title)
+    if signature.name:
+        out += ["", "", signature.name]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _date_line(place: str | None, date: datetime.date | None) -> str:
+    """The date line; days below 10 and months 1, 2 take a leading zero (Party format)."""
+    if date:
+        month = f"{date.month:02d}" if date.month < 3 else str(date.month)
+        when = f"ngày {date.day:02d} tháng {month} năm {date.year}"
+    else:
+        when = "ngày ... tháng ... năm ..."
+    return f"{place}, {when}" if place else when
+
+
+def _format_section(section: Section, out: list[str]) -> None:
+    if section.heading:
+        out += [section.heading, ""]
+    _format_paragraphs(section.paragraphs, out)
+    for child in section.children:
+        _format_section(child, out)
+
+
+def _format_paragraphs(paragraphs: list[str], out: list[str]) -> None:
+    """One paragraph a line, a blank line between them except inside a run of list items."""
+    for index, paragraph in enumerate(paragraphs):
+        out.append(paragraph)
+        following = paragraphs[index + 1 : index + 2]
+        if not (following and _BULLET_RE.match(paragraph) and _BULLET_RE.match(following[0])):
+            out.append("")

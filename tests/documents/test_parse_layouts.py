@@ -1,0 +1,349 @@
+"""Party layouts other than the seed: hand-checked fixtures, then one rule at a time."""
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+
+from chibo_flow import messages
+from chibo_flow.documents.parse import DocumentError, parse_text
+from chibo_flow.documents.programme_doc import Header, Recipient, Section, Signature
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
+CASES = sorted(path.stem for path in FIXTURES.glob("*.txt"))
+DOC_TYPES = [
+    "CHƯƠNG TRÌNH",
+    "KẾ HOẠCH",
+    "NGHỊ QUYẾT",
+    "BÁO CÁO",
+    "QUYẾT ĐỊNH",
+    "CÔNG VĂN",
+    "KẾT LUẬN",
+    "HƯỚNG DẪN",
+    "THÔNG BÁO",
+    "TỜ TRÌNH",
+]
+BODY = "\n\nI. MỤC ĐÍCH\n\nNâng cao chất lượng sinh hoạt chi bộ.\n"
+
+
+def _expected(name: str) -> dict:
+    """The hand-written expectation; warning messages are named by their constant."""
+    expected = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    for warning in expected["warnings"]:
+        warning["message"] = getattr(messages, warning["message"])
+    return expected
+
+
+def test_fixtures_cover_ten_layouts_or_more():
+    assert len(CASES) >= 10
+    assert all((FIXTURES / f"{name}.json").exists() for name in CASES)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fixture_parses_to_its_expected_json(name):
+    doc = parse_text((FIXTURES / f"{name}.txt").read_text(encoding="utf-8"))
+    assert doc.to_dict() == _expected(name)
+
+
+# --- header -----------------------------------------------------------------------------------
+
+TIEN_CUONG = Header(
+    superior_org="ĐẢNG BỘ XÃ TIÊN CƯỜNG",
+    org="CHI BỘ TRƯỜNG MẦM NON TIÊN CƯỜNG",
+    number="01-CTr/CB",
+    place="Tiên Cường",
+    date=datetime.date(2023, 1, 5),
+)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "ĐẢNG BỘ XÃ TIÊN CƯỜNG\tĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "CHI BỘ TRƯỜNG MẦM NON TIÊN CƯỜNG\n"
+        "*\tTiên Cường, ngày 05 tháng 01 năm 2023\n"
+        "Số 01-CTr/CB",
+        "ĐẢNG BỘ XÃ TIÊN CƯỜNG             ĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "CHI BỘ TRƯỜNG MẦM NON TIÊN CƯỜNG   Tiên Cường, ngày 5 tháng 1 năm 2023\n"
+        "      *\n"
+        "Số: 01-CTr/CB",
+        "ĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "Tiên Cường, ngày 5 tháng 1 năm 2023\n"
+        "ĐẢNG BỘ XÃ TIÊN CƯỜNG\n"
+        "CHI BỘ TRƯỜNG MẦM NON TIÊN CƯỜNG\n"
+        "Số 01-CTr/CB",
+        "ĐẢNG BỘ XÃ TIÊN CƯỜNG\n"
+        "CHI BỘ TRƯỜNG MẦM NON TIÊN CƯỜNG\n"
+        "*\n"
+        "Số 01-CTr/CB\n"
+        "\n"
+        "ĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "Tiên Cường, ngày 05 tháng 01 năm 2023",
+    ],
+    ids=["tab-columns", "space-columns", "right-column-first", "left-then-right"],
+)
+def test_header_columns_in_any_layout(header):
+    doc = parse_text(f"{header}\n\nCHƯƠNG TRÌNH\nCÔNG TÁC NĂM 2023{BODY}")
+    assert doc.header == TIEN_CUONG
+    assert (doc.doc_type, doc.title) == ("CHƯƠNG TRÌNH", "CÔNG TÁC NĂM 2023")
+    assert doc.warnings == []
+
+
+def test_single_org_line_is_the_issuing_org():
+    doc = parse_text(f"CHI BỘ THÔN NAM\nĐẢNG CỘNG SẢN VIỆT NAM\n\nKẾ HOẠCH{BODY}")
+    assert (doc.header.superior_org, doc.header.org) == (None, "CHI BỘ THÔN NAM")
+
+
+def test_line_before_the_document_type_is_kept_with_a_warning():
+    doc = parse_text(f"Kính chuyển các đồng chí chi ủy\nCHI BỘ THÔN NAM\n\nKẾ HOẠCH{BODY}")
+    assert doc.header.org == "CHI BỘ THÔN NAM"
+    assert doc.sections[0] == Section("", ["Kính chuyển các đồng chí chi ủy"])
+    assert [(w.part, w.line, w.text, w.message) for w in doc.warnings] == [
+        ("header", 1, "Kính chuyển các đồng chí chi ủy", messages.WARN_HEADER_LINE)
+    ]
+
+
+# --- document type and trích yếu --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("doc_type", DOC_TYPES)
+def test_every_document_type_on_its_own_line_or_with_the_title(doc_type):
+    own_line = parse_text(f"{doc_type}\nvề công tác năm 2023{BODY}")
+    same_line = parse_text(f"{doc_type} VỀ CÔNG TÁC NĂM 2023{BODY}")
+    assert (own_line.doc_type, own_line.title) == (doc_type, "về công tác năm 2023")
+    assert (same_line.doc_type, same_line.title) == (doc_type, "VỀ CÔNG TÁC NĂM 2023")
+
+
+def test_title_stops_at_the_first_basis_without_a_blank_line():
+    doc = parse_text(f"KẾ HOẠCH\ntổ chức hội nghị\nCăn cứ Điều lệ Đảng;{BODY}")
+    assert doc.title == "tổ chức hội nghị"
+    assert doc.bases == ["Căn cứ Điều lệ Đảng;"]
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def _outline(sections: list[Section]) -> list:
+    return [(s.heading, _outline(s.children)) for s in sections]
+
+
+def test_headings_nest_roman_arabic_decimal_letter():
+    text = "KẾ HOẠCH\n\nI. A\n1. B\n1.1 C\n1.1.1. D\na) E\nb) F\n2. G\nII. H\n"
+    assert _outline(parse_text(text).sections) == [
+        (
+            "I. A",
+            [
+                ("1. B", [("1.1 C", [("1.1.1. D", [("a) E", []), ("b) F", [])])])]),
+                ("2. G", []),
+            ],
+        ),
+        ("II. H", []),
+    ]
+
+
+def test_only_arabic_headings_stay_at_the_top_level():
+    doc = parse_text("BÁO CÁO\n\n1. Tình hình\n\nỔn định.\n\n2. Nhiệm vụ\n\n- Họp chi bộ;\n")
+    assert doc.sections == [
+        Section("1. Tình hình", ["Ổn định."]),
+        Section("2. Nhiệm vụ", ["- Họp chi bộ;"]),
+    ]
+
+
+def test_letter_headings_directly_under_roman():
+    doc = parse_text("KẾT LUẬN\n\nI. ĐÁNH GIÁ\n\na) Ưu điểm\n\nĐoàn kết.\n\nII. NHIỆM VỤ\n")
+    assert _outline(doc.sections) == [("I. ĐÁNH GIÁ", [("a) Ưu điểm", [])]), ("II. NHIỆM VỤ", [])]
+
+
+def test_markdown_emphasis_is_not_text():
+    doc = parse_text("**KẾ HOẠCH**\n\n**I. MỤC ĐÍCH**\n\nĐảm bảo **100%** đảng viên dự họp (*).\n")
+    assert doc.sections == [Section("I. MỤC ĐÍCH", ["Đảm bảo 100% đảng viên dự họp (*)."])]
+
+
+def test_hard_wrapped_lines_join_but_sentences_do_not():
+    doc = parse_text(
+        "KẾ HOẠCH\n\nI. MỤC ĐÍCH\n\nNâng cao chất lượng sinh hoạt\nchi bộ.\n"
+        "Đảm bảo đoàn kết;\nthống nhất.\n"
+    )
+    assert doc.sections[0].paragraphs == [
+        "Nâng cao chất lượng sinh hoạt chi bộ.",
+        "Đảm bảo đoàn kết;",
+        "thống nhất.",
+    ]
+
+
+def test_text_without_structure_is_one_untitled_section_with_a_warning():
+    doc = parse_text("Họp chi bộ chiều thứ Sáu.\n\nĐề nghị các đồng chí dự đầy đủ.\n")
+    assert doc.sections == [
+        Section("", ["Họp chi bộ chiều thứ Sáu.", "Đề nghị các đồng chí dự đầy đủ."])
+    ]
+    assert messages.WARN_NO_SECTIONS in [w.message for w in doc.warnings]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n \t\n", "\ufeff\r\n"])
+def test_empty_text_is_refused(text):
+    with pytest.raises(DocumentError) as error:
+        parse_text(text)
+    assert error.value.message == messages.FILE_EMPTY
+
+
+# --- Nơi nhận ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "label", "purpose"),
+    [
+        ("- Thường trực ĐU (b/c);", "Thường trực ĐU", "bao_cao"),
+        ("- Đảng ủy xã (báo cáo);", "Đảng ủy xã", "bao_cao"),
+        ("- Đảng ủy xã (để b/c);", "Đảng ủy xã", "bao_cao"),
+        ("- Đảng ủy xã (Để báo cáo),", "Đảng ủy xã", "bao_cao"),
+        ("- Đảng ủy xã (B/C)", "Đảng ủy xã", "bao_cao"),
+        ("- CB, đảng viên (t/h);", "CB, đảng viên", "thuc_hien"),
+        ("- Đảng viên (thực hiện);", "Đảng viên", "thuc_hien"),
+        ("- Đảng viên (để t/h);", "Đảng viên", "thuc_hien"),
+        ("- Đảng viên (để thực hiện);", "Đảng viên", "thuc_hien"),
+        ("- Công đoàn trường (ph/h);", "Công đoàn trường", "phoi_hop"),
+        ("- Công đoàn trường (phối hợp);", "Công đoàn trường", "phoi_hop"),
+        ("- Công đoàn trường (để phối hợp);", "Công đoàn trường", "phoi_hop"),
+        ("- Ban giám hiệu (để biết);", "Ban giám hiệu", "de_biet"),
+        ("- Ban giám hiệu (biết);", "Ban giám hiệu", "de_biet"),
+        ("- Lưu. CB.", "Lưu. CB", "luu"),
+        ("- Lưu VP", "Lưu VP", "luu"),
+        ("- Lãnh đạo phụ trách chi bộ;", "Lãnh đạo phụ trách chi bộ", "none"),
+        ("Đảng ủy xã (b/c);", "Đảng ủy xã", "bao_cao"),
+    ],
+)
+def test_recipient_spellings(line, label, purpose):
+    doc = parse_text(f"KẾ HOẠCH{BODY}\nNơi nhận:\n{line}\n")
+    assert doc.recipients == [Recipient(label, purpose)]
+    assert doc.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("line", "recipients"),
+    [
+        (
+            "Nơi nhận: Thường trực ĐU (b/c); CB, đảng viên (t/h); Lưu VP.",
+            [
+                Recipient("Thường trực ĐU", "bao_cao"),
+                Recipient("CB, đảng viên", "thuc_hien"),
+                Recipient("Lưu VP", "luu"),
+            ],
+        ),
+        (
+            "Nơi nhận: Như trên, Đảng ủy xã (b/c), Lưu.",
+            [Recipient("Như trên"), Recipient("Đảng ủy xã", "bao_cao"), Recipient("Lưu", "luu")],
+        ),
+    ],
+    ids=["semicolons", "commas"],
+)
+def test_inline_recipients(line, recipients):
+    assert parse_text(f"KẾ HOẠCH{BODY}\n{line}\n").recipients == recipients
+
+
+def test_unknown_purpose_keeps_the_whole_line_as_label():
+    doc = parse_text(f"KẾ HOẠCH{BODY}\nNơi nhận:\n- Ban giám hiệu (để xem);\n- Lưu.\n")
+    assert doc.recipients == [Recipient("Ban giám hiệu (để xem)"), Recipient("Lưu", "luu")]
+    assert [(w.part, w.line, w.text, w.message) for w in doc.warnings] == [
+        ("recipients", 8, "- Ban giám hiệu (để xem);", messages.WARN_RECIPIENT)
+    ]
+
+
+# --- signature --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("block", "signature"),
+    [
+        ("TM. CHI BỘ\nBÍ THƯ\n\n\nVũ Thị Xuyên", Signature("TM. CHI BỘ", "BÍ THƯ", "Vũ Thị Xuyên")),
+        (
+            "T/M CHI BỘ\nBÍ THƯ\n(Đã ký)\nVũ Thị Xuyên",
+            Signature("T/M CHI BỘ", "BÍ THƯ", "Vũ Thị Xuyên"),
+        ),
+        (
+            "T/M CHI ỦY\nBÍ THƯ\n(đã ký)\n\nVũ Thị Xuyên",
+            Signature("T/M CHI ỦY", "BÍ THƯ", "Vũ Thị Xuyên"),
+        ),
+        (
+            "T/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nĐỗ Văn Thành",
+            Signature("T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Đỗ Văn Thành"),
+        ),
+        (
+            "K/T BÍ THƯ\nPHÓ BÍ THƯ\n\n\nNguyễn Thị Hằng",
+            Signature("K/T BÍ THƯ", "PHÓ BÍ THƯ", "Nguyễn Thị Hằng"),
+        ),
+        ("T/M CHI BỘ\n(Đã ký)\nVŨ THỊ XUYÊN", Signature("T/M CHI BỘ", None, "VŨ THỊ XUYÊN")),
+        ("BÍ THƯ\n\nVũ Thị Xuyên", Signature(None, "BÍ THƯ", "Vũ Thị Xuyên")),
+    ],
+    ids=["TM.", "T/M+da-ky", "T/M CHI UY", "T/M BTV", "K/T", "no-title", "title-only"],
+)
+def test_signature_blocks(block, signature):
+    doc = parse_text(f"KẾ HOẠCH{BODY}\nNơi nhận:\n- Lưu CB.\n\n{block}\n")
+    assert doc.signature == signature
+    assert doc.recipients == [Recipient("Lưu CB", "luu")]
+    assert doc.warnings == []
+
+
+def test_text_after_the_signature_is_kept_as_a_paragraph_with_a_warning():
+    doc = parse_text(
+        f"KẾ HOẠCH{BODY}\nTM. CHI BỘ\nBÍ THƯ\n\nVũ Thị Xuyên\n\nBản lưu hành nội bộ.\n"
+    )
+    assert doc.sections[-1].paragraphs[-1] == "Bản lưu hành nội bộ."
+    assert doc.signature.name == "Vũ Thị Xuyên"
+    assert [(w.part, w.line, w.message) for w in doc.warnings] == [
+        ("signature", 12, messages.WARN_AFTER_SIGNATURE)
+    ]
+
+
+def test_signature_line_with_sections_below_it_is_body_text():
+    doc = parse_text(
+        "KẾ HOẠCH\n\n1. Phân công\n\nBÍ THƯ\n\nChủ trì hội nghị.\n\n2. Thời gian\n\nTháng 01.\n\n"
+        "TM. CHI BỘ\nBÍ THƯ\n\nVũ Thị Xuyên\n"
+    )
+    assert doc.sections == [
+        Section("1. Phân công", ["BÍ THƯ", "Chủ trì hội nghị."]),
+        Section("2. Thời gian", ["Tháng 01."]),
+    ]
+    assert doc.signature == Signature("TM. CHI BỘ", "BÍ THƯ", "Vũ Thị Xuyên")
+
+
+def test_appendix_after_the_signature_keeps_the_signature():
+    doc = parse_text(
+        f"KẾ HOẠCH{BODY}\nNơi nhận:\n- Lưu CB.\n\nTM. CHI BỘ\nBÍ THƯ\n\nVũ Thị Xuyên\n\n"
+        "II. PHỤ LỤC\n\nDanh sách đảng viên.\n"
+    )
+    assert doc.signature == Signature("TM. CHI BỘ", "BÍ THƯ", "Vũ Thị Xuyên")
+    assert doc.recipients == [Recipient("Lưu CB", "luu")]
+    assert doc.sections[-1] == Section("II. PHỤ LỤC", ["Danh sách đảng viên."])
+    assert {w.message for w in doc.warnings} == {messages.WARN_AFTER_SIGNATURE}
+
+
+def test_signature_lines_above_the_document_type_are_reported_not_used():
+    doc = parse_text(f"CHI BỘ THÔN NAM\nTM. CHI BỘ\nNơi nhận:\n\nKẾ HOẠCH{BODY}")
+    assert doc.header.org == "CHI BỘ THÔN NAM"
+    assert doc.signature == Signature()
+    assert doc.recipients == []
+    assert [(w.line, w.text, w.message) for w in doc.warnings] == [
+        (2, "TM. CHI BỘ", messages.WARN_MISPLACED_END),
+        (3, "Nơi nhận:", messages.WARN_MISPLACED_END),
+    ]
+
+
+def test_signed_note_between_authority_and_title():
+    doc = parse_text(f"KẾ HOẠCH{BODY}\nT/M CHI ỦY\n(Đã ký)\nBÍ THƯ\n\nVũ Thị Xuyên\n")
+    assert doc.signature == Signature("T/M CHI ỦY", "BÍ THƯ", "Vũ Thị Xuyên")
+    assert doc.warnings == []
+
+
+def test_a_second_signature_block_is_reported_and_its_lines_kept():
+    doc = parse_text(
+        f"KẾ HOẠCH{BODY}\nTM. CHI BỘ\nBÍ THƯ\n\nVũ Thị Xuyên\n\n"
+        "TM. BAN GIÁM HIỆU\nHIỆU TRƯỞNG\n\nNguyễn Văn An\n"
+    )
+    assert doc.signature == Signature("TM. CHI BỘ", "BÍ THƯ", "Vũ Thị Xuyên")
+    assert doc.sections[-1].paragraphs[-2:] == ["HIỆU TRƯỞNG", "Nguyễn Văn An"]
+    assert [(w.line, w.text, w.message) for w in doc.warnings] == [
+        (12, "TM. BAN GIÁM HIỆU", messages.WARN_EXTRA_SIGNATURE),
+        (13, "HIỆU TRƯỞNG", messages.WARN_AFTER_SIGNATURE),
+        (15, "Nguyễn Văn An", messages.WARN_AFTER_SIGNATURE),
+    ]
