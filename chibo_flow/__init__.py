@@ -42,11 +42,13 @@ def register_blueprints(app: Flask) -> None:
     from chibo_flow.api import init_api
     from chibo_flow.auth.views import bp as auth_bp
     from chibo_flow.programmes.views import bp as programmes_bp
+    from chibo_flow.verify.views import bp as verify_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(admin_bp)
     init_api(app)
+    app.register_blueprint(verify_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

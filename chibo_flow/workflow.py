@@ -192,8 +192,8 @@ def _apply(
             programme.state = State.APPROVED
             programme.approved_at = utcnow()
             assign_number(programme)
-            delivery_ids = write_final_copy_deliveries(programme)
-            dispatch = after_commit_dispatch(programme.id, delivery_ids)
+            write_final_copy_deliveries(programme)
+            dispatch = after_commit_dispatch(programme.id)
     elif action == "request_changes":
         _record_vote(programme, actor, "request_changes")
         db.session.add(

@@ -29,6 +29,12 @@ from chibo_flow.api.schemas import (
     ProgrammeSchema,
     TransitionSchema,
 )
+from chibo_flow.documents.final_copy import (
+    DOCX_TYPE,
+    PDF_TYPE,
+    content_disposition,
+    stored_final_copy,
+)
 from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
 from chibo_flow.documents.programme_doc import ProgrammeDoc
 from chibo_flow.errors import error_response
@@ -53,6 +59,8 @@ blp = Blueprint(
 )
 blp.before_request(authenticate)
 
+# The final copies are files, not JSON.
+BINARY = {"type": "string", "format": "binary"}
 # Who sees the delivery list of an org's programmes.
 DELIVERY_VIEWERS = (Role.SECRETARY, Role.COMMITTEE, Role.ADMIN)
 
@@ -179,17 +187,19 @@ def deliveries(programme_id: int) -> dict[str, Any]:
 
 
 @blp.route("/programmes/<int:programme_id>/final.pdf")
+@blp.response(200, BINARY, content_type=PDF_TYPE, description="The PDF issued on approval")
 @blp.alt_response(404, response="NOT_FOUND")
 def final_pdf(programme_id: int) -> Response:
-    """The final copy as PDF (not rendered yet: always 404 `not_rendered`)."""
-    return _final_copy(programme_id)
+    """The final copy as PDF; 404 `not_rendered` until it has been rendered after approval."""
+    return _final_copy(programme_id, "pdf", PDF_TYPE)
 
 
 @blp.route("/programmes/<int:programme_id>/final.docx")
+@blp.response(200, BINARY, content_type=DOCX_TYPE, description="The DOCX issued on approval")
 @blp.alt_response(404, response="NOT_FOUND")
 def final_docx(programme_id: int) -> Response:
-    """The final copy as DOCX (not rendered yet: always 404 `not_rendered`)."""
-    return _final_copy(programme_id)
+    """The final copy as DOCX; 404 `not_rendered` until it has been rendered after approval."""
+    return _final_copy(programme_id, "docx", DOCX_TYPE)
 
 
 def present(programme: Programme, user: User) -> dict[str, Any]:
@@ -211,9 +221,16 @@ def present(programme: Programme, user: User) -> dict[str, Any]:
     }
 
 
-def _final_copy(programme_id: int) -> Response:
-    get_programme(programme_id, current_api_user())
-    return error_response(404, messages.API_NOT_RENDERED, "not_rendered")
+def _final_copy(programme_id: int, extension: str, content_type: str) -> Response:
+    """The stored file (`extension` is the FinalCopy column), or 404 `not_rendered`."""
+    programme = get_programme(programme_id, current_api_user())
+    final_copy = stored_final_copy(programme.id)
+    if final_copy is None:
+        return error_response(404, messages.API_NOT_RENDERED, "not_rendered")
+    response = Response(getattr(final_copy, extension), content_type=content_type)
+    response.headers["Content-Disposition"] = content_disposition(programme, extension)
+    response.headers["Cache-Control"] = "private, max-age=0"
+    return response
 
 
 def _target_org(user: User, name: str | None) -> Org:

@@ -3,6 +3,8 @@
 When the format guidance changes, this module changes; parser, numbering and renderer read it.
 """
 
+from dataclasses import dataclass, replace
+
 PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
 
 # Document type (as written on the document) → the abbreviation used in its số ký hiệu.
@@ -22,3 +24,88 @@ DOC_TYPE_CODES: dict[str, str] = {
 # "Số {seq:02d}-{type code}/{org code}", e.g. "01-CTr/CB"; shown after "Số ".
 NUMBER_PATTERN = "{seq:02d}-{type_code}/{org_code}"
 NUMBER_PREFIX = "Số "
+
+# --- the printed page (PDF and DOCX of the final copy) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How one element of the document is set: size and spacing in points, weight, slant, case."""
+
+    size_pt: float
+    bold: bool = False
+    italic: bool = False
+    caps: bool = False
+    underline: bool = False
+    align: str = "center"  # left | center | right | justify
+    space_before_pt: float = 0
+    space_after_pt: float = 0
+    indent: bool = False  # first line indented by PAGE.first_line_indent_mm
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """The paper, its margins and the typefaces."""
+
+    size: str
+    width_mm: float
+    height_mm: float
+    margin_top_mm: float
+    margin_bottom_mm: float
+    margin_left_mm: float
+    margin_right_mm: float
+    fonts: tuple[str, ...]  # CSS font-family list, first choice first
+    docx_font: str  # the one name a .docx carries (LibreOffice maps it to Liberation Serif)
+    line_height: float  # multiple of the font size
+    first_line_indent_mm: float
+    left_column: float  # share of the text width of the issuer and "Nơi nhận" columns
+    number_first_page: bool  # page numbers sit at the top centre from page 2 on
+
+
+PAGE = PageLayout(
+    size="A4",
+    width_mm=210,
+    height_mm=297,
+    margin_top_mm=20,
+    margin_bottom_mm=20,
+    margin_left_mm=30,
+    margin_right_mm=15,
+    fonts=("Liberation Serif", "Times New Roman", "Tinos", "serif"),
+    docx_font="Times New Roman",
+    line_height=1.2,
+    first_line_indent_mm=12.7,
+    left_column=0.45,
+    number_first_page=False,
+)
+
+BODY = TextStyle(14, align="justify", space_after_pt=6, indent=True)
+
+# Element of the document (the `party-doc__<name>` class of its HTML) → how it is set. When an
+# element has several classes, the last one listed here wins ("heading--3" over "heading").
+STYLES: dict[str, TextStyle] = {
+    "superior": TextStyle(14, caps=True),
+    "org": TextStyle(14, bold=True, caps=True),
+    "star": TextStyle(14),
+    "number": TextStyle(14),
+    "party": TextStyle(15, bold=True, caps=True, underline=True),  # the rule under it
+    "date": TextStyle(14, italic=True, space_before_pt=6),
+    "draft-mark": TextStyle(14, bold=True, caps=True, space_before_pt=12),
+    "type": TextStyle(16, bold=True, caps=True, space_before_pt=18),
+    "title": TextStyle(14, bold=True),
+    "rule": TextStyle(14, space_after_pt=12),
+    "para": BODY,
+    "heading": replace(BODY, bold=True),
+    "heading--3": replace(BODY, bold=True, italic=True),
+    "recipients-title": TextStyle(14, underline=True, align="left", space_before_pt=12),
+    "recipient": TextStyle(12, align="left"),
+    "authority": TextStyle(14, bold=True, caps=True, space_before_pt=12),
+    "sign-title": TextStyle(14, bold=True, caps=True),
+    "signer": TextStyle(14, bold=True, space_before_pt=72),  # room for the signature
+    "page-number": TextStyle(14),
+    "verify": TextStyle(8),
+}
+
+# A draft in review is marked "DỰ THẢO LẦN n" (n = the review round); the approved copy carries
+# the verification line as the footer of every page.
+DRAFT_ROUND_SUFFIX = " LẦN {round}"
+VERIFY_LINE = "Mã xác thực: {code} — {url}"

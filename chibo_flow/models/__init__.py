@@ -2,7 +2,7 @@
 
 from chibo_flow.models.audit import AuditEvent
 from chibo_flow.models.delivery import Delivery
-from chibo_flow.models.programmes import Comment, Programme, Revision, Vote
+from chibo_flow.models.programmes import Comment, FinalCopy, Programme, Revision, Vote
 from chibo_flow.models.recipients import Alias, DirectoryEntry, Group
 from chibo_flow.models.users import ApiToken, LoginSession, Membership, Org, Role, User
 
@@ -13,6 +13,7 @@ __all__ = [
     "Comment",
     "Delivery",
     "DirectoryEntry",
+    "FinalCopy",
     "Group",
     "LoginSession",
     "Membership",

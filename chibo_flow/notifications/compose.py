@@ -1,24 +1,26 @@
-"""The email a recipient receives: Vietnamese subject, HTML and plain-text parts, headers."""
+"""The email a recipient receives: Vietnamese subject, HTML and plain-text parts, headers, and
+the final copy's PDF attached."""
 
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 from flask import current_app, render_template
 
+from chibo_flow.documents.final_copy import download_names
 from chibo_flow.documents.programme_doc import PURPOSES
-from chibo_flow.models import Delivery
+from chibo_flow.models import Delivery, FinalCopy
 from chibo_flow.models._types import utcnow
 
 
 def final_copy_subject(delivery: Delivery) -> str:
-    """"[Org] Chương trình số 01-CTr/CB: <trích yếu>"."""
+    """ "[Org] Chương trình số 01-CTr/CB: <trích yếu>"."""
     programme = delivery.programme
     doc_type = (programme.doc_type or "").capitalize()
     return f"[{programme.org.name}] {doc_type} số {programme.number}: {programme.title}"
 
 
-def compose_final_copy(delivery: Delivery) -> EmailMessage:
-    """Build the final-copy email for one delivery; the Message-ID is the row's, on every try."""
+def compose_final_copy(delivery: Delivery, final_copy: FinalCopy) -> EmailMessage:
+    """The final-copy email of one delivery, PDF attached; the row's Message-ID on every try."""
     programme = delivery.programme
     context = {
         "delivery": delivery,
@@ -37,4 +39,10 @@ def compose_final_copy(delivery: Delivery) -> EmailMessage:
     message["List-Id"] = f"<programmes.{programme.org.code.lower()}.chibo-flow>"
     message.set_content(render_template("email/final_copy.txt", **context))
     message.add_alternative(render_template("email/final_copy.html", **context), subtype="html")
+    message.add_attachment(
+        final_copy.pdf,
+        maintype="application",
+        subtype="pdf",
+        filename=download_names(programme, "pdf")[0],
+    )
     return message

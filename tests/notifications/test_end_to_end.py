@@ -1,12 +1,14 @@
 """The spine, end to end on real parts: demo draft → submit → two approvals → every recipient's
 inbox, through a real Celery worker process, a real aiosmtpd server and each broker."""
 
+import hashlib
+
 import pytest
 from sqlalchemy import select
 
 from chibo_flow.auth.sessions import issue_token
 from chibo_flow.demo import load_demo
-from chibo_flow.models import Delivery, Programme, User
+from chibo_flow.models import Delivery, FinalCopy, Programme, User
 from chibo_flow.models.delivery import DeliveryStatus
 from tests.support import REDIS_URL, wait_for
 
@@ -78,9 +80,13 @@ def test_approved_programme_reaches_every_recipient_once(
     envelope = sorted(m.envelope_to for m in received)
     assert envelope == sorted(EXPECTED), "each address exactly once, none for 'Lưu'"
     by_address = {m.envelope_to: m for m in received}
+    final_copy = db.session.scalar(select(FinalCopy))
     for row in rows:
         message = by_address[row.address]
         assert message.message_id == row.message_id
+        (attachment,) = message.message.iter_attachments()
+        assert attachment.get_content_type() == "application/pdf"
+        assert hashlib.sha256(attachment.get_content()).hexdigest() == final_copy.sha256
         assert "01-CTr/CB" in message.subject
         assert "HÀNH ĐỘNG CỦA CHI BỘ MẦM NON NĂM 2023" in message.subject
         assert message.message["Auto-Submitted"] == "auto-generated"
@@ -92,6 +98,7 @@ def test_approved_programme_reaches_every_recipient_once(
         ("submit", "draft", "review"),
         ("approve", "review", "review"),
         ("approve", "review", "approved"),
+        ("render_final_copy", None, "approved"),
     ]
     deliveries = client.get(f"/api/v1/programmes/{programme_id}/deliveries", headers=secretary)
     assert {d["address"]: d["status"] for d in deliveries.get_json()["items"]} == {

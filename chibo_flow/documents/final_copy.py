@@ -1,0 +1,354 @@
+"""The final copy: an approved programme as PDF and DOCX in the Party format, issued once.
+
+Both files come from the HTML fragment the web page shows (`render.render_document_html`): the
+PDF is WeasyPrint's rendering of it with the print stylesheet generated from `format.py`, the
+DOCX is built by walking the same fragment and setting each `party-doc__<element>` with the
+same `format.STYLES`. The same programme always gives the same bytes, so the SHA-256 stored on
+approval identifies the one genuine PDF; its public verification code is printed in the footer.
+"""
+
+import base64
+import hashlib
+import hmac
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+import docx
+import lxml.html
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from flask import current_app, render_template
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from chibo_flow import messages
+from chibo_flow.documents.format import DRAFT_ROUND_SUFFIX, PAGE, STYLES, VERIFY_LINE, TextStyle
+from chibo_flow.documents.render import number_line, render_document_html
+from chibo_flow.extensions import db
+from chibo_flow.models import AuditEvent, FinalCopy, Programme
+from chibo_flow.models.programmes import State
+from chibo_flow.workflow import Invalid
+
+VERIFY_CODE_LENGTH = 10
+# The public verification page (chibo_flow/verify) answers at this path.
+VERIFY_PATH = "/xac-thuc/{code}"
+PDF_TYPE = "application/pdf"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+GENERATOR = "Chi bộ Flow"
+FONT_TIMESTAMP = "0"  # the "modified" date of embedded font subsets: 1970-01-01
+_CSS_GENERIC_FAMILIES = {"serif", "sans-serif", "monospace"}
+_STYLE_CLASS = "party-doc__"
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+_SLUG_MAX = 60
+
+
+# --- identity: verification code, dates, names --------------------------------------------------
+
+
+def verify_code_for(programme: Programme) -> str:
+    """The public verification code: 10 base32 characters of an HMAC keyed by SECRET_KEY."""
+    # The same on every render (so the PDF is reproducible), unguessable without SECRET_KEY.
+    identity = f"final-copy:{programme.id}:{programme.current_revision_id}:{programme.number}"
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, identity.encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest).decode()[:VERIFY_CODE_LENGTH]
+
+
+def verify_url(code: str) -> str:
+    """The public address of a verification code's page."""
+    return current_app.config["PUBLIC_URL"] + VERIFY_PATH.format(code=code)
+
+
+def _issued_at(programme: Programme) -> datetime:
+    """When the content was fixed (the approval, else the current revision): the files' date."""
+    return programme.approved_at or programme.current_revision.created_at
+
+
+def download_names(programme: Programme, extension: str) -> tuple[str, str]:
+    """ASCII and Unicode file names: "01-CTr-CB-hanh-dong-cua….pdf", "01-CTr-CB-HÀNH ĐỘNG….pdf"."""
+    number = (programme.number or "du-thao").replace("/", "-")
+    words = re.findall(r"[a-z0-9]+", _ascii(programme.title).lower())
+    slug = "-".join(words)[:_SLUG_MAX].rstrip("-")
+    plain = "-".join(re.findall(r"[A-Za-z0-9]+", _ascii(number)))
+    ascii_name = f"{plain}-{slug}.{extension}" if slug else f"{plain}.{extension}"
+    title = _UNSAFE_FILENAME.sub(" ", programme.title).strip()
+    return ascii_name, f"{number}-{title}.{extension}" if title else f"{number}.{extension}"
+
+
+def content_disposition(programme: Programme, extension: str) -> str:
+    """An `attachment` Content-Disposition with an ASCII filename and the UTF-8 filename*."""
+    ascii_name, name = download_names(programme, extension)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def _ascii(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if c.isascii() and not unicodedata.combining(c))
+
+
+def _draft_suffix(programme: Programme) -> str:
+    """What follows DỰ THẢO: " LẦN n" while the draft is in its n-th review, else nothing."""
+    if programme.state == State.REVIEW and programme.review_round:
+        return DRAFT_ROUND_SUFFIX.format(round=programme.review_round)
+    return ""
+
+
+def _footer(programme: Programme) -> str:
+    """The verification line of an approved copy ("" for drafts)."""
+    if programme.state != State.APPROVED:
+        return ""
+    code = verify_code_for(programme)
+    return VERIFY_LINE.format(code=code, url=verify_url(code))
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+
+def render_pdf(programme: Programme) -> bytes:
+    """The programme as a PDF: the web page's HTML, the print stylesheet, fixed metadata."""
+    # Without HarfBuzz-subset, WeasyPrint subsets fonts with fontTools, which stamps each
+    # embedded font with the clock unless SOURCE_DATE_EPOCH is set (reproducible-builds.org).
+    os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_TIMESTAMP)
+    from weasyprint import CSS, HTML  # loading Pango takes ~0.7 s: only where PDFs are made
+
+    issued = _issued_at(programme).astimezone(UTC).isoformat(timespec="seconds")
+    html = render_template(
+        "documents/print.html",
+        document=render_document_html(programme),
+        title=f"{programme.doc_type.capitalize()} {number_line(programme)}: {programme.title}",
+        author=programme.org.name,
+        generator=GENERATOR,
+        issued=issued,
+    )
+    return HTML(string=html).write_pdf(
+        stylesheets=[CSS(string=_print_stylesheet(programme))], pdf_identifier=True
+    )
+
+
+def _print_stylesheet(programme: Programme) -> str:
+    """The print CSS of `programme`, generated from format.PAGE and format.STYLES."""
+    footer = _footer(programme)
+    suffix = _draft_suffix(programme)
+    return render_template(
+        "documents/print.css",
+        page=PAGE,
+        fonts=", ".join(f if f in _CSS_GENERIC_FAMILIES else _css_string(f) for f in PAGE.fonts),
+        left_percent=round(PAGE.left_column * 100, 2),
+        rules={name: _css_declarations(style) for name, style in STYLES.items()},
+        footer=_css_string(footer) if footer else "",
+        draft_suffix=_css_string(suffix) if suffix else "",
+    )
+
+
+def _css_declarations(style: TextStyle) -> str:
+    indent = f"{PAGE.first_line_indent_mm}mm" if style.indent else "0"
+    return (
+        f"font-size: {style.size_pt}pt; font-weight: {'bold' if style.bold else 'normal'}; "
+        f"font-style: {'italic' if style.italic else 'normal'}; "
+        f"text-transform: {'uppercase' if style.caps else 'none'}; "
+        f"text-decoration: {'underline' if style.underline else 'none'}; "
+        f"text-align: {style.align}; text-indent: {indent}; "
+        f"margin-top: {style.space_before_pt}pt; margin-bottom: {style.space_after_pt}pt;"
+    )
+
+
+def _css_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return f'"{escaped}"'
+
+
+# --- DOCX --------------------------------------------------------------------------------------
+
+
+def render_docx(programme: Programme) -> bytes:
+    """The programme as a .docx laid out like the PDF, the same bytes on every render."""
+    fragment = lxml.html.fragment_fromstring(str(render_document_html(programme)))
+    document = docx.Document()
+    _page_setup(document, programme)
+    for element in fragment:
+        if element.tag == "table":
+            _two_columns(document, element, programme)
+        else:
+            for name, text in _blocks(element):
+                _paragraph(document.add_paragraph(), name, text, programme)
+    issued = _issued_at(programme).astimezone(UTC).replace(tzinfo=None)
+    properties = document.core_properties
+    properties.title = programme.title
+    properties.author = programme.org.name
+    properties.last_modified_by = GENERATOR
+    properties.revision = 1
+    properties.created = properties.modified = properties.last_printed = issued
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _fixed_zip(buffer.getvalue(), issued)
+
+
+def _blocks(element) -> list[tuple[str, str]]:
+    """(style name, text) of each paragraph-like element in `element`, in document order."""
+    blocks = []
+    for node in element.iter("p", "h2"):
+        names = [c[len(_STYLE_CLASS) :] for c in node.get("class", "").split()]
+        styled = [name for name in names if name in STYLES]
+        if styled:
+            blocks.append((styled[-1], node.text_content()))
+    return blocks
+
+
+def _paragraph(paragraph: Paragraph, name: str, text: str, programme: Programme) -> None:
+    style = STYLES[name]
+    if name == "draft-mark":
+        text += _draft_suffix(programme)
+    run = paragraph.add_run(text.upper() if style.caps else text)
+    run.font.size = Pt(style.size_pt)
+    run.font.bold = style.bold
+    run.font.italic = style.italic
+    run.font.underline = style.underline
+    layout = paragraph.paragraph_format
+    layout.alignment = _ALIGN[style.align]
+    layout.space_before = Pt(style.space_before_pt)
+    layout.space_after = Pt(style.space_after_pt)
+    layout.line_spacing = PAGE.line_height
+    layout.first_line_indent = Mm(PAGE.first_line_indent_mm) if style.indent else None
+
+
+def _two_columns(document, element, programme: Programme) -> None:
+    """A borderless one-row table: issuer | national heading, or Nơi nhận | signature."""
+    text_width = PAGE.width_mm - PAGE.margin_left_mm - PAGE.margin_right_mm
+    widths = (text_width * PAGE.left_column, text_width * (1 - PAGE.left_column))
+    table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    _no_borders(table)
+    for cell, source, width in zip(table.rows[0].cells, element.iter("td"), widths, strict=True):
+        cell.width = Mm(width)
+        _fill(cell, _blocks(source), programme)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+
+
+def _fill(cell: _Cell, blocks: list[tuple[str, str]], programme: Programme) -> None:
+    for index, (name, text) in enumerate(blocks):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        _paragraph(paragraph, name, text, programme)
+
+
+def _no_borders(table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "nil")
+        borders.append(line)
+    table._tbl.tblPr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+        "w:tblDescription", "w:tblPrChange",
+    )  # fmt: skip
+
+
+def _page_setup(document, programme: Programme) -> None:
+    """A4 and the margins, the typeface, page numbers from page 2, the verification footer."""
+    normal = document.styles["Normal"]
+    normal.font.name = PAGE.docx_font
+    normal.font.size = Pt(STYLES["para"].size_pt)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), PAGE.docx_font)
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(PAGE.width_mm), Mm(PAGE.height_mm)
+    section.top_margin, section.bottom_margin = Mm(PAGE.margin_top_mm), Mm(PAGE.margin_bottom_mm)
+    section.left_margin, section.right_margin = Mm(PAGE.margin_left_mm), Mm(PAGE.margin_right_mm)
+    section.different_first_page_header_footer = not PAGE.number_first_page
+    section.first_page_header.is_linked_to_previous = False
+    number = section.header.paragraphs[0]
+    _paragraph(number, "page-number", "1", programme)
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    field.append(number.runs[0]._r)
+    number._p.append(field)
+    footer = _footer(programme)
+    if footer:
+        for part in (section.footer, section.first_page_footer):
+            _paragraph(part.paragraphs[0], "verify", footer, programme)
+
+
+def _fixed_zip(data: bytes, when: datetime) -> bytes:
+    """The .docx archive again, each member stamped `when` (python-docx stamps the clock)."""
+    stamp = when.timetuple()[:6]
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(member))
+    return output.getvalue()
+
+
+# --- the stored copy ---------------------------------------------------------------------------
+
+
+def stored_final_copy(programme_id: int) -> FinalCopy | None:
+    """The final copy issued for a programme, if it has been rendered."""
+    return db.session.scalar(select(FinalCopy).where(FinalCopy.programme_id == programme_id))
+
+
+def final_copy_by_code(code: str) -> FinalCopy | None:
+    """The final copy with this verification code (any letter case), if any."""
+    return db.session.scalar(select(FinalCopy).where(FinalCopy.verify_code == code.strip().upper()))
+
+
+def final_copy_for(programme: Programme) -> FinalCopy:
+    """The stored final copy, rendered and stored on first use; raises Invalid unless approved."""
+    if programme.state != State.APPROVED:
+        raise Invalid(messages.FINAL_COPY_NOT_APPROVED)
+    stored = stored_final_copy(programme.id)
+    if stored is not None:
+        return stored
+    pdf = render_pdf(programme)
+    copy = FinalCopy(
+        programme_id=programme.id,
+        revision_id=programme.current_revision_id,
+        pdf=pdf,
+        docx=render_docx(programme),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        verify_code=verify_code_for(programme),
+    )
+    return store_final_copy(copy)
+
+
+def store_final_copy(copy: FinalCopy) -> FinalCopy:
+    """Insert `copy` with its audit row; when another worker stored one first, return theirs."""
+    programme_id = copy.programme_id
+    db.session.add(copy)
+    db.session.add(
+        AuditEvent(
+            programme_id=programme_id,
+            action="render_final_copy",
+            to_state=State.APPROVED,
+            data={"sha256": copy.sha256},
+        )
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        stored = stored_final_copy(programme_id)
+        if stored is None:
+            raise
+        return stored
+    return copy
