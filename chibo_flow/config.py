@@ -1,4 +1,5 @@
-"""Configuration: embedded defaults for one machine, every value overridable from the environment."""
+"""Configuration: embedded defaults for one machine, every value overridable from the
+environment."""
 
 import os
 from collections.abc import Mapping
@@ -7,7 +8,7 @@ from pathlib import Path
 
 
 def _broker_beside(database_url: str, instance_path: str) -> str:
-    """Celery's SQLAlchemy broker in a SQLite file next to the SQLite database (one queue per db)."""
+    """Celery's SQLAlchemy broker in a SQLite file beside the SQLite database (a queue per db)."""
     prefix = "sqlite:///"
     if database_url.startswith(prefix) and database_url != prefix:
         path = Path(database_url[len(prefix) :])
@@ -29,9 +30,12 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
-    DELIVERY_MAX_ATTEMPTS = 6
-    DELIVERY_RETRY_BASE_S = 5.0
-    DELIVERY_STUCK_AFTER_S = 600
+    # Delivery defaults; each can be set from the environment under the same name.
+    DELIVERY_MAX_ATTEMPTS = 6  # tries per address before a temporary refusal becomes `failed`
+    DELIVERY_RETRY_BASE_S = 5.0  # backoff: a random delay in [base, base × 2^attempts]
+    # A row left in `sending` this long is taken to be lost with its worker and is sent again.
+    # Keep it well above the longest send (SMTP timeout × the steps of one SMTP session).
+    DELIVERY_STUCK_AFTER_S = 600.0
 
     def __init__(self, instance_path: str, env: Mapping[str, str] = os.environ) -> None:
         self.SECRET_KEY = env.get("SECRET_KEY", "dev-only-not-secret")
@@ -44,6 +48,19 @@ class Config:
         self.MAILBOX_DIR = env.get("MAILBOX_DIR", str(Path(instance_path) / "mailbox"))
         relay_interval = float(env.get("RELAY_INTERVAL_S", "30"))
         self.RELAY_INTERVAL_S = relay_interval
+        # Review: how long a signed review link in an email works, how often beat looks for
+        # votes to remind (the reminder and escalation intervals themselves are set per org).
+        self.REVIEW_LINK_MAX_AGE_S = int(env.get("REVIEW_LINK_MAX_AGE_S", 30 * 24 * 3600))
+        reminder_check = float(env.get("REMINDER_CHECK_INTERVAL_S", "3600"))
+        self.DELIVERY_MAX_ATTEMPTS = int(
+            env.get("DELIVERY_MAX_ATTEMPTS", self.DELIVERY_MAX_ATTEMPTS)
+        )
+        self.DELIVERY_RETRY_BASE_S = float(
+            env.get("DELIVERY_RETRY_BASE_S", self.DELIVERY_RETRY_BASE_S)
+        )
+        self.DELIVERY_STUCK_AFTER_S = float(
+            env.get("DELIVERY_STUCK_AFTER_S", self.DELIVERY_STUCK_AFTER_S)
+        )
         broker_url = env.get("CELERY_BROKER_URL") or _broker_beside(
             self.SQLALCHEMY_DATABASE_URI, instance_path
         )
@@ -56,28 +73,35 @@ class Config:
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,
-            "broker_connection_timeout": 2,
-            # An approval must never hang on a dead broker: publishing gives up quickly and the
-            # relay re-queues the pending deliveries once the broker is back.
-            "task_publish_retry": True,
-            "task_publish_retry_policy": {
-                "max_retries": 2,
-                "interval_start": 0,
-                "interval_step": 0.3,
-                "interval_max": 0.5,
-            },
+            # An approval must never hang on a dead broker: a publish is tried once, bounded by
+            # the connect and socket timeouts (below for Redis), and what could not be queued
+            # stays pending in the database for the relay. (redis-py reconnects a dropped
+            # connection by itself, so a Redis restart costs no lost publish.)
+            "broker_connection_timeout": 1,
+            "task_publish_retry": False,
             "beat_schedule": {
                 "relay-pending-deliveries": {
                     "task": "chibo_flow.notifications.relay.relay_pending",
                     "schedule": relay_interval,
-                }
+                },
+                "review-reminders": {
+                    "task": "chibo_flow.review.reminders.send_reminders",
+                    "schedule": reminder_check,
+                },
             },
         }
         if broker_url.startswith(("redis://", "rediss://")):
             self.CELERY["broker_transport_options"] = {
-                "visibility_timeout": 3600,  # far longer than the longest send
+                # An unacknowledged task goes back to the queue after this long; far longer
+                # than any send or retry countdown. A killed worker's row is recovered sooner
+                # by the relay (DELIVERY_STUCK_AFTER_S).
+                "visibility_timeout": 3600,
                 "socket_connect_timeout": 1,
-                "socket_timeout": 5,
+                # Above the worker's 1 s BRPOP wait; bounds a publish to a hung Redis.
+                "socket_timeout": 2,
+                # Connecting is tried once when a publish needs a connection (kombu's default
+                # retries for several seconds).
+                "max_retries": 0,
             }
 
 

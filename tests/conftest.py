@@ -107,6 +107,7 @@ def env(database_url, tmp_path, smtp_server) -> dict[str, str]:
         "CELERY_BROKER_URL": f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}",
         "CELERY_QUEUE": f"test-{os.getpid()}-{tmp_path.name}",
         "RELAY_INTERVAL_S": "1",
+        "DELIVERY_RETRY_BASE_S": "0.2",
         "MAILBOX_DIR": str(tmp_path / "mailbox"),
     }
 

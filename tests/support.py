@@ -1,20 +1,28 @@
 """Test helpers shared by the suite: databases, services and polling (no mocks of our stack)."""
 
+import asyncio
+import email
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import redis
 from sqlalchemy import text
 
 from chibo_flow.config import TestConfig
+from chibo_flow.notifications.capture import MailboxHandler
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "chuong-trinh-hanh-dong-2023.txt"
@@ -77,7 +85,9 @@ def empty_tables(db) -> None:
     db.session.commit()
 
 
-def flask_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def flask_cli(
+    env: dict[str, str], *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess:
     """Run `flask --app wsgi ARGS` as a separate process, as an operator would."""
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
@@ -90,21 +100,46 @@ def flask_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> subp
     )
 
 
+def forget_redis_queue(queue: str, url: str = REDIS_URL) -> None:
+    """Delete a test's queue from Redis: its lists and bindings, and the unacknowledged messages
+    routed to it (a killed worker's); nothing else (never FLUSHALL: Redis may be shared)."""
+    client = redis.Redis.from_url(url)
+    try:
+        priorities = [f"{queue}\x06\x16{step}" for step in (3, 6, 9)]  # kombu's priority lists
+        bindings = [f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"]
+        client.delete(queue, *priorities, *bindings)
+        for tag, payload in client.hscan_iter("unacked"):
+            if json.loads(payload)[-1] == queue:  # [message, exchange, routing key]
+                client.hdel("unacked", tag)
+                client.zrem("unacked_index", tag)
+    finally:
+        client.close()
+
+
 class CeleryWorker:
     """A real `celery -A celery_worker worker` process (and optionally beat) for one test."""
 
-    def __init__(self, env: dict[str, str], log_dir: Path, beat: bool = False) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        log_dir: Path,
+        beat: bool = False,
+        concurrency: int = 4,
+        pool: str = "threads",
+    ) -> None:
         self.env = {**os.environ, **env}
         self.log_path = log_dir / f"worker-{uuid.uuid4().hex[:6]}.log"
         self.beat = beat
+        self.concurrency = concurrency
+        self.pool = pool
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "CeleryWorker":
         """Start the worker process; returns once it is consuming."""
         args = [
             sys.executable, "-m", "celery", "-A", "celery_worker", "worker",
-            "--pool=threads", "--concurrency=4", "--loglevel=INFO", "--without-gossip",
-            "--without-mingle", "-n", f"test-{uuid.uuid4().hex[:6]}@%h",
+            f"--pool={self.pool}", f"--concurrency={self.concurrency}", "--loglevel=INFO",
+            "--without-gossip", "--without-mingle", "-n", f"test-{uuid.uuid4().hex[:6]}@%h",
         ]  # fmt: skip
         if self.beat:
             args.append("--beat")
@@ -119,9 +154,20 @@ class CeleryWorker:
             raise RuntimeError(f"celery worker exited:\n{self.log()}")
         return self
 
+    def __enter__(self) -> "CeleryWorker":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
     def log(self) -> str:
         """Everything the worker printed so far."""
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def kill(self) -> None:
+        """`kill -9` the worker's main process (a crash: no shutdown, no acknowledgements)."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
 
     def stop(self) -> None:
         """Stop the worker (warm shutdown, then kill)."""
@@ -133,3 +179,59 @@ class CeleryWorker:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+
+
+class FaultyHandler(MailboxHandler):
+    """The capture handler with scripted faults: each attempt to an address takes the next step
+    of its script, then the server behaves normally. Steps:
+
+    - "451 ..." / "550 ..."   answer the end of DATA with this reply (nothing stored);
+    - "rcpt 452 ..."          answer RCPT TO with this reply;
+    - "drop"                  close the connection instead of answering DATA (nothing stored);
+    - "hold"                  set `held`, wait for `release`, store nothing (the client is gone);
+    - "accept+hold"           store the message, set `held`, wait for `release`, answer 250.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory)
+        self.scripts: dict[str, list[str]] = {}
+        self.attempts: Counter[str] = Counter()  # RCPT TO seen per address: one per send attempt
+        self.data: dict[str, list[tuple[str, str]]] = {}  # address → [(step, Message-ID)] at DATA
+        self.held = threading.Event()
+        self.release = threading.Event()
+
+    def script(self, address: str, steps: list[str]) -> None:
+        """Give `address` its faults, in order."""
+        self.scripts[address] = list(steps)
+
+    def _next(self, address: str, phase: str) -> str | None:
+        steps = self.scripts.get(address) or []
+        if steps and steps[0].startswith("rcpt ") == (phase == "rcpt"):
+            return steps.pop(0)
+        return None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        self.attempts[address] += 1
+        step = self._next(address, "rcpt")
+        if step is not None:
+            return step.removeprefix("rcpt ")
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        address = envelope.rcpt_tos[0]
+        step = self._next(address, "data")
+        message_id = email.message_from_bytes(envelope.content)["Message-ID"]
+        self.data.setdefault(address, []).append((step or "250", message_id))
+        if step is None:
+            return await super().handle_DATA(server, session, envelope)
+        if step == "drop":
+            server.transport.close()
+            return "421 4.4.2 Connection dropped"  # never reaches the client
+        if step in ("hold", "accept+hold"):
+            if step == "accept+hold":
+                await super().handle_DATA(server, session, envelope)
+            self.held.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 120)
+            return "250 OK: stored" if step == "accept+hold" else "451 4.3.0 Client gone"
+        return step

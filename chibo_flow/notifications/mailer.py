@@ -6,6 +6,8 @@ SMTP_URL: smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://user:p
 import email.policy
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -33,14 +35,30 @@ class SendFailed(Exception):
 
 
 def send(smtp_url: str, message: EmailMessage, recipient: str) -> SmtpReply:
-    """Send `message` to one recipient; returns the 250 reply or raises SendFailed."""
+    """Send `message` to one recipient; returns the 250 reply or raises SendFailed.
+
+    Each reply is checked (MAIL, RCPT, then the end of DATA); the recipient counts as refused
+    unless RCPT answers 250/251. Once DATA is answered 250 the message is the server's: a failing
+    QUIT afterwards does not make it a failure (that would send it twice).
+    """
     sender = parseaddr(str(message["From"]))[1]
     data = message.as_bytes(policy=email.policy.SMTP)
+    with _as_send_failed():
+        conn = _connect(smtp_url)
     try:
-        with _connect(smtp_url) as conn:
+        with _as_send_failed():
             _expect(conn.mail(sender), {250})
             _expect(conn.rcpt(recipient), {250, 251})
             return _expect(conn.data(data), {250})
+    finally:
+        _close(conn)
+
+
+@contextmanager
+def _as_send_failed() -> Iterator[None]:
+    """SMTP replies keep their code; connection problems become code 0 (temporary)."""
+    try:
+        yield
     except smtplib.SMTPResponseException as exc:
         raise SendFailed(exc.smtp_code, _text(exc.smtp_error)) from exc
     except (smtplib.SMTPException, OSError) as exc:
@@ -56,14 +74,26 @@ def _connect(smtp_url: str) -> smtplib.SMTP:
         )
     elif url.scheme in ("smtp", "smtp+starttls"):
         conn = smtplib.SMTP(host, url.port or 25, timeout=SMTP_TIMEOUT_S)
-        if url.scheme == "smtp+starttls":
-            conn.starttls(context=ssl.create_default_context())
     else:
         raise ValueError(f"unsupported SMTP_URL scheme: {url.scheme!r}")
-    conn.ehlo_or_helo_if_needed()
-    if url.username:
-        conn.login(unquote(url.username), unquote(url.password or ""))
+    try:
+        if url.scheme == "smtp+starttls":
+            conn.starttls(context=ssl.create_default_context())
+        conn.ehlo_or_helo_if_needed()
+        if url.username:
+            conn.login(unquote(url.username), unquote(url.password or ""))
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _close(conn: smtplib.SMTP) -> None:
+    """Say QUIT politely; whatever the server answers, the connection is closed."""
+    try:
+        conn.quit()
+    except (smtplib.SMTPException, OSError):
+        conn.close()
 
 
 def _expect(reply: tuple[int, bytes], accepted: set[int]) -> SmtpReply:

@@ -1,89 +1,164 @@
 """Pending deliveries → the Celery queue: right after commit, and periodically on beat.
 
-Enqueueing can fail (broker down); the row stays pending and the periodic relay re-queues it,
-so mail is late at worst, never lost. Sending claims the row first, so a row queued twice is
-still sent once.
+The Delivery rows are the truth and the queue only a hint. Publishing can fail (broker down) and
+a worker can die mid-send; either way the row is left `pending` (or stuck in `sending`) and the
+relay on beat queues it again, so mail is late at worst, never lost. Sending claims the row first
+(compare-and-set), so a row queued twice is still sent once.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
-from celery import shared_task
+from celery import Task, shared_task
 from flask import current_app
 from kombu.exceptions import KombuError, OperationalError
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import func, or_, select, update
 
+from chibo_flow import messages
 from chibo_flow.extensions import db
-from chibo_flow.models import Delivery
+from chibo_flow.models import AuditEvent, Delivery, FinalCopy, Programme, User
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.delivery import DeliveryStatus
 
 log = logging.getLogger(__name__)
+FINAL_COPY = "final_copy"  # Delivery.kind of the approved programme's emails
 
 
-def enqueue_deliveries(delivery_ids: list[int]) -> int:
-    """Queue one send task per delivery id; returns how many were queued before any failure."""
+def publish(task: Task, *args: int, countdown: float | None = None) -> bool:
+    """Queue one task; False, with a warning, when the broker cannot be reached (the database
+    still holds the work and the relay queues it later)."""
+    try:
+        task.apply_async(args, countdown=countdown)
+    except (OperationalError, KombuError, OSError) as exc:
+        log.warning("broker unavailable, %s%s left for the relay: %s", task.name, args, exc)
+        return False
+    return True
+
+
+def enqueue_deliveries(delivery_ids: list[int], countdown: float | None = None) -> int:
+    """Queue one send task per id (to run after `countdown` s); returns how many were queued,
+    stopping at the first broker error (the rest stay pending for the relay)."""
     from chibo_flow.notifications.tasks import send_delivery
 
     queued = 0
     for delivery_id in delivery_ids:
-        try:
-            send_delivery.delay(delivery_id)
-        except (OperationalError, KombuError, OSError) as exc:
-            log.warning("broker unavailable, %d deliveries left for the relay: %s",
-                        len(delivery_ids) - queued, exc)
+        if not publish(send_delivery, delivery_id, countdown=countdown):
             break
         queued += 1
     return queued
 
 
 def release_stuck() -> int:
-    """Put rows stuck in `sending` (a worker killed mid-send) back to pending."""
-    stuck_before = utcnow() - timedelta(seconds=current_app.config["DELIVERY_STUCK_AFTER_S"])
-    result = db.session.execute(
+    """Rows left in `sending` for DELIVERY_STUCK_AFTER_S (their worker died mid-send): back to
+    pending to be sent again, or `failed` once they have used DELIVERY_MAX_ATTEMPTS."""
+    config = current_app.config
+    stuck = (
+        Delivery.status == DeliveryStatus.SENDING,
+        Delivery.claimed_at < utcnow() - timedelta(seconds=config["DELIVERY_STUCK_AFTER_S"]),
+    )
+    interrupted = {"last_reply_code": None, "last_reply": messages.DELIVERY_INTERRUPTED}
+    given_up = db.session.execute(
         update(Delivery)
-        .where(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < stuck_before)
-        .values(status=DeliveryStatus.PENDING)
+        .where(*stuck, Delivery.attempts >= config["DELIVERY_MAX_ATTEMPTS"])
+        .values(status=DeliveryStatus.FAILED, **interrupted)
+    )
+    released = db.session.execute(
+        update(Delivery)
+        .where(*stuck)
+        .values(status=DeliveryStatus.PENDING, next_attempt_at=None, **interrupted)
     )
     db.session.commit()
-    return result.rowcount
-
-
-def due_delivery_ids() -> list[int]:
-    """Pending rows whose retry time (if any) has come."""
-    now = utcnow()
-    return list(
-        db.session.scalars(
-            select(Delivery.id)
-            .where(
-                and_(
-                    Delivery.status == DeliveryStatus.PENDING,
-                    or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
-                )
-            )
-            .order_by(Delivery.id)
+    if given_up.rowcount or released.rowcount:
+        log.warning(
+            "%d deliveries interrupted mid-send: %d to send again, %d failed",
+            given_up.rowcount + released.rowcount,
+            released.rowcount,
+            given_up.rowcount,
         )
+    return given_up.rowcount + released.rowcount
+
+
+def due_deliveries() -> list[tuple[int, int, bool]]:
+    """Pending rows that should have been taken by now, as (id, programme id, ready to send:
+    not a final copy, or its copy is stored): due for a whole relay interval, so the enqueue
+    after commit (or the retry countdown) had its chance first."""
+    settled = utcnow() - timedelta(seconds=current_app.config["RELAY_INTERVAL_S"])
+    rows = db.session.execute(
+        select(
+            Delivery.id,
+            Delivery.programme_id,
+            or_(Delivery.kind != FINAL_COPY, FinalCopy.id.is_not(None)),
+        )
+        .outerjoin(FinalCopy, FinalCopy.programme_id == Delivery.programme_id)
+        .where(
+            Delivery.status == DeliveryStatus.PENDING,
+            func.coalesce(Delivery.next_attempt_at, Delivery.created_at) <= settled,
+        )
+        .order_by(Delivery.id)
     )
+    return [tuple(row) for row in rows]
 
 
 @shared_task(name="chibo_flow.notifications.relay.relay_pending", ignore_result=True)
 def relay_pending() -> int:
-    """Beat task: release stuck rows and re-queue every due pending row."""
+    """Beat task: release stuck rows and re-queue every pending row that is overdue. A programme
+    whose final copy is not stored yet gets its render task again (which queues its rows once
+    the copy exists) rather than every send rendering the same PDF at once."""
+    from chibo_flow.notifications.tasks import render_final_copy
+
     release_stuck()
-    return enqueue_deliveries(due_delivery_ids())
+    due = due_deliveries()
+    unrendered = dict.fromkeys(pid for _, pid, ready in due if not ready)
+    if not all(publish(render_final_copy, pid) for pid in unrendered):
+        return 0
+    return enqueue_deliveries([delivery_id for delivery_id, _, ready in due if ready])
 
 
-def requeue_failed(programme_id: int | None = None) -> list[int]:
-    """Move failed rows (of one programme, or all) back to pending; returns their ids."""
-    query = select(Delivery.id).where(Delivery.status == DeliveryStatus.FAILED)
+@dataclass(frozen=True)
+class Resent:
+    """What `resend_failed` did: the rows put back, by programme, and how many were queued now."""
+
+    by_programme: dict[int, list[int]]
+    queued: int
+
+    @property
+    def count(self) -> int:
+        """How many deliveries were put back to pending."""
+        return sum(len(ids) for ids in self.by_programme.values())
+
+
+def resend_failed(
+    programme_id: int | None = None,
+    actor: User | None = None,
+    delivery_ids: list[int] | None = None,
+) -> Resent:
+    """Put failed deliveries (of one programme, or all; only `delivery_ids` if given) back to
+    pending with fresh attempts, write one "resend" AuditEvent per programme, then queue them."""
+    query = select(Delivery).where(Delivery.status == DeliveryStatus.FAILED).order_by(Delivery.id)
     if programme_id is not None:
         query = query.where(Delivery.programme_id == programme_id)
-    ids = list(db.session.scalars(query))
-    if ids:
-        db.session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.FAILED)
-            .values(status=DeliveryStatus.PENDING, next_attempt_at=None, attempts=0)
+    if delivery_ids is not None:
+        query = query.where(Delivery.id.in_(delivery_ids))
+    by_programme: dict[int, list[Delivery]] = {}
+    for row in db.session.scalars(query.with_for_update()):
+        by_programme.setdefault(row.programme_id, []).append(row)
+    for pid, rows in by_programme.items():
+        for row in rows:
+            row.status, row.attempts, row.next_attempt_at = DeliveryStatus.PENDING, 0, None
+        addresses = [row.address for row in rows]
+        db.session.add(
+            AuditEvent(
+                programme_id=pid,
+                actor_id=actor.id if actor else None,
+                action="resend",
+                to_state=db.session.get(Programme, pid).state,
+                comment=messages.DELIVERY_RESEND_COMMENT.format(
+                    count=len(rows), addresses=", ".join(addresses)
+                ),
+                data={"deliveries": [row.id for row in rows], "addresses": addresses},
+            )
         )
-        db.session.commit()
-    return ids
+    db.session.commit()
+    ids = {pid: [row.id for row in rows] for pid, rows in by_programme.items()}
+    return Resent(ids, enqueue_deliveries([i for group in ids.values() for i in group]))

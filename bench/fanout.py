@@ -1,0 +1,267 @@
+"""`make bench`: approving and mailing a programme to many recipients, on PostgreSQL + Redis.
+
+(a) Approval latency: 20 programmes reaching 1 address and 20 reaching 500 are approved in turn
+    (apply_transition in this process: the request's whole work, from the checks to the publish
+    of the render task after commit). Prints p50/p95 of each size and the p95 ratio (target ≤ 1.2).
+(b) Fan-out: one more programme reaching 500 addresses is approved with a real Celery worker
+    running; the time until the SMTP server (aiosmtpd in this process) has all 500 messages is
+    compared with a plain smtplib loop sending the same 500 messages, byte for byte (final copy
+    PDF attached), to the same server, one connection per message as the mailer does. Prints
+    both rates and their ratio (target ≥ 0.8).
+
+Loopback only, bounded (a few tens of seconds). Exits 1 when a target is missed.
+"""
+
+import math
+import os
+import smtplib
+import statistics
+import sys
+import threading
+import time
+import uuid
+from email.utils import parseaddr
+
+from aiosmtpd.controller import Controller
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from chibo_flow import create_app
+from chibo_flow.auth.passwords import hash_password
+from chibo_flow.demo import SEED_FILE
+from chibo_flow.documents.parse import parse_upload
+from chibo_flow.extensions import db
+from chibo_flow.models import Delivery, DirectoryEntry, Group, Membership, Org, Programme, User
+from chibo_flow.models.users import Role
+from chibo_flow.workflow import apply_transition, create_programme
+from tests.support import (
+    REDIS_URL,
+    ROOT,
+    CeleryWorker,
+    config_for,
+    forget_redis_queue,
+    free_port,
+    postgres_database,
+)
+
+SIZES = (1, 500)
+APPROVALS = 20  # per size, after WARMUP approvals of each that are not counted
+WARMUP = 2
+FANOUT = 500
+# Sending mostly waits on SMTP and the database; 8 threads did better here than prefork ×2 or ×4.
+WORKER_POOL, WORKER_CONCURRENCY = "threads", 8
+TIMEOUT_S = 300
+TARGET_LATENCY_RATIO = 1.2
+TARGET_RATE_RATIO = 0.8
+OUTPUT = ROOT / "bench" / "output"
+
+
+class CountingHandler:
+    """aiosmtpd handler keeping the messages to the addresses it expects (not, say, the review
+    notices of the same programmes) in memory, and when the first and the last arrived."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, str, bytes]] = []  # (from, to, content)
+        self.first_at = self.last_at = 0.0
+        self.addresses: set[str] = set()
+        self.all_in = threading.Event()
+
+    def expect(self, addresses: set[str]) -> None:
+        """Start afresh; `all_in` is set when a message to each of `addresses` has arrived."""
+        self.messages, self.addresses = [], addresses
+        self.all_in.clear()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if envelope.rcpt_tos[0] not in self.addresses:
+            return "250 OK"
+        self.messages.append((envelope.mail_from, envelope.rcpt_tos[0], envelope.content))
+        self.last_at = time.monotonic()
+        if len(self.messages) == 1:
+            self.first_at = self.last_at
+        if len(self.messages) >= len(self.addresses):
+            self.all_in.set()
+        return "250 OK"
+
+
+def main() -> int:
+    """Run both measurements and print the report; 1 if a target is missed."""
+    OUTPUT.mkdir(exist_ok=True)
+    handler = CountingHandler()
+    smtp = Controller(handler, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    queue = f"bench-fanout-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    try:
+        with postgres_database() as url:
+            env = {
+                "DATABASE_URL": url,
+                "SECRET_KEY": "bench-only",
+                "CELERY_BROKER_URL": REDIS_URL,
+                "CELERY_QUEUE": queue,
+                "SMTP_URL": f"smtp://127.0.0.1:{smtp.port}",
+                "MAIL_FROM": "Chi bộ Flow <no-reply@chibo.bench>",
+                "RELAY_INTERVAL_S": "3600",  # the direct path only: no relay during the run
+            }
+            app = create_app(config_for(env))
+            with app.app_context():
+                upgrade()
+                committee, docs = set_up_org()
+                latencies = approval_latencies(committee, docs)
+                # (a) queued 40 render tasks (and nothing sends them): drop them before (b).
+                forget_redis_queue(queue)
+                programme = in_review(docs[FANOUT])
+                app_seconds, first_seconds = fanout_seconds(env, handler, programme, committee)
+                db.session.remove()
+                db.engine.dispose()
+            raw_seconds = raw_loop_seconds(handler, f"smtp://127.0.0.1:{smtp.port}")
+    finally:
+        forget_redis_queue(queue)
+        smtp.stop()
+    return report(latencies, app_seconds, first_seconds, raw_seconds)
+
+
+def set_up_org() -> tuple[User, dict[int, dict]]:
+    """An org whose directory has a group per size; the committee member who approves, and the
+    seed document addressed to each group."""
+    org = Org(name="Chi bộ đo tải", code="CB", approvals_required=1, place="Tiên Cường")
+    db.session.add(org)
+    db.session.flush()
+    users = {}
+    for role in (Role.SECRETARY, Role.COMMITTEE):
+        user = User(email=f"{role}@chibo.bench", name=f"Người {role}",
+                    password_hash=hash_password("bench-only"))  # fmt: skip
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(Membership(user=user, org=org, role=role))
+        users[role] = user
+    base = parse_upload(SEED_FILE.read_bytes(), SEED_FILE.name).to_dict()
+    docs = {}
+    for size in SIZES:
+        name = f"Danh sách {size} người nhận"
+        group = Group(org_id=org.id, name=name)
+        group.entries = [
+            DirectoryEntry(org_id=org.id, name=f"Người nhận {n:03d}", email=address)
+            for n, address in enumerate(addresses(size), 1)
+        ]
+        db.session.add(group)
+        docs[size] = base | {
+            "recipients": [
+                {"label": name, "purpose": "de_biet"},
+                {"label": "Lưu CB", "purpose": "luu"},
+            ]
+        }
+    db.session.commit()
+    return users[Role.COMMITTEE], docs
+
+
+def addresses(size: int) -> list[str]:
+    """The addresses of the directory group of `size` people."""
+    return [f"nhan{size}-{n:03d}@chibo.bench" for n in range(1, size + 1)]
+
+
+def in_review(doc: dict) -> Programme:
+    """A new programme of the bench org with `doc`, submitted for approval."""
+    secretary = db.session.scalar(select(User).where(User.email == "secretary@chibo.bench"))
+    org = db.session.scalar(select(Org).where(Org.code == "CB"))
+    programme = create_programme(org, secretary, doc)
+    apply_transition(programme, "submit", secretary, version=programme.version)
+    return programme
+
+
+def approval_latencies(committee: User, docs: dict[int, dict]) -> dict[int, list[float]]:
+    """Seconds per approval, by size, the sizes taking turns (WARMUP rounds not counted)."""
+    programmes = {
+        size: [in_review(docs[size]) for _ in range(WARMUP + APPROVALS)] for size in SIZES
+    }
+    times: dict[int, list[float]] = {size: [] for size in SIZES}
+    for round_ in range(WARMUP + APPROVALS):
+        for size in SIZES:
+            programme = programmes[size][round_]
+            started = time.perf_counter()
+            apply_transition(programme, "approve", committee, version=programme.version)
+            took = time.perf_counter() - started
+            assert programme.state == "approved" and len(programme_deliveries(programme)) == size
+            if round_ >= WARMUP:
+                times[size].append(took)
+    return times
+
+
+def programme_deliveries(programme: Programme) -> list[int]:
+    """The ids of the programme's Delivery rows."""
+    query = select(Delivery.id).where(
+        Delivery.programme_id == programme.id, Delivery.kind == "final_copy"
+    )
+    return list(db.session.scalars(query))
+
+
+def fanout_seconds(
+    env: dict[str, str], handler: CountingHandler, programme: Programme, committee: User
+) -> tuple[float, float]:
+    """Seconds from the approval of `programme` until its FANOUT messages are received, and
+    until the first one is (the final copy is rendered before any is sent)."""
+    handler.expect(set(addresses(FANOUT)))
+    with CeleryWorker(env, OUTPUT, concurrency=WORKER_CONCURRENCY, pool=WORKER_POOL) as worker:
+        started = time.monotonic()
+        apply_transition(programme, "approve", committee, version=programme.version)
+        if not handler.all_in.wait(TIMEOUT_S):
+            got = len(handler.messages)
+            raise SystemExit(f"only {got} of {FANOUT} received; see {worker.log_path}")
+        seconds = handler.last_at - started, handler.first_at - started
+    recipients = {to for _, to, _ in handler.messages}
+    assert len(recipients) == FANOUT, f"{len(recipients)} distinct recipients of {FANOUT}"
+    return seconds
+
+
+def raw_loop_seconds(handler: CountingHandler, smtp_url: str) -> float:
+    """Seconds a plain smtplib loop takes to send the messages just received, byte for byte, to
+    the same server: one connection and one transaction per message."""
+    sent = list(handler.messages)
+    host, port = smtp_url.removeprefix("smtp://").split(":")
+    handler.expect({to for _, to, _ in sent})
+    started = time.monotonic()
+    for sender, recipient, content in sent:
+        with smtplib.SMTP(host, int(port), timeout=30) as conn:
+            conn.sendmail(parseaddr(sender)[1], [recipient], content)
+    assert handler.all_in.wait(TIMEOUT_S)
+    assert [m[2] for m in handler.messages] == [m[2] for m in sent]
+    return handler.last_at - started
+
+
+def p95(samples: list[float]) -> float:
+    """The 95th percentile by nearest rank."""
+    return sorted(samples)[math.ceil(0.95 * len(samples)) - 1]
+
+
+def report(
+    latencies: dict[int, list[float]], app_seconds: float, first_seconds: float, raw_seconds: float
+) -> int:
+    """Print the figures and verdicts; 1 if a target is missed."""
+    small, large = (p95(latencies[size]) for size in SIZES)
+    latency_ratio = large / small
+    latency_ok = latency_ratio <= TARGET_LATENCY_RATIO
+    print(f"\n(a) approval latency, {APPROVALS} approvals per size (in process: checks, vote, "
+          "number, outbox rows, commit, publish)")  # fmt: skip
+    for size in SIZES:
+        samples = latencies[size]
+        print(f"  {size:>3} recipient(s)   p50 {1000 * statistics.median(samples):7.1f} ms"
+              f"   p95 {1000 * p95(samples):7.1f} ms")  # fmt: skip
+    verdict = "OK" if latency_ok else "MISSED"
+    print(f"  ratio (p95)        {latency_ratio:.2f}  (target ≤ {TARGET_LATENCY_RATIO})  {verdict}")
+
+    app_rate, raw_rate = FANOUT / app_seconds, FANOUT / raw_seconds
+    rate_ratio = app_rate / raw_rate
+    rate_ok = rate_ratio >= TARGET_RATE_RATIO
+    print(f"\n(b) fan-out of {FANOUT} emails (final copy PDF attached), same aiosmtpd server")
+    print(f"  approval → all received (worker: {WORKER_POOL} ×{WORKER_CONCURRENCY})"
+          f"  {app_seconds:6.2f} s  {app_rate:6.0f} msg/s")  # fmt: skip
+    sending_rate = (FANOUT - 1) / (app_seconds - first_seconds)
+    print(f"    of which: rendering until the 1st email {first_seconds:6.2f} s; "
+          f"then {sending_rate:.0f} msg/s")  # fmt: skip
+    print(f"  plain smtplib loop, same bytes          {raw_seconds:6.2f} s  {raw_rate:6.0f} msg/s")
+    verdict = "OK" if rate_ok else "MISSED"
+    print(f"  ratio                                   {rate_ratio:.2f}"
+          f"  (target ≥ {TARGET_RATE_RATIO})  {verdict}")  # fmt: skip
+    return 0 if latency_ok and rate_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

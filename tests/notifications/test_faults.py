@@ -1,0 +1,272 @@
+"""Every email delivered exactly once, visibly, through faults: a worker killed mid-send, the
+broker down during approval, SMTP refusals and dropped connections, two workers on one queue.
+
+Real parts only: Celery worker processes on Redis (a queue of the test's own), aiosmtpd in this
+process with scripted faults (tests.support.FaultyHandler), the app's database.
+"""
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from chibo_flow.documents.parse import parse_text
+from chibo_flow.models import AuditEvent, Delivery, DirectoryEntry, Group, Programme, User
+from chibo_flow.models.delivery import DeliveryStatus
+from chibo_flow.workflow import apply_transition, create_programme
+from tests.conftest import SmtpServer
+from tests.support import (
+    REDIS_URL,
+    CeleryWorker,
+    FaultyHandler,
+    flask_cli,
+    forget_redis_queue,
+    wait_for,
+)
+
+SENT, FAILED = DeliveryStatus.SENT, DeliveryStatus.FAILED
+UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connection refused
+GROUP = "Danh sách nhận thử"
+
+
+@pytest.fixture
+def env(request, env) -> Iterator[dict[str, str]]:
+    """Redis as the broker (or the broker a test passes as its parameter), quick retries; the
+    test's queue is removed from Redis afterwards."""
+    yield {
+        **env,
+        "CELERY_BROKER_URL": getattr(request, "param", REDIS_URL),
+        "DELIVERY_RETRY_BASE_S": "0.2",
+        "DELIVERY_MAX_ATTEMPTS": "3",
+    }
+    forget_redis_queue(env["CELERY_QUEUE"])
+
+
+@pytest.fixture
+def smtp_server(mail_dir):
+    """The test SMTP server with scripted faults (none until a test scripts them)."""
+    server = SmtpServer(mail_dir, FaultyHandler(mail_dir))
+    server.controller.start()
+    yield server
+    server.handler.release.set()
+    server.controller.stop()
+
+
+def in_review(db, make, seed_text: str, addresses: list[str]) -> tuple[Programme, User]:
+    """The seed programme of a fresh chi bộ, submitted, its "Nơi nhận" reaching `addresses` (in
+    this order: the entries' names sort the same way); and the committee member who issues it."""
+    org = make.org(approvals=1)
+    secretary, committee = make.user("secretary", org), make.user("committee", org)
+    group = Group(org_id=org.id, name=GROUP)
+    group.entries = [
+        DirectoryEntry(org_id=org.id, name=f"Người nhận {n:03d}", email=address)
+        for n, address in enumerate(addresses, 1)
+    ]
+    db.session.add(group)
+    db.session.commit()
+    doc = parse_text(seed_text).to_dict()
+    doc["recipients"] = [
+        {"label": GROUP, "purpose": "de_biet"},
+        {"label": "Lưu CB", "purpose": "luu"},
+    ]
+    programme = create_programme(org, secretary, doc)
+    apply_transition(programme, "submit", secretary, version=programme.version)
+    return programme, committee
+
+
+def approve(programme: Programme, committee: User) -> Programme:
+    """The approval that issues the programme (and writes its deliveries)."""
+    apply_transition(programme, "approve", committee, version=programme.version)
+    assert programme.state == "approved"
+    return programme
+
+
+def rows_by_address(db) -> dict[str, Delivery]:
+    """The final copy's Delivery rows (not the review notices), fresh from the database."""
+    db.session.expire_all()
+    rows = db.session.scalars(select(Delivery).where(Delivery.kind == "final_copy"))
+    return {row.address: row for row in rows}
+
+
+def settled(db, count: int) -> dict[str, Delivery] | None:
+    """The rows once all `count` of them are sent or failed, else None."""
+    rows = rows_by_address(db)
+    done = len(rows) == count and all(row.status in (SENT, FAILED) for row in rows.values())
+    return rows if done else None
+
+
+def received(smtp_server, addresses) -> dict[str, list[str]]:
+    """Message-IDs of the stored messages to `addresses`, by recipient."""
+    by_address: dict[str, list[str]] = {}
+    for message in smtp_server.messages():
+        if message.envelope_to in addresses:
+            by_address.setdefault(message.envelope_to, []).append(message.message_id)
+    return by_address
+
+
+@pytest.mark.parametrize(
+    "step",
+    ["hold", "accept+hold"],
+    ids=["killed-before-the-server-accepted", "killed-after-the-server-accepted"],
+)
+def test_worker_killed_mid_send_every_address_still_gets_its_copy(
+    db, make, seed_text, env, tmp_path, smtp_server, step
+):
+    addresses = ["nguoi1@nhan.test", "nguoi2@nhan.test", "nguoi3@nhan.test"]
+    middle = addresses[1]
+    handler = smtp_server.handler
+    handler.script(middle, [step])
+    # A row in `sending` this long is taken to be lost with its worker.
+    worker_env = {**env, "DELIVERY_STUCK_AFTER_S": "2"}
+    programme, committee = in_review(db, make, seed_text, addresses)
+
+    first = CeleryWorker(worker_env, tmp_path, concurrency=1).start()  # one send at a time
+    try:
+        approve(programme, committee)
+        assert handler.held.wait(timeout=60), first.log()  # sending to the 2nd address
+        first.kill()
+    finally:
+        first.stop()
+        handler.release.set()  # only now may the server answer: its client is dead
+
+    left = rows_by_address(db)
+    assert [left[a].status for a in addresses] == ["sent", "sending", "pending"]
+
+    with CeleryWorker(worker_env, tmp_path, beat=True):  # beat's relay frees the stuck row
+        rows = wait_for(lambda: settled(db, 3), timeout=60)
+
+    assert {a: (rows[a].status, rows[a].attempts) for a in addresses} == {
+        addresses[0]: ("sent", 1),
+        middle: ("sent", 2),
+        addresses[2]: ("sent", 1),
+    }
+    copies = received(smtp_server, addresses)
+    assert copies[addresses[0]] == [rows[addresses[0]].message_id]
+    assert copies[addresses[2]] == [rows[addresses[2]].message_id]
+    # The server had stored the message before the worker died: it gets it again, and only then,
+    # under the same Message-ID so mail clients show one message.
+    expected_copies = 2 if step == "accept+hold" else 1
+    assert copies[middle] == [rows[middle].message_id] * expected_copies
+    assert [message_id for _, message_id in handler.data[middle]] == [rows[middle].message_id] * 2
+
+
+@pytest.mark.parametrize("env", [UNREACHABLE_BROKER], indirect=True, ids=["broker-down"])
+def test_approval_with_the_broker_down_commits_at_once_and_the_relay_sends_later(
+    db, make, seed_text, env, tmp_path, smtp_server
+):
+    addresses = [f"nguoi{n}@nhan.test" for n in range(1, 6)]
+    programme, committee = in_review(db, make, seed_text, addresses)
+
+    started = time.monotonic()
+    approve(programme, committee)
+    took = time.monotonic() - started
+
+    assert took < 3, f"approval took {took:.1f} s with the broker down"
+    db.session.expire_all()
+    assert db.session.get(Programme, programme.id).state == "approved"
+    rows = rows_by_address(db)
+    assert sorted(rows) == addresses
+    assert {(row.status, row.attempts) for row in rows.values()} == {("pending", 0)}
+
+    # The broker is back (the worker uses the reachable Redis); beat's relay queues the rows.
+    with CeleryWorker({**env, "CELERY_BROKER_URL": REDIS_URL}, tmp_path, beat=True):
+        rows = wait_for(lambda: settled(db, len(addresses)), timeout=90)
+    assert {(row.status, row.attempts) for row in rows.values()} == {("sent", 1)}
+    assert received(smtp_server, addresses) == {a: [rows[a].message_id] for a in addresses}
+
+
+# address: (the server's script, then the row's status and attempts, and copies received)
+FAULTS = {
+    "tamthoi@nhan.test": (["451 4.3.0 Try again later"] * 2, SENT, 3, 1),
+    "ngatketnoi@nhan.test": (["drop"], SENT, 2, 1),
+    "khongco@nhan.test": (["550 5.1.1 Mailbox does not exist"], FAILED, 1, 0),
+    "tuchoi@nhan.test": (["rcpt 550 5.1.1 No such user"], FAILED, 1, 0),
+    "hopday@nhan.test": (["rcpt 452 4.2.2 Mailbox full"], SENT, 2, 1),
+    "hetluot@nhan.test": (["451 4.3.0 Greylisted"] * 3, FAILED, 3, 0),  # DELIVERY_MAX_ATTEMPTS
+    "binhthuong@nhan.test": ([], SENT, 1, 1),
+}
+
+
+def test_smtp_faults_end_as_expected_and_failures_can_be_resent(
+    db, make, seed_text, env, smtp_server, celery_worker
+):
+    handler = smtp_server.handler
+    for address, (script, *_) in FAULTS.items():
+        handler.script(address, script)
+    programme, committee = in_review(db, make, seed_text, list(FAULTS))
+    secretary_email = programme.created_by.email
+    approve(programme, committee)
+
+    rows = wait_for(lambda: settled(db, len(FAULTS)), timeout=60)
+    outcome = {a: (rows[a].status, rows[a].attempts, len(received(smtp_server, FAULTS).get(a, [])))
+               for a in FAULTS}  # fmt: skip
+    assert outcome == {a: tuple(expected) for a, (_, *expected) in FAULTS.items()}
+    assert all(handler.attempts[a] == rows[a].attempts for a in FAULTS)
+    # Replies are kept: the final 250, or the refusal that failed the row.
+    assert rows["tamthoi@nhan.test"].last_reply_code == 250
+    assert (rows["khongco@nhan.test"].last_reply_code, rows["khongco@nhan.test"].last_reply) == (
+        550,
+        "5.1.1 Mailbox does not exist",
+    )
+    assert rows["tuchoi@nhan.test"].last_reply_code == 550
+    assert (rows["hetluot@nhan.test"].last_reply_code, rows["hetluot@nhan.test"].last_reply) == (
+        451,
+        "4.3.0 Greylisted",
+    )
+    # The connection dropped after DATA: sent again with the same Message-ID, received once.
+    dropped = rows["ngatketnoi@nhan.test"]
+    assert handler.data[dropped.address] == [
+        ("drop", dropped.message_id),
+        ("250", dropped.message_id),
+    ]
+    assert received(smtp_server, FAULTS)[dropped.address] == [dropped.message_id]
+
+    # The operator sees the failures and sends them again.
+    failed = ["khongco@nhan.test", "tuchoi@nhan.test", "hetluot@nhan.test"]
+    listed = flask_cli(
+        env, "deliveries", "list", "--programme", str(programme.id), "--status", "failed", "--json"
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert [(d["address"], d["status"]) for d in json.loads(listed.stdout)] == [
+        (a, "failed") for a in sorted(failed, key=lambda a: rows[a].id)
+    ]
+    resend = flask_cli(
+        env, "deliveries", "retry", "--programme", str(programme.id), "--by", secretary_email
+    )
+    assert resend.returncode == 0, resend.stderr
+    assert "Đã đưa 3 thư của 1 chương trình vào hàng đợi gửi lại." in resend.stdout
+
+    def all_sent():
+        rows = settled(db, len(FAULTS))
+        return rows if rows and all(row.status == SENT for row in rows.values()) else None
+
+    rows = wait_for(all_sent, timeout=60)
+    copies = received(smtp_server, failed)
+    assert {a: copies[a] for a in failed} == {a: [rows[a].message_id] for a in failed}
+    assert all(rows[a].attempts == 1 for a in failed)  # a resend starts its attempts afresh
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "resend"))
+    assert (event.programme_id, event.actor.email) == (programme.id, secretary_email)
+    assert sorted(event.data["addresses"]) == sorted(failed)
+
+
+def test_two_workers_on_one_queue_send_each_of_200_addresses_once(
+    db, make, seed_text, env, tmp_path, smtp_server, celery_worker
+):
+    addresses = [f"nguoi{n:03d}@nhan.test" for n in range(1, 201)]
+    programme, committee = in_review(db, make, seed_text, addresses)
+
+    with CeleryWorker(env, tmp_path) as second:
+        approve(programme, committee)
+        rows = wait_for(lambda: settled(db, len(addresses)), timeout=120)
+
+    assert sorted(rows) == addresses
+    assert {(row.status, row.attempts, row.last_reply_code) for row in rows.values()} == {
+        ("sent", 1, 250)
+    }
+    assert received(smtp_server, addresses) == {a: [rows[a].message_id] for a in addresses}
+    assert {a: smtp_server.handler.attempts[a] for a in addresses} == {a: 1 for a in addresses}
+    # Both workers took part.
+    for worker in (celery_worker, second):
+        assert "'sent'" in worker.log(), worker.log()
