@@ -1,0 +1,291 @@
+"""`make bench`: the programme list page (/) against a bare Flask page, on PostgreSQL.
+
+A throwaway database gets the migrations, the demo and 10,000 programmes of the demo chi bộ
+(nearly all approved, as after years of use, plus a few drafts and some in review). Both apps
+run under gunicorn with 2 workers; the demo secretary's list page and the baseline
+(bench/baseline.py: the same 50 approved rows from one query, minimal template) are loaded in
+turn over loopback, with wrk when installed, else a Python thread loop. Prints both rates and
+their ratio (target ≥ 0.7), and the SQL statements one list page runs at 10 and at 10,000
+programmes (target: equal, i.e. no query per row). Exits 1 when a target is missed.
+"""
+
+import http.client
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlencode, urlsplit
+from urllib.request import HTTPCookieProcessor, build_opener, urlopen
+
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import event, func, insert, select, update
+
+from chibo_flow import create_app
+from chibo_flow.demo import DEMO_PASSWORD, DEMO_USERS, ORG, SEED_FILE, load_demo
+from chibo_flow.documents.parse import parse_upload
+from chibo_flow.extensions import db
+from chibo_flow.models import Org, Programme, Revision, User
+from chibo_flow.models._types import utcnow
+from chibo_flow.models.programmes import State
+from tests.support import ROOT, config_for, free_port, postgres_database, wait_for
+
+PROGRAMMES = 10_000
+SMALL = [State.REVIEW] * 2 + [State.DRAFT] * 2 + [State.APPROVED] * 5  # + the demo's draft = 10
+LARGE_OPEN = [State.REVIEW] * 5 + [State.DRAFT] * 5
+WORKERS = 2
+CONNECTIONS = 4
+WARMUP_S = 2
+DURATION_S = 8
+ROUNDS = 2
+MAX_REQUESTS = 100_000  # per measurement, for the Python loop
+TARGET_RATIO = 0.7
+USER_AGENT = "chibo-bench"
+SECRETARY = DEMO_USERS[0]
+OUTPUT = ROOT / "bench" / "output"
+
+
+def main() -> int:
+    """Run the benchmark and print the report; 1 if a target is missed."""
+    OUTPUT.mkdir(exist_ok=True)
+    with postgres_database() as url, tempfile.TemporaryDirectory() as tmp:
+        env = {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench-only",
+            "CELERY_BROKER_URL": f"sqla+sqlite:///{Path(tmp) / 'broker.sqlite'}",
+            "MAILBOX_DIR": str(Path(tmp) / "mailbox"),
+        }
+        app = create_app(config_for(env))
+        with app.app_context():
+            upgrade()
+            load_demo()
+            add_programmes(SMALL)
+        statements_small = statements_per_page(app)
+        started = time.monotonic()
+        with app.app_context():
+            add_programmes(LARGE_OPEN + [State.APPROVED] * (PROGRAMMES - 10 - len(LARGE_OPEN)))
+            total = db.session.scalar(select(func.count()).select_from(Programme))
+            db.engine.dispose()
+        print(f"loaded {total:,} programmes in {time.monotonic() - started:.1f} s", flush=True)
+        statements_large = statements_per_page(app)
+
+        with (
+            gunicorn("wsgi:app", env, OUTPUT / "gunicorn-app.log") as app_url,
+            gunicorn("bench.baseline:app", env, OUTPUT / "gunicorn-baseline.log") as base_url,
+        ):
+            cookie = log_in(app_url)
+            rows = list_page(app_url, cookie).count('class="programme-item"')
+            page_rate = base_rate = 0.0
+            for _ in range(ROUNDS):
+                page_rate = max(page_rate, requests_per_second(f"{app_url}/", cookie))
+                base_rate = max(base_rate, requests_per_second(f"{base_url}/", None))
+            list_page(app_url, cookie)  # still logged in: every request above got the real page
+
+    ratio = page_rate / base_rate
+    ratio_ok = ratio >= TARGET_RATIO
+    statements_ok = statements_small == statements_large
+    tool = "wrk" if shutil.which("wrk") else "python threads"
+    print(f"\nload: {tool}, {CONNECTIONS} connections, best of {ROUNDS} × {DURATION_S} s; "
+          f"gunicorn {WORKERS} workers each")  # fmt: skip
+    print(f"  list page /  (secretary, {rows} rows of {total:,})   {page_rate:8.0f} req/s")
+    print(f"  bare Flask   (one query, 50 rows)          {base_rate:8.0f} req/s")
+    verdict = "OK" if ratio_ok else "MISSED"
+    print(f"  ratio        {ratio:.2f}  (target ≥ {TARGET_RATIO})  {verdict}")
+    print(
+        f"  SQL statements per list page: {statements_small} at 10 programmes, "
+        f"{statements_large} at {total:,}  {'OK' if statements_ok else 'MISSED: grows with rows'}"
+    )
+    return 0 if ratio_ok and statements_ok else 1
+
+
+def add_programmes(states: list[str]) -> None:
+    """Bulk-insert programmes of the demo org in `states`, each with one revision (the seed)."""
+    org = db.session.scalar(select(Org).where(Org.name == ORG))
+    secretary = db.session.scalar(select(User).where(User.email == SECRETARY.email))
+    content = parse_upload(SEED_FILE.read_bytes(), SEED_FILE.name).to_dict()
+    start = db.session.scalar(select(func.count()).select_from(Programme))
+    now = utcnow()
+    rows = []
+    for i, state in enumerate(states, start=start + 1):
+        when = now - timedelta(hours=i)
+        approved = state == State.APPROVED
+        rows.append(
+            {
+                "org_id": org.id,
+                "state": state,
+                "version": 1,
+                "title": f"{content['title']} ({i})",
+                "doc_type": content["doc_type"],
+                "review_round": 0 if state == State.DRAFT else 1,
+                "submitted_by_id": None if state == State.DRAFT else secretary.id,
+                "term_start": org.term_start,
+                "number_seq": i if approved else None,
+                "number": f"{i}-CTr/{org.code}" if approved else None,
+                "approved_at": when if approved else None,
+                "created_by_id": secretary.id,
+                "created_at": when,
+                "updated_at": when,
+            }
+        )
+    for batch in (rows[n : n + 1000] for n in range(0, len(rows), 1000)):
+        ids = db.session.scalars(insert(Programme).returning(Programme.id), batch).all()
+        revisions = [
+            {"programme_id": pid, "seq": 1, "content": content, "created_by_id": secretary.id}
+            for pid in ids
+        ]
+        db.session.execute(insert(Revision), revisions)
+    programme, revision = Programme.__table__, Revision.__table__
+    db.session.execute(
+        update(programme)
+        .where(programme.c.current_revision_id.is_(None))
+        .values(
+            current_revision_id=select(revision.c.id)
+            .where(revision.c.programme_id == programme.c.id)
+            .scalar_subquery()
+        )
+    )
+    db.session.commit()
+
+
+def statements_per_page(app: Flask) -> int:
+    """SQL statements the secretary's list page runs, counted in-process on the app's engine."""
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client = app.test_client()
+        login = {"email": SECRETARY.email, "password": DEMO_PASSWORD}
+        assert client.post("/login", data=login).status_code == 302, "login failed"
+        client.get("/")  # the first request may load things once per process
+        statements.clear()
+        response = client.get("/")
+        assert response.status_code == 200, response.status
+        return len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """Serve `app_spec` with gunicorn on a free loopback port; yields its base URL."""
+    url = f"http://127.0.0.1:{free_port()}"
+    args = [
+        sys.executable, "-m", "gunicorn", "--workers", str(WORKERS),
+        "--bind", urlsplit(url).netloc, "--chdir", str(ROOT), app_spec,
+    ]  # fmt: skip
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            args, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            wait_for(lambda: server.poll() is not None or answers(url), timeout=60)
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn {app_spec} exited; see {log_path}")
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def answers(url: str) -> bool:
+    """True once something answers HTTP at `url`."""
+    try:
+        with urlopen(f"{url}/", timeout=2):
+            return True
+    except HTTPError:
+        return True
+    except (URLError, OSError):
+        return False
+
+
+def log_in(url: str) -> str:
+    """Log in as the demo secretary through the login form; the Cookie header to send."""
+    jar = CookieJar()
+    opener = build_opener(HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    form = opener.open(f"{url}/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    assert token, "no CSRF token on the login page"
+    data = {"csrf_token": token.group(1), "email": SECRETARY.email, "password": DEMO_PASSWORD}
+    with opener.open(f"{url}/login", urlencode(data).encode()) as response:
+        assert response.url == f"{url}/", f"login failed: ended on {response.url}"
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def list_page(url: str, cookie: str) -> str:
+    """The list page's HTML as the logged-in secretary (fails if it redirects to the login)."""
+    host = urlsplit(url)
+    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+    conn.request("GET", "/", headers={"Cookie": cookie, "User-Agent": USER_AGENT})
+    response = conn.getresponse()
+    body = response.read().decode()
+    conn.close()
+    assert response.status == 200 and SECRETARY.name in body, f"list page: {response.status}"
+    return body
+
+
+def requests_per_second(url: str, cookie: str | None) -> float:
+    """Requests per second `url` serves over CONNECTIONS connections for DURATION_S."""
+    headers = {"User-Agent": USER_AGENT} | ({"Cookie": cookie} if cookie else {})
+    measure = wrk if shutil.which("wrk") else thread_loop
+    measure(url, headers, WARMUP_S)
+    return measure(url, headers, DURATION_S)
+
+
+def wrk(url: str, headers: dict[str, str], seconds: int) -> float:
+    """Measure with wrk; fails on any non-2xx/3xx answer."""
+    args = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run(
+        [*args, url], capture_output=True, text=True, check=True, timeout=seconds + 30
+    ).stdout
+    assert "Non-2xx" not in out, out
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def thread_loop(url: str, headers: dict[str, str], seconds: int) -> float:
+    """Measure with CONNECTIONS threads sending GETs until the time or MAX_REQUESTS is up."""
+    host = urlsplit(url)
+    deadline = time.monotonic() + seconds
+    done: list[int] = []
+    failures: list[int] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        while time.monotonic() < deadline and len(done) < MAX_REQUESTS:
+            conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+            conn.request("GET", host.path or "/", headers=headers)
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            with lock:
+                (done if response.status == 200 else failures).append(response.status)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, f"{len(failures)} requests failed: {sorted(set(failures))}"
+    return len(done) / (time.monotonic() - started)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""The `flask --app wsgi ...` commands of DESIGN.md §4, run as real processes like an operator."""
+
+import json
+import struct
+import zlib
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from chibo_flow import messages
+from chibo_flow.auth.sessions import user_for_token
+from chibo_flow.demo import DEMO_PASSWORD, DEMO_USERS
+from chibo_flow.models import Membership, Org, User
+from chibo_flow.models.users import Role
+from tests.support import ROOT, SEED, flask_cli
+
+NEW_PASSWORD = "mật-khẩu-đủ-dài"
+
+
+def cli_ok(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    """Run a flask command that must succeed; its standard output."""
+    result = flask_cli(env, *args, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def fresh(db, statement):
+    """Run `statement` in a new transaction, so rows written by another process are seen."""
+    db.session.rollback()
+    return db.session.scalars(statement).all()
+
+
+def test_orgs_create_with_parent_and_place(env, db):
+    cli_ok(env, "orgs", "create", "Đảng bộ xã Tiên Cường", "--code", "ĐU")
+    out = cli_ok(
+        env, "orgs", "create", "Chi bộ Thôn Đông", "--code", "CB",
+        "--parent", "Đảng bộ xã Tiên Cường", "--place", "Tiên Cường",
+    )  # fmt: skip
+
+    assert "Chi bộ Thôn Đông" in out
+    [org] = fresh(db, select(Org).where(Org.name == "Chi bộ Thôn Đông"))
+    assert (org.code, org.place, org.parent.name) == ("CB", "Tiên Cường", "Đảng bộ xã Tiên Cường")
+
+
+def test_orgs_create_twice_is_refused_in_vietnamese(env, db):
+    cli_ok(env, "orgs", "create", "Chi bộ Thôn Đông", "--code", "CB")
+    result = flask_cli(env, "orgs", "create", "Chi bộ Thôn Đông", "--code", "CB")
+
+    assert result.returncode == 1
+    assert "Tổ chức đã tồn tại: Chi bộ Thôn Đông" in result.stderr
+    assert len(fresh(db, select(Org))) == 1
+
+
+def test_users_create_reads_the_password_from_stdin_and_the_user_can_log_in(env, db, make, client):
+    org = make.org()
+    cli_ok(
+        env, "users", "create", "BiThu@Chibo.test", "--name", "Vũ Thị Xuyên",
+        "--role", "secretary", "--org", org.name, "--password-stdin", stdin=NEW_PASSWORD + "\n",
+    )  # fmt: skip
+
+    [user] = fresh(db, select(User))
+    assert user.email == "bithu@chibo.test"
+    assert [(m.org.name, m.role) for m in user.memberships] == [(org.name, "secretary")]
+    response = client.post("/login", data={"email": "bithu@chibo.test", "password": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert "Vũ Thị Xuyên" in client.get("/").get_data(as_text=True)
+
+
+def test_users_create_refuses_a_short_password_and_creates_nobody(env, db, make):
+    org = make.org()
+    result = flask_cli(
+        env, "users", "create", "a@chibo.test", "--name", "A", "--role", "member",
+        "--org", org.name, "--password-stdin", stdin="ngan\n",
+    )  # fmt: skip
+
+    assert result.returncode == 1
+    assert "Mật khẩu cần ít nhất 8 ký tự." in result.stderr
+    assert fresh(db, select(User)) == []
+
+
+def test_users_token_prints_only_a_token_that_authenticates(env, db, make):
+    user = make.user(Role.COMMITTEE, make.org())
+    out = cli_ok(env, "users", "token", user.email)
+
+    assert out.endswith("\n") and out.count("\n") == 1
+    token = out.strip()
+    assert " " not in token and len(token) >= 32
+    db.session.rollback()
+    assert user_for_token(token).email == user.email
+
+
+def test_users_list_json_gives_every_role_in_every_org(env, db, make):
+    org = make.org()
+    parent = make.org("Đảng bộ xã Tiên Cường", code="ĐU")
+    secretary = make.user(Role.SECRETARY, org, email="bithu@chibo.test", name="Vũ Thị Xuyên")
+    db.session.add(Membership(user=secretary, org=org, role=Role.COMMITTEE))
+    db.session.commit()
+    make.user(Role.MEMBER, parent, email="thuongtruc@chibo.test", name="Phạm Văn Dũng")
+
+    everyone = json.loads(cli_ok(env, "users", "list", "--json"))
+    of_org = json.loads(cli_ok(env, "users", "list", "--org", org.name, "--json"))
+
+    for user in everyone:
+        user["roles"].sort(key=lambda r: (r["org"], r["role"]))
+    assert everyone == [
+        {
+            "email": "bithu@chibo.test",
+            "name": "Vũ Thị Xuyên",
+            "roles": [
+                {"org": org.name, "role": "committee"},
+                {"org": org.name, "role": "secretary"},
+            ],
+        },
+        {
+            "email": "thuongtruc@chibo.test",
+            "name": "Phạm Văn Dũng",
+            "roles": [{"org": "Đảng bộ xã Tiên Cường", "role": "member"}],
+        },
+    ]
+    assert [u["email"] for u in of_org] == ["bithu@chibo.test"]
+
+
+def test_programmes_parse_prints_the_seed_as_json(env):
+    doc = json.loads(cli_ok(env, "programmes", "parse", str(SEED)))
+
+    assert doc["doc_type"] == "CHƯƠNG TRÌNH"
+    assert doc["title"] == "HÀNH ĐỘNG CỦA CHI BỘ MẦM NON NĂM 2023"
+    headings = [section["heading"] for section in doc["sections"]]
+    assert headings[:2] == ["I. Mục đích yêu cầu", "II. Nhiệm vụ trọng tâm"]
+
+
+def test_programmes_parse_refuses_a_picture_with_a_vietnamese_message(env, tmp_path):
+    picture = tmp_path / "anh-chup.png"
+    picture.write_bytes(tiny_png())
+
+    result = flask_cli(env, "programmes", "parse", str(picture))
+
+    assert result.returncode == 1
+    assert messages.FILE_NOT_DOCUMENT in result.stderr
+    assert result.stdout == ""
+
+
+def test_demo_twice_changes_nothing_and_prints_the_logins(env, db):
+    first = cli_ok(env, "demo")
+    counts = row_counts(db)
+    second = cli_ok(env, "demo")
+
+    assert row_counts(db) == counts
+    assert counts["programme"] == 1 and counts["user"] > 0
+    assert first == second
+    assert DEMO_PASSWORD in first
+    for person in DEMO_USERS:
+        assert person.email in first
+
+
+def test_readme_shows_the_demo_logins(app):
+    readme = (Path(ROOT) / "README.md").read_text(encoding="utf-8")
+
+    assert DEMO_PASSWORD in readme
+    for person in DEMO_USERS:
+        assert person.email in readme
+
+
+def row_counts(db) -> dict[str, int]:
+    """Rows in every table of the schema."""
+    db.session.rollback()
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def tiny_png() -> bytes:
+    """A valid 1×1 PNG image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
