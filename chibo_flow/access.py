@@ -20,9 +20,11 @@ def can_view(user: User, programme: Programme) -> bool:
         return False
     if programme.state == State.APPROVED:
         return True
-    return user.has_role(Role.SECRETARY, programme.org) or user.has_role(
-        Role.COMMITTEE, programme.org
-    ) or user.has_role(Role.ADMIN, programme.org)
+    return (
+        user.has_role(Role.SECRETARY, programme.org)
+        or user.has_role(Role.COMMITTEE, programme.org)
+        or user.has_role(Role.ADMIN, programme.org)
+    )
 
 
 def get_programme(programme_id: int, user: User) -> Programme:

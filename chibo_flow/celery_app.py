@@ -14,7 +14,11 @@ def celery_init_app(app: Flask) -> Celery:
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
-    celery_app.conf.include = ["chibo_flow.notifications.tasks", "chibo_flow.notifications.relay"]
+    celery_app.conf.include = [
+        "chibo_flow.notifications.tasks",
+        "chibo_flow.notifications.relay",
+        "chibo_flow.review.reminders",
+    ]
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app

@@ -1,4 +1,5 @@
-"""`flask --app wsgi ...` commands (DESIGN.md §4): orgs, users, programmes, demo, mailbox, deliveries."""
+"""`flask --app wsgi ...` commands (DESIGN.md §4): orgs, users, programmes, demo, mailbox,
+deliveries, directory."""
 
 import json
 import sys
@@ -9,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from chibo_flow import directory, messages
 from chibo_flow.auth.passwords import hash_password
 from chibo_flow.auth.sessions import issue_token
 from chibo_flow.documents.parse import DocumentError, parse_upload
@@ -16,12 +18,14 @@ from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, Membership, Org, User
 from chibo_flow.models.delivery import DeliveryStatus
 from chibo_flow.models.users import Role
+from chibo_flow.workflow import WorkflowError
 
 orgs_cli = AppGroup("orgs", help="Party organisations.")
 users_cli = AppGroup("users", help="Users and their roles.")
 programmes_cli = AppGroup("programmes", help="Programme documents.")
 mailbox_cli = AppGroup("mailbox", help="The local SMTP capture server.")
 deliveries_cli = AppGroup("deliveries", help="Final-copy emails and their status.")
+directory_cli = AppGroup("directory", help="People and groups that “Nơi nhận” lines reach.")
 
 
 def _org_by_name(name: str) -> Org:
@@ -100,7 +104,9 @@ def list_users(org_name: str | None, as_json: bool):
     """List users with their roles."""
     query = select(User).order_by(User.email)
     if org_name:
-        query = query.join(Membership).where(Membership.org_id == _org_by_name(org_name).id).distinct()
+        query = (
+            query.join(Membership).where(Membership.org_id == _org_by_name(org_name).id).distinct()
+        )
     rows = [
         {
             "email": u.email,
@@ -138,7 +144,7 @@ def demo():
     from chibo_flow.demo import DEMO_PASSWORD, load_demo
 
     people = load_demo()
-    click.echo("Tài khoản demo (mật khẩu chung: %s):" % DEMO_PASSWORD)
+    click.echo(f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):")
     for person in people:
         click.echo(f"  {person.role.value:<10} {person.email:<26} {person.name} — {person.org}")
 
@@ -169,31 +175,132 @@ def serve_mailbox(host: str, port: int):
 @deliveries_cli.command("list")
 @click.option("--programme", "programme_id", type=int, help="Only this programme.")
 @click.option("--status", type=click.Choice([s.value for s in DeliveryStatus]))
-def list_deliveries(programme_id: int | None, status: str | None):
-    """List deliveries with their status."""
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the API's fields and more).")
+def list_deliveries(programme_id: int | None, status: str | None, as_json: bool):
+    """List deliveries with their status, attempts and the server's last reply."""
+    from chibo_flow.api.schemas import DeliveryItemSchema
+
     query = select(Delivery).order_by(Delivery.id)
     if programme_id:
         query = query.where(Delivery.programme_id == programme_id)
     if status:
         query = query.where(Delivery.status == status)
-    for d in db.session.scalars(query):
-        click.echo(
-            f"{d.id}\t{d.programme_id}\t{d.address}\t{d.status}\t{d.attempts}\t{d.last_reply or ''}"
-        )
+    rows = db.session.scalars(query).all()
+    if as_json:
+        items = [
+            {
+                "id": d.id,
+                "programme_id": d.programme_id,
+                **DeliveryItemSchema().dump(d),
+                "last_reply_code": d.last_reply_code,
+            }
+            for d in rows
+        ]
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for d in rows:
+        reply = " ".join(filter(None, [str(d.last_reply_code or ""), d.last_reply or ""]))
+        click.echo(f"{d.id}\t{d.programme_id}\t{d.address}\t{d.status}\t{d.attempts}\t{reply}")
 
 
 @deliveries_cli.command("retry")
 @click.option("--programme", "programme_id", type=int, help="Only this programme.")
-def retry_deliveries(programme_id: int | None):
-    """Put failed deliveries back to pending and queue them."""
-    from chibo_flow.notifications.relay import enqueue_deliveries, requeue_failed
+@click.option("--by", "actor_email", help="Who asks for the resend (for the history).")
+def retry_deliveries(programme_id: int | None, actor_email: str | None):
+    """Send failed deliveries again (one "resend" event in each programme's history)."""
+    from chibo_flow.notifications.relay import resend_failed
 
-    ids = requeue_failed(programme_id)
-    queued = enqueue_deliveries(ids)
-    click.echo(f"Đã đưa {len(ids)} thư vào hàng đợi gửi lại ({queued} đã xếp hàng).")
+    actor = _user_by_email(actor_email) if actor_email else None
+    resent = resend_failed(programme_id, actor)
+    if not resent.count:
+        click.echo(messages.DELIVERY_RESEND_NONE)
+        return
+    click.echo(
+        messages.DELIVERY_RESEND_DONE.format(
+            count=resent.count, programmes=len(resent.by_programme)
+        )
+    )
+    if resent.queued < resent.count:
+        click.echo(messages.DELIVERY_RESEND_QUEUE_DOWN.format(count=resent.count - resent.queued))
+
+
+@directory_cli.command("add-person")
+@click.argument("org_name", metavar="ORG")
+@click.argument("name")
+@click.argument("email")
+@click.option("--position", help='E.g. "Phó Bí thư Thường trực Đảng ủy".')
+def directory_add_person(org_name: str, name: str, email: str, position: str | None):
+    """Add a person to ORG's directory."""
+    entry = _directory_change(
+        lambda: directory.save_person(_org_by_name(org_name), name, email, position)
+    )
+    click.echo(f"Đã thêm {entry.name} <{entry.email}>")
+
+
+@directory_cli.command("add-group")
+@click.argument("org_name", metavar="ORG")
+@click.argument("name")
+@click.option("--members-of", help="Org name: the group is its members, kept current.")
+@click.option("--person", "emails", multiple=True, help="Email of a person (repeatable).")
+def directory_add_group(org_name: str, name: str, members_of: str | None, emails: tuple[str]):
+    """Add a group to ORG's directory: chosen people, or every member of an org."""
+
+    def change():
+        org = _org_by_name(org_name)
+        return directory.save_group(
+            org,
+            name,
+            members_of=_org_by_name(members_of) if members_of else None,
+            entries=[directory.person_by_email(org, email) for email in emails],
+        )
+
+    group = _directory_change(change)
+    click.echo(f"Đã thêm nhóm “{group.name}” ({len(directory.group_data(group)['members'])} người)")
+
+
+@directory_cli.command("alias")
+@click.argument("org_name", metavar="ORG")
+@click.argument("label")
+@click.argument("group_name", metavar="GROUP")
+def directory_alias(org_name: str, label: str, group_name: str):
+    """Say that ORG writes GROUP as LABEL under “Nơi nhận”."""
+
+    def change():
+        org = _org_by_name(org_name)
+        return directory.save_alias(org, label, directory.group_by_name(org, group_name))
+
+    alias = _directory_change(change)
+    click.echo(f"Đã ghi nhận: “{alias.label}” là nhóm “{alias.group.name}”")
+
+
+@directory_cli.command("list")
+@click.argument("org_name", metavar="ORG")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def directory_list(org_name: str, as_json: bool):
+    """List ORG's people, groups (with whom each reaches) and aliases."""
+    data = directory.directory_data(_org_by_name(org_name))
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for person in data["people"]:
+        click.echo(f"người\t{person['name']}\t{person['email']}\t{person['position'] or ''}")
+    for group in data["groups"]:
+        emails = ", ".join(member["email"] for member in group["members"])
+        click.echo(f"nhóm\t{group['name']}\t{emails}")
+    for alias in data["aliases"]:
+        click.echo(f"cách viết\t{alias['label']}\t{alias['group']}")
+
+
+def _directory_change(change):
+    """Run a chibo_flow.directory change; its refusal becomes the command's error message."""
+    try:
+        return change()
+    except WorkflowError as exc:
+        raise click.ClickException(exc.message) from exc
 
 
 def init_cli(app: Flask) -> None:
     """Register the command groups on `app`."""
-    for command in (orgs_cli, users_cli, programmes_cli, mailbox_cli, deliveries_cli, demo):
+    commands = (orgs_cli, users_cli, programmes_cli, mailbox_cli, deliveries_cli, directory_cli)
+    for command in (*commands, demo):
         app.cli.add_command(command)

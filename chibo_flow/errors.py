@@ -1,4 +1,5 @@
-"""Error handling: JSON `{"error": {"code", "message"}}` for the API, Vietnamese pages for people."""
+"""Error handling: JSON `{"error": {"code", "message"}}` for the API, Vietnamese pages
+for people."""
 
 import logging
 

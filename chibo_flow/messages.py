@@ -182,7 +182,7 @@ DIRECTORY_PERSON_DELETED = "Đã xóa {name} khỏi danh bạ."
 DIRECTORY_GROUP_SAVED = "Đã lưu nhóm “{name}”."
 DIRECTORY_GROUP_DELETED = "Đã xóa nhóm “{name}” và các cách viết của nhóm."
 DIRECTORY_ALIAS_SAVED = "Đã ghi nhận: “{label}” là nhóm “{group}”."
-DIRECTORY_ALIAS_DELETED = "Đã xóa cách viết “{label}”."
+DIRECTORY_ALIAS_DELETED = "Đã xóa cách viết “{name}”."
 RECIPIENT_LINE_UNKNOWN = "Dòng “{label}” không có trong mục Nơi nhận của chương trình."
 RECIPIENT_MAPPED = (
     "Đã ghi nhận: dòng “{label}” gửi tới nhóm “{group}”. "
@@ -207,3 +207,100 @@ DELIVERY_RESEND_QUEUE_DOWN = (
     "Hàng đợi gửi thư đang không truy cập được; {count} thư sẽ được gửi tự động khi hàng đợi "
     "hoạt động trở lại."
 )
+
+# --- review -----------------------------------------------------------------------------------
+# Owned by chibo_flow/review, chibo_flow/programmes/review.py and templates/programmes/review_*.
+REVIEW_PART_TITLE = "Tên loại và trích yếu"
+REVIEW_PART_BASES = "Căn cứ"
+REVIEW_PART_RECIPIENTS = "Nơi nhận"
+REVIEW_PART_SIGNATURE = "Chữ ký"
+REVIEW_PART_INTRO = "Phần mở đầu"
+REVIEW_WHOLE_DOCUMENT = "Toàn văn"
+REVIEW_CHANGE_LINE = "{section}: {details}"
+REVIEW_SECTION_ADDED = "mục mới"
+REVIEW_SECTION_REMOVED = "đã bỏ mục này"
+REVIEW_SECTION_CHANGED = "có sửa đổi ({words})"
+REVIEW_WORDS_ADDED = "thêm {n} từ"
+REVIEW_WORDS_REMOVED = "bỏ {n} từ"
+REVIEW_WORDS_OTHER = "chỉ sửa dấu câu hoặc khoảng trắng"
+REVIEW_ANCHOR_UNKNOWN = (
+    "Không tìm thấy mục được chọn trong phiên bản hiện tại. Vui lòng tải lại trang và chọn lại."
+)
+REVIEW_COMMENT_EMPTY = "Vui lòng nhập nội dung góp ý."
+REVIEW_COMMENT_CLOSED = "Chương trình đã được thông qua; không thể góp ý thêm."
+REVIEW_COMMENT_ADDED = "Đã ghi nhận góp ý."
+REVIEW_REPLY_ADDED = "Đã gửi trả lời."
+REVIEW_THREAD_RESOLVED = "Đã đánh dấu ý kiến là đã giải quyết."
+REVIEW_THREAD_REOPENED = "Đã mở lại ý kiến."
+REVIEW_THREAD_ALREADY = "Ý kiến này đã ở trạng thái đó rồi."
+REVIEW_NOT_DELEGATE = "Bạn không được ủy quyền biểu quyết thay đồng chí này vào hôm nay."
+REVIEW_ON_BEHALF_SELF_APPROVAL = (
+    "Không thể biểu quyết thay người trình: ý kiến của người trình không được tính."
+)
+REVIEW_ALREADY_VOTED_FOR = "Đồng chí {name} đã có ý kiến trong vòng duyệt này."
+REVIEW_VOTED_ON_BEHALF = "Đã ghi nhận ý kiến thay cho đồng chí {name}."
+REVIEW_LINK_INVALID = "Liên kết duyệt không hợp lệ. Vui lòng mở chương trình từ danh sách."
+REVIEW_LINK_EXPIRED = (
+    "Liên kết duyệt đã hết hạn. Chương trình vẫn mở được từ danh sách “Chờ tôi duyệt”."
+)
+REVIEW_LINK_OTHER_USER = (
+    "Liên kết này được gửi cho người khác. Vui lòng đăng nhập bằng tài khoản nhận thư."
+)
+REVIEW_LINK_OUTDATED = (
+    "Liên kết trong thư dẫn tới phiên bản {old}, nhưng văn bản đã được sửa: "
+    "bạn đang xem phiên bản hiện tại ({new})."
+)
+REVIEW_LINK_DECIDED = "Chương trình không còn chờ duyệt (hiện ở trạng thái “{state}”)."
+DELEGATION_SAVED = "Đã ủy quyền cho đồng chí {name} biểu quyết thay từ {start} đến {end}."
+DELEGATION_REVOKED = "Đã thu hồi ủy quyền cho đồng chí {name}."
+DELEGATION_NOT_COMMITTEE = "Chỉ ủy quyền được cho một cấp ủy viên khác của {org}."
+DELEGATION_SELF = "Không thể tự ủy quyền cho chính mình."
+DELEGATION_DATES = "Ngày kết thúc phải từ ngày bắt đầu trở đi."
+DELEGATION_PAST = "Ngày kết thúc đã qua."
+DELEGATION_OVERLAP = "Đồng chí đã ủy quyền cho {name} trong khoảng thời gian trùng lặp."
+NOTICE_SUBJECTS = {
+    "review_request": "[{org}] Đề nghị duyệt: {title}",
+    "resubmitted": "[{org}] Trình lại sau khi sửa: {title}",
+    "changes_requested": "[{org}] Cấp ủy yêu cầu chỉnh sửa: {title}",
+    "approved_notice": "[{org}] Đã thông qua: {title} (số {number})",
+    "reminder": "[{org}] Nhắc duyệt: {title}",
+    "escalation": "[{org}] Vòng duyệt còn chờ ý kiến: {title}",
+}
+REVIEW_HISTORY_LABELS = {
+    "comment": "Góp ý",
+    "reply": "Trả lời góp ý",
+    "resolve": "Đánh dấu đã giải quyết",
+    "reopen": "Mở lại góp ý",
+    "delegate": "Ủy quyền biểu quyết",
+    "revoke_delegation": "Thu hồi ủy quyền",
+}
+HISTORY_CSV_HEADER = [
+    "Thời điểm",
+    "Người thực hiện",
+    "Thao tác",
+    "Từ trạng thái",
+    "Sang trạng thái",
+    "Vòng duyệt",
+    "Phiên bản",
+    "Thay mặt",
+    "Ghi chú",
+]
+DURATION_DAYS = "{n} ngày"
+DURATION_HOURS = "{n} giờ"
+DURATION_MINUTES = "{n} phút"
+DURATION_UNDER_A_MINUTE = "dưới 1 phút"
+ROUND_OUTCOMES = {
+    "approved": "Thông qua",
+    "request_changes": "Yêu cầu chỉnh sửa",
+    "withdraw": "Rút lại",
+    None: "Đang duyệt",
+}
+# What a review notification is, where the delivery log shows a final copy's "Nơi nhận" line.
+NOTICE_LABELS = {
+    "review_request": "Thư đề nghị duyệt",
+    "resubmitted": "Thư báo trình lại",
+    "changes_requested": "Thư báo yêu cầu chỉnh sửa",
+    "approved_notice": "Thư báo đã thông qua",
+    "reminder": "Thư nhắc duyệt",
+    "escalation": "Thư báo vòng duyệt chậm",
+}

@@ -1,11 +1,21 @@
 """Resolve "Nơi nhận" lines to people (or to the archive), Vietnamese-aware.
 
-The one place that decides who a line such as "Thường trực ĐU (b/c)" reaches.
+The one place that decides who a line such as "Thường trực ĐU (b/c)" reaches. Lines and group
+names are compared by match key: NFC, case- and diacritics-insensitive, Party abbreviations
+expanded ("ĐU" → "dang uy"). The purpose ("(b/c)") has already been split off by the parser.
+
+Matching order, first rank with a match wins: a learnt alias (exact key) → a group name (exact
+key) → a group whose name contains the line's words in order ("Thường trực ĐU" → "Thường trực
+Đảng ủy xã") → a line naming several groups ("A, B" / "A; B" / "A và B"), each part resolved by
+the ranks before. Two or more groups at the winning rank make the line ambiguous.
 """
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from sqlalchemy import select
 
@@ -14,20 +24,47 @@ from chibo_flow.models import Alias, Group, Org
 from chibo_flow.models.users import Membership, Role, User
 
 ARCHIVE_PURPOSE = "luu"
+ARCHIVE_WORD = "luu"  # "Lưu", "Lưu VP", "Lưu. CB." file a copy; nobody is mailed
 # Roles that make someone one of an org's "cán bộ, đảng viên" (an admin may be IT staff).
 PARTY_ROLES = (Role.SECRETARY, Role.COMMITTEE, Role.MEMBER)
 
-# Party abbreviations, written as match keys (lower case, no diacritics).
-ABBREVIATIONS: dict[str, str] = {
-    "du": "dang uy",
-    "cb": "chi bo",
-    "dv": "dang vien",
-    "tt": "thuong truc",
-    "btv": "ban thuong vu",
-    "ubkt": "uy ban kiem tra",
-    "cu": "chi uy",
-    "bch": "ban chap hanh",
+# Party abbreviations → their expansions as match keys, the usual meaning first. A word is an
+# abbreviation only when written without tone marks ("ĐU", "du"), so "dự" stays a word.
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "du": ("dang uy",),
+    "db": ("dang bo",),
+    "cb": ("chi bo", "can bo"),  # "Lưu CB" (chi bộ) / "CB, ĐV" (cán bộ, đảng viên)
+    "dv": ("dang vien",),
+    "cu": ("cap uy", "chi uy"),
+    "tt": ("thuong truc",),
+    "btv": ("ban thuong vu",),
+    "bch": ("ban chap hanh",),
+    "ubkt": ("uy ban kiem tra",),
+    "bt": ("bi thu",),
+    "pbt": ("pho bi thu",),
+    "ub": ("uy ban",),
+    "ubnd": ("uy ban nhan dan",),
+    "hdnd": ("hoi dong nhan dan",),
+    "mttq": ("mat tran to quoc",),
+    "vp": ("van phong",),
+    "bgh": ("ban giam hieu",),
+    "cd": ("cong doan",),
+    "ccb": ("cuu chien binh",),
+    "dtn": ("doan thanh nien",),
 }
+# A line with several ambiguous abbreviations has at most this many readings.
+MAX_READINGS = 16
+# How a line names several groups: "A, B", "A; B", "A và B", "A + B".
+SEVERAL = re.compile(r"[,;+]|\s(?:và|va)\s", re.IGNORECASE)
+
+
+class LineStatus(StrEnum):
+    """What a line came to."""
+
+    ARCHIVE = "archive"  # "Lưu ...": file a copy, no email
+    RESOLVED = "resolved"  # one or more groups
+    AMBIGUOUS = "ambiguous"  # several groups fit equally well: the secretary picks
+    UNRESOLVED = "unresolved"  # nothing fits: the secretary picks
 
 
 @dataclass(frozen=True)
@@ -40,28 +77,118 @@ class Person:
 
 @dataclass
 class LineResolution:
-    """What one "Nơi nhận" line means: the archive, some groups' people, or nothing known."""
+    """What one "Nơi nhận" line means: the archive, some groups' people, or nothing certain."""
 
     label: str
     purpose: str
+    status: LineStatus = LineStatus.UNRESOLVED
     groups: list[Group] = field(default_factory=list)
+    candidates: list[Group] = field(default_factory=list)  # for an ambiguous line
     people: list[Person] = field(default_factory=list)
 
     @property
     def is_archive(self) -> bool:
-        return self.purpose == ARCHIVE_PURPOSE
+        return self.status == LineStatus.ARCHIVE
 
     @property
     def resolved(self) -> bool:
+        """Archive, or groups that reach at least one address (an empty group blocks submit)."""
         return self.is_archive or bool(self.people)
 
 
+# --- match keys ---------------------------------------------------------------------------------
+
+
+def _plain(word: str) -> str:
+    """A word without diacritics ("đảng" → "dang")."""
+    word = unicodedata.normalize("NFD", word.replace("đ", "d"))
+    return "".join(ch for ch in word if not unicodedata.combining(ch))
+
+
+def _readings_of_word(word: str) -> tuple[str, ...]:
+    """The match-key words one written word stands for (several for "CB")."""
+    bare = word.replace("đ", "d")
+    if bare.isascii() and bare in ABBREVIATIONS:
+        return ABBREVIATIONS[bare]
+    return (_plain(word),)
+
+
+def match_keys(text: str) -> list[str]:
+    """Every reading of `text` as a match key, the usual one first (empty list for no words)."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", text).casefold())
+    if not words:
+        return []
+    products = itertools.product(*(_readings_of_word(w) for w in words))
+    return [" ".join(p) for p in itertools.islice(products, MAX_READINGS)]
+
+
 def match_key(text: str) -> str:
-    """A comparison key: NFC, case- and diacritics-insensitive, abbreviations expanded."""
-    text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    words = re.findall(r"[a-z0-9]+", text)
-    return " ".join(ABBREVIATIONS.get(word, word) for word in words)
+    """The usual comparison key: NFC, case- and diacritics-insensitive, abbreviations expanded."""
+    keys = match_keys(text)
+    return keys[0] if keys else ""
+
+
+def _contains_in_order(words: list[str], within: list[str]) -> bool:
+    """True if every word of `words` appears in `within`, in the same order."""
+    rest = iter(within)
+    return all(word in rest for word in words)
+
+
+def is_archive_line(label: str, purpose: str) -> bool:
+    """A "Lưu ..." line: filed, not mailed."""
+    return purpose == ARCHIVE_PURPOSE or match_key(label).split(" ", 1)[0] == ARCHIVE_WORD
+
+
+# --- the directory of one org, loaded once per resolution ----------------------------------------
+
+
+class DirectoryIndex:
+    """An org's groups and learnt aliases with their match keys."""
+
+    def __init__(self, org: Org) -> None:
+        self.groups = list(
+            db.session.scalars(select(Group).where(Group.org_id == org.id).order_by(Group.name))
+        )
+        self.group_keys = {group.id: match_keys(group.name) for group in self.groups}
+        self.aliases: dict[str, Group] = {
+            alias.key: alias.group
+            for alias in db.session.scalars(select(Alias).where(Alias.org_id == org.id))
+        }
+
+    def by_alias(self, keys: list[str]) -> list[Group]:
+        """Groups a learnt alias with one of `keys` points at."""
+        return _unique(self.aliases[key] for key in keys if key in self.aliases)
+
+    def by_name(self, keys: list[str]) -> list[Group]:
+        """Groups whose name has one of `keys` as its key."""
+        return [g for g in self.groups if set(keys) & set(self.group_keys[g.id])]
+
+    def by_words(self, keys: list[str]) -> list[Group]:
+        """Groups whose name contains all the words of one of `keys`, in order."""
+        return [
+            g
+            for g in self.groups
+            if any(
+                _contains_in_order(key.split(), group_key.split())
+                for key in keys
+                for group_key in self.group_keys[g.id]
+            )
+        ]
+
+    def match_whole(self, label: str) -> list[Group]:
+        """The groups of the first rank (alias, name, words) that matches `label` as a whole."""
+        keys = match_keys(label)
+        if not keys:
+            return []
+        for rank in (self.by_alias, self.by_name, self.by_words):
+            found = rank(keys)
+            if found:
+                return found
+        return []
+
+
+def _unique(groups: Iterable[Group]) -> list[Group]:
+    return list({group.id: group for group in groups}.values())
 
 
 def group_members(group: Group) -> list[Person]:
@@ -82,41 +209,50 @@ def group_members(group: Group) -> list[Person]:
     return [Person(e.name, e.email) for e in group.entries]
 
 
-def find_groups(org: Org, label: str) -> list[Group]:
-    """Groups of `org` whose name or learnt alias matches `label` as a whole, else part by part."""
-    key = match_key(label)
-    if not key:
-        return []
-    by_key: dict[str, Group] = {}
-    for group in db.session.scalars(select(Group).where(Group.org_id == org.id)):
-        by_key[match_key(group.name)] = group
-    for alias in db.session.scalars(select(Alias).where(Alias.org_id == org.id)):
-        by_key[alias.key] = alias.group
-    if key in by_key:
-        return [by_key[key]]
-    parts = [match_key(p) for p in re.split(r",|;| và ", label) if p.strip()]
-    if len(parts) > 1 and all(p in by_key for p in parts):
-        return list(dict.fromkeys(by_key[p] for p in parts))
-    return []
+def _people(groups: list[Group]) -> list[Person]:
+    """Everyone the groups reach, once per address, in group order."""
+    people: dict[str, Person] = {}
+    for group in groups:
+        for person in group_members(group):
+            people.setdefault(person.email.strip().lower(), person)
+    return list(people.values())
+
+
+def _resolve(directory: DirectoryIndex, label: str, purpose: str) -> LineResolution:
+    result = LineResolution(label=label, purpose=purpose)
+    if is_archive_line(label, purpose):
+        result.status = LineStatus.ARCHIVE
+        return result
+    found = directory.match_whole(label)
+    parts = [p for p in SEVERAL.split(label) if match_key(p)]
+    if len(found) == 1:
+        return _reaching(result, found)
+    if found:
+        result.status, result.candidates = LineStatus.AMBIGUOUS, found
+    elif len(parts) > 1:
+        per_part = [directory.match_whole(part) for part in parts]
+        if all(len(groups) == 1 for groups in per_part):
+            return _reaching(result, _unique(groups[0] for groups in per_part))
+        if all(per_part):
+            result.status = LineStatus.AMBIGUOUS
+        result.candidates = _unique(g for groups in per_part if len(groups) > 1 for g in groups)
+    return result
+
+
+def _reaching(result: LineResolution, groups: list[Group]) -> LineResolution:
+    result.status, result.groups, result.people = LineStatus.RESOLVED, groups, _people(groups)
+    return result
 
 
 def resolve_line(org: Org, label: str, purpose: str) -> LineResolution:
     """Resolve one line; archive lines ("Lưu ...") reach nobody by email."""
-    result = LineResolution(label=label, purpose=purpose)
-    if result.is_archive:
-        return result
-    result.groups = find_groups(org, label)
-    people: dict[str, Person] = {}
-    for group in result.groups:
-        for person in group_members(group):
-            people.setdefault(person.email.lower(), person)
-    result.people = list(people.values())
-    return result
+    return _resolve(DirectoryIndex(org), label, purpose)
 
 
 def resolve_recipients(org: Org, recipients: list[dict]) -> list[LineResolution]:
     """Resolve every "Nơi nhận" line of a ProgrammeDoc, in order."""
-    return [resolve_line(org, r["label"], r["purpose"]) for r in recipients]
+    directory = DirectoryIndex(org)
+    return [_resolve(directory, r["label"], r["purpose"]) for r in recipients]
 
 
 def learn_alias(org: Org, label: str, group: Group) -> Alias:

@@ -17,12 +17,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from chibo_flow import messages
 from chibo_flow.documents.numbering import assign_number
 from chibo_flow.extensions import db
-from chibo_flow.models import AuditEvent, Comment, Org, Programme, Revision, User, Vote
+from chibo_flow.models import AuditEvent, Delegation, Org, Programme, Revision, User, Vote
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.notifications.outbox import after_commit_dispatch, write_final_copy_deliveries
 from chibo_flow.recipients import resolve_recipients
+from chibo_flow.review.notices import after_commit_send, write_transition_notices
+from chibo_flow.timefmt import local_date
 
 
 class WorkflowError(Exception):
@@ -69,6 +71,8 @@ class Transition:
 
 
 NUMBER_RETRIES = 5
+# Votes a committee member may let a delegate cast for them.
+DELEGABLE = frozenset({"approve", "request_changes"})
 
 TRANSITIONS: dict[str, Transition] = {
     "edit": Transition(frozenset({State.DRAFT}), State.DRAFT, frozenset({Role.SECRETARY})),
@@ -84,18 +88,34 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def may(actor: User, programme: Programme, action: str) -> bool:
-    """True if the table lets `actor` do `action` on `programme` in its current state."""
+def may(actor: User, programme: Programme, action: str, on_behalf_of: User | None = None) -> bool:
+    """True if the table lets `actor` do `action` on `programme` in its current state; with
+    `on_behalf_of`, as that member's delegate (their role, their one vote)."""
     rule = TRANSITIONS.get(action)
     if rule is None or programme.state not in rule.sources:
         return False
-    if rule.submitter_may and programme.submitted_by_id == actor.id:
+    voter = actor
+    if on_behalf_of is not None:
+        if action not in DELEGABLE or not is_delegate(actor, on_behalf_of, programme.org):
+            return False
+        voter = on_behalf_of
+    elif rule.submitter_may and programme.submitted_by_id == actor.id:
         return True
-    if not any(actor.has_role(role, programme.org) for role in rule.roles):
+    if not all(
+        any(person.has_role(role, programme.org) for role in rule.roles)
+        for person in {actor, voter}
+    ):
         return False
-    if action == "approve":
-        return actor.id != programme.submitted_by_id and not _has_voted(programme, actor)
-    return True
+    if action == "approve" and programme.submitted_by_id in (actor.id, voter.id):
+        return False
+    # One vote per member per round, whoever casts it.
+    return action not in DELEGABLE or not _has_voted(programme, voter)
+
+
+def is_delegate(actor: User, member: User, org: Org) -> bool:
+    """True if `member` has delegated their vote in `org` to `actor` for today."""
+    today = local_date(utcnow())
+    return any(d.from_user_id == member.id for d in Delegation.active_for(org.id, actor.id, today))
 
 
 def allowed_actions(actor: User, programme: Programme) -> list[str]:
@@ -124,11 +144,26 @@ def apply_transition(
     version: int | None,
     comment: str | None = None,
     doc: dict[str, Any] | None = None,
+    anchor: list[str] | None = None,
+    on_behalf_of: User | None = None,
 ) -> Programme:
-    """Apply `action` in one transaction; raises NotAllowed, Conflict or Invalid, changing nothing."""
+    """Apply `action` in one transaction; raises NotAllowed, Conflict or Invalid, changing nothing.
+
+    `anchor` is the heading path the request-changes reason is about (None: the whole
+    document); `on_behalf_of` is the member whose vote a delegate casts.
+    """
     for attempt in range(NUMBER_RETRIES):
         try:
-            dispatch = _apply(programme, action, actor, version=version, comment=comment, doc=doc)
+            dispatch = _apply(
+                programme,
+                action,
+                actor,
+                version=version,
+                comment=comment,
+                doc=doc,
+                anchor=anchor,
+                on_behalf_of=on_behalf_of,
+            )
             db.session.commit()
             break
         except StaleDataError as exc:
@@ -143,8 +178,8 @@ def apply_transition(
         except WorkflowError:
             db.session.rollback()
             raise
-    if dispatch is not None:
-        dispatch()
+    for step in dispatch:
+        step()
     return programme
 
 
@@ -156,7 +191,9 @@ def _apply(
     version: int | None,
     comment: str | None,
     doc: dict[str, Any] | None,
-) -> Callable[[], None] | None:
+    anchor: list[str] | None,
+    on_behalf_of: User | None,
+) -> list[Callable[[], None]]:
     rule = TRANSITIONS.get(action)
     if rule is None:
         raise Invalid(messages.BAD_REQUEST)
@@ -164,10 +201,17 @@ def _apply(
         raise Conflict(messages.STALE_VERSION)
     if programme.state not in rule.sources:
         raise NotAllowed(messages.TRANSITION_NOT_ALLOWED)
+    voter = on_behalf_of or actor
     if action == "approve" and actor.id == programme.submitted_by_id:
         raise NotAllowed(messages.SELF_APPROVAL)
-    if not may(actor, programme, action):
-        if action == "approve" and _has_voted(programme, actor):
+    if action == "approve" and voter.id == programme.submitted_by_id:
+        raise NotAllowed(messages.REVIEW_ON_BEHALF_SELF_APPROVAL)
+    if on_behalf_of is not None and not is_delegate(actor, on_behalf_of, programme.org):
+        raise NotAllowed(messages.REVIEW_NOT_DELEGATE)
+    if not may(actor, programme, action, on_behalf_of):
+        if action in DELEGABLE and _has_voted(programme, voter):
+            if on_behalf_of is not None:
+                raise Conflict(messages.REVIEW_ALREADY_VOTED_FOR.format(name=voter.name))
             raise Conflict(messages.ALREADY_VOTED)
         raise NotAllowed(messages.FORBIDDEN)
     comment = (comment or "").strip() or None
@@ -175,7 +219,10 @@ def _apply(
         raise Invalid(messages.COMMENT_REQUIRED)
 
     from_state = State(programme.state)
-    dispatch = None
+    dispatch: list[Callable[[], None]] = []
+    data: dict[str, Any] = {}
+    if on_behalf_of is not None:
+        data["on_behalf_of"] = {"id": on_behalf_of.id, "name": on_behalf_of.name}
     if action == "edit":
         if doc is None:
             raise Invalid(messages.EMPTY_DOCUMENT)
@@ -187,29 +234,30 @@ def _apply(
         programme.submitted_by_id = actor.id
         programme.state = State.REVIEW
     elif action == "approve":
-        _record_vote(programme, actor, "approve")
+        _record_vote(programme, actor, voter, "approve")
         if approvals_received(programme) >= programme.org.required_approvals():
             programme.state = State.APPROVED
             programme.approved_at = utcnow()
             assign_number(programme)
             write_final_copy_deliveries(programme)
-            dispatch = after_commit_dispatch(programme.id)
+            dispatch.append(after_commit_dispatch(programme.id))
     elif action == "request_changes":
-        _record_vote(programme, actor, "request_changes")
-        db.session.add(
-            Comment(
-                programme_id=programme.id,
-                revision_id=programme.current_revision_id,
-                user_id=actor.id,
-                body=comment,
-            )
-        )
+        # The reason starts a comment thread anchored where the reviewer chose.
+        from chibo_flow.review.threads import start_thread
+
+        vote = _record_vote(programme, actor, voter, "request_changes")
+        thread = start_thread(programme, actor, comment, anchor, vote=vote)
+        data.update(thread=thread.id, anchor=thread.anchor or [])
         programme.state = State.DRAFT
     elif action == "withdraw":
         programme.state = State.DRAFT
     programme.updated_at = utcnow()
     programme.version += 1
-    _audit(programme, actor, action, from_state, State(programme.state), comment)
+    data.update(round=programme.review_round, revision=programme.current_revision.seq)
+    _audit(programme, actor, action, from_state, State(programme.state), comment, data)
+    notices = write_transition_notices(programme, action)
+    if notices:
+        dispatch.append(after_commit_send(notices))
     return dispatch
 
 
@@ -226,29 +274,32 @@ def approvals_received(programme: Programme) -> int:
     )
 
 
-def _has_voted(programme: Programme, actor: User) -> bool:
+def _has_voted(programme: Programme, voter: User) -> bool:
+    """True if `voter` (themselves or through a delegate) has voted in the current round."""
     return (
         db.session.scalar(
             select(Vote.id).where(
                 Vote.programme_id == programme.id,
                 Vote.review_round == programme.review_round,
-                Vote.user_id == actor.id,
+                Vote.user_id == voter.id,
             )
         )
         is not None
     )
 
 
-def _record_vote(programme: Programme, actor: User, decision: str) -> None:
-    db.session.add(
-        Vote(
-            programme_id=programme.id,
-            revision_id=programme.current_revision_id,
-            review_round=programme.review_round,
-            user_id=actor.id,
-            decision=decision,
-        )
+def _record_vote(programme: Programme, actor: User, voter: User, decision: str) -> Vote:
+    vote = Vote(
+        programme_id=programme.id,
+        revision_id=programme.current_revision_id,
+        review_round=programme.review_round,
+        user_id=voter.id,
+        cast_by_id=actor.id if actor.id != voter.id else None,
+        decision=decision,
     )
+    db.session.add(vote)
+    db.session.flush()
+    return vote
 
 
 def _new_revision(programme: Programme, actor: User, doc: dict[str, Any]) -> Revision:
@@ -294,6 +345,7 @@ def _audit(
     from_state: State | None,
     to_state: State,
     comment: str | None,
+    data: dict[str, Any] | None = None,
 ) -> None:
     db.session.add(
         AuditEvent(
@@ -303,6 +355,7 @@ def _audit(
             from_state=from_state,
             to_state=to_state,
             comment=comment,
+            data=data or None,
         )
     )
 
@@ -317,5 +370,6 @@ __all__ = [
     "apply_transition",
     "approvals_received",
     "create_programme",
+    "is_delegate",
     "may",
 ]

@@ -91,9 +91,12 @@ class SmtpServer:
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
         self.url = f"smtp://127.0.0.1:{self.port}"
 
-    def messages(self):
-        """Captured messages, newest first."""
-        return read_mailbox(self.directory)
+    def messages(self, kind: str | None = None):
+        """Captured messages, newest first; only the Delivery `kind` given (e.g. "final_copy")."""
+        received = read_mailbox(self.directory)
+        if kind is None:
+            return received
+        return [m for m in received if m.message["X-Chibo-Flow-Kind"] == kind]
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Admin pages: the test mailbox ("Hộp thư thử") and delivery status ("Tình trạng gửi thư")."""
+"""Admin pages: the test mailbox ("Hộp thư thử"), delivery status ("Tình trạng gửi thư") and,
+nested, the directory ("Danh bạ nơi nhận", chibo_flow.admin.directory)."""
 
 import re
 from pathlib import Path
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from chibo_flow.admin.directory import bp as directory_bp
 from chibo_flow.extensions import db, login_manager
 from chibo_flow.models import Delivery
 from chibo_flow.models.users import Role
@@ -18,6 +20,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PER_PAGE = 50
 MESSAGE_KEY = re.compile(r"[0-9A-Za-z_-]{1,100}")
+bp.register_blueprint(directory_bp)
 
 
 @bp.before_request

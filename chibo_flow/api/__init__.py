@@ -18,7 +18,9 @@ class ChiboApi(Api):
 
 
 def init_api(app: Flask) -> ChiboApi:
-    """Create this app's Api, declare the bearer scheme and register the API blueprint."""
+    """Create this app's Api, declare the bearer scheme and register the API blueprints
+    (programmes; directory)."""
+    from chibo_flow.api.directory import blp as directory_blp
     from chibo_flow.api.views import blp
     from chibo_flow.extensions import csrf
 
@@ -28,6 +30,7 @@ def init_api(app: Flask) -> ChiboApi:
         {"type": "http", "scheme": "bearer", "description": "flask users token EMAIL"},
     )
     app.json.ensure_ascii = False  # Vietnamese stays readable in API answers and the spec
-    csrf.exempt(blp)
-    api.register_blueprint(blp)
+    for blueprint in (blp, directory_blp):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
     return api

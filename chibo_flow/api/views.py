@@ -42,6 +42,7 @@ from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, Delivery, Org, Programme, User
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
+from chibo_flow.notifications.relay import FINAL_COPY
 from chibo_flow.workflow import (
     Invalid,
     NotAllowed,
@@ -181,7 +182,9 @@ def deliveries(programme_id: int) -> dict[str, Any]:
     if not any(user.has_role(role, programme.org) for role in DELIVERY_VIEWERS):
         raise NotAllowed(messages.FORBIDDEN)
     rows = db.session.scalars(
-        select(Delivery).where(Delivery.programme_id == programme.id).order_by(Delivery.id)
+        select(Delivery)
+        .where(Delivery.programme_id == programme.id, Delivery.kind == FINAL_COPY)
+        .order_by(Delivery.id)
     )
     return {"items": list(rows)}
 

@@ -77,7 +77,9 @@ def load_demo() -> list[DemoUser]:
 def _org(name: str, code: str, parent: Org | None) -> Org:
     org = db.session.scalar(select(Org).where(Org.name == name))
     if org is None:
-        org = Org(name=name, code=code, parent=parent, place="Tiên Cường", term_start=date(2022, 1, 1))
+        org = Org(
+            name=name, code=code, parent=parent, place="Tiên Cường", term_start=date(2022, 1, 1)
+        )
         db.session.add(org)
         db.session.flush()
     return org
@@ -86,7 +88,9 @@ def _org(name: str, code: str, parent: Org | None) -> Org:
 def _user(person: DemoUser, org: Org) -> User:
     user = db.session.scalar(select(User).where(User.email == person.email))
     if user is None:
-        user = User(email=person.email, name=person.name, password_hash=hash_password(DEMO_PASSWORD))
+        user = User(
+            email=person.email, name=person.name, password_hash=hash_password(DEMO_PASSWORD)
+        )
         db.session.add(user)
         db.session.flush()
     if not user.has_role(person.role, org):

@@ -4,6 +4,7 @@ from chibo_flow.models.audit import AuditEvent
 from chibo_flow.models.delivery import Delivery
 from chibo_flow.models.programmes import Comment, FinalCopy, Programme, Revision, Vote
 from chibo_flow.models.recipients import Alias, DirectoryEntry, Group
+from chibo_flow.models.review import Delegation, ReviewView
 from chibo_flow.models.users import ApiToken, LoginSession, Membership, Org, Role, User
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Comment",
+    "Delegation",
     "Delivery",
     "DirectoryEntry",
     "FinalCopy",
@@ -19,6 +21,7 @@ __all__ = [
     "Membership",
     "Org",
     "Programme",
+    "ReviewView",
     "Revision",
     "Role",
     "User",

@@ -20,14 +20,20 @@ class DeliveryStatus(StrEnum):
 
 
 class Delivery(db.Model):
-    """An outbox row, written in the approval transaction and sent by Celery after commit."""
+    """An outbox row, written in the transition's transaction and sent by Celery after commit."""
 
-    __table_args__ = (UniqueConstraint("programme_id", "revision_id", "kind", "address"),)
+    __table_args__ = (
+        UniqueConstraint("programme_id", "revision_id", "kind", "address", "notice_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
+    # final_copy, or a review notification (chibo_flow.review.notices.KINDS).
     kind: Mapped[str] = mapped_column(String(30), default="final_copy")
+    # Tells apart notifications of one kind to one address about one revision: the review
+    # round ("r2"), with the reminder's interval ("r2-i3"); "" for the final copy.
+    notice_key: Mapped[str] = mapped_column(String(40), default="", server_default="")
     address: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(NFCString(200))
     line: Mapped[str] = mapped_column(NFCString(300))

@@ -93,15 +93,20 @@ class Vote(db.Model):
     )
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
     review_round: Mapped[int] = mapped_column(Integer)
+    # Whose vote this is (one per person per round), even when a delegate cast it.
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    # The delegate who voted on behalf of `user_id`; None when the member voted themselves.
+    cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decision: Mapped[str] = mapped_column(String(20))  # approve | request_changes
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    cast_by: Mapped[User | None] = relationship(foreign_keys=[cast_by_id])
 
 
 class Comment(db.Model):
-    """A reviewer's comment on a revision (the request-changes reason is one too)."""
+    """A comment on a revision: a thread (anchored to a section or the whole document) or a
+    reply in one. The request-changes reason starts a thread too (`vote_id` points at it)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(
@@ -111,8 +116,22 @@ class Comment(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The thread this is a reply in; None for the comment that starts a thread.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), index=True
+    )
+    # Heading path of the section the thread is about ([] or None: the whole document).
+    anchor: Mapped[list[str] | None] = mapped_column(JSON)
+    vote_id: Mapped[int | None] = mapped_column(ForeignKey("vote.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    vote: Mapped[Vote | None] = relationship()
+    replies: Mapped[list["Comment"]] = relationship(
+        order_by="Comment.id", cascade="all, delete-orphan"
+    )
 
 
 class FinalCopy(db.Model):

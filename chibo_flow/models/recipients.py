@@ -20,12 +20,18 @@ group_entries = Table(
 class DirectoryEntry(db.Model):
     """A person who may receive documents by email (not necessarily a user of the app)."""
 
+    __table_args__ = (UniqueConstraint("org_id", "email"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
     name: Mapped[str] = mapped_column(NFCString(200))
     email: Mapped[str] = mapped_column(String(254))
     position: Mapped[str | None] = mapped_column(NFCString(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    groups: Mapped[list["Group"]] = relationship(
+        secondary=group_entries, back_populates="entries", order_by="Group.name"
+    )
 
 
 class Group(db.Model):
@@ -39,8 +45,13 @@ class Group(db.Model):
     # When set, the group is "every member of this org", kept current from memberships.
     members_of_org_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
 
-    entries: Mapped[list[DirectoryEntry]] = relationship(secondary=group_entries)
+    entries: Mapped[list[DirectoryEntry]] = relationship(
+        secondary=group_entries, back_populates="groups", order_by=DirectoryEntry.name
+    )
     members_of_org: Mapped[Org | None] = relationship(foreign_keys=[members_of_org_id])
+    aliases: Mapped[list["Alias"]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", order_by="Alias.label"
+    )
 
 
 class Alias(db.Model):
@@ -54,4 +65,4 @@ class Alias(db.Model):
     label: Mapped[str] = mapped_column(NFCString(200))  # as the secretary wrote it
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"))
 
-    group: Mapped[Group] = relationship()
+    group: Mapped[Group] = relationship(back_populates="aliases")

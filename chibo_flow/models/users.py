@@ -31,6 +31,10 @@ class Org(db.Model):
     place: Mapped[str | None] = mapped_column(NFCString(100))
     term_start: Mapped[date | None]
     approvals_required: Mapped[int | None] = mapped_column(Integer)
+    # Review reminders: a pending vote is reminded every `reminder_after_days`; after
+    # `escalate_after_days` the secretary is told who holds the round up.
+    reminder_after_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    escalate_after_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped["Org | None"] = relationship(remote_side=[id])
@@ -80,9 +84,7 @@ class User(UserMixin, db.Model):
 
     def has_role(self, role: Role, org: Org | None = None) -> bool:
         """True if the user holds `role` in `org` (in any org when `org` is None)."""
-        return any(
-            m.role == role and (org is None or m.org_id == org.id) for m in self.memberships
-        )
+        return any(m.role == role and (org is None or m.org_id == org.id) for m in self.memberships)
 
     def orgs(self) -> list[Org]:
         """Orgs the user belongs to in any role."""
@@ -129,4 +131,3 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
-

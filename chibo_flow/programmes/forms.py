@@ -1,4 +1,5 @@
-"""Forms of the programme pages: new draft, edit with preview, workflow transitions."""
+"""Forms of the programme pages: new draft, edit with preview, workflow transitions, the
+"Nơi nhận" picker and "Gửi lại"."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -31,3 +32,16 @@ class TransitionForm(FlaskForm):
     action = HiddenField()
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     comment = TextAreaField("Lý do", validators=[Optional()])
+
+
+class MapRecipientForm(FlaskForm):
+    """The picker: which group an unresolved or ambiguous "Nơi nhận" line means."""
+
+    label = HiddenField()
+    group_id = SelectField("Gửi tới nhóm", coerce=int, validate_choice=False)
+
+
+class ResendForm(FlaskForm):
+    """The "Gửi lại" button: one failed delivery (its id) or, without an id, every failed one."""
+
+    delivery_id = IntegerField(widget=HiddenInput(), validators=[Optional()])

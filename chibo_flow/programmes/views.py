@@ -1,34 +1,58 @@
 """Programme pages for secretaries, committee members and members."""
 
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from chibo_flow import messages
+from chibo_flow import directory, messages
 from chibo_flow.access import get_programme, orgs_where
 from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
 from chibo_flow.documents.programme_doc import PURPOSES, ProgrammeDoc
 from chibo_flow.documents.render import document_text, render_document_html
 from chibo_flow.extensions import db
-from chibo_flow.models import AuditEvent, Comment, Delivery, Membership, Org, Programme, Vote
+from chibo_flow.models import (
+    AuditEvent,
+    Delivery,
+    Group,
+    Membership,
+    Org,
+    Programme,
+    Vote,
+)
+from chibo_flow.models.delivery import DeliveryStatus
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role, User
-from chibo_flow.programmes.forms import EditProgrammeForm, NewProgrammeForm, TransitionForm
-from chibo_flow.recipients import resolve_recipients
-from chibo_flow.timefmt import register_template_filters
+from chibo_flow.notifications.relay import FINAL_COPY, resend_failed
+from chibo_flow.programmes.forms import (
+    EditProgrammeForm,
+    MapRecipientForm,
+    NewProgrammeForm,
+    ResendForm,
+    TransitionForm,
+)
+from chibo_flow.recipients import (
+    LineResolution,
+    LineStatus,
+    Person,
+    is_archive_line,
+    resolve_recipients,
+)
+from chibo_flow.review.rounds import round_status
+from chibo_flow.review.threads import threads_of
+from chibo_flow.timefmt import local_time, register_template_filters
 from chibo_flow.workflow import (
     Conflict,
     Invalid,
     WorkflowError,
     allowed_actions,
     apply_transition,
-    approvals_received,
     create_programme,
 )
 
@@ -37,6 +61,9 @@ bp = Blueprint("programmes", __name__)
 PER_PAGE = 50
 # The transitions the programme page offers as buttons (edit has its own page).
 BUTTON_ACTIONS = ("submit", "approve", "request_changes", "withdraw")
+# Who sees a programme's delivery page (only secretaries may press "Gửi lại").
+DELIVERY_VIEWERS = (Role.SECRETARY, Role.COMMITTEE, Role.ADMIN)
+ACTIVE_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 
 @bp.record_once
@@ -52,7 +79,11 @@ def labels() -> dict[str, Any]:
     """Vietnamese labels for states, history actions, delivery statuses and purposes."""
     return {
         "STATE_LABELS": messages.STATE_LABELS,
-        "HISTORY_LABELS": messages.HISTORY_LABELS,
+        "HISTORY_LABELS": {
+            **messages.HISTORY_LABELS,
+            **messages.DIRECTORY_HISTORY_LABELS,
+            **messages.REVIEW_HISTORY_LABELS,
+        },
         "DELIVERY_STATUS_LABELS": messages.DELIVERY_STATUS_LABELS,
         "PURPOSES": PURPOSES,
     }
@@ -141,7 +172,25 @@ def index():
             for param, query, order, always in lists
         ],
         is_secretary=Role.SECRETARY in roles,
+        failed=failed_deliveries(user),
     )
+
+
+def failed_deliveries(user: User) -> list[tuple[Programme, int]]:
+    """Programmes of the user's secretary orgs with failed emails, and how many failed."""
+    failed = func.count(Delivery.id)
+    query = (
+        select(Programme, failed)
+        .join(Delivery, Delivery.programme_id == Programme.id)
+        .where(
+            Delivery.kind == FINAL_COPY,
+            Delivery.status == DeliveryStatus.FAILED,
+            Programme.org_id.in_(_role_orgs(user, Role.SECRETARY)),
+        )
+        .group_by(Programme.id)
+        .order_by(Programme.approved_at.desc(), Programme.id.desc())
+    )
+    return [(programme, count) for programme, count in db.session.execute(query)]
 
 
 # --- creating and editing ---------------------------------------------------------------------
@@ -256,63 +305,43 @@ def edit(programme_id: int):
 # --- one programme ----------------------------------------------------------------------------
 
 
-def approving_votes(programme: Programme) -> list[Vote]:
-    """The approvals that count in the current review round, with their voters, oldest first."""
-    if not programme.review_round:
-        return []
-    query = (
-        select(Vote)
-        .options(joinedload(Vote.user))
-        .where(
-            Vote.programme_id == programme.id,
-            Vote.review_round == programme.review_round,
-            Vote.decision == "approve",
-            Vote.user_id != programme.submitted_by_id,
-        )
-        .order_by(Vote.created_at)
-    )
-    return list(db.session.scalars(query))
-
-
 @bp.get("/programmes/<int:programme_id>")
 @login_required
 def detail(programme_id: int):
-    """The rendered document with its state, approvals, recipients, actions and history."""
+    """The rendered document with its state, the review round, unresolved comment threads,
+    recipients, actions and history."""
     programme = get_programme(programme_id, current_user)
-    approvals = approving_votes(programme)
-    comments = db.session.scalars(
-        select(Comment)
-        .options(joinedload(Comment.user))
-        .where(Comment.programme_id == programme.id)
-        .order_by(Comment.created_at, Comment.id)
-    )
     history = db.session.scalars(
         select(AuditEvent)
         .options(joinedload(AuditEvent.actor))
         .where(AuditEvent.programme_id == programme.id)
         .order_by(AuditEvent.at, AuditEvent.id)
     )
-    deliveries = (
-        db.session.scalars(
-            select(Delivery).where(Delivery.programme_id == programme.id).order_by(Delivery.id)
-        )
-        if programme.state == State.APPROVED
-        else []
-    )
+    deliveries = _deliveries(programme) if programme.state == State.APPROVED else []
     actions = allowed_actions(current_user, programme)
+    lines = (
+        recorded_lines(programme, deliveries)
+        if programme.state == State.APPROVED
+        else resolve_recipients(programme.org, programme.doc.get("recipients") or [])
+    )
+    can_map = (
+        programme.state != State.APPROVED
+        and current_user.has_role(Role.SECRETARY, programme.org)
+        and not all(line.resolved for line in lines)
+    )
     return render_template(
         "programmes/detail.html",
         programme=programme,
         document=render_document_html(programme),
-        approvals=approvals,
-        received=approvals_received(programme),
-        required=programme.org.required_approvals(),
-        comments=list(comments),
-        lines=resolve_recipients(programme.org, programme.doc.get("recipients") or []),
+        status=round_status(programme),
+        unresolved=[thread for thread in threads_of(programme) if thread.resolved_at is None],
+        lines=lines,
+        pickers=pickers(programme.org, lines) if can_map else {},
         can_edit="edit" in actions,
         actions=[a for a in actions if a in BUTTON_ACTIONS],
         history=list(history),
-        deliveries=list(deliveries),
+        deliveries=deliveries,
+        can_see_deliveries=_may_see_deliveries(programme),
     )
 
 
@@ -340,3 +369,168 @@ def transition(programme_id: int) -> Response:
             done = programme.state == State.APPROVED and action == "approve"
             flash(messages.PROGRAMME_APPROVED if done else messages.ACTION_DONE[action], "success")
     return redirect(url_for(".detail", programme_id=programme.id))
+
+
+def recorded_lines(programme: Programme, deliveries: list[Delivery]) -> list[LineResolution]:
+    """An approved programme's lines with the addresses recorded at approval (the Delivery rows),
+    not whom they would reach in today's directory."""
+    lines = []
+    for recipient in programme.doc.get("recipients") or []:
+        line = LineResolution(label=recipient["label"], purpose=recipient["purpose"])
+        if is_archive_line(line.label, line.purpose):
+            line.status = LineStatus.ARCHIVE
+        else:
+            line.status = LineStatus.RESOLVED
+            line.people = [Person(d.name, d.address) for d in deliveries if d.line == line.label]
+        lines.append(line)
+    return lines
+
+
+# --- the "Nơi nhận" picker --------------------------------------------------------------------
+
+
+def pickers(org: Org, lines: list[LineResolution]) -> dict[int, tuple[list[Group], list[Group]]]:
+    """For each line that does not resolve (by index): its candidates, then the org's others."""
+    groups = directory.groups(org)
+    return {
+        index: (line.candidates, [g for g in groups if g not in line.candidates])
+        for index, line in enumerate(lines)
+        if not line.resolved
+    }
+
+
+@bp.post("/programmes/<int:programme_id>/recipients")
+@login_required
+def map_recipient(programme_id: int) -> Response:
+    """The picker: save "this line means that group" as an alias (the org's secretary only)."""
+    programme = get_programme(programme_id, current_user)
+    form = MapRecipientForm()
+    if not form.validate_on_submit():
+        abort(400)
+    group = db.session.get(Group, form.group_id.data or 0)
+    try:
+        if group is None:
+            raise Invalid(messages.BAD_REQUEST)
+        directory.map_line(programme, form.label.data or "", group, current_user)
+    except Invalid as exc:
+        flash(exc.message, "danger")
+    else:
+        flash(messages.RECIPIENT_MAPPED.format(label=form.label.data, group=group.name), "success")
+    return redirect(url_for(".detail", programme_id=programme.id, _anchor="recipients-title"))
+
+
+# --- deliveries -------------------------------------------------------------------------------
+
+
+def _deliveries(programme: Programme) -> list[Delivery]:
+    """The final copy's emails (not review notifications), in the order they were written."""
+    return list(
+        db.session.scalars(
+            select(Delivery)
+            .where(Delivery.programme_id == programme.id, Delivery.kind == FINAL_COPY)
+            .order_by(Delivery.id)
+        )
+    )
+
+
+def _may_see_deliveries(programme: Programme) -> bool:
+    return any(current_user.has_role(role, programme.org) for role in DELIVERY_VIEWERS)
+
+
+def _delivery_programme(programme_id: int) -> Programme:
+    """The programme whose deliveries the user may see: 404 if hidden, 403 for members."""
+    programme = get_programme(programme_id, current_user)
+    if not _may_see_deliveries(programme):
+        abort(403)
+    return programme
+
+
+def delivery_time(delivery: Delivery) -> datetime:
+    """When the row last changed: sent, else the last attempt, else written at approval."""
+    return delivery.sent_at or delivery.claimed_at or delivery.created_at
+
+
+def delivery_summary(deliveries: list[Delivery]) -> dict[str, Any]:
+    """Counts by status, whether sending is still under way, and one sentence saying so."""
+    counts = {status.value: 0 for status in DeliveryStatus}
+    for delivery in deliveries:
+        counts[delivery.status] = counts.get(delivery.status, 0) + 1
+    active = any(counts[status] for status in ACTIVE_STATUSES)
+    return {
+        "counts": counts,
+        "active": active,
+        "text": messages.DELIVERY_SUMMARY.format(
+            sent=counts[DeliveryStatus.SENT],
+            total=len(deliveries),
+            waiting=counts[DeliveryStatus.PENDING] + counts[DeliveryStatus.SENDING],
+            failed=counts[DeliveryStatus.FAILED],
+        ),
+    }
+
+
+@bp.get("/programmes/<int:programme_id>/deliveries")
+@login_required
+def deliveries(programme_id: int):
+    """Whom the final copy went to, live while sending; "Gửi lại" for failed rows."""
+    programme = _delivery_programme(programme_id)
+    rows = _deliveries(programme)
+    return render_template(
+        "programmes/deliveries.html",
+        programme=programme,
+        deliveries=rows,
+        summary=delivery_summary(rows),
+        can_resend=current_user.has_role(Role.SECRETARY, programme.org),
+        delivery_time=delivery_time,
+    )
+
+
+@bp.get("/programmes/<int:programme_id>/deliveries.json")
+@login_required
+def deliveries_status(programme_id: int) -> Response:
+    """What the delivery page polls: each row's status, attempts, last reply and time."""
+    programme = _delivery_programme(programme_id)
+    rows = _deliveries(programme)
+    summary = delivery_summary(rows)
+    return jsonify(
+        {
+            "active": summary["active"],
+            "summary": summary["text"],
+            "counts": summary["counts"],
+            "items": [
+                {
+                    "id": d.id,
+                    "status": d.status,
+                    "status_label": messages.DELIVERY_STATUS_LABELS.get(d.status, d.status),
+                    "attempts": d.attempts,
+                    "last_reply": " ".join(
+                        str(part) for part in (d.last_reply_code, d.last_reply) if part
+                    ),
+                    "time": local_time(delivery_time(d)),
+                    "time_iso": delivery_time(d).isoformat(),
+                }
+                for d in rows
+            ],
+        }
+    )
+
+
+@bp.post("/programmes/<int:programme_id>/deliveries/resend")
+@login_required
+def resend(programme_id: int) -> Response:
+    """Put one failed email of the final copy (or all) back to pending, audited, and queue it;
+    the org's secretary only."""
+    programme = get_programme(programme_id, current_user)
+    if not current_user.has_role(Role.SECRETARY, programme.org):
+        abort(403)
+    form = ResendForm()
+    if not form.validate_on_submit():
+        abort(400)
+    failed = {d.id for d in _deliveries(programme) if d.status == DeliveryStatus.FAILED}
+    if form.delivery_id.data:
+        failed &= {form.delivery_id.data}
+    resent = resend_failed(programme.id, current_user, delivery_ids=sorted(failed))
+    if resent.count:
+        flash(messages.RESEND_QUEUED.format(count=resent.count), "success")
+    else:
+        flash(messages.DELIVERY_RESEND_NONE, "info")
+    return redirect(url_for(".deliveries", programme_id=programme.id))

@@ -151,10 +151,13 @@ def snapshot(db, programme_id: int) -> dict[str, Any]:
         "current_revision_id": programme.current_revision_id,
         "submitted_by_id": programme.submitted_by_id,
         "review_round": programme.review_round,
-        **{
-            model.__name__: count(model)
-            for model in (Revision, Vote, Comment, AuditEvent, Delivery)
-        },
+        **{model.__name__: count(model) for model in (Revision, Vote, Comment, AuditEvent)},
+        # The final copy's emails (review notifications are tested in tests/review).
+        "Delivery": db.session.scalar(
+            select(func.count(Delivery.id)).where(
+                Delivery.programme_id == programme_id, Delivery.kind == "final_copy"
+            )
+        ),
     }
 
 

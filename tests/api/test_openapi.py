@@ -11,6 +11,9 @@ PATHS = {
     "/api/v1/programmes/{programme_id}/deliveries": {"get"},
     "/api/v1/programmes/{programme_id}/final.pdf": {"get"},
     "/api/v1/programmes/{programme_id}/final.docx": {"get"},
+    "/api/v1/directory/people": {"get", "post"},
+    "/api/v1/directory/groups": {"get", "post"},
+    "/api/v1/directory/aliases": {"get", "post"},
 }
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 

@@ -69,14 +69,19 @@ def test_approved_programme_reaches_every_recipient_once(
 
     def all_sent():
         db.session.expire_all()
-        rows = db.session.scalars(select(Delivery)).all()
+        rows = db.session.scalars(select(Delivery).where(Delivery.kind == "final_copy")).all()
         return rows if rows and all(r.status == DeliveryStatus.SENT for r in rows) else None
 
     rows = wait_for(all_sent, timeout=60)
     assert {r.address for r in rows} == EXPECTED
     assert all(r.attempts == 1 and r.last_reply_code == 250 for r in rows)
 
-    received = wait_for(lambda: len(smtp_server.messages()) >= len(EXPECTED) and smtp_server.messages())
+    received = wait_for(
+        lambda: (
+            len(smtp_server.messages("final_copy")) >= len(EXPECTED)
+            and smtp_server.messages("final_copy")
+        )
+    )
     envelope = sorted(m.envelope_to for m in received)
     assert envelope == sorted(EXPECTED), "each address exactly once, none for 'Lưu'"
     by_address = {m.envelope_to: m for m in received}

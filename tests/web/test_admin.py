@@ -34,8 +34,10 @@ def test_admin_pages_ask_anonymous_visitors_to_log_in(client):
 
 
 def _send_all(db) -> None:
-    """Run the real send task for every delivery (real SMTP into the capture mailbox)."""
-    for delivery_id in db.session.scalars(select(Delivery.id).order_by(Delivery.id)).all():
+    """Run the real send task for every final-copy delivery (real SMTP into the capture
+    mailbox)."""
+    final_copies = select(Delivery.id).where(Delivery.kind == "final_copy").order_by(Delivery.id)
+    for delivery_id in db.session.scalars(final_copies).all():
         assert send_delivery(delivery_id) == "sent"
     db.session.expire_all()
 
@@ -113,13 +115,15 @@ def test_deliveries_page_lists_every_row_and_filters_by_programme(db, world, bro
 
     everything = admin.get("/admin/deliveries")
     assert everything.status_code == 200
-    assert everything.text.count('<tr class="delivery ') == 12
+    # Per programme: 6 final copies, 2 review requests, 3 approval notices (one log for all).
+    assert everything.text.count('<tr class="delivery ') == 22
     text = page_text(everything)
-    assert "Chờ gửi 11" in text and "Đã gửi 1" in text
+    assert "Chờ gửi 21" in text and "Đã gửi 1" in text
+    assert "Thư đề nghị duyệt" in text and "Thư báo đã thông qua" in text
     assert "01-CTr/CB" in text and "02-CTr/CB" in text
 
     only_second = admin.get(f"/admin/deliveries?programme={second.id}")
-    assert only_second.text.count('<tr class="delivery ') == 6
+    assert only_second.text.count('<tr class="delivery ') == 11
     assert "01-CTr/CB" not in page_text(only_second)
 
     sent = admin.get(f"/admin/deliveries?programme={first.id}&status=sent")

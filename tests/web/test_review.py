@@ -65,7 +65,8 @@ def test_committee_approves_then_the_second_approval_passes_it(db, world, browse
     assert "thuongtruc1@chibo.test Phạm Văn Dũng Thường trực ĐU để báo cáo Chờ gửi" in text
     db.session.expire_all()
     assert programme.state == "approved"
-    assert db.session.scalar(select(func.count()).select_from(Delivery)) == 6
+    final_copies = select(func.count()).where(Delivery.kind == "final_copy")
+    assert db.session.scalar(final_copies) == 6
     assert "HÀNH ĐỘNG" in _section(browser(world.users["member"]).get("/"), "Đã thông qua")
 
 
@@ -88,7 +89,7 @@ def test_request_changes_needs_a_reason(db, world, browser):
     assert programme.state == "draft"
     assert db.session.scalar(select(Comment.body)) == reason
     secretary_view = page_text(browser(world.users["secretary"]).get(f"/programmes/{programme.id}"))
-    assert "Ý kiến góp ý Nguyễn Văn An ·" in secretary_view
+    assert "Ý kiến góp ý chưa giải quyết (1) Nguyễn Văn An ·" in secretary_view
     assert reason in secretary_view
     assert "Yêu cầu chỉnh sửa Đang trình duyệt → Dự thảo " + reason in secretary_view
 

@@ -81,10 +81,10 @@ def test_racing_approvals_get_distinct_numbers(app, make, db):
     def hold_until_both_numbered(session, flush_context, instances) -> None:
         # Before the first flush that carries a number, wait for the other thread to get
         # there too, so both read the same "last number" before either writes.
-        if any(isinstance(o, Programme) and o.number_seq for o in session.dirty):
-            if not session.info.get("raced"):
-                session.info["raced"] = True
-                both_numbered.wait()
+        numbered = any(isinstance(o, Programme) and o.number_seq for o in session.dirty)
+        if numbered and not session.info.get("raced"):
+            session.info["raced"] = True
+            both_numbered.wait()
 
     def approve(programme_id: int, voter_id: int) -> None:
         try:
@@ -98,7 +98,9 @@ def test_racing_approvals_get_distinct_numbers(app, make, db):
 
     event.listen(Session, "before_flush", hold_until_both_numbered)
     try:
-        threads = [threading.Thread(target=approve, args=pair) for pair in zip(ids, voter_ids)]
+        threads = [
+            threading.Thread(target=approve, args=pair) for pair in zip(ids, voter_ids, strict=True)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -1,0 +1,79 @@
+"""Real-browser fixtures: the test's app served for real (werkzeug in a thread, same database)
+and Debian's chromium driven by Playwright (never `playwright install`)."""
+
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD
+from tests.support import ROOT, free_port
+from tests.web.conftest import password_hash, world  # noqa: F401
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = ROOT / "test-output" / "review-journey"
+# Form controls the accessibility tree lists; each needs a name.
+CONTROL = re.compile(r"^\s*- (textbox|combobox|checkbox|radio|spinbutton|listbox)\b(?!\s+\")", re.M)
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The app under test on a free port; its base URL."""
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def chromium() -> Iterator[Browser]:
+    """Debian's chromium through Playwright."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shots() -> "Screenshots":
+    """Numbered screenshots of the journey under test-output/ (gitignored)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    return Screenshots(SCREENSHOTS)
+
+
+class Screenshots:
+    """Saves full-page screenshots named in the order they were taken."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.count = 0
+
+    def __call__(self, page: Page, name: str) -> Path:
+        self.count += 1
+        path = self.directory / f"{self.count:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def log_in(page: Page, email: str) -> None:
+    """Fill the login form the page shows (after a redirect to /login) and submit it."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()

@@ -1,0 +1,75 @@
+"""Reminders and escalation, with time passed in (no waiting): a pending vote is reminded once
+per interval of the org's reminder_after_days; after escalate_after_days the secretary is told
+who holds the round up."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from chibo_flow.models import AuditEvent, Delivery
+from chibo_flow.notifications.compose import compose_for
+from chibo_flow.review.reminders import remind
+from chibo_flow.workflow import apply_transition
+from tests.review.support import notices
+from tests.web.support import bring_to
+
+
+def submitted_at(db, programme_id: int):
+    return db.session.scalar(
+        select(AuditEvent.at).where(
+            AuditEvent.programme_id == programme_id, AuditEvent.action == "submit"
+        )
+    )
+
+
+def written(db, now) -> list[tuple[str, str, str]]:
+    """Run the reminder task's work at `now`: (kind, address, key) of the rows it wrote."""
+    ids = remind(now)
+    rows = db.session.scalars(select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id))
+    return [(row.kind, row.address, row.notice_key) for row in rows]
+
+
+def test_pending_votes_are_reminded_once_per_interval_then_escalated(db, world):
+    programme = bring_to(world, "review")
+    apply_transition(programme, "approve", world.users["committee"], version=programme.version)
+    start = submitted_at(db, programme.id)
+    day = timedelta(days=1)
+
+    assert written(db, start + 2 * day - timedelta(minutes=1)) == []
+    assert written(db, start + 2 * day) == [("reminder", "committee2@chibo.test", "r1-i1")]
+    assert written(db, start + 3 * day) == []  # same interval: nothing again
+    assert written(db, start + 4 * day) == [("reminder", "committee2@chibo.test", "r1-i2")]
+    assert written(db, start + 5 * day) == [("escalation", "secretary@chibo.test", "r1-i1")]
+    assert written(db, start + 5 * day + timedelta(hours=1)) == []
+
+    escalation = db.session.scalar(select(Delivery).where(Delivery.kind == "escalation"))
+    text = compose_for(escalation).get_body(preferencelist=("plain",)).get_content()
+    assert "đã trình duyệt hơn 5 ngày (vòng duyệt 1) mà chưa đủ ý kiến." in text
+    assert "Đã có 1/2 ý kiến đồng ý; còn cần 1." in text
+    assert "- Trần Thị Bình <committee2@chibo.test>" in text
+    assert "Nguyễn Văn An" not in text
+    reminder = db.session.scalar(select(Delivery).where(Delivery.notice_key == "r1-i2"))
+    text = compose_for(reminder).get_body(preferencelist=("plain",)).get_content()
+    assert "đã chờ ý kiến của đồng chí hơn 4 ngày (vòng duyệt 1)" in text
+    assert "http://chibo.test/review/" in text
+
+
+def test_the_intervals_are_the_orgs(db, world):
+    world.org.reminder_after_days, world.org.escalate_after_days = 1, 3
+    db.session.commit()
+    programme = bring_to(world, "review")
+    start = submitted_at(db, programme.id)
+
+    assert [kind for kind, _, key in written(db, start + timedelta(days=3))] == [
+        "reminder",
+        "reminder",
+        "escalation",
+    ]
+
+
+def test_nothing_once_the_round_is_over(db, world):
+    programme = bring_to(world, "approved")
+    start = submitted_at(db, programme.id)
+
+    assert remind(start + timedelta(days=30)) == []
+    assert notices(db, programme.id, "reminder") == []
