@@ -4,7 +4,16 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chibo_flow.extensions import db
@@ -26,6 +35,10 @@ class Programme(db.Model):
     __table_args__ = (
         # số ký hiệu counts per (org, document type, cấp ủy term): never two programmes with one
         UniqueConstraint("org_id", "doc_type", "term_start", "number_seq"),
+        # The home page lists each state newest first, 50 rows at a time: read them in order
+        # from an index instead of sorting every programme of the state.
+        Index("ix_programme_state_updated_at", "state", "updated_at"),
+        Index("ix_programme_state_approved_at", "state", "approved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
