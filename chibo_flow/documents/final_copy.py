@@ -43,6 +43,7 @@ VERIFY_CODE_LENGTH = 10
 VERIFY_PATH = "/xac-thuc/{code}"
 PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MEDIA_TYPES = {"pdf": PDF_TYPE, "docx": DOCX_TYPE}
 GENERATOR = "Chi bộ Flow"
 FONT_TIMESTAMP = "0"  # the "modified" date of embedded font subsets: 1970-01-01
 _CSS_GENERIC_FAMILIES = {"serif", "sans-serif", "monospace"}

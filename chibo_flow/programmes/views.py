@@ -13,6 +13,12 @@ from werkzeug.wrappers import Response
 
 from chibo_flow import directory, messages
 from chibo_flow.access import get_programme, orgs_where
+from chibo_flow.documents.final_copy import (
+    MEDIA_TYPES,
+    content_disposition,
+    final_copy_for,
+    render_pdf,
+)
 from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
 from chibo_flow.documents.programme_doc import PURPOSES, ProgrammeDoc
 from chibo_flow.documents.render import document_text, render_document_html
@@ -343,6 +349,24 @@ def detail(programme_id: int):
         deliveries=deliveries,
         can_see_deliveries=_may_see_deliveries(programme),
     )
+
+
+@bp.get("/programmes/<int:programme_id>/ban-in.<any(pdf, docx):extension>")
+@login_required
+def download(programme_id: int, extension: str) -> Response:
+    """The programme as a file: the final copy once approved (PDF or DOCX), before that a
+    PDF preview of the draft marked "DỰ THẢO" and without a number."""
+    programme = get_programme(programme_id, current_user)
+    if programme.state == State.APPROVED:
+        data = getattr(final_copy_for(programme), extension)
+    elif extension == "pdf":
+        data = render_pdf(programme)
+    else:
+        abort(404)
+    response = Response(data, content_type=MEDIA_TYPES[extension])
+    response.headers["Content-Disposition"] = content_disposition(programme, extension)
+    response.headers["Cache-Control"] = "private, max-age=0"
+    return response
 
 
 @bp.post("/programmes/<int:programme_id>/transition")
