@@ -31,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from chibo_flow import messages
-from chibo_flow.documents.format import DRAFT_ROUND_SUFFIX, PAGE, STYLES, VERIFY_LINE, TextStyle
+from chibo_flow.documents.format import PAGE, STYLES, VERIFY_LINE, TextStyle
 from chibo_flow.documents.render import number_line, render_document_html
 from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, FinalCopy, Programme
@@ -102,13 +102,6 @@ def _ascii(text: str) -> str:
     return "".join(c for c in decomposed if c.isascii() and not unicodedata.combining(c))
 
 
-def _draft_suffix(programme: Programme) -> str:
-    """What follows DỰ THẢO: " LẦN n" while the draft is in its n-th review, else nothing."""
-    if programme.state == State.REVIEW and programme.review_round:
-        return DRAFT_ROUND_SUFFIX.format(round=programme.review_round)
-    return ""
-
-
 def _footer(programme: Programme) -> str:
     """The verification line of an approved copy ("" for drafts)."""
     if programme.state != State.APPROVED:
@@ -144,7 +137,6 @@ def render_pdf(programme: Programme) -> bytes:
 def _print_stylesheet(programme: Programme) -> str:
     """The print CSS of `programme`, generated from format.PAGE and format.STYLES."""
     footer = _footer(programme)
-    suffix = _draft_suffix(programme)
     return render_template(
         "documents/print.css",
         page=PAGE,
@@ -152,7 +144,6 @@ def _print_stylesheet(programme: Programme) -> str:
         left_percent=round(PAGE.left_column * 100, 2),
         rules={name: _css_declarations(style) for name, style in STYLES.items()},
         footer=_css_string(footer) if footer else "",
-        draft_suffix=_css_string(suffix) if suffix else "",
     )
 
 
@@ -183,10 +174,10 @@ def render_docx(programme: Programme) -> bytes:
     _page_setup(document, programme)
     for element in fragment:
         if element.tag == "table":
-            _two_columns(document, element, programme)
+            _two_columns(document, element)
         else:
             for name, text in _blocks(element):
-                _paragraph(document.add_paragraph(), name, text, programme)
+                _paragraph(document.add_paragraph(), name, text)
     issued = _issued_at(programme).astimezone(UTC).replace(tzinfo=None)
     properties = document.core_properties
     properties.title = programme.title
@@ -210,10 +201,8 @@ def _blocks(element) -> list[tuple[str, str]]:
     return blocks
 
 
-def _paragraph(paragraph: Paragraph, name: str, text: str, programme: Programme) -> None:
+def _paragraph(paragraph: Paragraph, name: str, text: str) -> None:
     style = STYLES[name]
-    if name == "draft-mark":
-        text += _draft_suffix(programme)
     run = paragraph.add_run(text.upper() if style.caps else text)
     run.font.size = Pt(style.size_pt)
     run.font.bold = style.bold
@@ -227,7 +216,7 @@ def _paragraph(paragraph: Paragraph, name: str, text: str, programme: Programme)
     layout.first_line_indent = Mm(PAGE.first_line_indent_mm) if style.indent else None
 
 
-def _two_columns(document, element, programme: Programme) -> None:
+def _two_columns(document, element) -> None:
     """A borderless one-row table: issuer | national heading, or Nơi nhận | signature."""
     text_width = PAGE.width_mm - PAGE.margin_left_mm - PAGE.margin_right_mm
     widths = (text_width * PAGE.left_column, text_width * (1 - PAGE.left_column))
@@ -236,15 +225,15 @@ def _two_columns(document, element, programme: Programme) -> None:
     _no_borders(table)
     for cell, source, width in zip(table.rows[0].cells, element.iter("td"), widths, strict=True):
         cell.width = Mm(width)
-        _fill(cell, _blocks(source), programme)
+        _fill(cell, _blocks(source))
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Mm(width)
 
 
-def _fill(cell: _Cell, blocks: list[tuple[str, str]], programme: Programme) -> None:
+def _fill(cell: _Cell, blocks: list[tuple[str, str]]) -> None:
     for index, (name, text) in enumerate(blocks):
         paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        _paragraph(paragraph, name, text, programme)
+        _paragraph(paragraph, name, text)
 
 
 def _no_borders(table) -> None:
@@ -274,7 +263,7 @@ def _page_setup(document, programme: Programme) -> None:
     section.different_first_page_header_footer = not PAGE.number_first_page
     section.first_page_header.is_linked_to_previous = False
     number = section.header.paragraphs[0]
-    _paragraph(number, "page-number", "1", programme)
+    _paragraph(number, "page-number", "1")
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
     field.append(number.runs[0]._r)
@@ -282,7 +271,7 @@ def _page_setup(document, programme: Programme) -> None:
     footer = _footer(programme)
     if footer:
         for part in (section.footer, section.first_page_footer):
-            _paragraph(part.paragraphs[0], "verify", footer, programme)
+            _paragraph(part.paragraphs[0], "verify", footer)
 
 
 def _fixed_zip(data: bytes, when: datetime) -> bytes:

@@ -10,7 +10,12 @@ from typing import Any
 from flask import render_template
 from markupsafe import Markup
 
-from chibo_flow.documents.format import DOC_TYPE_CODES, NUMBER_PREFIX, PARTY_NAME
+from chibo_flow.documents.format import (
+    DOC_TYPE_CODES,
+    DRAFT_ROUND_SUFFIX,
+    NUMBER_PREFIX,
+    PARTY_NAME,
+)
 from chibo_flow.documents.programme_doc import PURPOSES, ProgrammeDoc
 from chibo_flow.models import Programme
 from chibo_flow.models.programmes import State
@@ -46,6 +51,13 @@ def recipient_lines(recipients: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def draft_mark(programme: Programme) -> str:
+    """ "DỰ THẢO", with " LẦN n" while the draft is in its n-th review."""
+    if programme.state == State.REVIEW and programme.review_round:
+        return "DỰ THẢO" + DRAFT_ROUND_SUFFIX.format(round=programme.review_round)
+    return "DỰ THẢO"
+
+
 def render_document_html(programme: Programme) -> Markup:
     """The programme's current revision as a Party-format HTML fragment (drafts marked DỰ THẢO)."""
     doc = programme.doc
@@ -62,6 +74,7 @@ def render_document_html(programme: Programme) -> Markup:
             "documents/programme.html",
             doc=doc,
             is_draft=not approved,
+            draft_mark=draft_mark(programme),
             party=header.get("party") or PARTY_NAME,
             superior_org=(header.get("superior_org") or (org.parent.name if org.parent else "")),
             org_name=header.get("org") or org.name,

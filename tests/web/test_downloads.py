@@ -19,6 +19,7 @@ def test_draft_in_review_previews_as_a_numberless_draft_pdf(db, world, browser):
     committee = browser(world.users["committee"])
     page = committee.get(f"/programmes/{programme.id}")
     assert "Xem trước bản in (PDF dự thảo)" in page.get_data(as_text=True)
+    assert "DỰ THẢO LẦN 1" in page.get_data(as_text=True), "the page shows the same mark"
 
     response = committee.get(f"/programmes/{programme.id}/ban-in.pdf")
     assert response.status_code == 200
