@@ -45,20 +45,30 @@ def start_thread(
 ) -> Comment:
     """Add a thread's first comment on the current revision (not committed, not audited: the
     caller does both); raises Invalid for an empty body or an unknown anchor."""
+    return _new_comment(
+        programme,
+        author,
+        body,
+        anchor=check_anchor(programme, anchor),
+        vote_id=vote.id if vote else None,
+    )
+
+
+def _new_comment(programme: Programme, author: User, body: str | None, **fields) -> Comment:
+    """A comment on the current revision, flushed; raises Invalid for an empty body."""
     body = (body or "").strip()
     if not body:
         raise Invalid(messages.REVIEW_COMMENT_EMPTY)
-    thread = Comment(
+    comment = Comment(
         programme_id=programme.id,
         revision_id=programme.current_revision_id,
         user_id=author.id,
         body=body,
-        anchor=check_anchor(programme, anchor),
-        vote_id=vote.id if vote else None,
+        **fields,
     )
-    db.session.add(thread)
+    db.session.add(comment)
     db.session.flush()
-    return thread
+    return comment
 
 
 def add_thread(
@@ -76,19 +86,8 @@ def add_reply(thread: Comment, author: User, body: str | None) -> Comment:
     """Reply in a thread; raises NotAllowed or Invalid, changing nothing."""
     programme = db.session.get(Programme, thread.programme_id)
     _check_may(author, programme)
-    body = (body or "").strip()
-    if not body:
-        raise Invalid(messages.REVIEW_COMMENT_EMPTY)
-    reply = Comment(
-        programme_id=programme.id,
-        revision_id=programme.current_revision_id,
-        user_id=author.id,
-        body=body,
-        parent_id=thread.id,
-    )
-    db.session.add(reply)
-    db.session.flush()
-    _audit(programme, author, "reply", body, {"thread": thread.id, "comment": reply.id})
+    reply = _new_comment(programme, author, body, parent_id=thread.id)
+    _audit(programme, author, "reply", reply.body, {"thread": thread.id, "comment": reply.id})
     db.session.commit()
     return reply
 
