@@ -58,9 +58,7 @@ FILE_LEGACY_DOC = (
 )
 FILE_ENCRYPTED = "Tệp được đặt mật khẩu. Vui lòng gỡ mật khẩu trong Word rồi tải lên lại."
 FILE_ZIP_BOMB = "Tệp .docx có kích thước giải nén bất thường nên đã bị từ chối vì an toàn."
-FILE_BAD_ENCODING = (
-    "Không đọc được bảng mã của tệp văn bản. Vui lòng lưu tệp với bảng mã UTF-8."
-)
+FILE_BAD_ENCODING = "Không đọc được bảng mã của tệp văn bản. Vui lòng lưu tệp với bảng mã UTF-8."
 
 # Parser warnings: shown beside the imported text so the secretary can fix it.
 WARN_HEADER_LINE = (
@@ -139,9 +137,7 @@ API_UNKNOWN_ACTION = (
     "(sửa nội dung dùng PATCH)."
 )
 API_ORG_UNKNOWN = "Bạn không thuộc tổ chức “{org}”."
-API_ORG_AMBIGUOUS = (
-    "Bạn là bí thư của nhiều tổ chức; vui lòng ghi rõ tổ chức trong trường “org”."
-)
+API_ORG_AMBIGUOUS = "Bạn là bí thư của nhiều tổ chức; vui lòng ghi rõ tổ chức trong trường “org”."
 API_NOT_RENDERED = (
     "Bản chính thức (PDF/DOCX) của chương trình này chưa được tạo. "
     "Bản chính thức được tạo sau khi chương trình được thông qua."
