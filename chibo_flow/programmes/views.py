@@ -345,7 +345,7 @@ def detail(programme_id: int):
         pickers=pickers(programme.org, lines) if can_map else {},
         can_edit="edit" in actions,
         actions=[a for a in actions if a in BUTTON_ACTIONS],
-        history=list(history),
+        events=list(history),
         deliveries=deliveries,
         can_see_deliveries=_may_see_deliveries(programme),
     )
