@@ -30,6 +30,15 @@ PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 
+def assert_in_order(text: str, pieces: list[str]) -> None:
+    """Each piece occurs in `text`, after the previous one (a document read top to bottom)."""
+    position = 0
+    for piece in pieces:
+        found = text.find(piece, position)
+        assert found >= 0, f"{piece!r} missing or out of order after: {text[position:][:80]!r}"
+        position = found + len(piece)
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as sock:

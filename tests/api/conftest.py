@@ -42,6 +42,20 @@ ROLES: dict[str, tuple[Role, ...]] = {
     "admin": (Role.ADMIN,),
     "outsider": (Role.SECRETARY, Role.COMMITTEE, Role.ADMIN),  # all of them, in OTHER_ORG
 }
+# Every key of a programme in the API's answers.
+PROGRAMME_KEYS = {
+    "id",
+    "org",
+    "state",
+    "version",
+    "number",
+    "title",
+    "doc",
+    "approvals",
+    "allowed_actions",
+    "created_at",
+    "updated_at",
+}
 VOTERS = ("voter1", "voter2", "voter3")  # committee members who build the approved state
 STANDING_COMMITTEE = [("Phạm Văn Dũng", "thuongtruc1@chibo.test"),
                       ("Hoàng Thị Hạnh", "thuongtruc2@chibo.test")]  # fmt: skip

@@ -9,21 +9,15 @@ from sqlalchemy import func, select
 from chibo_flow import messages
 from chibo_flow.models import Membership, Programme
 from chibo_flow.models.users import Role
-from tests.api.conftest import APPROVALS_REQUIRED, ORG, OTHER_ORG, assert_error, snapshot
+from tests.api.conftest import (
+    APPROVALS_REQUIRED,
+    ORG,
+    OTHER_ORG,
+    PROGRAMME_KEYS,
+    assert_error,
+    snapshot,
+)
 
-PROGRAMME_KEYS = {
-    "id",
-    "org",
-    "state",
-    "version",
-    "number",
-    "title",
-    "doc",
-    "approvals",
-    "allowed_actions",
-    "created_at",
-    "updated_at",
-}
 SEED_TITLE = "HÀNH ĐỘNG CỦA CHI BỘ MẦM NON NĂM 2023"
 
 

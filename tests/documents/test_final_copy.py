@@ -31,6 +31,7 @@ from chibo_flow.models import AuditEvent, Delivery, FinalCopy, Programme
 from chibo_flow.notifications.tasks import send_delivery
 from chibo_flow.timefmt import local_date
 from chibo_flow.workflow import Invalid, apply_transition
+from tests.support import assert_in_order
 from tests.verify.support import (
     COMMITTEE_1,
     COMMITTEE_2,
@@ -129,11 +130,7 @@ def test_pdf_has_every_mandatory_element_in_order_with_diacritics(issued):
         "BÍ THƯ",
         "Vũ Thị Xuyên",
     ]
-    position = 0
-    for element in expected:
-        found = text.find(element, position)
-        assert found >= 0, f"{element!r} missing or out of order after: {text[position:][:80]!r}"
-        position = found + len(element)
+    assert_in_order(text, expected)
     assert "DỰ THẢO" not in text
     assert f"Mã xác thực: {issued.verify_code} — {PUBLIC_URL}/xac-thuc/{issued.verify_code}" in text
 

@@ -12,6 +12,7 @@ from chibo_flow.documents.parse import parse_text
 from chibo_flow.documents.programme_doc import ProgrammeDoc
 from chibo_flow.models import Programme, Revision
 from chibo_flow.workflow import apply_transition
+from tests.support import assert_in_order
 from tests.web.support import bring_to, flashes, page_text, textarea
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
@@ -221,11 +222,7 @@ def test_the_rendered_seed_reads_in_the_party_order(world, browser):
         "BÍ THƯ",
         "Vũ Thị Xuyên",
     ]
-    position = 0
-    for piece in expected:
-        found = text.find(piece, position)
-        assert found >= 0, f"{piece!r} missing or out of order"
-        position = found + len(piece)
+    assert_in_order(text, expected)
     assert "CHI BỘ TRƯỜNG MẦM NON TIÊN CƯỜNG" in text
     assert "Số -CTr/CB" in text
 
