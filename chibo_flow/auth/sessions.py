@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from flask import Flask, current_app
 from flask_login import login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from chibo_flow import messages
 from chibo_flow.extensions import db, login_manager
@@ -27,9 +28,18 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
 
+# Every page loads the session, its user and the user's roles: one statement, built once.
+_SESSION_WITH_USER = (
+    select(LoginSession)
+    .where(LoginSession.id == bindparam("session_id"))
+    .options(joinedload(LoginSession.user).joinedload(User.memberships))
+)
+
+
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
-    login = db.session.get(LoginSession, session_id)
+    result = db.session.execute(_SESSION_WITH_USER, {"session_id": session_id})
+    login = result.unique().scalar_one_or_none()
     if login is None or login.ended_at is not None or not login.user.active:
         return None
     lifetime: timedelta = current_app.config["PERMANENT_SESSION_LIFETIME"]

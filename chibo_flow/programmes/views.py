@@ -1,13 +1,14 @@
 """Programme pages for secretaries, committee members and members."""
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, func, select
+from markupsafe import Markup
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
@@ -27,14 +28,12 @@ from chibo_flow.models import (
     AuditEvent,
     Delivery,
     Group,
-    Membership,
     Org,
     Programme,
-    Vote,
 )
 from chibo_flow.models.delivery import DeliveryStatus
 from chibo_flow.models.programmes import State
-from chibo_flow.models.users import Role, User
+from chibo_flow.models.users import Role
 from chibo_flow.notifications.relay import FINAL_COPY, resend_failed
 from chibo_flow.programmes.forms import (
     EditProgrammeForm,
@@ -43,6 +42,7 @@ from chibo_flow.programmes.forms import (
     ResendForm,
     TransitionForm,
 )
+from chibo_flow.programmes.lists import failed_deliveries, list_pages
 from chibo_flow.recipients import (
     LineResolution,
     LineStatus,
@@ -64,7 +64,6 @@ from chibo_flow.workflow import (
 
 bp = Blueprint("programmes", __name__)
 
-PER_PAGE = 50
 # The transitions the programme page offers as buttons (edit has its own page).
 BUTTON_ACTIONS = ("submit", "approve", "request_changes", "withdraw")
 # Who sees a programme's delivery page (only secretaries may press "Gửi lại").
@@ -78,6 +77,14 @@ def _template_helpers(state: BlueprintSetupState) -> None:
     register_template_filters(state.app)
     state.app.add_template_global(render_document_html)
     state.app.add_template_filter(document_text)
+    state.app.add_template_global(state_badge)
+
+
+@cache  # three states: the list page shows one per row
+def state_badge(state: str) -> Markup:
+    """A programme state as the coloured label the pages show, e.g. "Đã thông qua"."""
+    label = messages.STATE_LABELS.get(state, state)
+    return Markup('<span class="badge badge--{0}">{1}</span>').format(state, label)
 
 
 @bp.app_context_processor
@@ -98,105 +105,17 @@ def labels() -> dict[str, Any]:
 # --- lists ------------------------------------------------------------------------------------
 
 
-def _listing(query: Select) -> Select:
-    """A list query loading each row's org and submitter in the same statement (no N+1)."""
-    return query.options(joinedload(Programme.org), joinedload(Programme.submitted_by))
-
-
-def _role_orgs(user: User, *roles: Role) -> Select:
-    return select(Membership.org_id).where(
-        Membership.user_id == user.id, Membership.role.in_(roles)
-    )
-
-
-def awaiting_my_review(user: User) -> Select:
-    """Programmes in review in the user's committees, submitted by others, not yet voted on."""
-    voted = select(Vote.id).where(
-        Vote.programme_id == Programme.id,
-        Vote.review_round == Programme.review_round,
-        Vote.user_id == user.id,
-    )
-    return select(Programme).where(
-        Programme.state == State.REVIEW,
-        Programme.org_id.in_(_role_orgs(user, Role.COMMITTEE)),
-        Programme.submitted_by_id != user.id,
-        ~voted.exists(),
-    )
-
-
-def in_review(user: User) -> Select:
-    """Other programmes in review that the user writes or reviews (waiting for other votes)."""
-    mine = awaiting_my_review(user).with_only_columns(Programme.id)
-    return select(Programme).where(
-        Programme.state == State.REVIEW,
-        Programme.org_id.in_(_role_orgs(user, Role.SECRETARY, Role.COMMITTEE)),
-        Programme.id.not_in(mine),
-    )
-
-
-def drafts(user: User) -> Select:
-    """Drafts of the orgs where the user is secretary."""
-    return select(Programme).where(
-        Programme.state == State.DRAFT, Programme.org_id.in_(_role_orgs(user, Role.SECRETARY))
-    )
-
-
-def approved(user: User) -> Select:
-    """Approved programmes of every org the user belongs to."""
-    return select(Programme).where(
-        Programme.state == State.APPROVED, Programme.org_id.in_(_role_orgs(user, *Role))
-    )
-
-
-def _page(name: str, query: Select, order: ColumnElement) -> Pagination:
-    return db.paginate(
-        _listing(query).order_by(order, Programme.id.desc()),
-        page=request.args.get(name, 1, type=int),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
-
-
 @bp.get("/")
 @login_required
 def index():
     """The user's programmes: awaiting my review, in review, drafts, approved (50 per page)."""
-    user = current_user
-    roles = {m.role for m in user.memberships}
-    recent = Programme.updated_at.desc()
-    # (page parameter, query, order, shown even when empty); titles are in the template.
-    lists = [
-        ("review_page", awaiting_my_review(user), recent, Role.COMMITTEE in roles),
-        ("pending_page", in_review(user), recent, False),
-        ("draft_page", drafts(user), recent, Role.SECRETARY in roles),
-        ("approved_page", approved(user), Programme.approved_at.desc(), True),
-    ]
+    page_numbers = {key: request.args.get(key, 1, type=int) for key in request.args}
     return render_template(
         "programmes/index.html",
-        lists=[
-            {"param": param, "page": _page(param, query, order), "always": always}
-            for param, query, order, always in lists
-        ],
-        is_secretary=Role.SECRETARY in roles,
-        failed=failed_deliveries(user),
+        lists=list_pages(current_user, page_numbers),
+        is_secretary=current_user.has_role(Role.SECRETARY),
+        failed=failed_deliveries(current_user),
     )
-
-
-def failed_deliveries(user: User) -> list[tuple[Programme, int]]:
-    """Programmes of the user's secretary orgs with failed emails, and how many failed."""
-    failed = func.count(Delivery.id)
-    query = (
-        select(Programme, failed)
-        .join(Delivery, Delivery.programme_id == Programme.id)
-        .where(
-            Delivery.kind == FINAL_COPY,
-            Delivery.status == DeliveryStatus.FAILED,
-            Programme.org_id.in_(_role_orgs(user, Role.SECRETARY)),
-        )
-        .group_by(Programme.id)
-        .order_by(Programme.approved_at.desc(), Programme.id.desc())
-    )
-    return [(programme, count) for programme, count in db.session.execute(query)]
 
 
 # --- creating and editing ---------------------------------------------------------------------

@@ -1,0 +1,259 @@
+"""The home page's lists: which programmes a user sees under which heading, one page of each.
+
+Every list comes from one SQL statement (a UNION ALL of one LIMITed query per list) that
+selects only the columns the page shows, so the page runs the same few statements whatever the
+number of programmes. A list fetches one row more than it shows to know whether a next page
+exists: there is no COUNT over the whole archive, and a total is shown only once it is known
+(on a list's last page).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import NamedTuple
+
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CompoundSelect,
+    Row,
+    and_,
+    bindparam,
+    column,
+    exists,
+    func,
+    literal,
+    select,
+    union_all,
+)
+
+from chibo_flow.extensions import db
+from chibo_flow.models import Delivery, Org, Programme, Vote
+from chibo_flow.models.delivery import DeliveryStatus
+from chibo_flow.models.programmes import State
+from chibo_flow.models.users import Role, User
+from chibo_flow.notifications.relay import FINAL_COPY
+
+PER_PAGE = 50
+
+
+class ListRow(NamedTuple):
+    """What a list shows of one programme (a plain tuple: the page reads ~10 fields per row)."""
+
+    id: int
+    doc_type: str
+    title: str
+    state: str
+    number: str | None
+    approved_at: datetime | None
+    updated_at: datetime
+    org_name: str
+    submitter_name: str | None
+
+
+# The columns behind ListRow, in its order.
+_ROW_COLUMNS = (
+    Programme.id,
+    Programme.doc_type,
+    Programme.title,
+    Programme.state,
+    Programme.number,
+    Programme.approved_at,
+    Programme.updated_at,
+    Org.name.label("org_name"),
+    User.name.label("submitter_name"),
+)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list: the rows shown and whether pages exist before and after it."""
+
+    key: str
+    page: int
+    rows: list[ListRow]
+    has_next: bool
+    always_shown: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    @property
+    def counted(self) -> int:
+        """Programmes on this page and the pages before it: the list's total on its last page,
+        fewer than the total otherwise."""
+        return (self.page - 1) * PER_PAGE + len(self.rows)
+
+    @property
+    def pages(self) -> int | None:
+        """How many pages the list has, once known (on its last page), else None."""
+        return None if self.has_next else self.page
+
+
+def _org_ids(user: User, *roles: Role) -> list[int]:
+    """The orgs where the user holds one of `roles` (from the memberships loaded at login)."""
+    return sorted({m.org_id for m in user.memberships if m.role in roles})
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """One list of the home page: who sees it, which programmes it holds, newest first."""
+
+    key: str  # also the page's query parameter
+    roles: frozenset[Role]  # shown to users holding one of these roles (in any org)
+    always_shown: bool  # shown with "no programmes" when empty, else hidden
+    where: ColumnElement[bool]  # over Programme, with the bind parameters of `list_params`
+    newest: ColumnElement[datetime]
+
+
+def _orgs(name: str) -> BindParameter:
+    return bindparam(name, expanding=True)
+
+
+_AWAITING_ME = and_(
+    Programme.state == State.REVIEW,
+    Programme.org_id.in_(_orgs("committee_orgs")),
+    Programme.submitted_by_id != bindparam("user_id"),
+    ~exists().where(
+        Vote.programme_id == Programme.id,
+        Vote.review_round == Programme.review_round,
+        Vote.user_id == bindparam("user_id"),
+    ),
+)
+
+# The page's lists in order: "Chờ tôi duyệt" (in review in the user's committees, submitted by
+# someone else, not yet voted on this round), "Đang trình duyệt" (the other programmes in review
+# the user writes or reviews), "Dự thảo" (drafts where the user is secretary), "Đã thông qua"
+# (approved programmes of every org the user belongs to).
+LISTS = (
+    ListSpec(
+        "review_page",
+        frozenset({Role.COMMITTEE}),
+        True,
+        _AWAITING_ME,
+        Programme.updated_at,
+    ),
+    ListSpec(
+        "pending_page",
+        frozenset({Role.SECRETARY, Role.COMMITTEE}),
+        False,
+        and_(
+            Programme.state == State.REVIEW,
+            Programme.org_id.in_(_orgs("reviewer_orgs")),
+            Programme.id.not_in(select(Programme.id).where(_AWAITING_ME)),
+        ),
+        Programme.updated_at,
+    ),
+    ListSpec(
+        "draft_page",
+        frozenset({Role.SECRETARY}),
+        True,
+        and_(Programme.state == State.DRAFT, Programme.org_id.in_(_orgs("secretary_orgs"))),
+        Programme.updated_at,
+    ),
+    ListSpec(
+        "approved_page",
+        frozenset(Role),
+        True,
+        and_(Programme.state == State.APPROVED, Programme.org_id.in_(_orgs("member_orgs"))),
+        Programme.approved_at,
+    ),
+)
+
+
+def list_params(user: User) -> dict[str, object]:
+    """The values of the lists' bind parameters for `user`."""
+    return {
+        "user_id": user.id,
+        "committee_orgs": _org_ids(user, Role.COMMITTEE),
+        "reviewer_orgs": _org_ids(user, Role.SECRETARY, Role.COMMITTEE),
+        "secretary_orgs": _org_ids(user, Role.SECRETARY),
+        "member_orgs": _org_ids(user, *Role),
+    }
+
+
+@cache
+def _list_query(keys: tuple[str, ...]) -> CompoundSelect:
+    """One statement for the lists `keys`: a page of each (offset `<key>_offset`), built once
+    per combination of lists and reused by every request."""
+    members = []
+    for position, spec in enumerate(spec for spec in LISTS if spec.key in keys):
+        one_page = (
+            select(
+                *_ROW_COLUMNS,
+                literal(position).label("list_position"),
+                spec.newest.label("sort_at"),
+            )
+            .join(Org, Org.id == Programme.org_id)
+            .outerjoin(User, User.id == Programme.submitted_by_id)
+            .where(spec.where)
+            .order_by(spec.newest.desc(), Programme.id.desc())
+            .limit(PER_PAGE + 1)
+            .offset(bindparam(f"{spec.key}_offset"))
+            .subquery()
+        )
+        members.append(select(one_page))
+    return union_all(*members).order_by(
+        column("list_position"), column("sort_at").desc(), column("id").desc()
+    )
+
+
+def list_pages(user: User, page_numbers: dict[str, int]) -> list[ListPage]:
+    """One page of each list the user's roles call for (page numbers by list key, default 1),
+    all from one query; a list that can hold nothing for the user costs nothing."""
+    roles = {m.role for m in user.memberships}
+    specs = [spec for spec in LISTS if spec.roles & roles]
+    pages = {spec.key: max(1, page_numbers.get(spec.key, 1)) for spec in specs}
+    params = list_params(user)
+    params.update({f"{key}_offset": (page - 1) * PER_PAGE for key, page in pages.items()})
+    rows: list[list[ListRow]] = [[] for _ in specs]
+    width = len(_ROW_COLUMNS)
+    for row in db.session.execute(_list_query(tuple(pages)), params):
+        rows[row.list_position].append(ListRow._make(row[:width]))
+    return [
+        ListPage(
+            key=spec.key,
+            page=pages[spec.key],
+            rows=found[:PER_PAGE],
+            has_next=len(found) > PER_PAGE,
+            always_shown=spec.always_shown,
+        )
+        for spec, found in zip(specs, rows, strict=True)
+    ]
+
+
+_FAILED_DELIVERIES = (
+    select(
+        Programme.id,
+        Programme.doc_type,
+        Programme.number,
+        Programme.title,
+        func.count(Delivery.id).label("failed"),
+    )
+    .join(Delivery, Delivery.programme_id == Programme.id)
+    .where(
+        Delivery.kind == FINAL_COPY,
+        Delivery.status == DeliveryStatus.FAILED,
+        Programme.org_id.in_(_orgs("secretary_orgs")),
+    )
+    .group_by(Programme.id)
+    .order_by(Programme.approved_at.desc(), Programme.id.desc())
+)
+
+
+def failed_deliveries(user: User) -> list[Row]:
+    """Programmes of the user's secretary orgs with failed final-copy emails (id, doc_type,
+    number, title) and how many failed (`failed`); none asked for when the user is no secretary."""
+    secretary_orgs = _org_ids(user, Role.SECRETARY)
+    if not secretary_orgs:
+        return []
+    return list(db.session.execute(_FAILED_DELIVERIES, {"secretary_orgs": secretary_orgs}))
