@@ -20,7 +20,8 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from chibo_flow.extensions import db
-from chibo_flow.models import Alias, Group, Org
+from chibo_flow.models import Alias, DirectoryEntry, Group, Org
+from chibo_flow.models.recipients import group_entries
 from chibo_flow.models.users import Membership, Role, User
 
 ARCHIVE_PURPOSE = "luu"
@@ -192,10 +193,14 @@ def _unique(groups: Iterable[Group]) -> list[Group]:
 
 
 def group_members(group: Group) -> list[Person]:
-    """The people a group reaches now: its fixed entries or the current members of an org."""
+    """The people a group reaches now: its fixed entries or the current members of an org.
+
+    Read as (name, email) columns, not objects: a group may hold hundreds of people and is
+    resolved inside the approval's transaction.
+    """
     if group.members_of_org_id is not None:
-        users = db.session.scalars(
-            select(User)
+        query = (
+            select(User.name, User.email)
             .join(Membership)
             .where(
                 Membership.org_id == group.members_of_org_id,
@@ -205,8 +210,14 @@ def group_members(group: Group) -> list[Person]:
             .distinct()
             .order_by(User.name)
         )
-        return [Person(u.name, u.email) for u in users]
-    return [Person(e.name, e.email) for e in group.entries]
+    else:
+        query = (
+            select(DirectoryEntry.name, DirectoryEntry.email)
+            .join(group_entries, group_entries.c.entry_id == DirectoryEntry.id)
+            .where(group_entries.c.group_id == group.id)
+            .order_by(DirectoryEntry.name)
+        )
+    return [Person(name, email) for name, email in db.session.execute(query)]
 
 
 def _people(groups: list[Group]) -> list[Person]:
