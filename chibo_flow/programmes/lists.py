@@ -111,7 +111,7 @@ class ListSpec:
     key: str  # also the page's query parameter
     roles: frozenset[Role]  # shown to users holding one of these roles (in any org)
     always_shown: bool  # shown with "no programmes" when empty, else hidden
-    where: ColumnElement[bool]  # over Programme, with the bind parameters of `list_params`
+    where: ColumnElement[bool]  # over Programme, with the bind parameters of `_list_params`
     newest: ColumnElement[datetime]
 
 
@@ -170,7 +170,7 @@ LISTS = (
 )
 
 
-def list_params(user: User) -> dict[str, object]:
+def _list_params(user: User) -> dict[str, object]:
     """The values of the lists' bind parameters for `user`."""
     return {
         "user_id": user.id,
@@ -213,7 +213,7 @@ def list_pages(user: User, page_numbers: dict[str, int]) -> list[ListPage]:
     roles = {m.role for m in user.memberships}
     specs = [spec for spec in LISTS if spec.roles & roles]
     pages = {spec.key: max(1, page_numbers.get(spec.key, 1)) for spec in specs}
-    params = list_params(user)
+    params = _list_params(user)
     params.update({f"{key}_offset": (page - 1) * PER_PAGE for key, page in pages.items()})
     rows: list[list[ListRow]] = [[] for _ in specs]
     width = len(_ROW_COLUMNS)
