@@ -3,11 +3,12 @@
 (a) Approval latency: 20 programmes reaching 1 address and 20 reaching 500 are approved in turn
     (apply_transition in this process: the request's whole work, from the checks to the publish
     of the render task after commit). Prints p50/p95 of each size and the p95 ratio (target ≤ 1.2).
-(b) Fan-out: one more programme reaching 500 addresses is approved with a real Celery worker
-    running; the time until the SMTP server (aiosmtpd in this process) has all 500 messages is
-    compared with a plain smtplib loop sending the same 500 messages, byte for byte (final copy
-    PDF attached), to the same server, one connection per message as the mailer does. Prints
-    both rates and their ratio (target ≥ 0.8).
+(b) Fan-out: a programme reaching 500 addresses is approved with a real Celery worker running
+    (prefork ×4, as deployed); the time until the SMTP server (aiosmtpd in this process) has all
+    500 messages is compared with a plain smtplib loop sending the same 500 messages, byte for
+    byte (final copy PDF attached), to the same server over one connection (the mailer opens one
+    per batch). Each side runs 3 times and its best run counts. Prints both rates and their ratio
+    (target ≥ 0.8).
 
 Loopback only, bounded (a few tens of seconds). Exits 1 when a target is missed.
 """
@@ -48,8 +49,8 @@ SIZES = (1, 500)
 APPROVALS = 20  # per size, after WARMUP approvals of each that are not counted
 WARMUP = 2
 FANOUT = 500
-# Sending mostly waits on SMTP and the database; 8 threads did better here than prefork ×2 or ×4.
-WORKER_POOL, WORKER_CONCURRENCY = "threads", 8
+WORKER_POOL, WORKER_CONCURRENCY = "prefork", 4  # as deploy/ runs the worker
+ROUNDS = 3  # (b) runs this many times on each side; the best of each is compared
 TIMEOUT_S = 300
 TARGET_LATENCY_RATIO = 1.2
 TARGET_RATE_RATIO = 0.8
@@ -108,11 +109,14 @@ def main() -> int:
                 latencies = approval_latencies(committee, docs)
                 # (a) queued 40 render tasks (and nothing sends them): drop them before (b).
                 forget_redis_queue(queue)
-                programme = in_review(docs[FANOUT])
-                app_seconds, first_seconds = fanout_seconds(env, handler, programme, committee)
+                programmes = [in_review(docs[FANOUT]) for _ in range(ROUNDS)]
+                app_seconds, first_seconds = min(
+                    fanout_seconds(env, handler, programmes, committee)
+                )
                 db.session.remove()
                 db.engine.dispose()
-            raw_seconds = raw_loop_seconds(handler, f"smtp://127.0.0.1:{smtp.port}")
+            smtp_url = f"smtp://127.0.0.1:{smtp.port}"
+            raw_seconds = min(raw_loop_seconds(handler, smtp_url) for _ in range(ROUNDS))
     finally:
         forget_redis_queue(queue)
         smtp.stop()
@@ -194,32 +198,35 @@ def programme_deliveries(programme: Programme) -> list[int]:
 
 
 def fanout_seconds(
-    env: dict[str, str], handler: CountingHandler, programme: Programme, committee: User
-) -> tuple[float, float]:
-    """Seconds from the approval of `programme` until its FANOUT messages are received, and
-    until the first one is (the final copy is rendered before any is sent)."""
-    handler.expect(set(addresses(FANOUT)))
+    env: dict[str, str], handler: CountingHandler, programmes: list[Programme], committee: User
+) -> list[tuple[float, float]]:
+    """For each of `programmes`, approved in turn with one worker running: seconds from its
+    approval until its FANOUT messages are received, and until the first one is (the final copy
+    is rendered before any is sent)."""
+    rounds = []
     with CeleryWorker(env, OUTPUT, concurrency=WORKER_CONCURRENCY, pool=WORKER_POOL) as worker:
-        started = time.monotonic()
-        apply_transition(programme, "approve", committee, version=programme.version)
-        if not handler.all_in.wait(TIMEOUT_S):
-            got = len(handler.messages)
-            raise SystemExit(f"only {got} of {FANOUT} received; see {worker.log_path}")
-        seconds = handler.last_at - started, handler.first_at - started
-    recipients = {to for _, to, _ in handler.messages}
-    assert len(recipients) == FANOUT, f"{len(recipients)} distinct recipients of {FANOUT}"
-    return seconds
+        for programme in programmes:
+            handler.expect(set(addresses(FANOUT)))
+            started = time.monotonic()
+            apply_transition(programme, "approve", committee, version=programme.version)
+            if not handler.all_in.wait(TIMEOUT_S):
+                got = len(handler.messages)
+                raise SystemExit(f"only {got} of {FANOUT} received; see {worker.log_path}")
+            rounds.append((handler.last_at - started, handler.first_at - started))
+            recipients = {to for _, to, _ in handler.messages}
+            assert len(recipients) == FANOUT, f"{len(recipients)} distinct recipients of {FANOUT}"
+    return rounds
 
 
 def raw_loop_seconds(handler: CountingHandler, smtp_url: str) -> float:
     """Seconds a plain smtplib loop takes to send the messages just received, byte for byte, to
-    the same server: one connection and one transaction per message."""
+    the same server: one connection for all, one transaction per message."""
     sent = list(handler.messages)
     host, port = smtp_url.removeprefix("smtp://").split(":")
     handler.expect({to for _, to, _ in sent})
     started = time.monotonic()
-    for sender, recipient, content in sent:
-        with smtplib.SMTP(host, int(port), timeout=30) as conn:
+    with smtplib.SMTP(host, int(port), timeout=30) as conn:
+        for sender, recipient, content in sent:
             conn.sendmail(parseaddr(sender)[1], [recipient], content)
     assert handler.all_in.wait(TIMEOUT_S)
     assert [m[2] for m in handler.messages] == [m[2] for m in sent]
@@ -250,7 +257,8 @@ def report(
     app_rate, raw_rate = FANOUT / app_seconds, FANOUT / raw_seconds
     rate_ratio = app_rate / raw_rate
     rate_ok = rate_ratio >= TARGET_RATE_RATIO
-    print(f"\n(b) fan-out of {FANOUT} emails (final copy PDF attached), same aiosmtpd server")
+    print(f"\n(b) fan-out of {FANOUT} emails (final copy PDF attached), same aiosmtpd server, "
+          f"best of {ROUNDS} runs each")  # fmt: skip
     print(f"  approval → all received (worker: {WORKER_POOL} ×{WORKER_CONCURRENCY})"
           f"  {app_seconds:6.2f} s  {app_rate:6.0f} msg/s")  # fmt: skip
     sending_rate = (FANOUT - 1) / (app_seconds - first_seconds)

@@ -36,6 +36,8 @@ class Config:
     # A row left in `sending` this long is taken to be lost with its worker and is sent again.
     # Keep it well above the longest send (SMTP timeout × the steps of one SMTP session).
     DELIVERY_STUCK_AFTER_S = 600.0
+    # Rows per send task: one SMTP connection each, what their emails share composed once.
+    DELIVERY_BATCH_SIZE = 50
 
     def __init__(self, instance_path: str, env: Mapping[str, str] = os.environ) -> None:
         self.SECRET_KEY = env.get("SECRET_KEY", "dev-only-not-secret")
@@ -61,6 +63,7 @@ class Config:
         self.DELIVERY_STUCK_AFTER_S = float(
             env.get("DELIVERY_STUCK_AFTER_S", self.DELIVERY_STUCK_AFTER_S)
         )
+        self.DELIVERY_BATCH_SIZE = int(env.get("DELIVERY_BATCH_SIZE", self.DELIVERY_BATCH_SIZE))
         broker_url = env.get("CELERY_BROKER_URL") or _broker_beside(
             self.SQLALCHEMY_DATABASE_URI, instance_path
         )

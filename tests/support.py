@@ -198,7 +198,11 @@ class FaultyHandler(MailboxHandler):
     - "rcpt 452 ..."          answer RCPT TO with this reply;
     - "drop"                  close the connection instead of answering DATA (nothing stored);
     - "hold"                  set `held`, wait for `release`, store nothing (the client is gone);
-    - "accept+hold"           store the message, set `held`, wait for `release`, answer 250.
+    - "accept+hold"           store the message, set `held`, wait for `release`, answer 250;
+    - "accept+close"          store the message, answer 250, then close the connection (as a
+                              server does at its limit of messages per connection).
+
+    `peers` records, per address, the client end of the connection each DATA came on.
     """
 
     def __init__(self, directory: Path) -> None:
@@ -206,6 +210,7 @@ class FaultyHandler(MailboxHandler):
         self.scripts: dict[str, list[str]] = {}
         self.attempts: Counter[str] = Counter()  # RCPT TO seen per address: one per send attempt
         self.data: dict[str, list[tuple[str, str]]] = {}  # address → [(step, Message-ID)] at DATA
+        self.peers: dict[str, list[tuple[str, int]]] = {}
         self.held = threading.Event()
         self.release = threading.Event()
 
@@ -232,7 +237,12 @@ class FaultyHandler(MailboxHandler):
         step = self._next(address, "data")
         message_id = email.message_from_bytes(envelope.content)["Message-ID"]
         self.data.setdefault(address, []).append((step or "250", message_id))
+        self.peers.setdefault(address, []).append(session.peer)
         if step is None:
+            return await super().handle_DATA(server, session, envelope)
+        if step == "accept+close":
+            # transport.close() sends what is buffered (the 250) before closing.
+            asyncio.get_running_loop().call_soon(server.transport.close)
             return await super().handle_DATA(server, session, envelope)
         if step == "drop":
             server.transport.close()

@@ -40,9 +40,9 @@ from chibo_flow.documents.programme_doc import ProgrammeDoc
 from chibo_flow.errors import error_response
 from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, Delivery, Org, Programme, User
+from chibo_flow.models.delivery import FINAL_COPY
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
-from chibo_flow.notifications.relay import FINAL_COPY
 from chibo_flow.workflow import (
     Invalid,
     NotAllowed,

@@ -16,6 +16,7 @@ import re
 import unicodedata
 import zipfile
 from datetime import UTC, datetime
+from types import ModuleType
 from urllib.parse import quote
 
 import docx
@@ -113,12 +114,28 @@ def _footer(programme: Programme) -> str:
 # --- PDF ---------------------------------------------------------------------------------------
 
 
-def render_pdf(programme: Programme) -> bytes:
-    """The programme as a PDF: the web page's HTML, the print stylesheet, fixed metadata."""
+def load_pdf_renderer() -> ModuleType:
+    """WeasyPrint, imported on first use: loading Pango takes ~0.5 s, which only the processes
+    that make PDFs pay (a Celery worker at its start, see chibo_flow.celery_app)."""
     # Without HarfBuzz-subset, WeasyPrint subsets fonts with fontTools, which stamps each
     # embedded font with the clock unless SOURCE_DATE_EPOCH is set (reproducible-builds.org).
     os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_TIMESTAMP)
-    from weasyprint import CSS, HTML  # loading Pango takes ~0.7 s: only where PDFs are made
+    import weasyprint
+
+    return weasyprint
+
+
+def warm_up_pdf_renderer() -> None:
+    """Render a line in each face of the document fonts, so that a process's first final copy
+    does not also pay for loading them (~60 ms)."""
+    weasyprint = load_pdf_renderer()
+    faces = "Chi bộ <b>đảng viên</b> <i>Nơi nhận</i> <b><i>trích yếu</i></b>"
+    weasyprint.HTML(string=f"<p style='font-family: {_font_family()}'>{faces}</p>").write_pdf()
+
+
+def render_pdf(programme: Programme) -> bytes:
+    """The programme as a PDF: the web page's HTML, the print stylesheet, fixed metadata."""
+    weasyprint = load_pdf_renderer()
 
     issued = _issued_at(programme).astimezone(UTC).isoformat(timespec="seconds")
     html = render_template(
@@ -129,8 +146,8 @@ def render_pdf(programme: Programme) -> bytes:
         generator=GENERATOR,
         issued=issued,
     )
-    return HTML(string=html).write_pdf(
-        stylesheets=[CSS(string=_print_stylesheet(programme))], pdf_identifier=True
+    return weasyprint.HTML(string=html).write_pdf(
+        stylesheets=[weasyprint.CSS(string=_print_stylesheet(programme))], pdf_identifier=True
     )
 
 
@@ -140,11 +157,16 @@ def _print_stylesheet(programme: Programme) -> str:
     return render_template(
         "documents/print.css",
         page=PAGE,
-        fonts=", ".join(f if f in _CSS_GENERIC_FAMILIES else _css_string(f) for f in PAGE.fonts),
+        fonts=_font_family(),
         left_percent=round(PAGE.left_column * 100, 2),
         rules={name: _css_declarations(style) for name, style in STYLES.items()},
         footer=_css_string(footer) if footer else "",
     )
+
+
+def _font_family() -> str:
+    """The CSS font-family list of the document fonts."""
+    return ", ".join(f if f in _CSS_GENERIC_FAMILIES else _css_string(f) for f in PAGE.fonts)
 
 
 def _css_declarations(style: TextStyle) -> str:

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from chibo_flow.extensions import db
 from chibo_flow.models._types import NFCString, UTCDateTime, utcnow
 
+FINAL_COPY = "final_copy"  # Delivery.kind of the approved programme's emails
+
 
 class DeliveryStatus(StrEnum):
     """pending → sending → sent | failed (a retryable failure goes back to pending)."""
@@ -30,7 +32,7 @@ class Delivery(db.Model):
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
     # final_copy, or a review notification (chibo_flow.review.notices.KINDS).
-    kind: Mapped[str] = mapped_column(String(30), default="final_copy")
+    kind: Mapped[str] = mapped_column(String(30), default=FINAL_COPY)
     # Tells apart notifications of one kind to one address about one revision: the review
     # round ("r2"), with the reminder's interval ("r2-i3"); "" for the final copy.
     notice_key: Mapped[str] = mapped_column(String(40), default="", server_default="")

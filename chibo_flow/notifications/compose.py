@@ -1,57 +1,126 @@
 """The email a recipient receives: Vietnamese subject, HTML and plain-text parts, headers; the
-final copy with its PDF attached, or a review notification (templates/email/<kind>.*)."""
+final copy with its PDF attached, or a review notification (templates/email/<kind>.*).
 
+An email is its shared message (everything but the recipient's own headers, To and Message-ID)
+plus those headers. The final copy's shared message depends only on the programme and the "Nơi
+nhận" line (it is addressed to the line, as the document is), so a batch composes and serialises
+it once for all the people behind a line (`BatchComposer`).
+"""
+
+import email.policy
+from collections.abc import Hashable
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr
+from typing import Protocol
 
 from flask import current_app, render_template
 
 from chibo_flow.documents.final_copy import download_names, final_copy_for
 from chibo_flow.documents.programme_doc import PURPOSES
-from chibo_flow.models import Delivery, FinalCopy
+from chibo_flow.extensions import db
+from chibo_flow.models import Delivery, FinalCopy, Programme
 from chibo_flow.models._types import utcnow
+from chibo_flow.models.delivery import FINAL_COPY
 from chibo_flow.review.notices import notice_context, notice_subject
+
+SMTP = email.policy.SMTP
+
+
+class Addressed(Protocol):
+    """What composing reads of a Delivery row (the ORM object or a row of its columns)."""
+
+    id: int
+    kind: str
+    programme_id: int
+    address: str
+    name: str | None
+    line: str
+    purpose: str
+    message_id: str
 
 
 def compose_for(delivery: Delivery) -> EmailMessage:
-    """The email of one Delivery row, by its kind (the final copy renders it if missing)."""
-    if delivery.kind == "final_copy":
-        return compose_final_copy(delivery, final_copy_for(delivery.programme))
+    """The complete email of one Delivery row, by its kind (the final copy renders it if
+    missing)."""
+    message = _shared_message(delivery)
+    for name, value in recipient_headers(delivery):
+        message[name] = value
+    return message
+
+
+def recipient_headers(delivery: Addressed) -> list[tuple[str, str]]:
+    """The headers only this recipient's copy carries: To, and the row's Message-ID (the same on
+    every try)."""
+    return [("To", formataddr((delivery.name or "", delivery.address))),
+            ("Message-ID", delivery.message_id)]  # fmt: skip
+
+
+class BatchComposer:
+    """The bytes of a batch of emails: each shared message is composed and serialised once, each
+    recipient's copy prepends its own headers to it."""
+
+    def __init__(self) -> None:
+        self._shared: dict[Hashable, bytes] = {}
+
+    def message_bytes(self, delivery: Addressed) -> bytes:
+        """The email of `delivery`, serialised for SMTP."""
+        key = _shared_key(delivery)
+        if key not in self._shared:
+            shared = _shared_message(db.session.get(Delivery, delivery.id))
+            self._shared[key] = shared.as_bytes(policy=SMTP)
+        headers = (SMTP.fold_binary(*SMTP.header_store_parse(name, value))
+                   for name, value in recipient_headers(delivery))  # fmt: skip
+        return b"".join(headers) + self._shared[key]
+
+
+def _shared_key(delivery: Addressed) -> Hashable:
+    """What the shared message depends on: a final copy's programme and line; a notice is its
+    recipient's own."""
+    if delivery.kind == FINAL_COPY:
+        return (FINAL_COPY, delivery.programme_id, delivery.line, delivery.purpose)
+    return delivery.id
+
+
+def _shared_message(delivery: Delivery) -> EmailMessage:
+    if delivery.kind == FINAL_COPY:
+        programme = delivery.programme
+        return compose_final_copy(
+            programme, final_copy_for(programme), delivery.line, delivery.purpose
+        )
     return compose_notice(delivery)
 
 
-def final_copy_subject(delivery: Delivery) -> str:
+def final_copy_subject(programme: Programme) -> str:
     """ "[Org] Chương trình số 01-CTr/CB: <trích yếu>"."""
-    programme = delivery.programme
     doc_type = (programme.doc_type or "").capitalize()
     return f"[{programme.org.name}] {doc_type} số {programme.number}: {programme.title}"
 
 
-def _envelope(delivery: Delivery, subject: str) -> EmailMessage:
-    """Headers every email carries; the row's Message-ID on every try."""
+def _envelope(programme: Programme, kind: str, subject: str) -> EmailMessage:
+    """Headers every email carries, but the recipient's own."""
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = f"{delivery.name} <{delivery.address}>" if delivery.name else delivery.address
     message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = delivery.message_id
     message["Auto-Submitted"] = "auto-generated"
-    message["List-Id"] = f"<programmes.{delivery.programme.org.code.lower()}.chibo-flow>"
-    message["X-Chibo-Flow-Kind"] = delivery.kind
+    message["List-Id"] = f"<programmes.{programme.org.code.lower()}.chibo-flow>"
+    message["X-Chibo-Flow-Kind"] = kind
     return message
 
 
-def compose_final_copy(delivery: Delivery, final_copy: FinalCopy) -> EmailMessage:
-    """The final-copy email of one delivery, PDF attached."""
-    programme = delivery.programme
+def compose_final_copy(
+    programme: Programme, final_copy: FinalCopy, line: str, purpose: str
+) -> EmailMessage:
+    """The final-copy email to the people behind one "Nơi nhận" line, PDF attached (without
+    the recipient's headers)."""
     context = {
-        "delivery": delivery,
         "programme": programme,
         "doc": programme.doc,
-        "purpose_phrase": PURPOSES.get(delivery.purpose, (None, ""))[1],
+        "line": line,
+        "purpose_phrase": PURPOSES.get(purpose, (None, ""))[1],
         "link": f"{current_app.config['PUBLIC_URL']}/programmes/{programme.id}",
     }
-    message = _envelope(delivery, final_copy_subject(delivery))
+    message = _envelope(programme, FINAL_COPY, final_copy_subject(programme))
     message.set_content(render_template("email/final_copy.txt", **context))
     message.add_alternative(render_template("email/final_copy.html", **context), subtype="html")
     message.add_attachment(
@@ -64,9 +133,10 @@ def compose_final_copy(delivery: Delivery, final_copy: FinalCopy) -> EmailMessag
 
 
 def compose_notice(delivery: Delivery) -> EmailMessage:
-    """A review notification (review request, changes requested, reminder, ...)."""
+    """A review notification (review request, changes requested, reminder, ...), without the
+    recipient's headers."""
     context = notice_context(delivery)
-    message = _envelope(delivery, notice_subject(delivery))
+    message = _envelope(delivery.programme, delivery.kind, notice_subject(delivery))
     template = f"email/{delivery.kind}"
     message.set_content(render_template(f"{template}.txt", **context))
     message.add_alternative(render_template(f"{template}.html", **context), subtype="html")

@@ -1,16 +1,14 @@
-"""SMTP sending: one connection and one transaction per recipient, every reply classified.
+"""SMTP sending: one connection for a batch of emails, one SMTP transaction per recipient,
+every reply classified.
 
 SMTP_URL: smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465.
 """
 
-import email.policy
 import smtplib
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import parseaddr
 from urllib.parse import unquote, urlsplit
 
 SMTP_TIMEOUT_S = 30
@@ -25,33 +23,87 @@ class SmtpReply:
 
 
 class SendFailed(Exception):
-    """The message was not accepted; `temporary` says whether trying again may help."""
+    """The message was not accepted; `temporary` says whether trying again may help, and
+    `connection_lost` whether the connection is gone with it (code 0)."""
 
     def __init__(self, code: int, text: str) -> None:
         super().__init__(f"{code} {text}")
         self.reply = SmtpReply(code, text)
         # 4xx and connection problems (code 0) are temporary; 5xx are final.
         self.temporary = code < 500
+        self.connection_lost = code == 0
 
 
-def send(smtp_url: str, message: EmailMessage, recipient: str) -> SmtpReply:
-    """Send `message` to one recipient; returns the 250 reply or raises SendFailed.
+class SmtpConnection:
+    """An SMTP connection opened on first use and reused for every message sent through it."""
 
-    Each reply is checked (MAIL, RCPT, then the end of DATA); the recipient counts as refused
-    unless RCPT answers 250/251. Once DATA is answered 250 the message is the server's: a failing
-    QUIT afterwards does not make it a failure (that would send it twice).
-    """
-    sender = parseaddr(str(message["From"]))[1]
-    data = message.as_bytes(policy=email.policy.SMTP)
-    with _as_send_failed():
-        conn = _connect(smtp_url)
+    def __init__(self, smtp_url: str) -> None:
+        self._url = smtp_url
+        self._conn: smtplib.SMTP | None = None
+
+    def send(self, sender: str, recipient: str, data: bytes) -> SmtpReply:
+        """Send the serialised message `data` to one recipient in its own SMTP transaction;
+        returns the 250 reply or raises SendFailed.
+
+        Each reply is checked (MAIL, RCPT, then the end of DATA); the recipient counts as refused
+        unless RCPT answers 250/251. A refusal resets the transaction and keeps the connection
+        for the next message; a connection problem closes it (the next send reconnects).
+        """
+        try:
+            with _as_send_failed():
+                self._mail_from(sender)
+                _expect(self._conn.rcpt(recipient), {250, 251})
+                return _expect(self._conn.data(data), {250})
+        except SendFailed as failure:
+            if failure.connection_lost:
+                self.close()
+            else:
+                self._reset()
+            raise
+
+    def _mail_from(self, sender: str) -> None:
+        """MAIL FROM, connecting first if needed. An open connection the server has closed
+        meanwhile (idle, or at its limit of messages per connection) is replaced once: nothing
+        of this message was sent on it."""
+        if self._conn is not None:
+            try:
+                reply = self._conn.mail(sender)
+            except (smtplib.SMTPServerDisconnected, OSError):
+                reply = (421, b"connection lost")
+            if reply[0] != 421:
+                _expect(reply, {250})
+                return
+            self.close()
+        self._conn = _connect(self._url)
+        _expect(self._conn.mail(sender), {250})
+
+    def close(self) -> None:
+        """Say QUIT politely; whatever the server answers, the connection is closed. Once DATA
+        is answered 250 the message is the server's: a failing QUIT does not undo it."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            conn.quit()
+        except (smtplib.SMTPException, OSError):
+            conn.close()
+
+    def _reset(self) -> None:
+        """Abort the refused transaction (RSET); a connection that cannot is dropped."""
+        try:
+            self._conn.rset()
+        except (smtplib.SMTPException, OSError):
+            self.close()
+
+
+@contextmanager
+def connection(smtp_url: str) -> Iterator[SmtpConnection]:
+    """An SmtpConnection to `smtp_url`, closed on leaving the block."""
+    conn = SmtpConnection(smtp_url)
     try:
-        with _as_send_failed():
-            _expect(conn.mail(sender), {250})
-            _expect(conn.rcpt(recipient), {250, 251})
-            return _expect(conn.data(data), {250})
+        yield conn
     finally:
-        _close(conn)
+        conn.close()
 
 
 @contextmanager
@@ -86,14 +138,6 @@ def _connect(smtp_url: str) -> smtplib.SMTP:
         conn.close()
         raise
     return conn
-
-
-def _close(conn: smtplib.SMTP) -> None:
-    """Say QUIT politely; whatever the server answers, the connection is closed."""
-    try:
-        conn.quit()
-    except (smtplib.SMTPException, OSError):
-        conn.close()
 
 
 def _expect(reply: tuple[int, bytes], accepted: set[int]) -> SmtpReply:

@@ -8,6 +8,7 @@ from sqlalchemy import insert
 
 from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, Programme
+from chibo_flow.models.delivery import FINAL_COPY
 from chibo_flow.recipients import resolve_recipients
 
 
@@ -36,7 +37,7 @@ def write_final_copy_deliveries(programme: Programme) -> int:
                 {
                     "programme_id": programme.id,
                     "revision_id": programme.current_revision_id,
-                    "kind": "final_copy",
+                    "kind": FINAL_COPY,
                     "address": address,
                     "name": person.name,
                     "line": line.label,

@@ -19,13 +19,12 @@ from chibo_flow import messages
 from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, Delivery, FinalCopy, Programme, User
 from chibo_flow.models._types import utcnow
-from chibo_flow.models.delivery import DeliveryStatus
+from chibo_flow.models.delivery import FINAL_COPY, DeliveryStatus
 
 log = logging.getLogger(__name__)
-FINAL_COPY = "final_copy"  # Delivery.kind of the approved programme's emails
 
 
-def publish(task: Task, *args: int, countdown: float | None = None) -> bool:
+def publish(task: Task, *args: object, countdown: float | None = None) -> bool:
     """Queue one task; False, with a warning, when the broker cannot be reached (the database
     still holds the work and the relay queues it later)."""
     try:
@@ -37,15 +36,18 @@ def publish(task: Task, *args: int, countdown: float | None = None) -> bool:
 
 
 def enqueue_deliveries(delivery_ids: list[int], countdown: float | None = None) -> int:
-    """Queue one send task per id (to run after `countdown` s); returns how many were queued,
-    stopping at the first broker error (the rest stay pending for the relay)."""
-    from chibo_flow.notifications.tasks import send_delivery
+    """Queue the rows to send (after `countdown` s) as batches of DELIVERY_BATCH_SIZE, in order;
+    returns how many rows were queued, stopping at the first broker error (the rest stay
+    pending for the relay)."""
+    from chibo_flow.notifications.tasks import send_deliveries
 
+    size = current_app.config["DELIVERY_BATCH_SIZE"]
     queued = 0
-    for delivery_id in delivery_ids:
-        if not publish(send_delivery, delivery_id, countdown=countdown):
+    for start in range(0, len(delivery_ids), size):
+        batch = delivery_ids[start : start + size]
+        if not publish(send_deliveries, batch, countdown=countdown):
             break
-        queued += 1
+        queued += len(batch)
     return queued
 
 

@@ -1,52 +1,73 @@
-"""Celery tasks: render an approved programme's final copy, then send each delivery, claiming
-it first so no two workers send the same row."""
+"""Celery tasks: render an approved programme's final copy, then send its deliveries in batches,
+claiming each row first so no two workers send the same row."""
 
 import logging
 import random
+from collections import Counter
 from datetime import timedelta
+from email.utils import parseaddr
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, bindparam, or_, select, update
 
 from chibo_flow.documents.final_copy import final_copy_for
 from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, Programme
 from chibo_flow.models._types import utcnow
-from chibo_flow.models.delivery import DeliveryStatus
+from chibo_flow.models.delivery import FINAL_COPY, DeliveryStatus
 from chibo_flow.notifications import mailer
-from chibo_flow.notifications.compose import compose_for
-from chibo_flow.notifications.relay import FINAL_COPY, enqueue_deliveries
+from chibo_flow.notifications.compose import BatchComposer
+from chibo_flow.notifications.relay import enqueue_deliveries
 
 log = logging.getLogger(__name__)
 
 
-def claim(delivery_id: int) -> Delivery | None:
-    """Atomically move a due pending row to `sending` (compare-and-set); None if taken."""
-    now = utcnow()
-    result = db.session.execute(
-        update(Delivery)
-        .where(
-            Delivery.id == delivery_id,
-            Delivery.status == DeliveryStatus.PENDING,
-            or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+_deliveries = Delivery.__table__
+_now = bindparam("now", type_=_deliveries.c.claimed_at.type)
+# Both statements are built once (a batch runs them for every row): the claim is the
+# compare-and-set that takes a due pending row and returns what sending it reads; the outcome is
+# stored only while the row is still this attempt's (SET: the columns given when executed).
+_CLAIM = (
+    update(_deliveries)
+    .where(
+        _deliveries.c.id == bindparam("delivery_id"),
+        _deliveries.c.status == DeliveryStatus.PENDING,
+        or_(_deliveries.c.next_attempt_at.is_(None), _deliveries.c.next_attempt_at <= _now),
+    )
+    .values(status=DeliveryStatus.SENDING, attempts=_deliveries.c.attempts + 1, claimed_at=_now)
+    .returning(
+        *(
+            _deliveries.c[name]
+            for name in (
+                "id",
+                "attempts",
+                "kind",
+                "programme_id",
+                "address",
+                "name",
+                "line",
+                "purpose",
+                "message_id",
+            )
         )
-        .values(status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1, claimed_at=now)
-    )
+    )  # fmt: skip
+)
+_RECORD = update(_deliveries).where(
+    _deliveries.c.id == bindparam("delivery_id"),
+    _deliveries.c.attempts == bindparam("attempt"),
+    _deliveries.c.status.in_((DeliveryStatus.SENDING, DeliveryStatus.PENDING)),
+)
+
+
+def claim(delivery_id: int) -> Row | None:
+    """Atomically move a due pending row to `sending` (compare-and-set) and return its columns;
+    None if another worker has it, or it is not due. Commits, and with it whatever the session
+    holds (the outcome of the row sent before)."""
+    params = {"delivery_id": delivery_id, "now": utcnow()}
+    claimed = db.session.execute(_CLAIM, params).one_or_none()
     db.session.commit()
-    if result.rowcount != 1:
-        return None
-    # With what composing the email reads, in one query.
-    programme = joinedload(Delivery.programme)
-    return db.session.get(
-        Delivery,
-        delivery_id,
-        options=[
-            programme.joinedload(Programme.org),
-            programme.joinedload(Programme.current_revision),
-        ],
-    )
+    return claimed
 
 
 def retry_delay(attempts: int) -> float:
@@ -71,49 +92,70 @@ def render_final_copy(programme_id: int) -> int:
     return enqueue_deliveries(list(pending))
 
 
-@shared_task(name="chibo_flow.notifications.tasks.send_delivery", ignore_result=True)
-def send_delivery(delivery_id: int) -> str:
-    """Send one Delivery row; 4xx/connection errors retry with backoff, 5xx fail for good."""
-    delivery = claim(delivery_id)
-    if delivery is None:
-        return "skipped"
-    # A final copy is normally rendered already; when the broker lost render_final_copy and
-    # the relay queued this row, compose_for renders it, so every such email carries the PDF.
-    message = compose_for(delivery)
-    try:
-        reply = mailer.send(current_app.config["SMTP_URL"], message, delivery.address)
-    except mailer.SendFailed as failure:
-        outcome = {"last_reply_code": failure.reply.code or None, "last_reply": failure.reply.text}
-        if failure.temporary and delivery.attempts < current_app.config["DELIVERY_MAX_ATTEMPTS"]:
-            delay = retry_delay(delivery.attempts)
-            retry_at = utcnow() + timedelta(seconds=delay)
-            if record(delivery, DeliveryStatus.PENDING, next_attempt_at=retry_at, **outcome):
-                enqueue_deliveries([delivery_id], countdown=delay)
-            return "retry"
+@shared_task(name="chibo_flow.notifications.tasks.send_deliveries", ignore_result=True)
+def send_deliveries(delivery_ids: list[int]) -> dict[str, int]:
+    """Send a batch of Delivery rows over one SMTP connection: each row is claimed, sent in its
+    own SMTP transaction and recorded before the next. A 4xx reply retries that row with
+    backoff, a 5xx fails it for good; a lost connection stops the batch, and the rows not tried
+    yet are queued again with the retrying one. Returns how many rows ended each way."""
+    config = current_app.config
+    sender = parseaddr(config["MAIL_FROM"])[1]
+    composer = BatchComposer()
+    outcomes: Counter[str] = Counter()
+    with mailer.connection(config["SMTP_URL"]) as smtp:
+        for position, delivery_id in enumerate(delivery_ids):
+            delivery = claim(delivery_id)
+            if delivery is None:
+                outcomes["skipped"] += 1
+                continue
+            # A final copy is normally rendered already; when the broker lost render_final_copy
+            # and the relay queued this row, composing renders it, so every email carries the PDF.
+            data = composer.message_bytes(delivery)
+            try:
+                reply = smtp.send(sender, delivery.address, data)
+            except mailer.SendFailed as failure:
+                delay = retry_delay(delivery.attempts)
+                retrying = _record_failure(delivery, failure, retry_in=delay)
+                outcomes["retry" if retrying else "failed"] += 1
+                untried = delivery_ids[position + 1 :] if failure.connection_lost else []
+                if untried:
+                    outcomes["requeued"] = len(untried)
+                enqueue_deliveries(([delivery_id] if retrying else []) + untried, countdown=delay)
+                if failure.connection_lost:
+                    break
+                continue
+            sent = {"last_reply_code": reply.code, "last_reply": reply.text, "sent_at": utcnow()}
+            record(delivery, DeliveryStatus.SENT, **sent)  # committed by the next claim
+            outcomes["sent"] += 1
+        db.session.commit()
+    return dict(outcomes)
+
+
+def _record_failure(delivery: Row, failure: mailer.SendFailed, retry_in: float) -> bool:
+    """Store a refused or interrupted attempt: back to pending, due in `retry_in` s, while the
+    failure is temporary and attempts remain (True), else failed with the reply shown (False)."""
+    outcome = {"last_reply_code": failure.reply.code or None, "last_reply": failure.reply.text}
+    retrying = failure.temporary and delivery.attempts < current_app.config["DELIVERY_MAX_ATTEMPTS"]
+    if retrying:
+        retry_at = utcnow() + timedelta(seconds=retry_in)
+        retrying = record(delivery, DeliveryStatus.PENDING, next_attempt_at=retry_at, **outcome)
+    else:
         record(delivery, DeliveryStatus.FAILED, **outcome)
-        log.warning("delivery %s to %s failed: %s", delivery_id, delivery.address, failure)
-        return "failed"
-    outcome = {"last_reply_code": reply.code, "last_reply": reply.text, "sent_at": utcnow()}
-    record(delivery, DeliveryStatus.SENT, **outcome)
-    return "sent"
+        log.warning("delivery %s to %s failed: %s", delivery.id, delivery.address, failure)
+    db.session.commit()  # before the retry is queued: it must find the row pending
+    return retrying
 
 
-def record(delivery: Delivery, status: DeliveryStatus, **values) -> bool:
-    """Store the outcome of this worker's attempt, unless the row was released as stuck and
-    claimed again meanwhile (its attempts moved on); False then, and nothing changes."""
-    delivery_id, attempt = delivery.id, delivery.attempts
-    result = db.session.execute(
-        update(Delivery)
-        .where(
-            Delivery.id == delivery_id,
-            Delivery.attempts == attempt,
-            Delivery.status.in_((DeliveryStatus.SENDING, DeliveryStatus.PENDING)),
-        )
-        .values(status=status, **values)
-    )
-    db.session.commit()
+def record(delivery: Row, status: DeliveryStatus, **values) -> bool:
+    """Store the outcome of this worker's attempt in the session's transaction (the caller
+    commits), unless the row was released as stuck and claimed again meanwhile (its attempts
+    moved on); False then, and nothing changes."""
+    params = {"delivery_id": delivery.id, "attempt": delivery.attempts, "status": status}
+    result = db.session.execute(_RECORD, params | values)
     if result.rowcount != 1:
         log.warning(
-            "delivery %s: attempt %s ended after the row was taken over", delivery_id, attempt
+            "delivery %s: attempt %s ended after the row was taken over",
+            delivery.id,
+            delivery.attempts,
         )
     return result.rowcount == 1

@@ -29,10 +29,9 @@ from sqlalchemy import (
 
 from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, Org, Programme, Vote
-from chibo_flow.models.delivery import DeliveryStatus
+from chibo_flow.models.delivery import FINAL_COPY, DeliveryStatus
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role, User
-from chibo_flow.notifications.relay import FINAL_COPY
 
 PER_PAGE = 50
 

@@ -31,10 +31,10 @@ from chibo_flow.models import (
     Org,
     Programme,
 )
-from chibo_flow.models.delivery import DeliveryStatus
+from chibo_flow.models.delivery import FINAL_COPY, DeliveryStatus
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
-from chibo_flow.notifications.relay import FINAL_COPY, resend_failed
+from chibo_flow.notifications.relay import resend_failed
 from chibo_flow.programmes.forms import (
     EditProgrammeForm,
     MapRecipientForm,

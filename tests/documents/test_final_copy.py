@@ -28,7 +28,7 @@ from chibo_flow.documents.final_copy import (
 )
 from chibo_flow.documents.render import party_date
 from chibo_flow.models import AuditEvent, Delivery, FinalCopy, Programme
-from chibo_flow.notifications.tasks import send_delivery
+from chibo_flow.notifications.tasks import send_deliveries
 from chibo_flow.timefmt import local_date
 from chibo_flow.workflow import Invalid, apply_transition
 from tests.support import assert_in_order
@@ -310,7 +310,7 @@ def test_a_delivery_queued_by_the_relay_renders_the_copy_and_attaches_it(app, db
     delivery = db.session.scalar(select(Delivery).where(Delivery.address == "phutrach@chibo.demo"))
     assert db.session.scalar(select(func.count(FinalCopy.id))) == 0
 
-    assert send_delivery(delivery.id) == "sent"
+    assert send_deliveries([delivery.id]) == {"sent": 1}
 
     stored = db.session.scalar(select(FinalCopy).where(FinalCopy.programme_id == programme.id))
     (message,) = smtp_server.messages()

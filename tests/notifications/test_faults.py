@@ -15,6 +15,7 @@ from sqlalchemy import select
 from chibo_flow.documents.parse import parse_text
 from chibo_flow.models import AuditEvent, Delivery, DirectoryEntry, Group, Programme, User
 from chibo_flow.models.delivery import DeliveryStatus
+from chibo_flow.notifications.tasks import send_deliveries
 from chibo_flow.workflow import apply_transition, create_programme
 from tests.conftest import SmtpServer
 from tests.support import (
@@ -270,3 +271,109 @@ def test_two_workers_on_one_queue_send_each_of_200_addresses_once(
     # Both workers took part.
     for worker in (celery_worker, second):
         assert "'sent'" in worker.log(), worker.log()
+
+
+# --- one batch, in this process: the send task run directly over the rows of one programme ---
+
+
+def issued_rows(db, make, seed_text, env, addresses: list[str]) -> list[Delivery]:
+    """The final copy's rows of a programme just issued to `addresses`, in the order sent, with
+    nothing queued to send them (the approval's render task is dropped from the queue)."""
+    programme, committee = in_review(db, make, seed_text, addresses)
+    approve(programme, committee)
+    forget_redis_queue(env["CELERY_QUEUE"])
+    rows = rows_by_address(db)
+    return [rows[address] for address in addresses]
+
+
+def test_a_batch_sends_each_address_its_own_copy_over_one_connection(
+    db, make, seed_text, env, smtp_server
+):
+    addresses = [f"nguoi{n}@nhan.test" for n in range(1, 6)]
+    rows = issued_rows(db, make, seed_text, env, addresses)
+
+    assert send_deliveries([row.id for row in rows]) == {"sent": 5}
+
+    handler = smtp_server.handler
+    assert len({peer for a in addresses for peer in handler.peers[a]}) == 1
+    assert {a: handler.attempts[a] for a in addresses} == {a: 1 for a in addresses}
+    stored = {m.envelope_to: m.message for m in smtp_server.messages("final_copy")}
+    assert sorted(stored) == addresses
+    for n, row in enumerate(rows, 1):
+        message = stored[row.address]
+        assert message["To"].addresses[0].display_name == f"Người nhận {n:03d}"
+        assert message["To"].addresses[0].addr_spec == row.address
+        assert message["Message-ID"] == row.message_id
+    texts = {m.get_body(preferencelist=("plain",)).get_content() for m in stored.values()}
+    (text,) = texts  # one line of "Nơi nhận": the same letter to everyone behind it
+    assert text.startswith(f"Kính gửi: {GROUP}\n")
+    assert {
+        (row.status, row.attempts, row.last_reply_code) for row in rows_by_address(db).values()
+    } == {("sent", 1, 250)}
+
+
+def test_a_refusal_in_a_batch_keeps_the_connection_for_the_next_addresses(
+    db, make, seed_text, env, smtp_server
+):
+    addresses = ["nguoi1@nhan.test", "tuchoi@nhan.test", "tamthoi@nhan.test", "nguoi4@nhan.test"]
+    handler = smtp_server.handler
+    handler.script("tuchoi@nhan.test", ["rcpt 550 5.1.1 No such user"])
+    handler.script("tamthoi@nhan.test", ["451 4.3.0 Try again later"])
+    rows = issued_rows(db, make, seed_text, env, addresses)
+
+    assert send_deliveries([row.id for row in rows]) == {"sent": 2, "failed": 1, "retry": 1}
+
+    after = rows_by_address(db)
+    assert {a: (after[a].status, after[a].attempts) for a in addresses} == {
+        "nguoi1@nhan.test": ("sent", 1),
+        "tuchoi@nhan.test": ("failed", 1),
+        "tamthoi@nhan.test": ("pending", 1),
+        "nguoi4@nhan.test": ("sent", 1),
+    }
+    assert after["tamthoi@nhan.test"].next_attempt_at is not None
+    # The refused transactions were reset (RSET), not the connection.
+    peers = {peer for a in addresses for peer in handler.peers.get(a, [])}
+    assert len(peers) == 1
+    assert sorted(received(smtp_server, addresses)) == ["nguoi1@nhan.test", "nguoi4@nhan.test"]
+
+
+def test_a_connection_the_server_closes_between_messages_is_replaced(
+    db, make, seed_text, env, smtp_server
+):
+    addresses = [f"nguoi{n}@nhan.test" for n in range(1, 5)]
+    smtp_server.handler.script(addresses[1], ["accept+close"])
+    rows = issued_rows(db, make, seed_text, env, addresses)
+
+    assert send_deliveries([row.id for row in rows]) == {"sent": 4}
+
+    after = rows_by_address(db)
+    assert {(row.status, row.attempts) for row in after.values()} == {("sent", 1)}
+    assert received(smtp_server, addresses) == {a: [after[a].message_id] for a in addresses}
+    peers = [smtp_server.handler.peers[a][0] for a in addresses]
+    assert peers[0] == peers[1] != peers[2] == peers[3]
+
+
+def test_a_connection_lost_mid_batch_queues_the_rest_again_and_all_arrive_once(
+    db, make, seed_text, env, tmp_path, smtp_server
+):
+    addresses = [f"nguoi{n}@nhan.test" for n in range(1, 6)]
+    dropped = addresses[1]
+    smtp_server.handler.script(dropped, ["drop"])
+    rows = issued_rows(db, make, seed_text, env, addresses)
+
+    assert send_deliveries([row.id for row in rows]) == {"sent": 1, "retry": 1, "requeued": 3}
+
+    after = rows_by_address(db)
+    assert [(after[a].status, after[a].attempts) for a in addresses] == [
+        ("sent", 1), ("pending", 1), ("pending", 0), ("pending", 0), ("pending", 0)
+    ]  # fmt: skip
+    # Only the task the batch queued can send them now: a worker without beat (no relay).
+    with CeleryWorker(env, tmp_path):
+        after = wait_for(lambda: settled(db, len(addresses)), timeout=60)
+    assert {a: (after[a].status, after[a].attempts) for a in addresses} == {
+        a: ("sent", 2 if a == dropped else 1) for a in addresses
+    }
+    assert received(smtp_server, addresses) == {a: [after[a].message_id] for a in addresses}
+    assert [message_id for _, message_id in smtp_server.handler.data[dropped]] == [
+        after[dropped].message_id
+    ] * 2

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from chibo_flow import messages
 from chibo_flow.models import Delivery
-from chibo_flow.notifications.tasks import send_delivery
+from chibo_flow.notifications.tasks import send_deliveries
 from chibo_flow.workflow import apply_transition
 from tests.web.support import bring_to, page_text
 
@@ -34,11 +34,11 @@ def test_admin_pages_ask_anonymous_visitors_to_log_in(client):
 
 
 def _send_all(db) -> None:
-    """Run the real send task for every final-copy delivery (real SMTP into the capture
+    """Run the real send task over every final-copy delivery (real SMTP into the capture
     mailbox)."""
     final_copies = select(Delivery.id).where(Delivery.kind == "final_copy").order_by(Delivery.id)
-    for delivery_id in db.session.scalars(final_copies).all():
-        assert send_delivery(delivery_id) == "sent"
+    ids = db.session.scalars(final_copies).all()
+    assert send_deliveries(ids) == {"sent": len(ids)}
     db.session.expire_all()
 
 
@@ -63,7 +63,8 @@ def test_mailbox_lists_the_final_copies_and_shows_one(db, world, browser, smtp_s
     message = admin.get(f"/admin/mailbox/{key}")
     assert message.status_code == 200
     shown = page_text(message)
-    assert "Kính gửi: Phạm Văn Dũng" in shown
+    assert "Phạm Văn Dũng <thuongtruc1@chibo.test>" in shown
+    assert "Kính gửi: Thường trực ĐU" in shown
     assert "(để báo cáo)" in shown
     assert f"http://chibo.test/programmes/{programme.id}" in shown
     frame = re.search(r"<iframe [^>]*>", message.text).group(0)
@@ -72,7 +73,7 @@ def test_mailbox_lists_the_final_copies_and_shows_one(db, world, browser, smtp_s
     part = admin.get(f"/admin/mailbox/{key}/html")
     assert part.status_code == 200
     assert part.headers["Content-Security-Policy"] == "sandbox"
-    assert "Kính gửi: <strong>Phạm Văn Dũng</strong>" in part.text
+    assert "Kính gửi: <strong>Thường trực ĐU</strong>" in part.text
     assert "Vũ Thị Xuyên" in part.text  # the document itself, down to the signature
 
     assert admin.get("/admin/mailbox/..%2F..%2Fetc%2Fpasswd").status_code == 404
@@ -110,7 +111,7 @@ def test_deliveries_page_lists_every_row_and_filters_by_programme(db, world, bro
         apply_transition(second, "approve", world.users[key], version=second.version)
     db.session.expire_all()
     row = db.session.scalar(select(Delivery).where(Delivery.programme_id == first.id).limit(1))
-    assert send_delivery(row.id) == "sent"
+    assert send_deliveries([row.id]) == {"sent": 1}
     admin = browser(world.users["admin"])
 
     everything = admin.get("/admin/deliveries")

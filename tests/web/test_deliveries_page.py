@@ -223,14 +223,12 @@ def test_changing_the_directory_after_approval_does_not_change_the_deliveries(
 
 
 def test_each_email_says_why_it_is_sent_by_the_lines_purpose(db, approved):
-    from chibo_flow.documents.final_copy import final_copy_for
-    from chibo_flow.notifications.compose import compose_final_copy
+    from chibo_flow.notifications.compose import compose_for
 
-    final_copy = final_copy_for(approved)
     deliveries = rows(db, approved.id)
 
     def text_of(address: str) -> str:
-        message = compose_final_copy(deliveries[address], final_copy)
+        message = compose_for(deliveries[address])
         return " ".join(message.get_body(preferencelist=("plain",)).get_content().split())
 
     title = f"số {approved.number}: {approved.title}"
