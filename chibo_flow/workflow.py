@@ -197,6 +197,9 @@ def _apply(
     rule = TRANSITIONS.get(action)
     if rule is None:
         raise Invalid(messages.BAD_REQUEST)
+    # The programme's transitions run one at a time (a row lock on PostgreSQL; SQLite has one
+    # writer anyway), each on the latest committed row: a vote counts every vote before it.
+    db.session.refresh(programme, with_for_update=True)
     if version is None or version != programme.version:
         raise Conflict(messages.STALE_VERSION)
     if programme.state not in rule.sources:
@@ -252,7 +255,10 @@ def _apply(
     elif action == "withdraw":
         programme.state = State.DRAFT
     programme.updated_at = utcnow()
-    programme.version += 1
+    # A vote that does not decide the programme changes neither its text nor its state, so it
+    # keeps the version: members voting from the same page at the same time all count.
+    if action not in DELEGABLE or programme.state != from_state:
+        programme.version += 1
     data.update(round=programme.review_round, revision=programme.current_revision.seq)
     _audit(programme, actor, action, from_state, State(programme.state), comment, data)
     notices = write_transition_notices(programme, action)

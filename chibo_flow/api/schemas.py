@@ -122,7 +122,13 @@ class ProgrammeSchema(Schema):
     id = fields.Integer()
     org = fields.String(metadata={"description": "Org name"})
     state = fields.String(validate=OneOf(STATES))
-    version = fields.Integer(metadata={"description": "Send it back with PATCH and transitions"})
+    version = fields.Integer(
+        metadata={
+            "description": "Send it back with PATCH and transitions (409 if it moved on). It "
+            "moves on with every change of text or state; a vote that leaves the programme in "
+            "review keeps it, so members voting at once all count."
+        }
+    )
     number = fields.String(allow_none=True, metadata={"description": "Assigned on approval"})
     title = fields.String()
     doc = fields.Dict(metadata={"description": "The ProgrammeDoc of the current revision"})

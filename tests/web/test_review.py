@@ -5,7 +5,7 @@ import re
 from sqlalchemy import func, select
 
 from chibo_flow import messages
-from chibo_flow.models import Comment, Delivery, Membership, Vote
+from chibo_flow.models import Comment, Delivery, Membership, Programme, Vote
 from chibo_flow.models.users import Role
 from tests.web.support import bring_to, flashes, page_text, snapshot, transition
 
@@ -120,9 +120,35 @@ def test_a_double_clicked_approve_counts_once(db, world, browser):
     after_first = snapshot(db, programme.id)
 
     second = transition(client, programme.id, "approve", version)
-    assert flashes(second, "danger") in ([messages.STALE_VERSION], [messages.ALREADY_VOTED])
+    assert flashes(second, "danger") == [messages.ALREADY_VOTED]
     assert snapshot(db, programme.id) == after_first
     assert _votes(db, programme.id) == 1
+
+
+def test_members_approving_from_pages_loaded_at_the_same_time_both_count(db, world, browser):
+    programme = bring_to(world, "review")
+    version = programme.version  # both members opened the programme before either voted
+    first = transition(browser(world.users["committee"]), programme.id, "approve", version)
+    assert flashes(first, "success") == [messages.ACTION_DONE["approve"]]
+
+    second = transition(browser(world.users["committee2"]), programme.id, "approve", version)
+
+    assert flashes(second, "success") == [messages.PROGRAMME_APPROVED]
+    assert _votes(db, programme.id) == 2
+    assert db.session.get(Programme, programme.id).state == "approved"
+
+
+def test_a_vote_from_a_page_loaded_before_changes_were_requested_is_refused(db, world, browser):
+    programme = bring_to(world, "review")
+    version = programme.version
+    transition(browser(world.users["committee"]), programme.id, "request_changes", version,
+               comment="Bổ sung chỉ tiêu kết nạp đảng viên.")  # fmt: skip
+    before = snapshot(db, programme.id)
+
+    response = transition(browser(world.users["committee2"]), programme.id, "approve", version)
+
+    assert flashes(response, "danger") == [messages.STALE_VERSION]
+    assert snapshot(db, programme.id) == before
 
 
 def test_the_page_offers_only_what_the_user_may_do(world, browser):

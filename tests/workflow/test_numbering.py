@@ -9,53 +9,15 @@ from sqlalchemy.orm import Session
 
 from chibo_flow.extensions import db as _db
 from chibo_flow.models import Programme, User
-from chibo_flow.models.users import Role
-from chibo_flow.recipients import learn_alias
 from chibo_flow.workflow import apply_transition
-
-DOC = """CHƯƠNG TRÌNH
-{title}
-
-I. Mục đích yêu cầu
-
-Nội dung.
-
-Nơi nhận:
-- Chi ủy (b/c);
-- Lưu CB.
-
-TM. CHI BỘ
-BÍ THƯ
-
-Vũ Thị Xuyên
-"""
-
-
-def _setup(make, db, approvals: int = 1):
-    from chibo_flow.models import DirectoryEntry, Group
-
-    org = make.org(approvals=approvals)
-    org.term_start = date(2022, 1, 1)
-    secretary = make.user(Role.SECRETARY, org)
-    voters = [make.user(Role.COMMITTEE, org) for _ in range(2)]
-    group = Group(org_id=org.id, name="Chi ủy chi bộ")
-    group.entries = [DirectoryEntry(org_id=org.id, name="Chi ủy", email="chiuy@chibo.test")]
-    db.session.add(group)
-    learn_alias(org, "Chi ủy", group)
-    db.session.commit()
-    return org, secretary, voters
-
-
-def _in_review(make, org, secretary, title: str) -> Programme:
-    programme = make.programme(org, secretary, DOC.format(title=title))
-    return apply_transition(programme, "submit", secretary, version=programme.version)
+from tests.workflow.support import in_review, setup_org
 
 
 def test_numbers_count_per_type_and_term(make, db):
-    org, secretary, (voter, _) = _setup(make, db)
+    org, secretary, (voter, _) = setup_org(make, db)
     numbers = []
     for title in ("HÀNH ĐỘNG NĂM 2023", "HÀNH ĐỘNG NĂM 2024"):
-        programme = _in_review(make, org, secretary, title)
+        programme = in_review(make, org, secretary, title)
         apply_transition(programme, "approve", voter, version=programme.version)
         numbers.append(programme.number)
     assert numbers == ["01-CTr/CB", "02-CTr/CB"]
@@ -63,7 +25,7 @@ def test_numbers_count_per_type_and_term(make, db):
     # A new cấp ủy term starts counting again from 01.
     org.term_start = date(2025, 1, 1)
     db.session.commit()
-    programme = _in_review(make, org, secretary, "HÀNH ĐỘNG NĂM 2025")
+    programme = in_review(make, org, secretary, "HÀNH ĐỘNG NĂM 2025")
     apply_transition(programme, "approve", voter, version=programme.version)
     assert programme.number == "01-CTr/CB"
 
@@ -72,8 +34,8 @@ def test_numbers_count_per_type_and_term(make, db):
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_racing_approvals_get_distinct_numbers(app, make, db):
     """Two approvals computing the next number at the same moment: both commit, no duplicate."""
-    org, secretary, voters = _setup(make, db)
-    ids = [_in_review(make, org, secretary, f"HÀNH ĐỘNG {n}").id for n in (1, 2)]
+    org, secretary, voters = setup_org(make, db)
+    ids = [in_review(make, org, secretary, f"HÀNH ĐỘNG {n}").id for n in (1, 2)]
     voter_ids = [v.id for v in voters]
     both_numbered = threading.Barrier(2, timeout=10)
     errors: list[BaseException] = []
