@@ -35,9 +35,10 @@ def register_extensions(app: Flask) -> None:
     from chibo_flow import models  # noqa: F401  (registers the tables)
     from chibo_flow.auth.sessions import init_login
     from chibo_flow.celery_app import celery_init_app
-    from chibo_flow.extensions import csrf, db, migrate
+    from chibo_flow.extensions import csrf, db, end_read_only_transaction, migrate
 
     db.init_app(app)
+    app.teardown_appcontext(end_read_only_transaction)  # runs before the session's removal
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     init_login(app)

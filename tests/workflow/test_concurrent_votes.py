@@ -1,55 +1,41 @@
 """Committee members voting at the same moment: every vote counts, and the last one needed
 approves the programme."""
 
+import contextlib
 import threading
+from functools import partial
 
 import pytest
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from chibo_flow.extensions import db as _db
 from chibo_flow.models import Programme, User, Vote
 from chibo_flow.workflow import apply_transition
-from tests.workflow.support import in_review, setup_org
+from tests.workflow.support import in_review, race, setup_org
 
 
 # SQLite serialises writers, so only PostgreSQL can race two votes for real.
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_two_members_approving_at_once_both_count_and_approve_the_programme(app, make, db):
-    org, secretary, voters = setup_org(make, db, approvals=2)
+    org, secretary, voters = setup_org(make, approvals=2)
     voter_ids = [voter.id for voter in voters]
     programme = in_review(make, org, secretary, "HÀNH ĐỘNG NĂM 2023")
     version = programme.version  # both members' pages show this version
     both_voting = threading.Barrier(2, timeout=2)
-    errors: list[BaseException] = []
 
     def hold_until_both_vote(session, flush_context, instances) -> None:
         # Each vote waits (2 s at most) for the other before it is written and counted, so
         # neither would see the other's vote unless votes on one programme run one at a time.
         if any(isinstance(o, Vote) for o in session.new):
-            try:
+            # A broken barrier: the other vote is waiting for this one to finish.
+            with contextlib.suppress(threading.BrokenBarrierError):
                 both_voting.wait()
-            except threading.BrokenBarrierError:
-                pass  # the other vote is waiting for this one to finish
 
     def approve(voter_id: int) -> None:
-        try:
-            with app.app_context():
-                mine = _db.session.get(Programme, programme.id)
-                apply_transition(mine, "approve", _db.session.get(User, voter_id), version=version)
-                _db.session.remove()
-        except BaseException as exc:  # reported to the main thread below
-            errors.append(exc)
+        mine = _db.session.get(Programme, programme.id)
+        apply_transition(mine, "approve", _db.session.get(User, voter_id), version=version)
 
-    event.listen(Session, "before_flush", hold_until_both_vote)
-    try:
-        threads = [threading.Thread(target=approve, args=(v,)) for v in voter_ids]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-    finally:
-        event.remove(Session, "before_flush", hold_until_both_vote)
+    errors = race(app, hold_until_both_vote, *(partial(approve, v) for v in voter_ids))
 
     assert errors == []
     db.session.expire_all()

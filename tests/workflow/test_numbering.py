@@ -2,19 +2,19 @@
 
 import threading
 from datetime import date
+from functools import partial
 
 import pytest
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from chibo_flow.extensions import db as _db
 from chibo_flow.models import Programme, User
 from chibo_flow.workflow import apply_transition
-from tests.workflow.support import in_review, setup_org
+from tests.workflow.support import in_review, race, setup_org
 
 
 def test_numbers_count_per_type_and_term(make, db):
-    org, secretary, (voter, _) = setup_org(make, db)
+    org, secretary, (voter, _) = setup_org(make)
     numbers = []
     for title in ("HÀNH ĐỘNG NĂM 2023", "HÀNH ĐỘNG NĂM 2024"):
         programme = in_review(make, org, secretary, title)
@@ -34,11 +34,10 @@ def test_numbers_count_per_type_and_term(make, db):
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_racing_approvals_get_distinct_numbers(app, make, db):
     """Two approvals computing the next number at the same moment: both commit, no duplicate."""
-    org, secretary, voters = setup_org(make, db)
+    org, secretary, voters = setup_org(make)
     ids = [in_review(make, org, secretary, f"HÀNH ĐỘNG {n}").id for n in (1, 2)]
     voter_ids = [v.id for v in voters]
     both_numbered = threading.Barrier(2, timeout=10)
-    errors: list[BaseException] = []
 
     def hold_until_both_numbered(session, flush_context, instances) -> None:
         # Before the first flush that carries a number, wait for the other thread to get
@@ -49,26 +48,12 @@ def test_racing_approvals_get_distinct_numbers(app, make, db):
             both_numbered.wait()
 
     def approve(programme_id: int, voter_id: int) -> None:
-        try:
-            with app.app_context():
-                programme = _db.session.get(Programme, programme_id)
-                voter = _db.session.get(User, voter_id)
-                apply_transition(programme, "approve", voter, version=programme.version)
-                _db.session.remove()
-        except BaseException as exc:  # reported to the main thread below
-            errors.append(exc)
+        programme = _db.session.get(Programme, programme_id)
+        voter = _db.session.get(User, voter_id)
+        apply_transition(programme, "approve", voter, version=programme.version)
 
-    event.listen(Session, "before_flush", hold_until_both_numbered)
-    try:
-        threads = [
-            threading.Thread(target=approve, args=pair) for pair in zip(ids, voter_ids, strict=True)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-    finally:
-        event.remove(Session, "before_flush", hold_until_both_numbered)
+    jobs = (partial(approve, *pair) for pair in zip(ids, voter_ids, strict=True))
+    errors = race(app, hold_until_both_numbered, *jobs)
 
     assert errors == []
     db.session.expire_all()
