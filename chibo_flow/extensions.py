@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and initialised in the application factory."""
 
+import logging
 import sqlite3
 
 from flask_login import LoginManager
@@ -71,4 +72,5 @@ def end_read_only_transaction(exc: BaseException | None = None) -> None:
         try:
             session.commit()
         except SQLAlchemyError:
+            logging.getLogger(__name__).warning("ending a read-only transaction", exc_info=True)
             session.rollback()

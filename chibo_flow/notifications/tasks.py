@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 
 _deliveries = Delivery.__table__
+# What sending a claimed row reads of it, returned by the claim itself.
+_CLAIMED = ("id", "attempts", "kind", "programme_id", "address", "name", "line", "purpose",
+            "message_id")  # fmt: skip
 _now = bindparam("now", type_=_deliveries.c.claimed_at.type)
 # Both statements are built once (a batch runs them for every row): the claim is the
 # compare-and-set that takes a due pending row and returns what sending it reads; the outcome is
@@ -36,22 +39,7 @@ _CLAIM = (
         or_(_deliveries.c.next_attempt_at.is_(None), _deliveries.c.next_attempt_at <= _now),
     )
     .values(status=DeliveryStatus.SENDING, attempts=_deliveries.c.attempts + 1, claimed_at=_now)
-    .returning(
-        *(
-            _deliveries.c[name]
-            for name in (
-                "id",
-                "attempts",
-                "kind",
-                "programme_id",
-                "address",
-                "name",
-                "line",
-                "purpose",
-                "message_id",
-            )
-        )
-    )  # fmt: skip
+    .returning(*(_deliveries.c[name] for name in _CLAIMED))
 )
 _RECORD = update(_deliveries).where(
     _deliveries.c.id == bindparam("delivery_id"),
