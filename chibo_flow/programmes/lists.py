@@ -16,6 +16,7 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     CompoundSelect,
+    Integer,
     Row,
     and_,
     bindparam,
@@ -114,12 +115,17 @@ class ListSpec:
     newest: ColumnElement[datetime]
 
 
+def _sql_constant(value: object) -> BindParameter:
+    """`value` written into the SQL text rather than sent as a parameter (see `_list_query`)."""
+    return literal(value, literal_execute=True)
+
+
 def _orgs(name: str) -> BindParameter:
     return bindparam(name, expanding=True)
 
 
 _AWAITING_ME = and_(
-    Programme.state == State.REVIEW,
+    Programme.state == _sql_constant(State.REVIEW),
     Programme.org_id.in_(_orgs("committee_orgs")),
     Programme.submitted_by_id != bindparam("user_id"),
     ~exists().where(
@@ -146,7 +152,7 @@ LISTS = (
         frozenset({Role.SECRETARY, Role.COMMITTEE}),
         False,
         and_(
-            Programme.state == State.REVIEW,
+            Programme.state == _sql_constant(State.REVIEW),
             Programme.org_id.in_(_orgs("reviewer_orgs")),
             Programme.id.not_in(select(Programme.id).where(_AWAITING_ME)),
         ),
@@ -156,14 +162,20 @@ LISTS = (
         "draft_page",
         frozenset({Role.SECRETARY}),
         True,
-        and_(Programme.state == State.DRAFT, Programme.org_id.in_(_orgs("secretary_orgs"))),
+        and_(
+            Programme.state == _sql_constant(State.DRAFT),
+            Programme.org_id.in_(_orgs("secretary_orgs")),
+        ),
         Programme.updated_at,
     ),
     ListSpec(
         "approved_page",
         frozenset(Role),
         True,
-        and_(Programme.state == State.APPROVED, Programme.org_id.in_(_orgs("member_orgs"))),
+        and_(
+            Programme.state == _sql_constant(State.APPROVED),
+            Programme.org_id.in_(_orgs("member_orgs")),
+        ),
         Programme.approved_at,
     ),
 )
@@ -183,21 +195,27 @@ def _list_params(user: User) -> dict[str, object]:
 @cache
 def _list_query(keys: tuple[str, ...]) -> CompoundSelect:
     """One statement for the lists `keys`: a page of each (offset `<key>_offset`), built once
-    per combination of lists and reused by every request."""
+    per combination of lists and reused by every request.
+
+    The states, page size and offsets are written into the SQL text, the user and org ids are
+    parameters. PostgreSQL then plans the prepared statement once (a generic plan) instead of at
+    every execution: with the offsets unknown it estimates a plan for any page costlier than one
+    for the first and re-planned the whole UNION each time, which took longer than running it.
+    Each combination of page numbers is its own statement; nearly every request is for page 1."""
     members = []
     for position, spec in enumerate(spec for spec in LISTS if spec.key in keys):
         one_page = (
             select(
                 *_ROW_COLUMNS,
-                literal(position).label("list_position"),
+                _sql_constant(position).label("list_position"),
                 spec.newest.label("sort_at"),
             )
             .join(Org, Org.id == Programme.org_id)
             .outerjoin(User, User.id == Programme.submitted_by_id)
             .where(spec.where)
             .order_by(spec.newest.desc(), Programme.id.desc())
-            .limit(PER_PAGE + 1)
-            .offset(bindparam(f"{spec.key}_offset"))
+            .limit(_sql_constant(PER_PAGE + 1))
+            .offset(bindparam(f"{spec.key}_offset", type_=Integer, literal_execute=True))
             .subquery()
         )
         members.append(select(one_page))

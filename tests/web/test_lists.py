@@ -79,3 +79,27 @@ def test_lists_are_paginated_at_50(db, world, add_programmes, browser):
     assert "<span>Trang 2/2</span>" in second
     assert "Trang sau" not in second
     assert re.search(r'href="/(\?draft_page=1)?"[^>]*>« Trang trước', second)
+
+
+def test_an_item_shows_the_programme_as_it_is_now(db, world, browser):
+    # Items are rendered once and reused while their row is unchanged: a change must show.
+    secretary = browser(world.users["secretary"])
+    item = f'href="/programmes/{world.programme.id}">Chương trình: {world.programme.title}<'
+    assert item in secretary.get("/").get_data(as_text=True)
+
+    world.programme.title = "Thực hiện Nghị quyết Đại hội chi bộ nhiệm kỳ mới"
+    db.session.commit()
+    page = secretary.get("/").get_data(as_text=True)
+    assert item not in page
+    assert "Chương trình: Thực hiện Nghị quyết Đại hội chi bộ nhiệm kỳ mới<" in page
+
+
+def test_item_links_follow_the_mount_point(world, browser):
+    # The same row under two mount points (e.g. behind a proxy at /chibo): each its own links.
+    secretary = browser(world.users["secretary"])
+    link = f'href="/programmes/{world.programme.id}"'
+    assert link in secretary.get("/").get_data(as_text=True)
+    mounted = secretary.get("/", base_url="http://localhost/chibo").get_data(as_text=True)
+    assert f'href="/chibo/programmes/{world.programme.id}"' in mounted
+    assert link not in mounted
+    assert link in secretary.get("/").get_data(as_text=True)
