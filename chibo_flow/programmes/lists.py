@@ -1,7 +1,8 @@
 """The home page's lists: which programmes a user sees under which heading, one page of each.
 
-Every list comes from one SQL statement (a UNION ALL of one LIMITed query per list) that
-selects only the columns the page shows, so the page runs the same few statements whatever the
+Every list, and the secretary's notice of programmes whose emails failed, comes from one SQL
+statement (a UNION ALL of one LIMITed query per list) that selects only the columns the page
+shows, so the page runs the same two statements (this and the login session) whatever the
 number of programmes. A list fetches one row more than it shows to know whether a next page
 exists: there is no COUNT over the whole archive, and a total is shown only once it is known
 (on a list's last page).
@@ -17,7 +18,6 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Integer,
-    Row,
     and_,
     bindparam,
     column,
@@ -49,9 +49,10 @@ class ListRow(NamedTuple):
     updated_at: datetime
     org_name: str
     submitter_name: str | None
+    failed_emails: int  # final-copy emails that failed (counted in the FAILED list only, else 0)
 
 
-# The columns behind ListRow, in its order.
+# The columns behind ListRow, in its order (the last, failed_emails, comes from the ListSpec).
 _ROW_COLUMNS = (
     Programme.id,
     Programme.doc_type,
@@ -63,6 +64,7 @@ _ROW_COLUMNS = (
     Org.name.label("org_name"),
     User.name.label("submitter_name"),
 )
+FAILED = "failed_page"  # the key of the list of programmes with failed emails
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class ListSpec:
     always_shown: bool  # shown with "no programmes" when empty, else hidden
     where: ColumnElement[bool]  # over Programme, with the bind parameters of `_list_params`
     newest: ColumnElement[datetime]
+    failed_emails: ColumnElement[int] | None = None  # over Programme; 0 when None
 
 
 def _sql_constant(value: object) -> BindParameter:
@@ -135,11 +138,30 @@ _AWAITING_ME = and_(
     ),
 )
 
-# The page's lists in order: "Chờ tôi duyệt" (in review in the user's committees, submitted by
-# someone else, not yet voted on this round), "Đang trình duyệt" (the other programmes in review
-# the user writes or reviews), "Dự thảo" (drafts where the user is secretary), "Đã thông qua"
-# (approved programmes of every org the user belongs to).
+_FAILED_FINAL_COPY = and_(
+    Delivery.kind == _sql_constant(FINAL_COPY),
+    Delivery.status == _sql_constant(DeliveryStatus.FAILED),
+)
+
+# The page's lists in order: the programmes of the user's secretary orgs whose final copy failed
+# to reach someone (shown as a notice, with how many emails failed), "Chờ tôi duyệt" (in review
+# in the user's committees, submitted by someone else, not yet voted on this round), "Đang trình
+# duyệt" (the other programmes in review the user writes or reviews), "Dự thảo" (drafts where the
+# user is secretary), "Đã thông qua" (approved programmes of every org the user belongs to).
 LISTS = (
+    ListSpec(
+        FAILED,
+        frozenset({Role.SECRETARY}),
+        False,
+        and_(
+            Programme.id.in_(select(Delivery.programme_id).where(_FAILED_FINAL_COPY)),
+            Programme.org_id.in_(_orgs("secretary_orgs")),
+        ),
+        Programme.approved_at,
+        select(func.count())
+        .where(Delivery.programme_id == Programme.id, _FAILED_FINAL_COPY)
+        .scalar_subquery(),
+    ),
     ListSpec(
         "review_page",
         frozenset({Role.COMMITTEE}),
@@ -207,6 +229,9 @@ def _list_query(keys: tuple[str, ...]) -> CompoundSelect:
         one_page = (
             select(
                 *_ROW_COLUMNS,
+                (_sql_constant(0) if spec.failed_emails is None else spec.failed_emails).label(
+                    "failed_emails"
+                ),
                 _sql_constant(position).label("list_position"),
                 spec.newest.label("sort_at"),
             )
@@ -233,7 +258,7 @@ def list_pages(user: User, page_numbers: dict[str, int]) -> list[ListPage]:
     params = _list_params(user)
     params.update({f"{key}_offset": (page - 1) * PER_PAGE for key, page in pages.items()})
     rows: list[list[ListRow]] = [[] for _ in specs]
-    width = len(_ROW_COLUMNS)
+    width = len(ListRow._fields)
     for row in db.session.execute(_list_query(tuple(pages)), params):
         rows[row.list_position].append(ListRow._make(row[:width]))
     return [
@@ -246,31 +271,3 @@ def list_pages(user: User, page_numbers: dict[str, int]) -> list[ListPage]:
         )
         for spec, found in zip(specs, rows, strict=True)
     ]
-
-
-_FAILED_DELIVERIES = (
-    select(
-        Programme.id,
-        Programme.doc_type,
-        Programme.number,
-        Programme.title,
-        func.count(Delivery.id).label("failed"),
-    )
-    .join(Delivery, Delivery.programme_id == Programme.id)
-    .where(
-        Delivery.kind == FINAL_COPY,
-        Delivery.status == DeliveryStatus.FAILED,
-        Programme.org_id.in_(_orgs("secretary_orgs")),
-    )
-    .group_by(Programme.id)
-    .order_by(Programme.approved_at.desc(), Programme.id.desc())
-)
-
-
-def failed_deliveries(user: User) -> list[Row]:
-    """Programmes of the user's secretary orgs with failed final-copy emails (id, doc_type,
-    number, title) and how many failed (`failed`); none asked for when the user is no secretary."""
-    secretary_orgs = _org_ids(user, Role.SECRETARY)
-    if not secretary_orgs:
-        return []
-    return list(db.session.execute(_FAILED_DELIVERIES, {"secretary_orgs": secretary_orgs}))

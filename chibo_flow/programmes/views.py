@@ -53,7 +53,7 @@ from chibo_flow.programmes.forms import (
     ResendForm,
     TransitionForm,
 )
-from chibo_flow.programmes.lists import ListRow, failed_deliveries, list_pages
+from chibo_flow.programmes.lists import FAILED, ListRow, list_pages
 from chibo_flow.recipients import (
     LineResolution,
     LineStatus,
@@ -142,11 +142,12 @@ def labels() -> dict[str, Any]:
 def index():
     """The user's programmes: awaiting my review, in review, drafts, approved (50 per page)."""
     page_numbers = {key: request.args.get(key, 1, type=int) for key in request.args}
+    lists = list_pages(current_user, page_numbers)
     return render_template(
         "programmes/index.html",
-        lists=list_pages(current_user, page_numbers),
+        lists=[page for page in lists if page.key != FAILED],
+        failed=next((page for page in lists if page.key == FAILED), None),
         is_secretary=current_user.has_role(Role.SECRETARY),
-        failed=failed_deliveries(current_user),
     )
 
 
