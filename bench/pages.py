@@ -267,6 +267,8 @@ def list_page(url: str, user: DemoUser, cookie: str) -> str:
     body = response.read().decode()
     conn.close()
     assert response.status == 200 and user.name in body, f"list page: {response.status}"
+    # The cookie the load sends is current: the page does not rewrite the session each time.
+    assert response.getheader("Set-Cookie") is None, "the list page set a cookie"
     return body
 
 

@@ -28,25 +28,27 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
 
-# Every page loads the session, its user and the user's roles: one statement, built once.
-_SESSION_WITH_USER = (
-    select(LoginSession)
+# Every page loads the session's user with the user's roles and checks the session: one
+# statement, built once.
+_SESSION_USER = (
+    select(User, LoginSession.created_at, LoginSession.ended_at)
+    .join(LoginSession, LoginSession.user_id == User.id)
     .where(LoginSession.id == bindparam("session_id"))
-    .options(joinedload(LoginSession.user).joinedload(User.memberships))
+    .options(joinedload(User.memberships))
 )
 
 
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
-    result = db.session.execute(_SESSION_WITH_USER, {"session_id": session_id})
-    login = result.unique().scalar_one_or_none()
-    if login is None or login.ended_at is not None or not login.user.active:
+    found = db.session.execute(_SESSION_USER, {"session_id": session_id}).unique().first()
+    if found is None:
         return None
+    user, created_at, ended_at = found
     lifetime: timedelta = current_app.config["PERMANENT_SESSION_LIFETIME"]
-    if utcnow() - login.created_at > lifetime:
+    if ended_at is not None or not user.active or utcnow() - created_at > lifetime:
         return None
-    login.user.login_session_id = login.id
-    return login.user
+    user.login_session_id = session_id
+    return user
 
 
 def start_session(user: User) -> LoginSession:

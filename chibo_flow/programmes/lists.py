@@ -10,20 +10,19 @@ exists: there is no COUNT over the whole archive, and a total is shown only once
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
     CompoundSelect,
-    Integer,
     and_,
     bindparam,
     column,
     exists,
     func,
-    literal,
+    literal_column,
     select,
     union_all,
 )
@@ -35,6 +34,7 @@ from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role, User
 
 PER_PAGE = 50
+MAX_PAGE = 100_000  # a larger page number in a link is read as this one
 
 
 class ListRow(NamedTuple):
@@ -118,9 +118,13 @@ class ListSpec:
     failed_emails: ColumnElement[int] | None = None  # over Programme; 0 when None
 
 
-def _sql_constant(value: object) -> BindParameter:
-    """`value` written into the SQL text rather than sent as a parameter (see `_list_query`)."""
-    return literal(value, literal_execute=True)
+def _sql_constant(value: str | int) -> ColumnElement:
+    """A constant of this module (a state, a number) written into the SQL text rather than sent
+    as a parameter (see `_list_query`)."""
+    if isinstance(value, int):
+        return literal_column(str(value))
+    assert "'" not in value, value
+    return literal_column(f"'{value}'")
 
 
 def _orgs(name: str) -> BindParameter:
@@ -214,18 +218,19 @@ def _list_params(user: User) -> dict[str, object]:
     }
 
 
-@cache
-def _list_query(keys: tuple[str, ...]) -> CompoundSelect:
-    """One statement for the lists `keys`: a page of each (offset `<key>_offset`), built once
-    per combination of lists and reused by every request.
+@lru_cache(maxsize=256)
+def _list_query(offsets: tuple[tuple[str, int], ...]) -> CompoundSelect:
+    """One statement for a page of each list in `offsets` ((list key, offset) pairs), built once
+    per combination of lists and pages and reused by the requests that ask for it.
 
     The states, page size and offsets are written into the SQL text, the user and org ids are
     parameters. PostgreSQL then plans the prepared statement once (a generic plan) instead of at
     every execution: with the offsets unknown it estimates a plan for any page costlier than one
     for the first and re-planned the whole UNION each time, which took longer than running it.
-    Each combination of page numbers is its own statement; nearly every request is for page 1."""
+    Each combination of pages is its own statement; nearly every request is for the first."""
+    offset_of = dict(offsets)
     members = []
-    for position, spec in enumerate(spec for spec in LISTS if spec.key in keys):
+    for position, spec in enumerate(spec for spec in LISTS if spec.key in offset_of):
         one_page = (
             select(
                 *_ROW_COLUMNS,
@@ -240,7 +245,7 @@ def _list_query(keys: tuple[str, ...]) -> CompoundSelect:
             .where(spec.where)
             .order_by(spec.newest.desc(), Programme.id.desc())
             .limit(_sql_constant(PER_PAGE + 1))
-            .offset(bindparam(f"{spec.key}_offset", type_=Integer, literal_execute=True))
+            .offset(_sql_constant(offset_of[spec.key]))
             .subquery()
         )
         members.append(select(one_page))
@@ -254,14 +259,14 @@ def list_pages(user: User, page_numbers: dict[str, int]) -> list[ListPage]:
     all from one query; a list that can hold nothing for the user costs nothing."""
     roles = {m.role for m in user.memberships}
     specs = [spec for spec in LISTS if spec.roles & roles]
-    pages = {spec.key: max(1, page_numbers.get(spec.key, 1)) for spec in specs}
-    params = _list_params(user)
-    params.update({f"{key}_offset": (page - 1) * PER_PAGE for key, page in pages.items()})
+    pages = {spec.key: min(max(1, page_numbers.get(spec.key, 1)), MAX_PAGE) for spec in specs}
+    offsets = tuple((key, (page - 1) * PER_PAGE) for key, page in pages.items())
     rows: list[list[ListRow]] = [[] for _ in specs]
     width = len(ListRow._fields)
     # On the session's connection: the statement selects columns, not objects, so the ORM's
     # result processing would only cost time.
-    for row in db.session.connection().execute(_list_query(tuple(pages)), params).all():
+    statement = _list_query(offsets)
+    for row in db.session.connection().execute(statement, _list_params(user)).all():
         rows[row.list_position].append(ListRow._make(row[:width]))
     return [
         ListPage(

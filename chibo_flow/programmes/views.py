@@ -107,8 +107,9 @@ def list_items(rows: list[ListRow]) -> Markup:
     row is rendered once per process and its HTML reused while the row is unchanged: the page
     shows mostly the same rows on every load (approved programmes never change)."""
     template = current_app.jinja_env.get_template(LIST_ITEM_TEMPLATE)
+    script_root = request.script_root
     # Every item is Markup already: a plain join spares escaping each one again.
-    return Markup("\n".join(_list_item(template, request.script_root, row) for row in rows))
+    return Markup("\n".join(_list_item(template, script_root, row) for row in rows))
 
 
 @lru_cache(maxsize=4096)

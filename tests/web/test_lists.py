@@ -103,3 +103,14 @@ def test_item_links_follow_the_mount_point(world, browser):
     assert f'href="/chibo/programmes/{world.programme.id}"' in mounted
     assert link not in mounted
     assert link in secretary.get("/").get_data(as_text=True)
+
+
+def test_a_page_number_past_the_end_shows_an_empty_page(world, browser):
+    secretary = browser(world.users["secretary"])
+    for page in ("99", "10000000000000000000000"):  # the second would overflow an SQL OFFSET
+        response = secretary.get(f"/?draft_page={page}")
+        assert response.status_code == 200
+        shown = response.get_data(as_text=True)
+        assert 'class="programme-item"' not in shown
+        assert "Không có chương trình nào." in shown
+        assert "« Trang trước" in shown
