@@ -117,15 +117,42 @@ def _as_send_failed() -> Iterator[None]:
         raise SendFailed(0, f"{type(exc).__name__}: {exc}") from exc
 
 
+class _DotStuffing:
+    """smtplib's DATA, with the lines that start with "." escaped by bytes.replace: the same
+    bytes on the wire as smtplib's regular expression, which takes ~1.2 ms for an email carrying
+    the final copy's PDF (most of a worker's time per email)."""
+
+    def data(self, msg: bytes) -> tuple[int, bytes]:
+        self.putcmd("data")
+        code, reply = self.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        stuffed = msg.replace(b"\n.", b"\n..")
+        if stuffed.startswith(b"."):
+            stuffed = b"." + stuffed
+        if not stuffed.endswith(b"\r\n"):
+            stuffed += b"\r\n"
+        self.send(stuffed + b".\r\n")
+        return self.getreply()
+
+
+class _SMTP(_DotStuffing, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_DotStuffing, smtplib.SMTP_SSL):
+    pass
+
+
 def _connect(smtp_url: str) -> smtplib.SMTP:
     url = urlsplit(smtp_url)
     host = url.hostname or "127.0.0.1"
     if url.scheme == "smtps":
-        conn = smtplib.SMTP_SSL(
+        conn = _SMTP_SSL(
             host, url.port or 465, timeout=SMTP_TIMEOUT_S, context=ssl.create_default_context()
         )
     elif url.scheme in ("smtp", "smtp+starttls"):
-        conn = smtplib.SMTP(host, url.port or 25, timeout=SMTP_TIMEOUT_S)
+        conn = _SMTP(host, url.port or 25, timeout=SMTP_TIMEOUT_S)
     else:
         raise ValueError(f"unsupported SMTP_URL scheme: {url.scheme!r}")
     try:
