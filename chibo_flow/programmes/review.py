@@ -56,10 +56,10 @@ def _review_helpers(state: BlueprintSetupState) -> None:
     state.app.add_template_filter(section_label)
 
 
-@bp.app_context_processor
-def review_labels() -> dict[str, Any]:
-    """What each kind of review notification is called in the delivery log."""
-    return {"NOTICE_LABELS": messages.NOTICE_LABELS}
+@bp.record_once
+def _review_labels(state: BlueprintSetupState) -> None:
+    """What each kind of review notification is called in the delivery log, for every page."""
+    state.app.jinja_env.globals["NOTICE_LABELS"] = messages.NOTICE_LABELS
 
 
 def section_label(path: list[str] | tuple[str, ...] | None) -> str:

@@ -90,6 +90,17 @@ def _template_helpers(state: BlueprintSetupState) -> None:
     state.app.add_template_filter(document_text)
     state.app.add_template_global(state_badge)
     state.app.add_template_global(list_items)
+    # Vietnamese labels for states, history actions, delivery statuses and purposes.
+    state.app.jinja_env.globals.update(
+        STATE_LABELS=messages.STATE_LABELS,
+        HISTORY_LABELS={
+            **messages.HISTORY_LABELS,
+            **messages.DIRECTORY_HISTORY_LABELS,
+            **messages.REVIEW_HISTORY_LABELS,
+        },
+        DELIVERY_STATUS_LABELS=messages.DELIVERY_STATUS_LABELS,
+        PURPOSES=PURPOSES,
+    )
 
 
 @cache  # three states: the list page shows one per row
@@ -118,21 +129,6 @@ def _list_item(template: Template, script_root: str, row: ListRow) -> Markup:
     input: the template (of one app, replaced when its file changes in debug mode) and the
     script root its links start with."""
     return template.module.list_item(row)
-
-
-@bp.app_context_processor
-def labels() -> dict[str, Any]:
-    """Vietnamese labels for states, history actions, delivery statuses and purposes."""
-    return {
-        "STATE_LABELS": messages.STATE_LABELS,
-        "HISTORY_LABELS": {
-            **messages.HISTORY_LABELS,
-            **messages.DIRECTORY_HISTORY_LABELS,
-            **messages.REVIEW_HISTORY_LABELS,
-        },
-        "DELIVERY_STATUS_LABELS": messages.DELIVERY_STATUS_LABELS,
-        "PURPOSES": PURPOSES,
-    }
 
 
 # --- lists ------------------------------------------------------------------------------------
