@@ -51,14 +51,10 @@ VOTES = ("approve", "request_changes")
 
 @bp.record_once
 def _review_helpers(state: BlueprintSetupState) -> None:
-    """Filters used by the review templates."""
+    """Filters used by the review templates, and what each kind of review notification is
+    called in the delivery logs."""
     state.app.add_template_filter(duration_text)
     state.app.add_template_filter(section_label)
-
-
-@bp.record_once
-def _review_labels(state: BlueprintSetupState) -> None:
-    """What each kind of review notification is called in the delivery log, for every page."""
     state.app.jinja_env.globals["NOTICE_LABELS"] = messages.NOTICE_LABELS
 
 
