@@ -124,7 +124,7 @@ def main() -> int:
         verdict = f"(target ≥ {TARGET_RATIO})  {'OK' if ratio_ok else 'MISSED'}"
         print(
             f"  list page, {label} ({rows[user]:2} rows, {statements_large[user]} statements) "
-            f"{rates[user]:6.0f} req/s  ratio {ratio:.2f}  {verdict if user == MEMBER else ''}"
+            f"{rates[user]:6.0f} req/s  ratio {ratio:.3f}  {verdict if user == MEMBER else ''}"
         )
     print(
         f"  SQL statements per list page at 10 and at {total:,} programmes: "
