@@ -22,6 +22,13 @@ class UTCDateTime(TypeDecorator):
             raise ValueError("naive datetime; use timezone-aware UTC")
         return value.astimezone(UTC) if value is not None else None
 
+    def result_processor(self, dialect, coltype):
+        # PostgreSQL's timestamptz comes back timezone-aware: no call per value there (a list page
+        # reads ~150 timestamps).
+        if dialect.name == "postgresql":
+            return None
+        return super().result_processor(dialect, coltype)
+
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
