@@ -7,16 +7,17 @@ replayed old cookie is refused. API tokens are random strings whose SHA-256 is s
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask import Flask, current_app
-from flask_login import login_user, logout_user
+from flask_login import UserMixin, login_user, logout_user
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm.attributes import set_committed_value
 
 from chibo_flow import messages
 from chibo_flow.extensions import db, login_manager
 from chibo_flow.models import ApiToken, LoginSession, Membership, User
 from chibo_flow.models._types import utcnow
+from chibo_flow.models.users import HoldsRoles
 
 
 def init_login(app: Flask) -> None:
@@ -28,11 +29,45 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
 
-# Every page loads the session's user with the user's roles and checks the session: one
-# statement, built once. The roles are read as rows beside the user and handed to the user's
-# collection (set_committed_value), which spares the joined eager loader's per-query setup.
+class RoleInOrg(NamedTuple):
+    """A role the signed-in user holds in an org, as read with their login session."""
+
+    org_id: int
+    role: str
+
+
+class SignedInUser(HoldsRoles, UserMixin):
+    """The person behind a request's login session (Flask-Login's current_user): who they are
+    and which roles they hold where, read with the session check. Views pass it wherever a user
+    is expected (its id, name and roles); it is not an ORM object, so it costs a page none of the
+    ORM's loading. To change the person's record, load `User` by `id`."""
+
+    def __init__(
+        self, id: int, name: str, email: str, memberships: tuple[RoleInOrg, ...], session_id: str
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.email = email
+        self.memberships = memberships
+        self.login_session_id = session_id
+
+    def get_id(self) -> str:  # Flask-Login keeps the login session's id in the cookie
+        return self.login_session_id
+
+
+# Every page checks its login session and reads the user with their roles: one statement,
+# built once, read as plain rows (no ORM objects to build, track and expire per request).
 _SESSION_USER = (
-    select(User, LoginSession.created_at, LoginSession.ended_at, Membership)
+    select(
+        User.id,
+        User.name,
+        User.email,
+        User.active,
+        LoginSession.created_at,
+        LoginSession.ended_at,
+        Membership.org_id,
+        Membership.role,
+    )
     .join(LoginSession, LoginSession.user_id == User.id)
     .outerjoin(Membership, Membership.user_id == User.id)
     .where(LoginSession.id == bindparam("session_id"))
@@ -40,17 +75,16 @@ _SESSION_USER = (
 
 
 @login_manager.user_loader
-def _load_user(session_id: str) -> User | None:
-    rows = db.session.execute(_SESSION_USER, {"session_id": session_id}).all()
+def _load_user(session_id: str) -> SignedInUser | None:
+    rows = db.session.connection().execute(_SESSION_USER, {"session_id": session_id}).all()
     if not rows:
         return None
-    user, created_at, ended_at, _ = rows[0]
+    first = rows[0]
     lifetime: timedelta = current_app.config["PERMANENT_SESSION_LIFETIME"]
-    if ended_at is not None or not user.active or utcnow() - created_at > lifetime:
+    if first.ended_at is not None or not first.active or utcnow() - first.created_at > lifetime:
         return None
-    set_committed_value(user, "memberships", [row[3] for row in rows if row[3] is not None])
-    user.login_session_id = session_id
-    return user
+    roles = tuple(RoleInOrg(row.org_id, row.role) for row in rows if row.org_id is not None)
+    return SignedInUser(first.id, first.name, first.email, roles, session_id)
 
 
 def start_session(user: User) -> LoginSession:

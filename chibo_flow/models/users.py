@@ -1,8 +1,10 @@
 """People, Party organisations and who holds which role where."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Protocol
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
@@ -58,7 +60,30 @@ class Org(db.Model):
         return max(1, len(self.members_with_role(Role.COMMITTEE)) // 2 + 1)
 
 
-class User(UserMixin, db.Model):
+class Grant(Protocol):
+    """A role held in an org: a Membership, or a row read with the login session."""
+
+    org_id: int
+    role: str
+
+
+class HoldsRoles:
+    """What the app asks of a person's roles, over `memberships` (Grants): shared by User and by
+    the signed-in user of a request (chibo_flow.auth.sessions.SignedInUser)."""
+
+    memberships: Iterable[Grant]
+
+    def has_role(self, role: Role, org: Org | None = None) -> bool:
+        """True if the user holds `role` in `org` (in any org when `org` is None)."""
+        return any(m.role == role and (org is None or m.org_id == org.id) for m in self.memberships)
+
+    def orgs(self) -> list[Org]:
+        """Orgs the user belongs to in any role."""
+        org_ids = dict.fromkeys(m.org_id for m in self.memberships)
+        return [db.session.get(Org, org_id) for org_id in org_ids]
+
+
+class User(HoldsRoles, UserMixin, db.Model):
     """A person who logs in; the password is stored as an argon2id hash."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,17 +106,6 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str | None:  # Flask-Login stores the session id, not the user id
         return self.login_session_id
-
-    def has_role(self, role: Role, org: Org | None = None) -> bool:
-        """True if the user holds `role` in `org` (in any org when `org` is None)."""
-        return any(m.role == role and (org is None or m.org_id == org.id) for m in self.memberships)
-
-    def orgs(self) -> list[Org]:
-        """Orgs the user belongs to in any role."""
-        seen: dict[int, Org] = {}
-        for m in self.memberships:
-            seen.setdefault(m.org_id, m.org)
-        return list(seen.values())
 
 
 class Membership(db.Model):

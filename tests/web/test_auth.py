@@ -5,7 +5,8 @@ import re
 from sqlalchemy import select
 
 from chibo_flow import messages
-from chibo_flow.models import LoginSession
+from chibo_flow.models import LoginSession, Membership
+from chibo_flow.models.users import Role
 from tests.conftest import PASSWORD
 from tests.web.support import bring_to, flashes, page_text, snapshot
 
@@ -52,6 +53,33 @@ def test_logout_ends_the_session_and_the_old_cookie_is_refused(db, client, world
     replay = client.get("/")
     assert replay.status_code == 302
     assert replay.headers["Location"].startswith("/login")
+
+
+def test_roles_changed_by_an_admin_apply_from_the_next_page(db, world, browser):
+    # The signed-in user's roles are read with the login session on every page, never kept.
+    secretary = browser(world.users["secretary"])
+    assert secretary.get("/programmes/new").status_code == 200
+
+    membership = db.session.scalar(
+        select(Membership).where(Membership.user_id == world.users["secretary"].id)
+    )
+    membership.role = Role.MEMBER
+    db.session.commit()
+
+    assert secretary.get("/programmes/new").status_code == 403
+    assert "Soạn dự thảo" not in page_text(secretary.get("/"))
+
+
+def test_a_deactivated_users_open_session_is_refused(db, world, browser):
+    member = browser(world.users["member"])
+    assert member.get("/").status_code == 200
+
+    world.users["member"].active = False
+    db.session.commit()
+
+    refused = member.get("/")
+    assert refused.status_code == 302
+    assert refused.headers["Location"].startswith("/login")
 
 
 def test_logout_is_a_post_button_in_the_nav(client, world, browser):
