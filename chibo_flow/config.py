@@ -44,6 +44,10 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or (
             f"sqlite:///{Path(instance_path) / 'chibo_flow.sqlite'}"
         )
+        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+            # Sessions speak UTC whatever the server's TimeZone: timestamps come back in UTC, as
+            # the app stores them, and psycopg need not convert each one to a named zone.
+            self.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"options": "-c TimeZone=UTC"}}
         self.SMTP_URL = env.get("SMTP_URL", "smtp://127.0.0.1:8025")
         self.MAIL_FROM = env.get("MAIL_FROM", "Chi bộ Flow <no-reply@chibo.local>")
         self.PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")

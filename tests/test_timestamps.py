@@ -3,8 +3,9 @@ zone) and on PostgreSQL (timestamptz), whether read as objects or as columns."""
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import psycopg
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from chibo_flow.models import Programme
 
@@ -25,7 +26,7 @@ def test_a_timestamp_reads_back_as_the_same_instant_with_its_zone(db, make, seed
 
     for value in (as_object, as_column):
         assert value == datetime(2026, 11, 25, 3, 4, tzinfo=UTC)
-        assert value.utcoffset() is not None
+        assert value.utcoffset() == timedelta(0)  # in UTC, e.g. "+00:00" in the API's JSON
 
 
 def test_a_naive_timestamp_is_refused(db, make, seed_text):
@@ -39,3 +40,22 @@ def test_a_naive_timestamp_is_refused(db, make, seed_text):
             .values(updated_at=datetime(2026, 11, 25, 3, 4))
         )
     db.session.rollback()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_sessions_speak_utc_whatever_the_server_zone(db, env):
+    # The server's own TimeZone may be anything (Asia/Ho_Chi_Minh on a Vietnamese host).
+    set_zone(env, "'Asia/Ho_Chi_Minh'")
+    try:
+        db.engine.dispose()  # new connections pick up the database's setting
+        assert db.session.scalar(text("SHOW TimeZone")) == "UTC"
+        assert db.session.scalar(text("SELECT now()")).utcoffset() == timedelta(0)
+    finally:
+        db.session.rollback()
+        set_zone(env, "DEFAULT")
+
+
+def set_zone(env: dict[str, str], zone: str) -> None:
+    """Set the test database's default TimeZone for new sessions."""
+    with psycopg.connect(env["DATABASE_URL"].replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{conn.info.dbname}" SET TimeZone = {zone}')
