@@ -7,7 +7,6 @@ replayed old cookie is refused. API tokens are random strings whose SHA-256 is s
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import NamedTuple
 
 from flask import Flask, current_app
 from flask_login import UserMixin, login_user, logout_user
@@ -17,7 +16,7 @@ from chibo_flow import messages
 from chibo_flow.extensions import db, login_manager
 from chibo_flow.models import ApiToken, LoginSession, Membership, User
 from chibo_flow.models._types import utcnow
-from chibo_flow.models.users import HoldsRoles
+from chibo_flow.models.users import HoldsRoles, RoleInOrg
 
 
 def init_login(app: Flask) -> None:
@@ -27,13 +26,6 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = messages.LOGIN_REQUIRED
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "basic"
-
-
-class RoleInOrg(NamedTuple):
-    """A role the signed-in user holds in an org, as read with their login session."""
-
-    org_id: int
-    role: str
 
 
 class SignedInUser(HoldsRoles, UserMixin):

@@ -4,7 +4,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
@@ -60,18 +60,18 @@ class Org(db.Model):
         return max(1, len(self.members_with_role(Role.COMMITTEE)) // 2 + 1)
 
 
-class Grant(Protocol):
-    """A role held in an org: a Membership, or a row read with the login session."""
+class RoleInOrg(NamedTuple):
+    """A role held in an org, as read with a login session: a Membership without the ORM."""
 
     org_id: int
     role: str
 
 
 class HoldsRoles:
-    """What the app asks of a person's roles, over `memberships` (Grants): shared by User and by
+    """What the app asks of a person's roles, over their `memberships`: shared by User and by
     the signed-in user of a request (chibo_flow.auth.sessions.SignedInUser)."""
 
-    memberships: Iterable[Grant]
+    memberships: Iterable["Membership | RoleInOrg"]
 
     def has_role(self, role: Role, org: Org | None = None) -> bool:
         """True if the user holds `role` in `org` (in any org when `org` is None)."""
