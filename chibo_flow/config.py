@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 
 def _broker_beside(database_url: str, instance_path: str) -> str:
     """Celery's SQLAlchemy broker in a SQLite file beside the SQLite database (a queue per db)."""
@@ -44,10 +46,13 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or (
             f"sqlite:///{Path(instance_path) / 'chibo_flow.sqlite'}"
         )
-        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+        url = make_url(self.SQLALCHEMY_DATABASE_URI)
+        if url.get_backend_name() == "postgresql":
             # Sessions speak UTC whatever the server's TimeZone: timestamps come back in UTC, as
-            # the app stores them, and psycopg need not convert each one to a named zone.
-            self.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"options": "-c TimeZone=UTC"}}
+            # the app stores them, and psycopg need not convert each one to a named zone. (Added
+            # to the libpq options the URL may carry, which this setting would otherwise replace.)
+            options = f"{url.query.get('options', '')} -c TimeZone=UTC".strip()
+            self.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"options": options}}
         self.SMTP_URL = env.get("SMTP_URL", "smtp://127.0.0.1:8025")
         self.MAIL_FROM = env.get("MAIL_FROM", "Chi bộ Flow <no-reply@chibo.local>")
         self.PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")

@@ -7,7 +7,10 @@ import psycopg
 import pytest
 from sqlalchemy import select, text, update
 
+from chibo_flow import create_app
+from chibo_flow.extensions import db as _db
 from chibo_flow.models import Programme
+from tests.support import config_for
 
 SENT = datetime(2026, 11, 25, 10, 4, tzinfo=timezone(timedelta(hours=7)))  # 10:04 in Hà Nội
 
@@ -53,6 +56,19 @@ def test_postgresql_sessions_speak_utc_whatever_the_server_zone(db, env):
     finally:
         db.session.rollback()
         set_zone(env, "DEFAULT")
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_libpq_options_in_the_database_url_are_kept_beside_utc(env):
+    url = f"{env['DATABASE_URL']}?options=-c%20statement_timeout%3D4321"
+    app = create_app(config_for({**env, "DATABASE_URL": url}))
+    with app.app_context():
+        try:
+            assert _db.session.scalar(text("SHOW statement_timeout")) == "4321ms"
+            assert _db.session.scalar(text("SHOW TimeZone")) == "UTC"
+        finally:
+            _db.session.remove()
+            _db.engine.dispose()
 
 
 def set_zone(env: dict[str, str], zone: str) -> None:
