@@ -1,17 +1,16 @@
 """Object-level access checks used by every view, API endpoint and command."""
 
 from flask import abort
-from sqlalchemy import select
 
 from chibo_flow.extensions import db
-from chibo_flow.models import Membership, Programme, User
+from chibo_flow.models import Programme, User
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 
 
 def visible_org_ids(user: User) -> set[int]:
     """Orgs whose programmes `user` may see: every org they hold any role in."""
-    return {m.org_id for m in user.memberships}
+    return set(user.org_ids())
 
 
 def can_view(user: User, programme: Programme) -> bool:
@@ -33,12 +32,3 @@ def get_programme(programme_id: int, user: User) -> Programme:
     if programme is None or not can_view(user, programme):
         abort(404)
     return programme
-
-
-def orgs_where(user: User, role: Role) -> list[int]:
-    """Ids of the orgs where `user` holds `role`."""
-    return list(
-        db.session.scalars(
-            select(Membership.org_id).where(Membership.user_id == user.id, Membership.role == role)
-        )
-    )

@@ -31,11 +31,6 @@ def _text(value: str | None) -> str:
 # --- who may manage which org's directory ---------------------------------------------------------
 
 
-def admin_org_ids(user: User) -> list[int]:
-    """Ids of the orgs whose directory `user` manages (where they hold the admin role)."""
-    return [m.org_id for m in user.memberships if m.role == Role.ADMIN]
-
-
 def require_admin(user: User, org: Org) -> None:
     """Raises NotAllowed unless `user` is an admin of `org`."""
     if not user.has_role(Role.ADMIN, org):

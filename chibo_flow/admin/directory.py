@@ -15,6 +15,7 @@ from chibo_flow import directory, messages
 from chibo_flow.admin.forms import NO_ORG, AliasForm, GroupForm, PersonForm
 from chibo_flow.extensions import db
 from chibo_flow.models import Alias, DirectoryEntry, Group, Org
+from chibo_flow.models.users import Role
 from chibo_flow.recipients import group_members
 from chibo_flow.workflow import WorkflowError
 
@@ -47,7 +48,7 @@ def _home(org: Org) -> Response:
 @bp.get("/")
 def index():
     """The orgs whose directory the user manages; straight to it when there is one."""
-    orgs = [db.session.get(Org, org_id) for org_id in directory.admin_org_ids(current_user)]
+    orgs = [db.session.get(Org, org_id) for org_id in current_user.org_ids(Role.ADMIN)]
     if len(orgs) == 1:
         return _home(orgs[0])
     return render_template("admin/directory_orgs.html", orgs=sorted(orgs, key=lambda o: o.name))

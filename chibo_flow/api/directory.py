@@ -35,7 +35,7 @@ blp.errorhandler(UnprocessableEntity)(invalid_request)
 @blp.before_request
 def require_an_admin() -> None:
     """Callers who administer no org at all are refused before their request is read."""
-    if not directory.admin_org_ids(current_api_user()):
+    if not current_api_user().org_ids(Role.ADMIN):
         raise NotAllowed(messages.FORBIDDEN)
 
 
@@ -220,7 +220,7 @@ def admin_org(user: User, name: str | None) -> Org:
         if org is None or not user.has_role(Role.ADMIN, org):
             raise NotAllowed(messages.DIRECTORY_ORG_UNKNOWN.format(org=_nfc(name)))
         return org
-    org_ids = directory.admin_org_ids(user)
+    org_ids = user.org_ids(Role.ADMIN)
     if len(org_ids) > 1:
         raise Invalid(messages.DIRECTORY_ORG_AMBIGUOUS)
     return db.session.get(Org, org_ids[0])

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow import messages
-from chibo_flow.access import can_view, get_programme, orgs_where, visible_org_ids
+from chibo_flow.access import can_view, get_programme, visible_org_ids
 from chibo_flow.api.auth import authenticate, current_api_user
 from chibo_flow.api.schemas import (
     DeliveriesSchema,
@@ -248,7 +248,7 @@ def _target_org(user: User, name: str | None) -> Org:
             if org.name == wanted:
                 return org
         raise Invalid(messages.API_ORG_UNKNOWN.format(org=wanted))
-    org_ids = orgs_where(user, Role.SECRETARY)
+    org_ids = user.org_ids(Role.SECRETARY)
     if not org_ids:
         raise NotAllowed(messages.FORBIDDEN)
     if len(org_ids) > 1:

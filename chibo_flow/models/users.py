@@ -77,10 +77,13 @@ class HoldsRoles:
         """True if the user holds `role` in `org` (in any org when `org` is None)."""
         return any(m.role == role and (org is None or m.org_id == org.id) for m in self.memberships)
 
+    def org_ids(self, *roles: Role) -> list[int]:
+        """Ids of the orgs where the user holds one of `roles` (any role when none is given)."""
+        return sorted({m.org_id for m in self.memberships if not roles or m.role in roles})
+
     def orgs(self) -> list[Org]:
         """Orgs the user belongs to in any role."""
-        org_ids = dict.fromkeys(m.org_id for m in self.memberships)
-        return [db.session.get(Org, org_id) for org_id in org_ids]
+        return [db.session.get(Org, org_id) for org_id in self.org_ids()]
 
 
 class User(HoldsRoles, UserMixin, db.Model):

@@ -101,11 +101,6 @@ class ListPage:
         return None if self.has_next else self.page
 
 
-def _org_ids(user: User, *roles: Role) -> list[int]:
-    """The orgs where the user holds one of `roles` (from the memberships loaded at login)."""
-    return sorted({m.org_id for m in user.memberships if m.role in roles})
-
-
 @dataclass(frozen=True)
 class ListSpec:
     """One list of the home page: who sees it, which programmes it holds, newest first."""
@@ -211,10 +206,10 @@ def _list_params(user: User) -> dict[str, object]:
     """The values of the lists' bind parameters for `user`."""
     return {
         "user_id": user.id,
-        "committee_orgs": _org_ids(user, Role.COMMITTEE),
-        "reviewer_orgs": _org_ids(user, Role.SECRETARY, Role.COMMITTEE),
-        "secretary_orgs": _org_ids(user, Role.SECRETARY),
-        "member_orgs": _org_ids(user, *Role),
+        "committee_orgs": user.org_ids(Role.COMMITTEE),
+        "reviewer_orgs": user.org_ids(Role.SECRETARY, Role.COMMITTEE),
+        "secretary_orgs": user.org_ids(Role.SECRETARY),
+        "member_orgs": user.org_ids(),
     }
 
 

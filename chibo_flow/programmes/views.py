@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from chibo_flow import directory, messages
-from chibo_flow.access import get_programme, orgs_where
+from chibo_flow.access import get_programme
 from chibo_flow.documents.final_copy import (
     MEDIA_TYPES,
     content_disposition,
@@ -172,9 +172,7 @@ def new():
     """A new draft from pasted text or an uploaded file; a bad file stores nothing."""
     orgs = list(
         db.session.scalars(
-            select(Org)
-            .where(Org.id.in_(orgs_where(current_user, Role.SECRETARY)))
-            .order_by(Org.name)
+            select(Org).where(Org.id.in_(current_user.org_ids(Role.SECRETARY))).order_by(Org.name)
         )
     )
     if not orgs:
