@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from chibo_flow import messages
 from chibo_flow.documents.parse import parse_text
-from chibo_flow.models import Programme
+from chibo_flow.models import Comment, Programme, Vote
 from chibo_flow.security.limits import (
     MAX_COMMENT_CHARS,
     MAX_DOCUMENT_CHARS,
@@ -302,3 +302,26 @@ def test_text_xor_doc_is_enforced(db, world, client, token, seed_text, body):
                            headers=token(world.users["secretary"]))  # fmt: skip
     assert assert_error(response, 422, "invalid")["message"] == messages.API_TEXT_OR_DOC
     assert programme_count(db) == before
+
+
+@pytest.mark.parametrize("where", ["vote", "thread"])
+def test_a_too_long_comment_on_the_review_page_is_refused_in_words(db, world, browser, where):
+    programme = bring_to(world, "review")
+    committee = browser(world.users["committee"])
+    long_comment = "Cần bổ sung. " * (MAX_COMMENT_CHARS // 10)
+    if where == "vote":
+        path, data = "review/vote", {"action": "request_changes", "version": programme.version,
+                                     "comment": long_comment}  # fmt: skip
+    else:
+        path, data = "threads", {"body": long_comment}
+
+    response = committee.post(f"/programmes/{programme.id}/{path}", data=data,
+                              follow_redirects=True)  # fmt: skip
+
+    assert flashes(response, "danger") == [
+        messages.COMMENT_TOO_LONG.format(limit=count_text(MAX_COMMENT_CHARS))
+    ]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Vote.id))) == 0
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+    assert db.session.get(Programme, programme.id).state == "review"
