@@ -20,7 +20,7 @@ from chibo_flow.extensions import db, login_manager
 from chibo_flow.models import Delivery, Membership, Programme, User
 from chibo_flow.models.users import Role
 from chibo_flow.notifications.capture import CapturedMessage, read_mailbox, read_message
-from chibo_flow.security.limits import MAX_ID
+from chibo_flow.security.limits import MAX_ID, MAX_PAGE
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -162,7 +162,7 @@ def deliveries():
         query = query.where(Delivery.status == status)
     page = db.paginate(
         query.options(joinedload(Delivery.programme)).order_by(Delivery.id.desc()),
-        page=request.args.get("page", 1, type=int),
+        page=min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE),
         per_page=PER_PAGE,
         error_out=False,
     )

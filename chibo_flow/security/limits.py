@@ -18,6 +18,7 @@ MAX_PARAGRAPH_CHARS = 10_000  # one paragraph (laying out one long paragraph is 
 MAX_COMMENT_CHARS = 5_000  # a reason, a comment or a reply
 MAX_EMAIL_CHARS = 254  # RFC 5321
 MAX_LIST_ITEMS = 1_000  # e.g. the people of one directory group
+MAX_PAGE = 100_000  # a larger page number in a link is read as this one (an SQL OFFSET fits)
 
 # The validator of a form field that names a row by its id (a larger one is no row at all).
 ID_RANGE = NumberRange(min=0, max=MAX_ID)

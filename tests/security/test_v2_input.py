@@ -325,3 +325,11 @@ def test_a_too_long_comment_on_the_review_page_is_refused_in_words(db, world, br
     assert db.session.scalar(select(func.count(Vote.id))) == 0
     assert db.session.scalar(select(func.count(Comment.id))) == 0
     assert db.session.get(Programme, programme.id).state == "review"
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "99", "10000000000000000000000"])
+def test_any_page_number_on_the_delivery_status_page_shows_a_page(world, browser, page):
+    admin = browser(world.users["admin"])
+    response = admin.get(f"/admin/deliveries?page={page}")
+    assert response.status_code == 200
+    assert "Tình trạng gửi thư" in page_text(response)
