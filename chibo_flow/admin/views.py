@@ -58,28 +58,32 @@ def _visible_messages(captured: list[CapturedMessage]) -> list[CapturedMessage]:
     """The messages that concern the admin's orgs: an email of one of their programmes (by its
     Delivery row's Message-ID), or one addressed to a member of one of them."""
     org_ids = administered_org_ids(current_user)
-    message_ids = {m.message_id for m in captured}
-    addresses = {a.strip().lower() for m in captured for a in m.envelope_to.split(",")}
     ours = set(
         db.session.scalars(
             select(Delivery.message_id)
             .join(Programme, Programme.id == Delivery.programme_id)
-            .where(Delivery.message_id.in_(message_ids), Programme.org_id.in_(org_ids))
+            .where(
+                Delivery.message_id.in_({m.message_id for m in captured}),
+                Programme.org_id.in_(org_ids),
+            )
         )
     )
     members = set(
         db.session.scalars(
             select(User.email)
             .join(Membership, Membership.user_id == User.id)
-            .where(User.email.in_(addresses), Membership.org_id.in_(org_ids))
+            .where(
+                User.email.in_({a for m in captured for a in _addressees(m)}),
+                Membership.org_id.in_(org_ids),
+            )
         )
     )
-    return [
-        m
-        for m in captured
-        if m.message_id in ours
-        or any(a.strip().lower() in members for a in m.envelope_to.split(","))
-    ]
+    return [m for m in captured if m.message_id in ours or not members.isdisjoint(_addressees(m))]
+
+
+def _addressees(captured: CapturedMessage) -> set[str]:
+    """The envelope addresses a captured message was delivered to, lower-cased."""
+    return {a.strip().lower() for a in captured.envelope_to.split(",") if a.strip()}
 
 
 @bp.get("/mailbox")

@@ -74,7 +74,7 @@ def _json_problem() -> str | None:
     if not request.is_json or not request.content_length:
         return None
     try:
-        body = request.get_json(silent=True)  # cached: the view reads the same object
+        body = request.get_json(silent=True)  # None for a body that is not JSON: webargs says so
     except RecursionError:
         return messages.INPUT_TOO_DEEP.format(limit=MAX_JSON_DEPTH)
     strings: list[str] = []
