@@ -6,8 +6,7 @@ Content-Security-Policy (the sandboxed HTML part of a captured email does); the 
 are the same everywhere.
 """
 
-from flask import Flask, Response, current_app, g, request
-from flask_login import current_user
+from flask import Flask, Response, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -30,8 +29,8 @@ COMMON_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
-# Whatever was answered to a signed-in person (a page, a file, JSON) is kept by no cache, so
-# the back button after logging out shows nothing. Static files are the same for everyone.
+# No answer but a static file is kept by any cache: what a signed-in person saw (a page, a file,
+# JSON) is gone with the back button after logging out, and so is what a personal link showed.
 NO_STORE = "no-store"
 
 
@@ -48,12 +47,7 @@ def add_security_headers(response: Response) -> Response:
     hsts = current_app.config.get("HSTS")
     if hsts:
         response.headers["Strict-Transport-Security"] = hsts
-    if request.endpoint != "static" and _signed_in():
+    if request.endpoint != "static":
         response.headers["Cache-Control"] = NO_STORE
         response.headers.pop("Expires", None)
     return response
-
-
-def _signed_in() -> bool:
-    """True when the request was made by a signed-in person (session cookie or API token)."""
-    return g.get("api_user") is not None or current_user.is_authenticated

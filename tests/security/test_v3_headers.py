@@ -1,5 +1,5 @@
 """ASVS V3 (web frontend security): the security headers on every blueprint's pages, signed in
-and not; `no-store` on everything answered to a signed-in person; HSTS only in production; no
+and not; `no-store` on everything but static files; HSTS only in production; no
 inline script or style in any template (the CSP allows none); no server banner from gunicorn."""
 
 import http.client
@@ -89,8 +89,7 @@ def test_every_page_carries_the_security_headers(world, browser, visitor, token,
     assert response.headers["Referrer-Policy"] in ("same-origin", "strict-origin-when-cross-origin")
     assert "Strict-Transport-Security" not in response.headers  # not in development and tests
     assert "Server" not in response.headers
-    if who is not None:
-        assert response.headers["Cache-Control"] == "no-store", response.headers
+    assert response.headers["Cache-Control"] == "no-store", response.headers
 
 
 def test_static_files_stay_cacheable_for_signed_in_people(world, browser):
