@@ -24,6 +24,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config_class(app.instance_path))
     register_extensions(app)
+    register_security(app)  # before the blueprints: it bounds the `int` URL converter
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -65,6 +66,15 @@ def register_errorhandlers(app: Flask) -> None:
     from chibo_flow.errors import init_errors
 
     init_errors(app)
+
+
+def register_security(app: Flask) -> None:
+    """Security headers on every response; input bounds on every request."""
+    from chibo_flow.security.bounds import init_bounds
+    from chibo_flow.security.headers import init_headers
+
+    init_bounds(app)
+    init_headers(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,9 +1,10 @@
 """Object-level access checks used by every view, API endpoint and command."""
 
 from flask import abort
+from sqlalchemy import select
 
 from chibo_flow.extensions import db
-from chibo_flow.models import Programme, User
+from chibo_flow.models import Org, Programme, User
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 
@@ -11,6 +12,22 @@ from chibo_flow.models.users import Role
 def visible_org_ids(user: User) -> set[int]:
     """Orgs whose programmes `user` may see: every org they hold any role in."""
     return set(user.org_ids())
+
+
+def administered_org_ids(user: User) -> set[int]:
+    """Orgs an admin acts on: those where `user` holds the admin role and every org under them
+    (DESIGN §4b); empty for everyone else."""
+    children: dict[int, list[int]] = {}
+    for org_id, parent_id in db.session.execute(select(Org.id, Org.parent_id)):
+        children.setdefault(parent_id, []).append(org_id)
+    found: set[int] = set()
+    todo = list(user.org_ids(Role.ADMIN))
+    while todo:
+        org_id = todo.pop()
+        if org_id not in found:
+            found.add(org_id)
+            todo.extend(children.get(org_id, ()))
+    return found
 
 
 def can_view(user: User, programme: Programme) -> bool:

@@ -5,6 +5,7 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
@@ -18,6 +19,16 @@ def _broker_beside(database_url: str, instance_path: str) -> str:
     return f"sqla+sqlite:///{Path(instance_path) / 'celery-broker.sqlite'}"
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _is_local_capture(smtp_url: str) -> bool:
+    """True for plain SMTP without credentials to this machine: the capture server of
+    `flask mailbox serve` (the embedded default), not a real relay."""
+    url = urlsplit(smtp_url)
+    return url.scheme == "smtp" and not url.username and url.hostname in LOOPBACK_HOSTS
+
+
 class Config:
     """Embedded default: SQLite, Celery's SQLAlchemy broker, the local SMTP capture server."""
 
@@ -27,6 +38,7 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     DISPLAY_TIMEZONE = "Asia/Ho_Chi_Minh"
+    HSTS: str | None = None  # Strict-Transport-Security, sent in production only
     API_TITLE = "chibo_flow API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -40,6 +52,12 @@ class Config:
     DELIVERY_STUCK_AFTER_S = 600.0
     # Rows per send task: one SMTP connection each, what their emails share composed once.
     DELIVERY_BATCH_SIZE = 50
+    # Every Celery task is bounded: at the soft limit the task is interrupted (what it left in
+    # `sending` is recovered by the relay after DELIVERY_STUCK_AFTER_S), at the hard limit its
+    # process is killed. A batch of 50 emails or one final copy takes seconds; both limits
+    # stay below DELIVERY_STUCK_AFTER_S, so the relay never re-sends what is still running.
+    TASK_SOFT_TIME_LIMIT_S = 240
+    TASK_TIME_LIMIT_S = 300
 
     def __init__(self, instance_path: str, env: Mapping[str, str] = os.environ) -> None:
         self.SECRET_KEY = env.get("SECRET_KEY", "dev-only-not-secret")
@@ -57,6 +75,8 @@ class Config:
         self.MAIL_FROM = env.get("MAIL_FROM", "Chi bộ Flow <no-reply@chibo.local>")
         self.PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
         self.MAILBOX_DIR = env.get("MAILBOX_DIR", str(Path(instance_path) / "mailbox"))
+        # The admin's "Hộp thư thử" exists only while mail goes to the local capture server.
+        self.MAILBOX_ENABLED = _is_local_capture(self.SMTP_URL)
         relay_interval = float(env.get("RELAY_INTERVAL_S", "30"))
         self.RELAY_INTERVAL_S = relay_interval
         # Review: how long a signed review link in an email works, how often beat looks for
@@ -84,6 +104,8 @@ class Config:
             "task_acks_late": True,
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
+            "task_soft_time_limit": self.TASK_SOFT_TIME_LIMIT_S,
+            "task_time_limit": self.TASK_TIME_LIMIT_S,
             "broker_connection_retry_on_startup": True,
             # An approval must never hang on a dead broker: a publish is tried once, bounded by
             # the connect and socket timeouts (below for Redis), and what could not be queued
@@ -129,8 +151,10 @@ class ProductionConfig(Config):
     """Production: SECRET_KEY must come from the environment; cookies only over HTTPS."""
 
     SESSION_COOKIE_SECURE = True
+    HSTS = "max-age=31536000; includeSubDomains"
 
     def __init__(self, instance_path: str, env: Mapping[str, str] = os.environ) -> None:
         if not env.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in production")
         super().__init__(instance_path, env)
+        self.MAILBOX_ENABLED = False

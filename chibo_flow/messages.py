@@ -19,6 +19,23 @@ CSRF_FAILED = "Biểu mẫu đã hết hạn. Vui lòng tải lại trang và th
 TOO_LARGE = "Tệp quá lớn (tối đa 5 MB)."
 SERVER_ERROR = "Đã có lỗi hệ thống. Dữ liệu của bạn không bị thay đổi; vui lòng thử lại sau."
 
+# --- input bounds (chibo_flow.security) -------------------------------------------------------
+INPUT_BAD_CHARACTERS = (
+    "Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự rỗng hoặc mã Unicode hỏng). "
+    "Vui lòng gõ hoặc dán lại nội dung."
+)
+INPUT_TOO_LONG = "Nội dung gửi lên quá dài (tối đa {limit} ký tự mỗi ô)."
+INPUT_NUMBER_TOO_LARGE = "Dữ liệu gửi lên có một con số quá lớn."
+INPUT_TOO_DEEP = "Dữ liệu JSON lồng nhau quá {limit} cấp."
+DOCUMENT_TOO_LONG = (
+    "Văn bản quá dài: tối đa {limit} ký tự, văn bản này có {count}. "
+    "Vui lòng rút gọn hoặc tách thành nhiều văn bản."
+)
+PARAGRAPH_TOO_LONG = (
+    "Có một đoạn văn quá dài (tối đa {limit} ký tự mỗi đoạn). Vui lòng chia thành nhiều đoạn."
+)
+COMMENT_TOO_LONG = "Ý kiến quá dài (tối đa {limit} ký tự)."
+
 # --- workflow ---------------------------------------------------------------------------------
 STALE_VERSION = (
     "Chương trình đã được người khác thay đổi trong lúc bạn thao tác. "
@@ -26,7 +43,9 @@ STALE_VERSION = (
 )
 TRANSITION_NOT_ALLOWED = "Không thể thực hiện thao tác này ở trạng thái hiện tại."
 COMMENT_REQUIRED = "Vui lòng nêu lý do khi yêu cầu chỉnh sửa."
-SELF_APPROVAL = "Người trình không thể tự duyệt chương trình của mình."
+SELF_APPROVAL = (
+    "Người trình không thể tự biểu quyết (tán thành hay không tán thành) chương trình của mình."
+)
 ALREADY_VOTED = "Bạn đã duyệt phiên bản này rồi."
 NOT_EDITABLE = "Chỉ có thể sửa chương trình ở trạng thái dự thảo."
 UNRESOLVED_RECIPIENTS = "Chưa xác định được người nhận cho dòng Nơi nhận: {lines}."

@@ -24,6 +24,7 @@ from chibo_flow.models.users import Role
 from chibo_flow.notifications.outbox import after_commit_dispatch, write_final_copy_deliveries
 from chibo_flow.recipients import resolve_recipients
 from chibo_flow.review.notices import after_commit_send, write_transition_notices
+from chibo_flow.security.limits import document_too_long
 from chibo_flow.timefmt import local_date
 
 
@@ -106,7 +107,8 @@ def may(actor: User, programme: Programme, action: str, on_behalf_of: User | Non
         for person in {actor, voter}
     ):
         return False
-    if action == "approve" and programme.submitted_by_id in (actor.id, voter.id):
+    # The submitter casts no opinion on their own submission, nor does anyone for them.
+    if action in DELEGABLE and programme.submitted_by_id in (actor.id, voter.id):
         return False
     # One vote per member per round, whoever casts it.
     return action not in DELEGABLE or not _has_voted(programme, voter)
@@ -205,9 +207,9 @@ def _apply(
     if programme.state not in rule.sources:
         raise NotAllowed(messages.TRANSITION_NOT_ALLOWED)
     voter = on_behalf_of or actor
-    if action == "approve" and actor.id == programme.submitted_by_id:
+    if action in DELEGABLE and actor.id == programme.submitted_by_id:
         raise NotAllowed(messages.SELF_APPROVAL)
-    if action == "approve" and voter.id == programme.submitted_by_id:
+    if action in DELEGABLE and voter.id == programme.submitted_by_id:
         raise NotAllowed(messages.REVIEW_ON_BEHALF_SELF_APPROVAL)
     if on_behalf_of is not None and not is_delegate(actor, on_behalf_of, programme.org):
         raise NotAllowed(messages.REVIEW_NOT_DELEGATE)
@@ -325,9 +327,12 @@ def _new_revision(programme: Programme, actor: User, doc: dict[str, Any]) -> Rev
 
 
 def _check_content(doc: dict[str, Any]) -> None:
-    """Raises Invalid for a document without a body."""
+    """Raises Invalid for a document without a body or too long to keep and lay out."""
     if not doc.get("sections") and not doc.get("title"):
         raise Invalid(messages.EMPTY_DOCUMENT)
+    too_long = document_too_long(doc)
+    if too_long:
+        raise Invalid(too_long)
 
 
 def _check_submittable(programme: Programme) -> None:

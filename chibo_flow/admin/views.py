@@ -1,5 +1,9 @@
 """Admin pages: the test mailbox ("Hộp thư thử"), delivery status ("Tình trạng gửi thư") and,
-nested, the directory ("Danh bạ nơi nhận", chibo_flow.admin.directory)."""
+nested, the directory ("Danh bạ nơi nhận", chibo_flow.admin.directory).
+
+Every page shows only the orgs the admin administers (access.administered_org_ids); the mailbox
+exists only while mail goes to the local capture server (config MAILBOX_ENABLED).
+"""
 
 import re
 from pathlib import Path
@@ -10,16 +14,25 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from chibo_flow.access import administered_org_ids
 from chibo_flow.admin.directory import bp as directory_bp
 from chibo_flow.extensions import db, login_manager
-from chibo_flow.models import Delivery
+from chibo_flow.models import Delivery, Membership, Programme, User
 from chibo_flow.models.users import Role
 from chibo_flow.notifications.capture import CapturedMessage, read_mailbox, read_message
+from chibo_flow.security.limits import MAX_ID, MAX_PAGE
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PER_PAGE = 50
 MESSAGE_KEY = re.compile(r"[0-9A-Za-z_-]{1,100}")
+MAILBOX_ENDPOINTS = frozenset({"admin.mailbox", "admin.message", "admin.message_html"})
+# The HTML part of a captured email: no scripts, no same-origin access, its own inline styles
+# and embedded images, shown only in the admin's own message page.
+MESSAGE_HTML_POLICY = (
+    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+)
 bp.register_blueprint(directory_bp)
 
 
@@ -30,19 +43,53 @@ def require_admin() -> Response | None:
         return login_manager.unauthorized()
     if not current_user.has_role(Role.ADMIN):
         abort(403)
+    if request.endpoint in MAILBOX_ENDPOINTS and not current_app.config["MAILBOX_ENABLED"]:
+        abort(404)
     return None
 
 
 @bp.get("/")
 def home() -> Response:
-    """The admin area opens on the test mailbox."""
-    return redirect(url_for(".mailbox"))
+    """The admin area opens on the test mailbox, or on the delivery status without one."""
+    return redirect(url_for(".mailbox" if current_app.config["MAILBOX_ENABLED"] else ".deliveries"))
+
+
+def _visible_messages(captured: list[CapturedMessage]) -> list[CapturedMessage]:
+    """The messages that concern the admin's orgs: an email of one of their programmes (by its
+    Delivery row's Message-ID), or one addressed to a member of one of them."""
+    org_ids = administered_org_ids(current_user)
+    ours = set(
+        db.session.scalars(
+            select(Delivery.message_id)
+            .join(Programme, Programme.id == Delivery.programme_id)
+            .where(
+                Delivery.message_id.in_({m.message_id for m in captured}),
+                Programme.org_id.in_(org_ids),
+            )
+        )
+    )
+    members = set(
+        db.session.scalars(
+            select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                User.email.in_({a for m in captured for a in _addressees(m)}),
+                Membership.org_id.in_(org_ids),
+            )
+        )
+    )
+    return [m for m in captured if m.message_id in ours or not members.isdisjoint(_addressees(m))]
+
+
+def _addressees(captured: CapturedMessage) -> set[str]:
+    """The envelope addresses a captured message was delivered to, lower-cased."""
+    return {a.strip().lower() for a in captured.envelope_to.split(",") if a.strip()}
 
 
 @bp.get("/mailbox")
 def mailbox():
-    """Captured emails, newest first, 50 per page."""
-    messages = read_mailbox(current_app.config["MAILBOX_DIR"])
+    """Captured emails of the admin's orgs, newest first, 50 per page."""
+    messages = _visible_messages(read_mailbox(current_app.config["MAILBOX_DIR"]))
     pages = max(1, -(-len(messages) // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     return render_template(
@@ -55,13 +102,16 @@ def mailbox():
 
 
 def _captured(key: str) -> CapturedMessage:
-    """One stored message by its key (the file name), or 404."""
+    """One stored message of the admin's orgs by its key (the file name), or 404."""
     if not MESSAGE_KEY.fullmatch(key):
         abort(404)
     path = Path(current_app.config["MAILBOX_DIR"]) / f"{key}.eml"
     if not path.is_file():
         abort(404)
-    return read_message(path)
+    captured = read_message(path)
+    if not _visible_messages([captured]):
+        abort(404)
+    return captured
 
 
 def _part(captured: CapturedMessage, subtype: str) -> str | None:
@@ -88,17 +138,23 @@ def message_html(key: str) -> Response:
     if html is None:
         abort(404)
     response = Response(html, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = "sandbox"
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = MESSAGE_HTML_POLICY
     return response
 
 
 @bp.get("/deliveries")
 def deliveries():
-    """Every Delivery row with its status, newest first; filter by programme and status."""
+    """The Delivery rows of the admin's orgs with their status, newest first; filter by
+    programme and status."""
     programme_id = request.args.get("programme", type=int)
+    if programme_id is not None and not 0 <= programme_id <= MAX_ID:
+        abort(404)  # no such programme
     status = request.args.get("status") or None
-    query = select(Delivery)
+    query = (
+        select(Delivery)
+        .join(Programme, Programme.id == Delivery.programme_id)
+        .where(Programme.org_id.in_(administered_org_ids(current_user)))
+    )
     if programme_id is not None:
         query = query.where(Delivery.programme_id == programme_id)
     counts = dict(
@@ -110,7 +166,7 @@ def deliveries():
         query = query.where(Delivery.status == status)
     page = db.paginate(
         query.options(joinedload(Delivery.programme)).order_by(Delivery.id.desc()),
-        page=request.args.get("page", 1, type=int),
+        page=min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE),
         per_page=PER_PAGE,
         error_out=False,
     )

@@ -1,5 +1,8 @@
 """The JSON API under /api/v1: flask-smorest blueprints whose OpenAPI document is generated."""
 
+from typing import Any
+
+from apispec import BasePlugin
 from flask import Flask
 from flask_smorest import Api
 
@@ -17,6 +20,16 @@ class ChiboApi(Api):
         """Leave HTTP errors to chibo_flow.errors, which answers `{"error": {code, message}}`."""
 
 
+class SchemaExtrasPlugin(BasePlugin):
+    """Adds to a schema's OpenAPI definition what marshmallow fields cannot say (e.g. `oneOf`
+    for "exactly one of text and doc"), read from the schema's `Meta.openapi`."""
+
+    def schema_helper(self, name: str, definition: dict, **kwargs: Any) -> dict | None:
+        schema = kwargs.get("schema")
+        schema_class = schema if isinstance(schema, type) else type(schema)
+        return getattr(getattr(schema_class, "Meta", None), "openapi", None)
+
+
 def init_api(app: Flask) -> ChiboApi:
     """Create this app's Api, declare the bearer scheme and register the API blueprints
     (programmes; directory)."""
@@ -24,7 +37,13 @@ def init_api(app: Flask) -> ChiboApi:
     from chibo_flow.api.views import blp
     from chibo_flow.extensions import csrf
 
-    api = ChiboApi(app, spec_kwargs={"security": [{BEARER_SCHEME: []}]})
+    api = ChiboApi(
+        app,
+        spec_kwargs={
+            "security": [{BEARER_SCHEME: []}],
+            "extra_plugins": [SchemaExtrasPlugin()],
+        },
+    )
     api.spec.components.security_scheme(
         BEARER_SCHEME,
         {"type": "http", "scheme": "bearer", "description": "flask users token EMAIL"},

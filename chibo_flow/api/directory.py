@@ -11,6 +11,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
+from marshmallow.validate import Length
 from sqlalchemy import select
 from werkzeug.exceptions import UnprocessableEntity
 
@@ -20,6 +21,7 @@ from chibo_flow.api.views import invalid_request
 from chibo_flow.extensions import db
 from chibo_flow.models import Org, User
 from chibo_flow.models.users import Role
+from chibo_flow.security.limits import MAX_EMAIL_CHARS, MAX_LIST_ITEMS
 from chibo_flow.workflow import Invalid, NotAllowed
 
 blp = Blueprint(
@@ -41,7 +43,8 @@ def require_an_admin() -> None:
 
 def _org_field() -> fields.String:
     return fields.String(
-        metadata={"description": "Org name; default: the one org whose directory you manage"}
+        validate=Length(max=directory.NAME_MAX),
+        metadata={"description": "Org name; default: the one org whose directory you manage"},
     )
 
 
@@ -58,9 +61,9 @@ class PersonInSchema(Schema):
     """POST /directory/people."""
 
     org = _org_field()
-    name = fields.String(required=True)
-    email = fields.String(required=True)
-    position = fields.String(allow_none=True)
+    name = fields.String(required=True, validate=Length(max=directory.NAME_MAX))
+    email = fields.String(required=True, validate=Length(max=MAX_EMAIL_CHARS))
+    position = fields.String(allow_none=True, validate=Length(max=directory.NAME_MAX))
 
 
 class PersonSchema(Schema):
@@ -83,12 +86,18 @@ class GroupInSchema(Schema):
     """POST /directory/groups: chosen people (by email) or every member of an org."""
 
     org = _org_field()
-    name = fields.String(required=True)
+    name = fields.String(required=True, validate=Length(max=directory.NAME_MAX))
     members_of = fields.String(
         allow_none=True,
+        validate=Length(max=directory.NAME_MAX),
         metadata={"description": "Org name: the group is that org's members, kept current"},
     )
-    people = fields.List(fields.String(), load_default=list, metadata={"description": "Emails"})
+    people = fields.List(
+        fields.String(validate=Length(max=MAX_EMAIL_CHARS)),
+        load_default=list,
+        validate=Length(max=MAX_LIST_ITEMS),
+        metadata={"description": "Emails"},
+    )
 
 
 class MemberSchema(Schema):
@@ -118,8 +127,12 @@ class AliasInSchema(Schema):
     """POST /directory/aliases: `label` (as written under "Nơi nhận") means `group`."""
 
     org = _org_field()
-    label = fields.String(required=True)
-    group = fields.String(required=True, metadata={"description": "Group name"})
+    label = fields.String(required=True, validate=Length(max=directory.NAME_MAX))
+    group = fields.String(
+        required=True,
+        validate=Length(max=directory.NAME_MAX),
+        metadata={"description": "Group name"},
+    )
 
 
 class AliasSchema(Schema):

@@ -5,11 +5,12 @@ from typing import Any
 
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validates_schema
-from marshmallow.validate import OneOf
+from marshmallow.validate import Length, OneOf, Range
 
 from chibo_flow import messages
 from chibo_flow.models.delivery import DeliveryStatus
 from chibo_flow.models.programmes import State
+from chibo_flow.security.limits import MAX_COMMENT_CHARS, MAX_ID, MAX_TEXT_CHARS
 from chibo_flow.workflow import TRANSITIONS
 
 STATES = [state.value for state in State]
@@ -26,8 +27,14 @@ class UTCDateTime(fields.DateTime):
 
 def _org_field() -> fields.String:
     return fields.String(
-        metadata={"description": "Org name; default: the one org where you are secretary"}
+        validate=Length(max=200),
+        metadata={"description": "Org name; default: the one org where you are secretary"},
     )
+
+
+def version_field() -> fields.Integer:
+    """The `version` a change was made on (409 when the programme has moved on)."""
+    return fields.Integer(required=True, strict=True, validate=Range(min=0, max=MAX_ID))
 
 
 # --- errors ------------------------------------------------------------------------------------
@@ -50,9 +57,17 @@ class ErrorSchema(Schema):
 
 
 class DocumentInSchema(Schema):
-    """A document as plain text (parsed on the server) or as a ProgrammeDoc object."""
+    """A document as plain text (parsed on the server) or as a ProgrammeDoc object: exactly
+    one of `text` and `doc`."""
 
-    text = fields.String(metadata={"description": "The document as plain text"})
+    class Meta:
+        # What marshmallow cannot say, for the OpenAPI document (see api.SchemaExtrasPlugin).
+        openapi = {"oneOf": [{"required": ["text"]}, {"required": ["doc"]}]}
+
+    text = fields.String(
+        validate=Length(max=MAX_TEXT_CHARS),
+        metadata={"description": "The document as plain text"},
+    )
     doc = fields.Dict(metadata={"description": "A ProgrammeDoc object (as returned in `doc`)"})
 
     @validates_schema
@@ -70,7 +85,7 @@ class ProgrammeCreateSchema(DocumentInSchema):
 class ProgrammeEditSchema(DocumentInSchema):
     """PATCH /programmes/<id>: the `edit` transition."""
 
-    version = fields.Integer(required=True, strict=True)
+    version = version_field()
 
 
 class TransitionSchema(Schema):
@@ -78,9 +93,11 @@ class TransitionSchema(Schema):
 
     action = fields.String(required=True, metadata={"enum": TRANSITION_ACTIONS})
     comment = fields.String(
-        allow_none=True, metadata={"description": "Required for request_changes"}
+        allow_none=True,
+        validate=Length(max=MAX_COMMENT_CHARS),
+        metadata={"description": "Required for request_changes"},
     )
-    version = fields.Integer(required=True, strict=True)
+    version = version_field()
 
     @validates_schema
     def _known_action(self, data: dict[str, Any], **kwargs: Any) -> None:

@@ -7,6 +7,8 @@ from wtforms import HiddenField, IntegerField, SelectField, SubmitField, TextAre
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
+from chibo_flow.security.limits import ID_RANGE
+
 
 class NewProgrammeForm(FlaskForm):
     """A new draft from pasted text or an uploaded .docx / .txt file."""
@@ -38,7 +40,9 @@ class MapRecipientForm(FlaskForm):
     """The picker: which group an unresolved or ambiguous "Nơi nhận" line means."""
 
     label = HiddenField()
-    group_id = SelectField("Gửi tới nhóm", coerce=int, validate_choice=False)
+    group_id = SelectField(
+        "Gửi tới nhóm", coerce=int, validate_choice=False, validators=[Optional(), ID_RANGE]
+    )
 
 
 class ResendForm(FlaskForm):

@@ -32,9 +32,9 @@ from chibo_flow.models import Delivery, Org, Programme, Vote
 from chibo_flow.models.delivery import FINAL_COPY, DeliveryStatus
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role, User
+from chibo_flow.security.limits import MAX_PAGE
 
 PER_PAGE = 50
-MAX_PAGE = 100_000  # a larger page number in a link is read as this one
 
 
 class ListRow(NamedTuple):

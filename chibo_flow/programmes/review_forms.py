@@ -5,13 +5,15 @@ from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaF
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import HiddenInput
 
+from chibo_flow.security.limits import ID_RANGE
+
 
 class VoteForm(FlaskForm):
     """Approve or request changes, for oneself or as a delegate; the reason may be anchored."""
 
     action = HiddenField()
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    on_behalf_of = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    on_behalf_of = IntegerField(widget=HiddenInput(), validators=[Optional(), ID_RANGE])
     anchor = SelectField("Ý kiến về", validate_choice=False, validators=[Optional()])
     comment = TextAreaField("Lý do yêu cầu chỉnh sửa (bắt buộc)", validators=[Optional()])
 

@@ -63,6 +63,7 @@ from chibo_flow.recipients import (
 )
 from chibo_flow.review.rounds import round_status
 from chibo_flow.review.threads import threads_of
+from chibo_flow.security.limits import document_too_long
 from chibo_flow.timefmt import local_time, register_template_filters
 from chibo_flow.workflow import (
     Conflict,
@@ -307,6 +308,11 @@ def download(programme_id: int, extension: str) -> Response:
     if programme.state == State.APPROVED:
         data = getattr(final_copy_for(programme), extension)
     elif extension == "pdf":
+        # Laying out the draft takes time that grows with its length: a draft longer than
+        # the limits (one saved before they existed) is refused instead of holding the worker.
+        too_long = document_too_long(programme.doc)
+        if too_long:
+            abort(422, too_long)
         data = render_pdf(programme)
     else:
         abort(404)

@@ -13,6 +13,7 @@ from chibo_flow.models._types import utcnow
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.review.diff import section_paths
+from chibo_flow.security.limits import MAX_COMMENT_CHARS, count_text
 from chibo_flow.workflow import Invalid, NotAllowed
 
 # Who takes part in the discussion of an org's programmes.
@@ -55,10 +56,13 @@ def start_thread(
 
 
 def _new_comment(programme: Programme, author: User, body: str | None, **fields) -> Comment:
-    """A comment on the current revision, flushed; raises Invalid for an empty body."""
+    """A comment on the current revision, flushed; raises Invalid for an empty or too long
+    body."""
     body = (body or "").strip()
     if not body:
         raise Invalid(messages.REVIEW_COMMENT_EMPTY)
+    if len(body) > MAX_COMMENT_CHARS:
+        raise Invalid(messages.COMMENT_TOO_LONG.format(limit=count_text(MAX_COMMENT_CHARS)))
     comment = Comment(
         programme_id=programme.id,
         revision_id=programme.current_revision_id,

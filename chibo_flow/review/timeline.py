@@ -1,8 +1,6 @@
 """A programme's timeline from its audit trail: the time spent in each state and each review
 round, and the whole history as CSV (UTF-8 with a BOM, so Excel shows Vietnamese)."""
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -11,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from chibo_flow import messages
+from chibo_flow.csv_export import csv_text
 from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, Programme
 from chibo_flow.models.programmes import State
@@ -130,8 +129,5 @@ def history_rows(events: list[AuditEvent]) -> Iterator[list[str]]:
 
 
 def history_csv(events: list[AuditEvent]) -> str:
-    """The history as CSV text starting with a BOM (Excel then reads it as UTF-8)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    csv.writer(out).writerows(history_rows(events))
-    return out.getvalue()
+    """The history as CSV text for a spreadsheet (chibo_flow.csv_export)."""
+    return csv_text(history_rows(events))

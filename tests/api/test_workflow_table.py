@@ -16,14 +16,13 @@ from tests.api.conftest import APPROVALS_REQUIRED, ROLES, VOTERS, assert_error, 
 STATES = ("draft", "review", "approved")
 ACTIONS = ("edit", "submit", "approve", "request_changes", "request_changes_no_comment", "withdraw")
 SECRETARIES = {"secretary", "other_secretary", "committee_submitter"}
-COMMITTEE = {"committee", "committee_submitter"}
 # (state, action) → the role keys that may do it; the submitter is "committee_submitter" in
 # that role's cases and "secretary" in all others.
 ALLOWED = {
     ("draft", "edit"): SECRETARIES,
     ("draft", "submit"): SECRETARIES,
     ("review", "approve"): {"committee"},  # the submitter's own approval never counts
-    ("review", "request_changes"): COMMITTEE,
+    ("review", "request_changes"): {"committee"},  # nor can the submitter disapprove it
     ("review", "withdraw"): SECRETARIES,  # the submitter, or any secretary
 }
 NEW_STATE = {

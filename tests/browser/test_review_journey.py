@@ -4,7 +4,8 @@ phone; member 2 asks for changes to section II; the secretary edits and resubmit
 sees what changed and approves; member 1 approves again; the emails arrive.
 
 Every page on the way is checked on a 390 px wide screen (no horizontal scrolling), for form
-controls without an accessible name, and that its main button is reachable with Tab."""
+controls without an accessible name, and that its main button is reachable with Tab; no page
+breaks its Content-Security-Policy or logs a script error."""
 
 import re
 
@@ -59,18 +60,35 @@ def mail_to(smtp_server, kind: str, address: str, count: int = 1):
     return message.message.get_body(preferencelist=("plain",)).get_content()
 
 
-def phone(chromium: Browser, base_url: str) -> Page:
-    """A new phone-sized browser session (its own cookies)."""
+# Reports every CSP violation of the page to the console (injected by the browser driver, so
+# the policy itself does not apply to it).
+REPORT_CSP_VIOLATIONS = """document.addEventListener('securitypolicyviolation', e =>
+    console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"""
+
+
+CSP = re.compile(r"Content Security Policy|CSP violation")
+
+
+def phone(chromium: Browser, base_url: str, errors: list[str]) -> Page:
+    """A new phone-sized browser session (its own cookies); the CSP violations and uncaught
+    script errors of its pages are added to `errors`."""
     context = chromium.new_context(viewport=PHONE, base_url=base_url, locale="vi-VN")
-    return context.new_page()
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    page = context.new_page()
+    page.on(
+        "console", lambda m: errors.append(f"{page.url}: {m.text}") if CSP.search(m.text) else None
+    )
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+    return page
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_review_on_a_phone_from_submission_to_approval(
     db, world, live_server, chromium, smtp_server, celery_worker, shots
 ):
+    errors: list[str] = []
     # The secretary imports the seed file and submits it.
-    secretary = phone(chromium, live_server)
+    secretary = phone(chromium, live_server, errors)
     secretary.goto("/programmes/new")
     log_in(secretary, "secretary@chibo.test")
     expect(secretary.get_by_role("heading", name="Soạn dự thảo mới")).to_be_visible()
@@ -87,7 +105,7 @@ def test_review_on_a_phone_from_submission_to_approval(
 
     # Member 1 follows the emailed link on a phone, logs in and approves.
     link = LINK.search(mail_to(smtp_server, "review_request", "committee@chibo.test")).group(1)
-    member1 = phone(chromium, live_server)
+    member1 = phone(chromium, live_server, errors)
     member1.goto(link)
     log_in(member1, "committee@chibo.test")
     assert member1.url.endswith(f"{programme_path}/review")
@@ -101,7 +119,7 @@ def test_review_on_a_phone_from_submission_to_approval(
 
     # Member 2 asks for changes to section II, with a reason.
     link = LINK.search(mail_to(smtp_server, "review_request", "committee2@chibo.test")).group(1)
-    member2 = phone(chromium, live_server)
+    member2 = phone(chromium, live_server, errors)
     member2.goto(link)
     log_in(member2, "committee2@chibo.test")
     member2.get_by_text("Yêu cầu chỉnh sửa", exact=True).click()
@@ -173,6 +191,10 @@ def test_review_on_a_phone_from_submission_to_approval(
         ]
     )
     assert "số 01-CTr/CB" in mail_to(smtp_server, "approved_notice", "secretary@chibo.test")
+    secretary.goto(f"{programme_path}/deliveries")  # the page that polls with a script
+    expect(secretary.get_by_text("thuongtruc1@chibo.test")).to_be_visible()
+    secretary.wait_for_timeout(3500)  # one poll of deliveries.js
     secretary.goto("/")
     check_page(secretary)
     shots(secretary, "secretary-list")
+    assert errors == []

@@ -72,7 +72,7 @@ def test_mailbox_lists_the_final_copies_and_shows_one(db, world, browser, smtp_s
 
     part = admin.get(f"/admin/mailbox/{key}/html")
     assert part.status_code == 200
-    assert part.headers["Content-Security-Policy"] == "sandbox"
+    assert part.headers["Content-Security-Policy"].startswith("sandbox;")
     assert "Kính gửi: <strong>Thường trực ĐU</strong>" in part.text
     assert "Vũ Thị Xuyên" in part.text  # the document itself, down to the signature
 
@@ -84,7 +84,7 @@ def test_mailbox_escapes_the_text_part(world, browser, smtp_server):
     mail = EmailMessage()
     mail["Subject"] = "Thư có <script>"
     mail["From"] = "a@chibo.test"
-    mail["To"] = "b@chibo.test"
+    mail["To"] = world.users["secretary"].email  # the admin sees the mail of their org's people
     mail.set_content("<script>alert('x')</script> đảng viên")
     mail.add_alternative("<p onclick=\"alert('x')\">Xin chào</p>", subtype="html")
     with smtplib.SMTP("127.0.0.1", smtp_server.port) as smtp:
@@ -98,7 +98,7 @@ def test_mailbox_escapes_the_text_part(world, browser, smtp_server):
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; đảng viên" in page
     part = admin.get(f"/admin/mailbox/{key}/html")
-    assert part.headers["Content-Security-Policy"] == "sandbox"
+    assert part.headers["Content-Security-Policy"].startswith("sandbox;")
     assert part.text.strip() == "<p onclick=\"alert('x')\">Xin chào</p>"
 
 

@@ -1,0 +1,1 @@
+"""Defences that apply to every request: response headers and input bounds."""
