@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from chibo_flow.admin.directory import bp as directory_bp
+from chibo_flow.auth.admin import bp as member_security_bp
 from chibo_flow.extensions import db, login_manager
 from chibo_flow.models import Delivery
 from chibo_flow.models.users import Role
@@ -21,6 +22,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
 MESSAGE_KEY = re.compile(r"[0-9A-Za-z_-]{1,100}")
 bp.register_blueprint(directory_bp)
+bp.register_blueprint(member_security_bp)
 
 
 @bp.before_request

@@ -1,12 +1,85 @@
-"""Login form."""
+"""Login, second-factor, password and account forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired
+from wtforms import EmailField, IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, ValidationError
+
+from chibo_flow import messages
+from chibo_flow.auth.passwords import MAX_LENGTH, password_problem
 
 
 class LoginForm(FlaskForm):
     """Email and password (the email is only looked up, so any spelling gets the same answer)."""
 
-    email = EmailField("Email", validators=[DataRequired("Vui lòng nhập email.")])
-    password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu.")])
+    email = EmailField("Email", validators=[DataRequired("Vui lòng nhập email."), Length(max=254)])
+    password = PasswordField(
+        "Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."), Length(max=MAX_LENGTH)]
+    )
+
+
+class CodeForm(FlaskForm):
+    """A code from the authenticator app (or, at login, a recovery code)."""
+
+    code = StringField(
+        "Mã xác thực",
+        validators=[DataRequired("Vui lòng nhập mã xác thực."), Length(max=32)],
+    )
+
+
+def _acceptable_password(form: FlaskForm, field: PasswordField) -> None:
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice (the rules of chibo_flow.auth.passwords)."""
+
+    password = PasswordField("Mật khẩu mới", validators=[_acceptable_password])
+    confirm = PasswordField(
+        "Nhập lại mật khẩu mới", validators=[EqualTo("password", messages.PASSWORDS_DIFFER)]
+    )
+
+
+class ReauthMixin:
+    """The current password and, for people with a second factor, a code: asked again before
+    a change to the password, the email or the factor."""
+
+    current_password = PasswordField(
+        "Mật khẩu hiện tại",
+        validators=[DataRequired("Vui lòng nhập mật khẩu hiện tại."), Length(max=MAX_LENGTH)],
+    )
+    current_code = StringField("Mã xác thực hiện tại", validators=[Length(max=32)])
+
+
+class ChangePasswordForm(ReauthMixin, NewPasswordForm):
+    """Change one's password."""
+
+
+class ChangeEmailForm(ReauthMixin, FlaskForm):
+    """Change one's login email."""
+
+    email = EmailField(
+        "Email mới", validators=[DataRequired("Vui lòng nhập email."), Length(max=254)]
+    )
+
+
+class ReplaceFactorForm(ReauthMixin, FlaskForm):
+    """Remove one's authenticator to enrol a new one."""
+
+
+class ResetRequestForm(FlaskForm):
+    """Ask for a password-reset link."""
+
+    email = EmailField("Email", validators=[DataRequired("Vui lòng nhập email."), Length(max=254)])
+
+
+class TokenForm(FlaskForm):
+    """A new API token: what it is for and how long it works."""
+
+    label = StringField("Dùng cho", validators=[Length(max=100)])
+    days = IntegerField(
+        "Số ngày hiệu lực",
+        default=90,
+        validators=[NumberRange(1, 365, "Số ngày hiệu lực từ 1 đến 365.")],
+    )
