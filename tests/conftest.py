@@ -125,11 +125,13 @@ def app(env) -> Iterator:
     """The app on the session's database, emptied after each test."""
     app = create_app(config_for(env))
 
-    @app.before_request
     def forget_cached_user() -> None:
         # The fixture keeps one app context (one `g`) open for the whole test, while in
-        # production each request has its own: forget Flask-Login's cached user per request.
+        # production each request has its own: forget Flask-Login's cached user per request,
+        # before any other hook reads it.
         g.pop("_login_user", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, forget_cached_user)
 
     with app.app_context():
         yield app
