@@ -20,6 +20,7 @@ from chibo_flow.auth.sessions import (
 )
 from chibo_flow.extensions import db
 from chibo_flow.models import User
+from chibo_flow.models._types import utcnow
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -127,10 +128,9 @@ def end_one_session(session_id: str):
 
 
 def _tokens_page(form: TokenForm, new_token: str | None = None, status: int = 200):
-    tokens = tokens_of(current_user.id)
-    return render_template(
-        "auth/tokens.html", form=form, tokens=tokens, new_token=new_token
-    ), status
+    page = render_template("auth/tokens.html", form=form, tokens=tokens_of(current_user.id),
+                           new_token=new_token, now=utcnow())  # fmt: skip
+    return page, status
 
 
 @bp.get("/tokens")

@@ -177,10 +177,9 @@ def issue_token(user: User, label: str = "", days: int | None = None) -> str:
     """Create an API bearer token for `user`, valid `days` (API_TOKEN_LIFETIME_DAYS by default);
     the plain token is returned only here."""
     token = secrets.token_urlsafe(32)
-    days = days or current_app.config["API_TOKEN_LIFETIME_DAYS"]
-    expires_at = utcnow() + timedelta(days=days)
+    now, days = utcnow(), days or current_app.config["API_TOKEN_LIFETIME_DAYS"]
     db.session.add(ApiToken(user_id=user.id, token_sha256=_digest(token), label=label,
-                            expires_at=expires_at))  # fmt: skip
+                            created_at=now, expires_at=now + timedelta(days=days)))  # fmt: skip
     db.session.commit()
     return token
 
