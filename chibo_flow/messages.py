@@ -43,6 +43,9 @@ TOKEN_CREATED = "Đã tạo mã truy cập. Đồng chí hãy chép lại ngay: 
 TOKEN_REVOKED = "Đã thu hồi mã truy cập."
 EMAIL_CHANGED = "Đã đổi email đăng nhập."
 EMAIL_TAKEN = "Email này đã được một tài khoản khác sử dụng."
+EMAIL_INVALID = "Email không hợp lệ."
+FIELD_TOO_LONG = "Quá dài: tối đa %(max)d ký tự."  # wtforms fills in %(max)d
+TOKEN_DAYS_RANGE = "Số ngày hiệu lực từ 1 đến 365."
 DEMO_OTP_HINT = (
     "Bí thư, cấp ủy viên và quản trị đăng nhập với mã xác thực hai lớp; khi chạy thử, lấy mã "
     "bằng lệnh: .venv/bin/flask --app wsgi users otp EMAIL"

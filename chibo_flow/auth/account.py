@@ -1,7 +1,7 @@
 """A person's own account: password, email, second factor, login sessions and API tokens.
 Changing the password, the email or the factor asks for the password (and a code) again."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
@@ -133,10 +133,14 @@ def _tokens_page(form: TokenForm, new_token: str | None = None, status: int = 20
     return page, status
 
 
+def _blank_token_form() -> TokenForm:
+    return TokenForm(formdata=None, days=current_app.config["API_TOKEN_LIFETIME_DAYS"])
+
+
 @bp.get("/tokens")
 def tokens():
     """One's API tokens (expiry, revoked or not) and a form for a new one."""
-    return _tokens_page(TokenForm(formdata=None))
+    return _tokens_page(_blank_token_form())
 
 
 @bp.post("/tokens")
@@ -147,7 +151,7 @@ def create_token():
         return _tokens_page(form, status=422)
     token = issue_token(_me(), label=form.label.data.strip(), days=form.days.data)
     flash(messages.TOKEN_CREATED, "info")
-    return _tokens_page(TokenForm(formdata=None), new_token=token)
+    return _tokens_page(_blank_token_form(), new_token=token)
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

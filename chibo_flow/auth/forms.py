@@ -2,18 +2,22 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Regexp, ValidationError
 
 from chibo_flow import messages
 from chibo_flow.auth.passwords import MAX_LENGTH, password_problem
 
 
+def _at_most(length: int) -> Length:
+    return Length(max=length, message=messages.FIELD_TOO_LONG)
+
+
 class LoginForm(FlaskForm):
     """Email and password (the email is only looked up, so any spelling gets the same answer)."""
 
-    email = EmailField("Email", validators=[DataRequired("Vui lòng nhập email."), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired("Vui lòng nhập email."), _at_most(254)])
     password = PasswordField(
-        "Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."), Length(max=MAX_LENGTH)]
+        "Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."), _at_most(MAX_LENGTH)]
     )
 
 
@@ -21,8 +25,7 @@ class CodeForm(FlaskForm):
     """A code from the authenticator app (or, at login, a recovery code)."""
 
     code = StringField(
-        "Mã xác thực",
-        validators=[DataRequired("Vui lòng nhập mã xác thực."), Length(max=32)],
+        "Mã xác thực", validators=[DataRequired("Vui lòng nhập mã xác thực."), _at_most(32)]
     )
 
 
@@ -47,9 +50,9 @@ class ReauthMixin:
 
     current_password = PasswordField(
         "Mật khẩu hiện tại",
-        validators=[DataRequired("Vui lòng nhập mật khẩu hiện tại."), Length(max=MAX_LENGTH)],
+        validators=[DataRequired("Vui lòng nhập mật khẩu hiện tại."), _at_most(MAX_LENGTH)],
     )
-    current_code = StringField("Mã xác thực hiện tại", validators=[Length(max=32)])
+    current_code = StringField("Mã xác thực hiện tại", validators=[_at_most(32)])
 
 
 class ChangePasswordForm(ReauthMixin, NewPasswordForm):
@@ -60,7 +63,12 @@ class ChangeEmailForm(ReauthMixin, FlaskForm):
     """Change one's login email."""
 
     email = EmailField(
-        "Email mới", validators=[DataRequired("Vui lòng nhập email."), Length(max=254)]
+        "Email mới",
+        validators=[
+            DataRequired("Vui lòng nhập email."),
+            _at_most(254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=messages.EMAIL_INVALID),
+        ],
     )
 
 
@@ -71,15 +79,24 @@ class ReplaceFactorForm(ReauthMixin, FlaskForm):
 class ResetRequestForm(FlaskForm):
     """Ask for a password-reset link."""
 
-    email = EmailField("Email", validators=[DataRequired("Vui lòng nhập email."), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired("Vui lòng nhập email."), _at_most(254)])
+
+
+class DaysField(IntegerField):
+    """A whole number of days; anything else is refused in Vietnamese."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(messages.TOKEN_DAYS_RANGE) from exc
 
 
 class TokenForm(FlaskForm):
     """A new API token: what it is for and how long it works."""
 
-    label = StringField("Dùng cho", validators=[Length(max=100)])
-    days = IntegerField(
+    label = StringField("Dùng cho", validators=[_at_most(100)])
+    days = DaysField(
         "Số ngày hiệu lực",
-        default=90,
-        validators=[NumberRange(1, 365, "Số ngày hiệu lực từ 1 đến 365.")],
+        validators=[NumberRange(1, 365, messages.TOKEN_DAYS_RANGE)],
     )

@@ -69,6 +69,13 @@ def require_enrolment() -> Response | None:
     return None
 
 
+@bp.after_request
+def no_store(response: Response) -> Response:
+    """Login pages show secrets (the enrolment key, recovery codes): never cached."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @login_rate_limit
 def login():

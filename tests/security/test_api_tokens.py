@@ -96,3 +96,11 @@ def test_the_cli_issues_lists_and_revokes_tokens(env, db, client, world):
     assert api_get(client, token).status_code == 401
     again = flask_cli(env, "users", "revoke-token", email, token_id)
     assert again.returncode == 1
+
+
+def test_the_form_offers_the_default_lifetime_and_refuses_a_non_number(db, world, browser):
+    page_client = browser(world.users["member"])
+    assert 'name="days" type="number" value="90"' in page_client.get("/account/tokens").text
+    refused = page_client.post("/account/tokens", data={"label": "x", "days": "abc"})
+    assert refused.status_code == 422
+    assert messages.TOKEN_DAYS_RANGE in page_text(refused)

@@ -317,3 +317,17 @@ def test_a_strong_secret_key_is_accepted_and_development_needs_none(env):
     strong = {**env, "CHIBO_FLOW_ENV": "production", "SECRET_KEY": "k" * 16 + "x" * 32}
     assert create_app(config_for(strong)).config["SECRET_KEY"] == "k" * 16 + "x" * 32
     assert create_app(config_for(env)).config["SECRET_KEY"]
+
+
+def test_an_overlong_password_at_login_is_refused_plainly(db, client, world):
+    response = post_login(client, "member@chibo.test", "x" * 10_000)
+    assert response.status_code == 200
+    assert "Quá dài: tối đa 256 ký tự." in page_text(response)
+    assert sessions_of(db, world.users["member"]) == 0
+
+
+def test_login_pages_are_never_cached(client, world):
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    password = client.post("/login", data={"email": "secretary@chibo.test", "password": PASSWORD})
+    assert password.headers["Location"] == "/login/enrol"
+    assert client.get("/login/enrol").headers["Cache-Control"] == "no-store"

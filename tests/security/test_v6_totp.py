@@ -246,3 +246,15 @@ def test_sessions_carry_no_factor_secret(db, client, world):
     assert db.session.scalar(select(LoginSession.user_id)) == world.users["secretary"].id
     with client.session_transaction() as session:
         assert world.users["secretary"].totp_secret not in str(dict(session))
+
+
+def test_a_malformed_new_email_is_refused(db, world, browser):
+    member = world.users["member"]
+    client = browser(member)
+    refused = client.post(
+        "/account/email", data={"current_password": PASSWORD, "email": "khong co a còng"}
+    )
+    assert refused.status_code == 422
+    assert messages.EMAIL_INVALID in page_text(refused)
+    db.session.refresh(member)
+    assert member.email == "member@chibo.test"
