@@ -151,6 +151,7 @@ def test_demo_twice_changes_nothing_and_prints_the_logins(env, db):
     assert DEMO_PASSWORD in first
     for person in DEMO_USERS:
         assert person.email in first
+    assert "flask --app wsgi users otp EMAIL" in first  # how the demo gets second-factor codes
 
 
 def test_readme_shows_the_demo_logins(app):
