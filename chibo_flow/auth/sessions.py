@@ -81,16 +81,18 @@ _SESSION_USER = (
     .outerjoin(Org, Org.id == Membership.org_id)
     .where(LoginSession.id == bindparam("session_id"))
 )
+# An expired session is ended at once; a live one's last activity is moved on (at most every
+# TOUCH_INTERVAL), committed with the request (a reading page's transaction ends with COMMIT:
+# chibo_flow.extensions.end_read_only_transaction).
 _sessions = LoginSession.__table__
+_now = bindparam("now", type_=_sessions.c.last_seen_at.type)
 _END_SESSION = (
     update(_sessions)
     .where(_sessions.c.id == bindparam("session_id"), _sessions.c.ended_at.is_(None))
-    .values(ended_at=bindparam("now"))
+    .values(ended_at=_now)
 )
 _TOUCH_SESSION = (
-    update(_sessions)
-    .where(_sessions.c.id == bindparam("session_id"))
-    .values(last_seen_at=bindparam("now"))
+    update(_sessions).where(_sessions.c.id == bindparam("session_id")).values(last_seen_at=_now)
 )
 
 
