@@ -36,25 +36,28 @@ def register_extensions(app: Flask) -> None:
     from chibo_flow import models  # noqa: F401  (registers the tables)
     from chibo_flow.auth.sessions import init_login
     from chibo_flow.celery_app import celery_init_app
-    from chibo_flow.extensions import csrf, db, end_read_only_transaction, migrate
+    from chibo_flow.extensions import csrf, db, end_read_only_transaction, limiter, migrate
 
     db.init_app(app)
     app.teardown_appcontext(end_read_only_transaction)  # runs before the session's removal
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     init_login(app)
     celery_init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Blueprints by audience: auth, programmes, admin, api."""
+    """Blueprints by audience: auth, account, programmes, admin, api."""
     from chibo_flow.admin.views import bp as admin_bp
     from chibo_flow.api import init_api
+    from chibo_flow.auth.account import bp as account_bp
     from chibo_flow.auth.views import bp as auth_bp
     from chibo_flow.programmes.views import bp as programmes_bp
     from chibo_flow.verify.views import bp as verify_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(admin_bp)
     init_api(app)

@@ -11,8 +11,10 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from chibo_flow import directory, messages
-from chibo_flow.auth.passwords import hash_password
-from chibo_flow.auth.sessions import issue_token
+from chibo_flow.auth import totp
+from chibo_flow.auth.passwords import hash_password, password_problem
+from chibo_flow.auth.sessions import issue_token, revoke_token, tokens_of
+from chibo_flow.config import is_development
 from chibo_flow.documents.parse import DocumentError, parse_upload
 from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, Membership, Org, User
@@ -80,8 +82,9 @@ def create_user(email: str, name: str, role: str, org_name: str, password_stdin:
         db.session.add(user)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
-        if len(password) < 8:
-            raise click.ClickException("Mật khẩu cần ít nhất 8 ký tự.")
+        problem = password_problem(password)
+        if problem:
+            raise click.ClickException(problem)
         user.password_hash = hash_password(password)
     db.session.flush()
     if not user.has_role(Role(role), org):
@@ -92,9 +95,43 @@ def create_user(email: str, name: str, role: str, org_name: str, password_stdin:
 
 @users_cli.command("token")
 @click.argument("email")
-def user_token(email: str):
-    """Print a new API bearer token for EMAIL (only the token)."""
-    click.echo(issue_token(_user_by_email(email)))
+@click.option("--days", type=click.IntRange(1, 3650), help="Lifetime (API_TOKEN_LIFETIME_DAYS).")
+@click.option("--label", default="", help="What the token is for.")
+def user_token(email: str, days: int | None, label: str):
+    """Print a new API bearer token for EMAIL (only the token); it expires after --days."""
+    click.echo(issue_token(_user_by_email(email), label=label, days=days))
+
+
+@users_cli.command("tokens")
+@click.argument("email")
+def user_tokens(email: str):
+    """List EMAIL's API tokens: id, label, created, expires, revoked (never the token)."""
+    for token in tokens_of(_user_by_email(email).id):
+        revoked = token.revoked_at.isoformat() if token.revoked_at else "-"
+        click.echo(f"{token.id}\t{token.label or '-'}\t{token.created_at.isoformat()}\t"
+                   f"{token.expires_at.isoformat()}\t{revoked}")  # fmt: skip
+
+
+@users_cli.command("revoke-token")
+@click.argument("email")
+@click.argument("token_id", type=int)
+def user_revoke_token(email: str, token_id: int):
+    """Revoke EMAIL's API token TOKEN_ID (from `users tokens`)."""
+    if not revoke_token(_user_by_email(email).id, token_id):
+        raise click.ClickException(f"Không có mã truy cập {token_id} còn hiệu lực của {email}")
+    click.echo(f"Đã thu hồi mã truy cập {token_id}")
+
+
+@users_cli.command("otp")
+@click.argument("email")
+def user_otp(email: str):
+    """Print EMAIL's current second-factor code, enrolling the account first if it has no
+    factor (for the demo: only with CHIBO_FLOW_ENV unset or `development`)."""
+    if not is_development():
+        raise click.ClickException(
+            "Lệnh này chỉ dùng khi chạy thử (CHIBO_FLOW_ENV để trống hoặc là development)."
+        )
+    click.echo(totp.current_code(_user_by_email(email)))
 
 
 @users_cli.command("list")
@@ -147,6 +184,7 @@ def demo():
     click.echo(f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):")
     for person in people:
         click.echo(f"  {person.role.value:<10} {person.email:<26} {person.name} — {person.org}")
+    click.echo(messages.DEMO_OTP_HINT)
 
 
 @mailbox_cli.command("serve")

@@ -9,6 +9,28 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
+DEV_SECRET_KEY = "dev-only-not-secret"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def is_development(env: Mapping[str, str] = os.environ) -> bool:
+    """True when CHIBO_FLOW_ENV is unset or `development`: the demo conveniences (the dev
+    SECRET_KEY, `flask users otp`) work only then."""
+    return env.get("CHIBO_FLOW_ENV", "development") in ("", "development")
+
+
+def checked_secret_key(env: Mapping[str, str]) -> str:
+    """SECRET_KEY from `env`; outside development a missing, default or short one (under
+    MIN_SECRET_KEY_LENGTH characters) stops the app from starting (RuntimeError)."""
+    key = env.get("SECRET_KEY") or DEV_SECRET_KEY
+    if not is_development(env) and (key == DEV_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH):
+        raise RuntimeError(
+            f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} "
+            'characters outside development, e.g. python -c "import secrets; '
+            'print(secrets.token_urlsafe(48))"'
+        )
+    return key
+
 
 def _broker_beside(database_url: str, instance_path: str) -> str:
     """Celery's SQLAlchemy broker in a SQLite file beside the SQLite database (a queue per db)."""
@@ -34,7 +56,8 @@ class Config:
 
     TESTING = False
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # uploads are checked at 5 MB; this bounds the request
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # a login session's absolute lifetime
+    # (its idle time is set per org: Org.session_idle_minutes)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     DISPLAY_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -58,9 +81,18 @@ class Config:
     # stay below DELIVERY_STUCK_AFTER_S, so the relay never re-sends what is still running.
     TASK_SOFT_TIME_LIMIT_S = 240
     TASK_TIME_LIMIT_S = 300
+    # Login throttling: LOCKOUT_FAILURES wrong passwords or codes for one account within
+    # LOCKOUT_WINDOW refuse it for LOCKOUT_DURATION; one address may try LOGIN_RATE_LIMIT.
+    LOCKOUT_FAILURES = 5
+    LOCKOUT_WINDOW = timedelta(minutes=15)
+    LOCKOUT_DURATION = timedelta(minutes=15)
+    LOGIN_RATE_LIMIT = "20 per minute"
+    RATELIMIT_HEADERS_ENABLED = True
+    API_TOKEN_LIFETIME_DAYS = 90  # a new API token's default lifetime
+    PASSWORD_RESET_MAX_AGE_S = 3600  # how long a password-reset link works (once)
 
     def __init__(self, instance_path: str, env: Mapping[str, str] = os.environ) -> None:
-        self.SECRET_KEY = env.get("SECRET_KEY", "dev-only-not-secret")
+        self.SECRET_KEY = checked_secret_key(env)
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or (
             f"sqlite:///{Path(instance_path) / 'chibo_flow.sqlite'}"
         )
@@ -93,6 +125,10 @@ class Config:
             env.get("DELIVERY_STUCK_AFTER_S", self.DELIVERY_STUCK_AFTER_S)
         )
         self.DELIVERY_BATCH_SIZE = int(env.get("DELIVERY_BATCH_SIZE", self.DELIVERY_BATCH_SIZE))
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", self.LOGIN_RATE_LIMIT)
+        self.API_TOKEN_LIFETIME_DAYS = int(
+            env.get("API_TOKEN_LIFETIME_DAYS", self.API_TOKEN_LIFETIME_DAYS)
+        )
         broker_url = env.get("CELERY_BROKER_URL") or _broker_beside(
             self.SQLALCHEMY_DATABASE_URI, instance_path
         )
@@ -124,7 +160,14 @@ class Config:
                 },
             },
         }
-        if broker_url.startswith(("redis://", "rediss://")):
+        # Rate limits are counted where every web process sees them: the app's Redis when Celery
+        # uses one, else in memory (the embedded default runs one web process).
+        redis_broker = broker_url.startswith(("redis://", "rediss://"))
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or (
+            broker_url if redis_broker else "memory://"
+        )
+        self.RATELIMIT_KEY_PREFIX = self.CELERY["task_default_queue"]
+        if redis_broker:
             self.CELERY["broker_transport_options"] = {
                 # An unacknowledged task goes back to the queue after this long; far longer
                 # than any send or retry countdown. A killed worker's row is recovered sooner
@@ -148,13 +191,12 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Production: SECRET_KEY must come from the environment; cookies only over HTTPS."""
+    """Production: a strong SECRET_KEY from the environment (checked_secret_key); cookies only
+    over HTTPS."""
 
     SESSION_COOKIE_SECURE = True
     HSTS = "max-age=31536000; includeSubDomains"
 
     def __init__(self, instance_path: str, env: Mapping[str, str] = os.environ) -> None:
-        if not env.get("SECRET_KEY"):
-            raise RuntimeError("SECRET_KEY must be set in production")
-        super().__init__(instance_path, env)
+        super().__init__(instance_path, {**env, "CHIBO_FLOW_ENV": "production"})
         self.MAILBOX_ENABLED = False

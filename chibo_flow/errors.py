@@ -20,6 +20,7 @@ MESSAGES_BY_STATUS = {
     404: messages.NOT_FOUND,
     409: messages.STALE_VERSION,
     413: messages.TOO_LARGE,
+    429: messages.TOO_MANY_REQUESTS,
     500: messages.SERVER_ERROR,
 }
 CODES_BY_STATUS = {

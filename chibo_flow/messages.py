@@ -9,7 +9,47 @@ LOGIN_FAILED = "Email hoặc mật khẩu không đúng."
 LOGIN_REQUIRED = "Vui lòng đăng nhập để tiếp tục."
 SESSION_EXPIRED = "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."
 LOGGED_OUT = "Đã đăng xuất."
-TOKEN_INVALID = "Mã truy cập (token) không hợp lệ hoặc đã bị thu hồi."
+TOKEN_INVALID = "Mã truy cập (token) không hợp lệ, đã hết hạn hoặc đã bị thu hồi."
+TOO_MANY_REQUESTS = (
+    "Đồng chí thao tác quá nhiều lần trong thời gian ngắn. Vui lòng chờ một phút rồi thử lại."
+)
+PASSWORD_TOO_SHORT = "Mật khẩu cần ít nhất {min} ký tự (nên dùng một câu dễ nhớ)."
+PASSWORD_TOO_LONG = "Mật khẩu dài quá {max} ký tự."
+PASSWORD_TOO_COMMON = (
+    "Mật khẩu này nằm trong danh sách mật khẩu phổ biến, dễ bị đoán. "
+    "Đồng chí vui lòng chọn mật khẩu khác."
+)
+PASSWORDS_DIFFER = "Hai lần nhập mật khẩu mới không giống nhau."
+PASSWORD_CHANGED = "Đã đổi mật khẩu. Các phiên đăng nhập khác của đồng chí đã được kết thúc."
+REAUTH_FAILED = "Mật khẩu hiện tại hoặc mã xác thực không đúng."
+OTP_FAILED = (
+    "Mã xác thực không đúng hoặc đã được dùng. Đồng chí vui lòng nhập mã mới trên ứng dụng."
+)
+OTP_PENDING_EXPIRED = "Đã quá thời gian nhập mã xác thực. Đồng chí vui lòng đăng nhập lại."
+OTP_ENROLLED = "Đã bật xác thực hai lớp. Đồng chí hãy cất giữ các mã dự phòng dưới đây."
+OTP_RESET_DONE = (
+    "Đã xóa xác thực hai lớp của đồng chí {name}; lần đăng nhập tới đồng chí ấy sẽ đăng ký lại."
+)
+RECOVERY_CODE_USED = "Đã dùng một mã dự phòng; còn {left} mã."
+RESET_REQUESTED = (
+    "Nếu email này có trong hệ thống, đồng chí sẽ nhận được thư có đường dẫn đặt lại mật khẩu "
+    "(dùng được một lần, trong 1 giờ)."
+)
+RESET_LINK_INVALID = "Đường dẫn đặt lại mật khẩu không hợp lệ, đã hết hạn hoặc đã được dùng."
+RESET_DONE = "Đã đặt mật khẩu mới. Đồng chí vui lòng đăng nhập."
+SESSION_ENDED = "Đã kết thúc phiên đăng nhập."
+MEMBER_SESSIONS_ENDED = "Đã kết thúc {count} phiên đăng nhập của đồng chí {name}."
+TOKEN_CREATED = "Đã tạo mã truy cập. Đồng chí hãy chép lại ngay: mã chỉ hiện một lần."
+TOKEN_REVOKED = "Đã thu hồi mã truy cập."
+EMAIL_CHANGED = "Đã đổi email đăng nhập."
+EMAIL_TAKEN = "Email này đã được một tài khoản khác sử dụng."
+EMAIL_INVALID = "Email không hợp lệ."
+FIELD_TOO_LONG = "Quá dài: tối đa %(max)d ký tự."  # wtforms fills in %(max)d
+TOKEN_DAYS_RANGE = "Số ngày hiệu lực từ 1 đến 365."
+DEMO_OTP_HINT = (
+    "Bí thư, cấp ủy viên và quản trị đăng nhập với mã xác thực hai lớp; khi chạy thử, lấy mã "
+    "bằng lệnh: .venv/bin/flask --app wsgi users otp EMAIL"
+)
 
 # --- generic errors ---------------------------------------------------------------------------
 NOT_FOUND = "Không tìm thấy trang hoặc tài liệu được yêu cầu."

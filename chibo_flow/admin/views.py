@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from chibo_flow.access import administered_org_ids
 from chibo_flow.admin.directory import bp as directory_bp
+from chibo_flow.auth.admin import bp as member_security_bp
 from chibo_flow.extensions import db, login_manager
 from chibo_flow.models import Delivery, Membership, Programme, User
 from chibo_flow.models.users import Role
@@ -34,6 +35,7 @@ MESSAGE_HTML_POLICY = (
     "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
 )
 bp.register_blueprint(directory_bp)
+bp.register_blueprint(member_security_bp)
 
 
 @bp.before_request

@@ -1,41 +1,173 @@
-"""Login and logout pages."""
+"""Login (password, then the second factor for those who need one), logout and password reset.
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+Between the password and the second factor the person is not logged in: the signed Flask
+session holds only who passed the password, when, and where to go (PENDING_LOGIN), for
+PENDING_MAX_AGE_S.
+"""
+
+import time
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from chibo_flow import messages
-from chibo_flow.auth.forms import LoginForm
-from chibo_flow.auth.passwords import verify_password
-from chibo_flow.auth.sessions import end_session, start_session
-from chibo_flow.extensions import db
+from chibo_flow.auth import totp
+from chibo_flow.auth.forms import CodeForm, LoginForm, NewPasswordForm, ResetRequestForm
+from chibo_flow.auth.login import check_password
+from chibo_flow.auth.mail import PASSWORD_RESET, queue_account_mail
+from chibo_flow.auth.passwords import hash_password
+from chibo_flow.auth.redirects import safe_next
+from chibo_flow.auth.reset import user_for_reset_token
+from chibo_flow.auth.sessions import end_session, end_sessions, start_session
+from chibo_flow.auth.throttle import is_locked, record_failure, unlock
+from chibo_flow.extensions import db, limiter
 from chibo_flow.models import User
 
 bp = Blueprint("auth", __name__)
 
+PENDING_LOGIN = "pending_login"
+PENDING_MAX_AGE_S = 300
+# Pages a signed-in person who still has to enrol a second factor may open.
+ENROLMENT_OPEN = {"auth.enrol", "auth.logout", "static"}
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("programmes.index")
+
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+# One budget per address for every login and reset form (429 beyond it).
+login_rate_limit = limiter.limit(
+    _login_rate_limit,
+    methods=["POST"],
+    scope="login",
+    error_message=messages.TOO_MANY_REQUESTS,
+)
+
+
+@bp.before_app_request
+def require_enrolment() -> Response | None:
+    """A signed-in secretary, committee member or admin without a second factor (a role given
+    since they logged in, a factor replaced) enrols before anything else."""
+    if (
+        request.endpoint not in ENROLMENT_OPEN
+        and current_user.is_authenticated
+        and not current_user.has_factor
+        and totp.requires_second_factor(current_user)
+    ):
+        return redirect(url_for("auth.enrol"))
+    return None
+
+
+@bp.after_request
+def no_store(response: Response) -> Response:
+    """Login pages show secrets (the enrolment key, recovery codes): never cached."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_rate_limit
 def login():
-    """Show the login form; on success start a server-side session."""
+    """The password step; people with a second factor (or who need one) go on to it."""
     if current_user.is_authenticated:
         return redirect(url_for("programmes.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(User.email == email))
-        password_ok = user is not None and verify_password(user.password_hash, form.password.data)
-        if password_ok and user.active:
+        user = check_password(form.email.data, form.password.data)
+        if user is not None:
+            target = safe_next(request.args.get("next"))
+            if user.has_factor:
+                return _pending(user, target, ".second_factor")
+            if totp.requires_second_factor(user):
+                return _pending(user, target, ".enrol")
             start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(target)
         flash(messages.LOGIN_FAILED, "danger")
     return render_template("auth/login.html", form=form)
+
+
+def _pending(user: User, target: str, step: str) -> Response:
+    session[PENDING_LOGIN] = {"user_id": user.id, "at": time.time(), "next": target}
+    return redirect(url_for(step))
+
+
+def _pending_user() -> User | None:
+    """Who passed the password step in this browser within PENDING_MAX_AGE_S (and is still
+    active and unlocked)."""
+    pending = session.get(PENDING_LOGIN)
+    if not pending or time.time() - pending["at"] > PENDING_MAX_AGE_S:
+        return None
+    user = db.session.get(User, pending["user_id"])
+    if user is None or not user.active or is_locked(user):
+        return None
+    return user
+
+
+def _finish_login(user: User) -> str:
+    """Log the pending person in; where they were going."""
+    target = session.pop(PENDING_LOGIN)["next"]
+    start_session(user)
+    return target
+
+
+@bp.route("/login/otp", methods=["GET", "POST"])
+@login_rate_limit
+def second_factor():
+    """The second step: a code from the authenticator app, or a recovery code."""
+    user = _pending_user()
+    if user is None:
+        flash(messages.OTP_PENDING_EXPIRED, "warning")
+        return redirect(url_for(".login"))
+    if not user.has_factor:
+        return redirect(url_for(".enrol"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if totp.verify_code(user, form.code.data):
+            return redirect(_finish_login(user))
+        if totp.use_recovery_code(user, form.code.data):
+            flash(messages.RECOVERY_CODE_USED.format(left=totp.recovery_codes_left(user)), "info")
+            return redirect(_finish_login(user))
+        record_failure(user)
+        flash(messages.OTP_FAILED, "danger")
+    return render_template("auth/second_factor.html", form=form)
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@login_rate_limit
+def enrol():
+    """Set up the authenticator app (at first login, or signed in after replacing it): scan the
+    QR code, confirm with a first code, keep the recovery codes shown once."""
+    pending = _pending_user()
+    if pending is None and not current_user.is_authenticated:
+        flash(messages.OTP_PENDING_EXPIRED, "warning")
+        return redirect(url_for(".login"))
+    user = pending or db.session.get(User, current_user.id)
+    if user.has_factor:
+        return redirect(url_for(".second_factor" if pending else "programmes.index"))
+    secret = totp.pending_secret(user)
+    form = CodeForm()
+    if form.validate_on_submit():
+        codes = totp.confirm_enrolment(user, form.code.data)
+        if codes is not None:
+            target = _finish_login(user) if pending else url_for("programmes.index")
+            flash(messages.OTP_ENROLLED, "info")
+            return render_template("auth/recovery_codes.html", codes=codes, target=target)
+        if pending:
+            record_failure(user)
+        flash(messages.OTP_FAILED, "danger")
+    uri = totp.provisioning_uri(user, secret)
+    return render_template("auth/enrol.html", form=form, qr=totp.qr_svg(uri), secret=secret)
 
 
 @bp.post("/logout")
@@ -45,3 +177,38 @@ def logout():
     end_session(current_user)
     flash(messages.LOGGED_OUT, "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/login/reset", methods=["GET", "POST"])
+@login_rate_limit
+def reset_request():
+    """Ask for a password-reset link by email; the answer is the same for any email."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None and user.active:
+            queue_account_mail(PASSWORD_RESET, user.id)
+        flash(messages.RESET_REQUESTED, "info")
+        return redirect(url_for(".login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/login/reset/<token>", methods=["GET", "POST"])
+@login_rate_limit
+def reset_password(token: str):
+    """Set a new password from an emailed link (once, before it expires); every session of the
+    account ends and a lock is lifted. The second factor is still asked at the next login."""
+    user = user_for_reset_token(token)
+    if user is None:
+        flash(messages.RESET_LINK_INVALID, "danger")
+        return redirect(url_for(".reset_request"))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        user.password_hash = hash_password(form.password.data)
+        unlock(user)
+        db.session.commit()
+        end_sessions(user.id)
+        flash(messages.RESET_DONE, "info")
+        return redirect(url_for(".login"))
+    return render_template("auth/reset_password.html", form=form)

@@ -5,7 +5,16 @@ from chibo_flow.models.delivery import Delivery
 from chibo_flow.models.programmes import Comment, FinalCopy, Programme, Revision, Vote
 from chibo_flow.models.recipients import Alias, DirectoryEntry, Group
 from chibo_flow.models.review import Delegation, ReviewView
-from chibo_flow.models.users import ApiToken, LoginSession, Membership, Org, Role, User
+from chibo_flow.models.users import (
+    ApiToken,
+    LoginFailure,
+    LoginSession,
+    Membership,
+    Org,
+    RecoveryCode,
+    Role,
+    User,
+)
 
 __all__ = [
     "Alias",
@@ -17,10 +26,12 @@ __all__ = [
     "DirectoryEntry",
     "FinalCopy",
     "Group",
+    "LoginFailure",
     "LoginSession",
     "Membership",
     "Org",
     "Programme",
+    "RecoveryCode",
     "ReviewView",
     "Revision",
     "Role",

@@ -7,11 +7,13 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chibo_flow.extensions import db
 from chibo_flow.models._types import NFCString, UTCDateTime, utcnow
+
+DEFAULT_SESSION_IDLE_MINUTES = 30
 
 
 class Role(StrEnum):
@@ -37,6 +39,12 @@ class Org(db.Model):
     # `escalate_after_days` the secretary is told who holds the round up.
     reminder_after_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     escalate_after_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    # A login session unused this long ends (a person in several orgs gets the shortest).
+    session_idle_minutes: Mapped[int] = mapped_column(
+        Integer,
+        default=DEFAULT_SESSION_IDLE_MINUTES,
+        server_default=str(DEFAULT_SESSION_IDLE_MINUTES),
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped["Org | None"] = relationship(remote_side=[id])
@@ -95,6 +103,14 @@ class User(HoldsRoles, UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Login throttling: refused whatever the password until then (chibo_flow.auth.throttle).
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # TOTP second factor (chibo_flow.auth.totp): the base32 secret, set at enrolment and in
+    # force once confirmed with a first code; the time step of the last code accepted, so that
+    # no code is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -106,6 +122,11 @@ class User(HoldsRoles, UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    @property
+    def has_factor(self) -> bool:
+        """True once a second factor is in force (confirmed with a first code)."""
+        return self.totp_confirmed_at is not None
 
     def get_id(self) -> str | None:  # Flask-Login stores the session id, not the user id
         return self.login_session_id
@@ -126,25 +147,54 @@ class Membership(db.Model):
 
 
 class LoginSession(db.Model):
-    """A server-side login: the cookie holds only its id, so logging out really ends it."""
+    """A server-side login: the cookie holds only its id, so logging out really ends it. It
+    also ends after the org's idle time without a request and after PERMANENT_SESSION_LIFETIME
+    (chibo_flow.auth.sessions)."""
 
     id: Mapped[str] = mapped_column(
         String(64), primary_key=True, default=lambda: secrets.token_urlsafe(32)
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Shown on the person's list of sessions, so they can tell theirs from a stranger's.
+    address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[User] = relationship()
 
 
+class LoginFailure(db.Model):
+    """A wrong password or code for an account: counted for the lockout."""
+
+    __table_args__ = (Index("ix_login_failure_user_id_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    address: Mapped[str | None] = mapped_column(String(45))
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the TOTP code; only its SHA-256 is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class ApiToken(db.Model):
-    """A bearer token for the JSON API; only its SHA-256 is stored."""
+    """A bearer token for the JSON API; only its SHA-256 is stored. It stops working at
+    `expires_at` or when revoked."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(NFCString(100), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()

@@ -6,11 +6,13 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD
+from chibo_flow.models import User
+from tests.conftest import PASSWORD, unused_code
 from tests.support import ROOT, free_port
 from tests.web.conftest import password_hash, world  # noqa: F401
 
@@ -72,8 +74,21 @@ class Screenshots:
         return path
 
 
-def log_in(page: Page, email: str) -> None:
-    """Fill the login form the page shows (after a redirect to /login) and submit it."""
-    page.get_by_label("Email").fill(email)
+def log_in(page: Page, user: User) -> None:
+    """Fill the login form the page shows (after a redirect to /login) and submit it, then the
+    second factor: at a first login the enrolment page (the key shown under the QR code gives
+    the first code; then the recovery codes page), else a code of the person's authenticator."""
+    page.get_by_label("Email").fill(user.email)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    enrol = page.get_by_role("heading", name="Đăng ký xác thực hai lớp")
+    second_factor = page.get_by_role("heading", name="Xác thực hai lớp", exact=True)
+    expect(enrol.or_(second_factor)).to_be_visible()
+    if enrol.is_visible():
+        secret = page.locator("code.secret").inner_text()
+        page.get_by_label("Mã xác thực").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="Xác nhận").click()
+        page.get_by_role("link", name="Tôi đã cất giữ các mã, tiếp tục").click()
+    else:
+        page.get_by_label("Mã xác thực").fill(unused_code(user))
+        page.get_by_role("button", name="Xác nhận").click()

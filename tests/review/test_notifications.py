@@ -1,7 +1,7 @@
 """Review notifications go to the right people, as Delivery rows through the one outbox, and say
 what each person needs: a signed link, the reason, what changed."""
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from chibo_flow.models.users import Role
 from chibo_flow.notifications.compose import compose_for
 from chibo_flow.review.links import read_review_token
 from chibo_flow.workflow import apply_transition
+from tests.conftest import log_in
 from tests.review.support import NEW_WORDS, OLD_WORDS, SECTION_II, edit_text, notices
 from tests.support import wait_for
 from tests.web.support import bring_to, flashes, page_text
@@ -180,10 +181,10 @@ def test_the_link_opens_the_review_page_after_login(db, world, client):
     assert response.status_code == 302
     assert "/login?next=" in response.headers["Location"]
 
-    response = client.post(
-        response.headers["Location"],
-        data={"email": "committee@chibo.test", "password": "mat-khau-thu-nghiem"},
-    )
+    login_url = urlsplit(response.headers["Location"])
+    assert login_url.path == "/login"
+    [next_path] = parse_qs(login_url.query)["next"]
+    response = log_in(client, world.users["committee"], next_path=next_path)
     assert response.headers["Location"] == path
     response = client.get(path, follow_redirects=True)
     assert response.request.path == f"/programmes/{programme.id}/review"

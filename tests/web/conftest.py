@@ -9,7 +9,7 @@ from chibo_flow.auth.passwords import hash_password
 from chibo_flow.models import DirectoryEntry, Group, Membership, User
 from chibo_flow.models.users import Role
 from chibo_flow.recipients import learn_alias
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, log_in
 from tests.web.support import World
 
 OTHER_ORG = "Chi bộ Thôn Đông"
@@ -71,12 +71,11 @@ def world(db, make, seed_text, password_hash) -> World:
 
 @pytest.fixture
 def browser(app) -> Callable[[User], object]:
-    """browser(user): a new test client logged in as `user` through the login form."""
+    """browser(user): a new test client logged in as `user` through the login forms."""
 
     def open_as(user: User):
         client = app.test_client()
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
+        log_in(client, user)
         return client
 
     return open_as

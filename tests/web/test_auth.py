@@ -7,7 +7,7 @@ from sqlalchemy import select
 from chibo_flow import messages
 from chibo_flow.models import LoginSession, Membership
 from chibo_flow.models.users import Role
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, log_in
 from tests.web.support import bring_to, flashes, page_text, snapshot
 
 
@@ -21,8 +21,7 @@ def test_login_page_is_vietnamese_with_labels(client):
 
 
 def test_login_ok_lands_on_the_programme_list(client, world):
-    response = client.post("/login", data={"email": "secretary@chibo.test", "password": PASSWORD})
-    assert response.status_code == 302
+    response = log_in(client, world.users["secretary"])
     assert response.headers["Location"] == "/"
     home = client.get("/")
     assert home.status_code == 200
@@ -41,7 +40,7 @@ def test_wrong_password_shows_the_message_and_starts_no_session(db, client, worl
 
 
 def test_logout_ends_the_session_and_the_old_cookie_is_refused(db, client, world):
-    client.post("/login", data={"email": "secretary@chibo.test", "password": PASSWORD})
+    log_in(client, world.users["secretary"])
     cookie = client.get_cookie("session")
     assert client.get("/").status_code == 200
 
@@ -99,9 +98,7 @@ def test_next_to_another_site_is_ignored(client, world):
 
 def test_next_on_this_site_is_followed(client, world):
     target = f"/programmes/{world.programme.id}"
-    response = client.post(
-        f"/login?next={target}", data={"email": "secretary@chibo.test", "password": PASSWORD}
-    )
+    response = log_in(client, world.users["secretary"], next_path=target)
     assert response.headers["Location"] == target
 
 

@@ -1,0 +1,94 @@
+"""Admin pages on members' logins: end a member's sessions, reset their second factor (both
+audited). Nested in the admin blueprint (admin role required); an admin reaches the members of
+the orgs they administer and of the orgs directly under those."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from chibo_flow import messages
+from chibo_flow.auth import totp
+from chibo_flow.auth.sessions import end_sessions, open_sessions
+from chibo_flow.extensions import db
+from chibo_flow.models import AuditEvent, Membership, Org, User
+from chibo_flow.models.users import Role
+
+bp = Blueprint("member_security", __name__, url_prefix="/security")
+
+# AuditEvent.action of an admin ending a member's sessions, resetting their second factor
+SESSIONS_ENDED = "sessions_ended"
+FACTOR_RESET = "second_factor_reset"
+
+
+def _administered_org_ids() -> list[int]:
+    admin_orgs = current_user.org_ids(Role.ADMIN)
+    children = db.session.scalars(select(Org.id).where(Org.parent_id.in_(admin_orgs)))
+    return sorted({*admin_orgs, *children})
+
+
+def _members_query():
+    org_ids = _administered_org_ids()
+    return (
+        select(User)
+        .where(User.id.in_(select(Membership.user_id).where(Membership.org_id.in_(org_ids))))
+        .order_by(User.name)
+    )
+
+
+def _member(user_id: int) -> User:
+    """A member the admin may act on, or 404."""
+    member = db.session.scalar(_members_query().where(User.id == user_id))
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.get("/")
+def members():
+    """The members of the admin's orgs, with their second factor."""
+    users = db.session.scalars(_members_query()).all()
+    return render_template("admin/security_members.html", users=users)
+
+
+@bp.get("/<int:user_id>")
+def member(user_id: int):
+    """One member: their second factor and open sessions."""
+    user = _member(user_id)
+    return render_template(
+        "admin/security_member.html",
+        member=user,
+        has_factor=user.has_factor,
+        sessions=open_sessions(user.id),
+    )
+
+
+@bp.post("/<int:user_id>/end-sessions")
+def end_member_sessions(user_id: int):
+    """End every session of the member (audited)."""
+    user = _member(user_id)
+    count = end_sessions(user.id)
+    _audit(SESSIONS_ENDED, user, count=count)
+    flash(messages.MEMBER_SESSIONS_ENDED.format(count=count, name=user.name), "info")
+    return redirect(url_for(".member", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/reset-factor")
+def reset_factor(user_id: int):
+    """Remove the member's second factor (audited) and end their sessions: they enrol again at
+    their next login."""
+    user = _member(user_id)
+    totp.clear_factor(user)
+    _audit(FACTOR_RESET, user, sessions_ended=end_sessions(user.id))
+    flash(messages.OTP_RESET_DONE.format(name=user.name), "info")
+    return redirect(url_for(".member", user_id=user.id))
+
+
+def _audit(action: str, user: User, **data) -> None:
+    db.session.add(
+        AuditEvent(
+            actor_id=current_user.id,
+            action=action,
+            data={"user_id": user.id, "email": user.email, **data},
+        )  # fmt: skip
+    )
+    db.session.commit()

@@ -1,0 +1,106 @@
+"""API tokens (ASVS 5.0 V7/V9): they expire (90 days by default), are listed and revocable on a
+page and with the CLI, and only their SHA-256 is stored."""
+
+import hashlib
+import re
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from chibo_flow import messages
+from chibo_flow.auth.sessions import issue_token
+from chibo_flow.models import ApiToken
+from chibo_flow.models._types import utcnow
+from tests.support import flask_cli
+from tests.web.support import flashes, page_text
+
+
+def api_get(client, token: str):
+    return client.get("/api/v1/programmes", headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_token_expires_after_90_days_by_default(db, client, world):
+    token = issue_token(world.users["secretary"])
+    row = db.session.scalar(select(ApiToken))
+    assert row.expires_at - row.created_at == timedelta(days=90)
+    assert api_get(client, token).status_code == 200
+
+    db.session.execute(update(ApiToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    expired = api_get(client, token)
+    assert expired.status_code == 401
+    assert expired.json["error"]["message"] == messages.TOKEN_INVALID
+
+
+def test_only_the_tokens_sha256_is_stored(db, world):
+    token = issue_token(world.users["secretary"])
+    row = db.session.scalar(select(ApiToken))
+    assert row.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
+    stored = [str(value) for value in db.session.execute(select(ApiToken.__table__)).one()]
+    assert not any(token in value for value in stored)
+
+
+def test_a_token_made_on_the_page_is_shown_once_listed_and_revocable(db, client, world, browser):
+    page_client = browser(world.users["member"])
+    made = page_client.post("/account/tokens", data={"label": "Bảng tin chi bộ", "days": "30"})
+    assert flashes(made, "info") == [messages.TOKEN_CREATED]
+    token = re.search(r'<code class="token" id="new-token">([^<]+)</code>', made.text)[1]
+    assert api_get(client, token).status_code == 200
+
+    listing = page_client.get("/account/tokens")
+    assert token not in listing.text
+    assert "Bảng tin chi bộ" in page_text(listing) and "Đang dùng" in page_text(listing)
+    row = db.session.scalar(select(ApiToken))
+    assert row.expires_at - row.created_at == timedelta(days=30)
+
+    revoked = page_client.post(f"/account/tokens/{row.id}/revoke", follow_redirects=True)
+    assert flashes(revoked, "info") == [messages.TOKEN_REVOKED]
+    assert "Đã thu hồi" in page_text(revoked)
+    assert api_get(client, token).status_code == 401
+
+
+def test_a_lifetime_outside_1_to_365_days_is_refused(db, world, browser):
+    page_client = browser(world.users["member"])
+    refused = page_client.post("/account/tokens", data={"label": "x", "days": "4000"})
+    assert refused.status_code == 422
+    assert "Số ngày hiệu lực từ 1 đến 365." in page_text(refused)
+    assert db.session.scalar(select(ApiToken)) is None
+
+
+def test_one_cannot_revoke_someone_elses_token(db, client, world, browser):
+    token = issue_token(world.users["secretary"])
+    row = db.session.scalar(select(ApiToken))
+    assert (
+        browser(world.users["member"]).post(f"/account/tokens/{row.id}/revoke").status_code == 404
+    )
+    assert api_get(client, token).status_code == 200
+
+
+def test_the_cli_issues_lists_and_revokes_tokens(env, db, client, world):
+    email = world.users["secretary"].email
+    issued = flask_cli(env, "users", "token", email, "--days", "7", "--label", "máy chủ báo cáo")
+    assert issued.returncode == 0, issued.stderr
+    token = issued.stdout.strip()
+    assert api_get(client, token).status_code == 200
+
+    listed = flask_cli(env, "users", "tokens", email)
+    [line] = listed.stdout.splitlines()
+    token_id, label, *_ = line.split("\t")
+    assert label == "máy chủ báo cáo" and token not in listed.stdout
+    db.session.expire_all()
+    row = db.session.get(ApiToken, int(token_id))
+    assert row.expires_at - row.created_at == timedelta(days=7)
+
+    assert flask_cli(env, "users", "revoke-token", email, token_id).returncode == 0
+    db.session.expire_all()
+    assert api_get(client, token).status_code == 401
+    again = flask_cli(env, "users", "revoke-token", email, token_id)
+    assert again.returncode == 1
+
+
+def test_the_form_offers_the_default_lifetime_and_refuses_a_non_number(db, world, browser):
+    page_client = browser(world.users["member"])
+    assert 'name="days" type="number" value="90"' in page_client.get("/account/tokens").text
+    refused = page_client.post("/account/tokens", data={"label": "x", "days": "abc"})
+    assert refused.status_code == 422
+    assert messages.TOKEN_DAYS_RANGE in page_text(refused)
