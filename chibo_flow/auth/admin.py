@@ -1,17 +1,17 @@
 """Admin pages on members' logins: end a member's sessions, reset their second factor (both
 audited). Nested in the admin blueprint (admin role required); an admin reaches the members of
-the orgs they administer and of the orgs directly under those."""
+the orgs they administer and of every org under those (access.administered_org_ids)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from chibo_flow import messages
+from chibo_flow.access import administered_org_ids
 from chibo_flow.auth import totp
 from chibo_flow.auth.sessions import end_sessions, open_sessions
 from chibo_flow.extensions import db
-from chibo_flow.models import AuditEvent, Membership, Org, User
-from chibo_flow.models.users import Role
+from chibo_flow.models import AuditEvent, Membership, User
 
 bp = Blueprint("member_security", __name__, url_prefix="/security")
 
@@ -20,14 +20,8 @@ SESSIONS_ENDED = "sessions_ended"
 FACTOR_RESET = "second_factor_reset"
 
 
-def _administered_org_ids() -> list[int]:
-    admin_orgs = current_user.org_ids(Role.ADMIN)
-    children = db.session.scalars(select(Org.id).where(Org.parent_id.in_(admin_orgs)))
-    return sorted({*admin_orgs, *children})
-
-
 def _members_query():
-    org_ids = _administered_org_ids()
+    org_ids = administered_org_ids(current_user)
     return (
         select(User)
         .where(User.id.in_(select(Membership.user_id).where(Membership.org_id.in_(org_ids))))

@@ -15,7 +15,7 @@ from chibo_flow.extensions import db as db_
 from chibo_flow.models import Delivery, Membership, Vote
 from chibo_flow.models.users import Role
 from chibo_flow.workflow import NotAllowed, apply_transition
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 from tests.security.support import send_final_copies
 from tests.support import config_for
 from tests.web.support import bring_to, flashes
@@ -170,8 +170,7 @@ def app_with():
 
 def _logged_in(app, user):
     client = app.test_client()
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)
+    log_in(client, user)
     return client
 
 
