@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     from chibo_flow.auth.sessions import init_login
     from chibo_flow.celery_app import celery_init_app
     from chibo_flow.extensions import csrf, db, end_read_only_transaction, migrate
+    from chibo_flow.notifications.dispatcher import init_dispatcher
 
     db.init_app(app)
     app.teardown_appcontext(end_read_only_transaction)  # runs before the session's removal
@@ -43,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     init_login(app)
     celery_init_app(app)
+    init_dispatcher(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from flask import g
+from flask_migrate import upgrade
 from sqlalchemy import select
 
 from chibo_flow import create_app
@@ -59,8 +60,6 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 
 def _upgrade(url: str, tmp_path_factory) -> None:
     app = create_app(config_for({"DATABASE_URL": url}))
-    from flask_migrate import upgrade
-
     with app.app_context():
         upgrade()
         _db.engine.dispose()

@@ -3,7 +3,10 @@
 from flask import Flask
 from flask_smorest import Api
 
+from chibo_flow.api.directory import blp as directory_blp
 from chibo_flow.api.schemas import ErrorSchema
+from chibo_flow.api.views import blp
+from chibo_flow.extensions import csrf
 
 BEARER_SCHEME = "bearerAuth"
 
@@ -20,10 +23,6 @@ class ChiboApi(Api):
 def init_api(app: Flask) -> ChiboApi:
     """Create this app's Api, declare the bearer scheme and register the API blueprints
     (programmes; directory)."""
-    from chibo_flow.api.directory import blp as directory_blp
-    from chibo_flow.api.views import blp
-    from chibo_flow.extensions import csrf
-
     api = ChiboApi(app, spec_kwargs={"security": [{BEARER_SCHEME: []}]})
     api.spec.components.security_scheme(
         BEARER_SCHEME,

@@ -20,7 +20,7 @@ from chibo_flow.api.views import invalid_request
 from chibo_flow.extensions import db
 from chibo_flow.models import Org, User
 from chibo_flow.models.users import Role
-from chibo_flow.workflow import Invalid, NotAllowed
+from chibo_flow.workflow_errors import Invalid, NotAllowed
 
 blp = Blueprint(
     "api_directory",

@@ -65,13 +65,11 @@ from chibo_flow.review.rounds import round_status
 from chibo_flow.review.threads import threads_of
 from chibo_flow.timefmt import local_time, register_template_filters
 from chibo_flow.workflow import (
-    Conflict,
-    Invalid,
-    WorkflowError,
     allowed_actions,
     apply_transition,
     create_programme,
 )
+from chibo_flow.workflow_errors import Conflict, Invalid, WorkflowError
 
 bp = Blueprint("programmes", __name__)
 
@@ -216,7 +214,7 @@ def edit(programme_id: int):
     form = EditProgrammeForm()
     version, preview, status, stale = programme.version, None, 200, False
     if request.method == "GET":
-        form.text.data = ProgrammeDoc.from_dict(programme.doc).to_text()
+        form.text.data = document_text(programme.doc)
     elif not form.validate():
         flash(messages.BAD_REQUEST, "danger")
         status = 400
@@ -244,7 +242,7 @@ def edit(programme_id: int):
         except DocumentError as exc:
             flash(exc.message, "danger")
             status = 422
-    saved_text = ProgrammeDoc.from_dict(programme.doc).to_text() if stale else None
+    saved_text = document_text(programme.doc) if stale else None
     return render_template(
         "programmes/edit.html",
         programme=programme,
