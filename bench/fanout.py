@@ -77,7 +77,8 @@ class CountingHandler:
     take most of a gigabyte)."""
 
     def __init__(self) -> None:
-        self.messages: list[tuple[str, str, bytes]] = []  # (from, to, content)
+        # (from, to, (headers, body)): the content is headers + body, the body object shared
+        self.messages: list[tuple[str, str, tuple[bytes, bytes]]] = []
         self._bodies: dict[bytes, bytes] = {}
         self.first_at = self.last_at = 0.0
         self.addresses: set[str] = set()
@@ -99,10 +100,11 @@ class CountingHandler:
             self.all_in.set()
         return "250 OK"
 
-    def _shared(self, envelope) -> bytes:
-        """The message's content, its body shared with the copies that have the same."""
+    def _shared(self, envelope) -> tuple[bytes, bytes]:
+        """The message's content as (headers, body), the body shared with the copies that have
+        the same."""
         head, separator, body = envelope.content.partition(b"\r\n\r\n")
-        return head + separator + self._bodies.setdefault(body, body)
+        return head + separator, self._bodies.setdefault(body, body)
 
 
 def main() -> int:
@@ -289,7 +291,7 @@ def raw_loop_seconds(handler: CountingHandler, smtp_url: str) -> float:
     started = time.monotonic()
     with smtplib.SMTP(host, int(port), timeout=30) as conn:
         for sender, recipient, content in sent:
-            conn.sendmail(parseaddr(sender)[1], [recipient], content)
+            conn.sendmail(parseaddr(sender)[1], [recipient], b"".join(content))
     assert handler.all_in.wait(TIMEOUT_S)
     assert [m[2] for m in handler.messages] == [m[2] for m in sent]
     return handler.last_at - started
