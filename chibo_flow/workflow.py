@@ -47,16 +47,22 @@ class Step:
 
     programme: Programme
     actor: User
-    voter: User  # the actor, or the member whose vote a delegate casts
+    on_behalf_of: User | None  # the member whose vote a delegate casts
     comment: str | None
     doc: dict[str, Any] | None
     anchor: list[str] | None
     data: dict[str, Any] = field(default_factory=dict)  # the audit row's data
     events: list[DomainEvent] = field(default_factory=list)
 
-    def record(self, kind: str, **data: Any) -> None:
+    @property
+    def voter(self) -> User:
+        """Whose vote this is: the member a delegate votes for, else the actor."""
+        return self.on_behalf_of or self.actor
+
+    def record(self, kind: str, *, recipients: int = 0, **data: Any) -> None:
         """Record a domain event of this step."""
-        self.events.append(events.record(self.programme, kind, self.actor, **data))
+        event = events.record(self.programme, kind, self.actor, recipients=recipients, **data)
+        self.events.append(event)
 
 
 @dataclass(frozen=True)
@@ -100,17 +106,13 @@ def _approve(step: Step) -> None:
     assign_number(programme)
     step.record(EventKind.ROUND_CLOSED, outcome="approved", round=programme.review_round)
     frozen = freeze_recipients(programme.org, programme.doc.get("recipients", []))
-    step.events.append(
-        events.record(
-            programme,
-            EventKind.APPROVED,
-            step.actor,
-            recipients=len(frozen.people),
-            number=programme.number,
-            round=programme.review_round,
-            lines=frozen.lines,
-            people=frozen.people,
-        )
+    step.record(
+        EventKind.APPROVED,
+        recipients=len(frozen.people),
+        number=programme.number,
+        round=programme.review_round,
+        lines=frozen.lines,
+        people=frozen.people,
     )
 
 
@@ -246,7 +248,7 @@ def apply_transition(
     announced after commit.
     """
     for attempt in range(NUMBER_RETRIES):
-        step = Step(programme, actor, on_behalf_of or actor, comment, doc, anchor)
+        step = Step(programme, actor, on_behalf_of, comment, doc, anchor)
         try:
             _apply(step, action, version)
             recorded = events.pending(step.events)
@@ -276,7 +278,7 @@ def _apply(step: Step, action: str, version: int | None) -> None:
         db.session.refresh(programme, with_for_update=True)
         if version is None or version != programme.version:
             raise Conflict(messages.STALE_VERSION)
-    on_behalf_of = step.voter if step.voter is not step.actor else None
+    on_behalf_of = step.on_behalf_of
     refused = refusal(step.actor, programme, action, on_behalf_of)
     if refused is not None:
         raise refused

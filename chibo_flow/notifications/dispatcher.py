@@ -100,7 +100,7 @@ def _enqueue(event: DomainEvent) -> None:
         .order_by(Delivery.id)
     )
     enqueue_deliveries(list(notices))
-    if event.kind == EventKind.APPROVED and event.recipients:
+    if event.kind == EventKind.APPROVED:
         publish(RENDER_FINAL_COPY, event.programme_id)
 
 
