@@ -36,7 +36,9 @@ def register_extensions(app: Flask) -> None:
     from chibo_flow import models  # noqa: F401  (registers the tables)
     from chibo_flow.auth.sessions import init_login
     from chibo_flow.celery_app import celery_init_app
-    from chibo_flow.extensions import csrf, db, end_read_only_transaction, limiter, migrate
+    from chibo_flow.extensions import csrf, db, limiter, migrate
+    from chibo_flow.notifications.dispatcher import init_dispatcher
+    from chibo_flow.read_only_commit import end_read_only_transaction
 
     db.init_app(app)
     app.teardown_appcontext(end_read_only_transaction)  # runs before the session's removal
@@ -45,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_login(app)
     celery_init_app(app)
+    init_dispatcher(app)
 
 
 def register_blueprints(app: Flask) -> None:

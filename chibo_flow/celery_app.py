@@ -4,6 +4,8 @@ from celery import Celery, Task
 from celery.signals import worker_init, worker_process_init
 from flask import Flask
 
+from chibo_flow.documents.final_copy import load_pdf_renderer, warm_up_pdf_renderer
+
 
 def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app bound to `app` and store it in app.extensions["celery"]."""
@@ -30,14 +32,10 @@ def celery_init_app(app: Flask) -> Celery:
 def _load_pdf_renderer(**_) -> None:
     """A worker renders final copies: import the PDF renderer as it starts (before its pool
     forks) rather than in the first approval's rendering."""
-    from chibo_flow.documents.final_copy import load_pdf_renderer
-
     load_pdf_renderer()
 
 
 @worker_process_init.connect
 def _warm_up_pdf_renderer(**_) -> None:
     """Each process of a prefork pool loads the document fonts once, at its start."""
-    from chibo_flow.documents.final_copy import warm_up_pdf_renderer
-
     warm_up_pdf_renderer()

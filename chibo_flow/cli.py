@@ -20,7 +20,7 @@ from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, Membership, Org, User
 from chibo_flow.models.delivery import DeliveryStatus
 from chibo_flow.models.users import Role
-from chibo_flow.workflow import WorkflowError
+from chibo_flow.workflow_errors import WorkflowError
 
 orgs_cli = AppGroup("orgs", help="Party organisations.")
 users_cli = AppGroup("users", help="Users and their roles.")

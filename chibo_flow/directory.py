@@ -17,7 +17,7 @@ from chibo_flow.extensions import db
 from chibo_flow.models import Alias, AuditEvent, DirectoryEntry, Group, Org, Programme, User
 from chibo_flow.models.users import Role
 from chibo_flow.recipients import group_members, is_archive_line, learn_alias, match_key
-from chibo_flow.workflow import Conflict, Invalid, NotAllowed
+from chibo_flow.workflow_errors import Conflict, Invalid, NotAllowed
 
 # Deliberately loose: one "@", no spaces or list separators, a dot in the domain.
 EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")

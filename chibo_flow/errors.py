@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from chibo_flow import messages
 from chibo_flow.extensions import db
-from chibo_flow.workflow import WorkflowError
+from chibo_flow.workflow_errors import WorkflowError
 
 log = logging.getLogger(__name__)
 

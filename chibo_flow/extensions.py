@@ -1,6 +1,5 @@
 """Flask extensions, created unbound and initialised in the application factory."""
 
-import logging
 import sqlite3
 
 from flask_limiter import Limiter
@@ -10,8 +9,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import Engine, MetaData, event
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -46,36 +44,3 @@ def _sqlite_for_concurrency(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
-
-
-# A session's transaction counts as written once it flushes or executes anything but a SELECT.
-@event.listens_for(Session, "after_flush")
-def _note_flush(session: Session, flush_context) -> None:
-    session.info["written"] = True
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _note_statement(state) -> None:
-    if not state.is_select:
-        state.session.info["written"] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_written(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop("written", None)
-
-
-def end_read_only_transaction(exc: BaseException | None = None) -> None:
-    """Teardown: a request's transaction that wrote nothing ends with COMMIT, which for it is
-    the same as the ROLLBACK Flask-SQLAlchemy would send; psycopg drops every prepared statement
-    of the connection at a ROLLBACK, so reading pages would otherwise plan each query afresh."""
-    if exc is not None or not db.session.registry.has():
-        return
-    session = db.session()
-    if session.in_transaction() and not session.info.get("written"):
-        try:
-            session.commit()
-        except SQLAlchemyError:
-            logging.getLogger(__name__).warning("ending a read-only transaction", exc_info=True)
-            session.rollback()

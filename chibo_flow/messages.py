@@ -251,10 +251,12 @@ DIRECTORY_HISTORY_LABELS = {
 DELIVERY_SUMMARY = "Đã gửi {sent}/{total} thư; {waiting} thư chờ hoặc đang gửi; {failed} thư lỗi."
 
 # --- delivery ---------------------------------------------------------------------------------
-# Owned by chibo_flow/notifications (outbox, relay, tasks) and the `deliveries` commands.
+# Owned by chibo_flow/notifications (dispatcher, relay, tasks) and the `deliveries` commands.
 # The last reply of a row whose worker stopped mid-send (then sent again, or failed once its
 # attempts are used up).
 DELIVERY_INTERRUPTED = "Lần gửi bị gián đoạn: tiến trình gửi thư đã dừng giữa chừng."
+# A message that cannot be composed (retrying would compose it the same way).
+DELIVERY_NOT_COMPOSED = "Không soạn được thư: {reason}"
 DELIVERY_RESEND_COMMENT = "Gửi lại {count} thư chưa gửi được: {addresses}."
 DELIVERY_RESEND_DONE = "Đã đưa {count} thư của {programmes} chương trình vào hàng đợi gửi lại."
 DELIVERY_RESEND_NONE = "Không có thư nào bị lỗi cần gửi lại."

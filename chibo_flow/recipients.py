@@ -276,3 +276,31 @@ def learn_alias(org: Org, label: str, group: Group) -> Alias:
     else:
         alias.group = group
     return alias
+
+
+@dataclass(frozen=True)
+class FrozenRecipients:
+    """Who a programme's final copy goes to, as of one moment: its non-archive lines and each
+    address once, under the first line that reaches it (compact, to be stored as one value)."""
+
+    lines: list[tuple[str, str]]  # (label, purpose)
+    people: list[tuple[str, str, int]]  # (address, name, index into lines)
+
+
+def freeze_recipients(org: Org, recipients: list[dict]) -> FrozenRecipients:
+    """Resolve the "Nơi nhận" lines now and fix the result: later directory changes do not alter
+    it. Addresses are lower-cased; an address reached by several lines counts once."""
+    lines: list[tuple[str, str]] = []
+    people: list[tuple[str, str, int]] = []
+    seen: set[str] = set()
+    for line in resolve_recipients(org, recipients):
+        if line.is_archive:
+            continue
+        index = len(lines)
+        lines.append((line.label, line.purpose))
+        for person in line.people:
+            address = person.email.strip().lower()
+            if address not in seen:
+                seen.add(address)
+                people.append((address, person.name, index))
+    return FrozenRecipients(lines, people)

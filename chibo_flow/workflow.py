@@ -1,117 +1,211 @@
 """THE workflow: one transition table and the one function that applies a transition.
 
 Views, API and CLI call `apply_transition` (or `create_programme`); nothing else changes a
-programme's state. Each call is one database transaction: permission and version checks, state,
-audit row, and on approval the number and the Delivery rows (the outbox). Celery is asked to
-send only after commit.
+programme's state. Each row of the table holds an action's rule (who, from which state) and its
+effect; `refusal` is the one check, and the error it returns carries the reason. Applying is one
+database transaction: checks, state, audit row and the domain events of what happened (the
+outbox, chibo_flow.events), on approval with the number and the recipients frozen as of then.
+Once committed the events are announced; this module knows nothing of email.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from chibo_flow import messages
+from chibo_flow import events, messages
 from chibo_flow.documents.numbering import assign_number
 from chibo_flow.extensions import db
-from chibo_flow.models import AuditEvent, Delegation, Org, Programme, Revision, User, Vote
+from chibo_flow.models import (
+    AuditEvent,
+    Delegation,
+    DomainEvent,
+    EventKind,
+    Org,
+    Programme,
+    Revision,
+    User,
+    Vote,
+)
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
-from chibo_flow.notifications.outbox import after_commit_dispatch, write_final_copy_deliveries
-from chibo_flow.recipients import resolve_recipients
-from chibo_flow.review.notices import after_commit_send, write_transition_notices
+from chibo_flow.recipients import freeze_recipients, resolve_recipients
+from chibo_flow.review.threads import start_thread
 from chibo_flow.security.limits import document_too_long
 from chibo_flow.timefmt import local_date
+from chibo_flow.workflow_errors import Conflict, Invalid, NotAllowed, WorkflowError
+
+NUMBER_RETRIES = 5
 
 
-class WorkflowError(Exception):
-    """A refused transition; `status` and `code` map it to HTTP and JSON."""
+@dataclass
+class Step:
+    """One transition being applied: who acts (and for whom), with what, and what it records."""
 
-    status = 400
-    code = "bad_request"
+    programme: Programme
+    actor: User
+    on_behalf_of: User | None  # the member whose vote a delegate casts
+    comment: str | None
+    doc: dict[str, Any] | None
+    anchor: list[str] | None
+    data: dict[str, Any] = field(default_factory=dict)  # the audit row's data
+    events: list[DomainEvent] = field(default_factory=list)
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    @property
+    def voter(self) -> User:
+        """Whose vote this is: the member a delegate votes for, else the actor."""
+        return self.on_behalf_of or self.actor
 
-
-class NotAllowed(WorkflowError):
-    """The actor may not do this (403)."""
-
-    status = 403
-    code = "forbidden"
-
-
-class Conflict(WorkflowError):
-    """Stale version or a repeated action (409)."""
-
-    status = 409
-    code = "conflict"
-
-
-class Invalid(WorkflowError):
-    """The request is well-formed but cannot be applied (422)."""
-
-    status = 422
-    code = "invalid"
+    def record(self, kind: str, *, recipients: int = 0, **data: Any) -> None:
+        """Record a domain event of this step."""
+        event = events.record(self.programme, kind, self.actor, recipients=recipients, **data)
+        self.events.append(event)
 
 
 @dataclass(frozen=True)
 class Transition:
-    """One row of the table: from which states, by which roles, to which state."""
+    """One row of the table: the rule (from which states, by which roles, with which limits)
+    and the effect, which changes the programme and records what happened."""
 
     sources: frozenset[State]
-    target: State
     roles: frozenset[Role]
+    effect: Callable[[Step], None]
     comment_required: bool = False
     submitter_may: bool = False  # the submitter may act even without the role
+    not_by_submitter: bool = False  # the submitter's own opinion does not count
+    vote: bool = False  # one per member per round, which a delegate may cast
 
 
-NUMBER_RETRIES = 5
-# Votes a committee member may let a delegate cast for them.
-DELEGABLE = frozenset({"approve", "request_changes"})
+def _edit(step: Step) -> None:
+    if step.doc is None:
+        raise Invalid(messages.EMPTY_DOCUMENT)
+    _check_content(step.doc)
+    _new_revision(step.programme, step.actor, step.doc)
+    step.record(EventKind.EDITED, revision=step.programme.current_revision.seq)
 
+
+def _submit(step: Step) -> None:
+    programme = step.programme
+    _check_submittable(programme)
+    programme.review_round += 1
+    programme.submitted_by_id = step.actor.id
+    programme.state = State.REVIEW
+    step.record(EventKind.SUBMITTED, round=programme.review_round)
+
+
+def _approve(step: Step) -> None:
+    programme = step.programme
+    _cast(step, "approve")
+    if approvals_received(programme) < programme.org.required_approvals():
+        return
+    programme.state = State.APPROVED
+    programme.approved_at = utcnow()
+    assign_number(programme)
+    step.record(EventKind.ROUND_CLOSED, outcome="approved", round=programme.review_round)
+    frozen = freeze_recipients(programme.org, programme.doc.get("recipients", []))
+    step.record(
+        EventKind.APPROVED,
+        recipients=len(frozen.people),
+        number=programme.number,
+        round=programme.review_round,
+        lines=frozen.lines,
+        people=frozen.people,
+    )
+
+
+def _request_changes(step: Step) -> None:
+    # The reason starts a comment thread anchored where the reviewer chose.
+    programme = step.programme
+    vote = _cast(step, "request_changes")
+    thread = start_thread(programme, step.actor, step.comment, step.anchor, vote=vote)
+    step.data.update(thread=thread.id, anchor=thread.anchor or [])
+    programme.state = State.DRAFT
+    step.record(EventKind.ROUND_CLOSED, outcome="returned", round=programme.review_round)
+
+
+def _withdraw(step: Step) -> None:
+    step.programme.state = State.DRAFT
+    step.record(EventKind.WITHDRAWN, round=step.programme.review_round)
+    step.record(EventKind.ROUND_CLOSED, outcome="withdrawn", round=step.programme.review_round)
+
+
+def _cast(step: Step, decision: str) -> Vote:
+    """Record the voter's opinion (cast by the actor) and its event."""
+    programme, actor, voter = step.programme, step.actor, step.voter
+    vote = Vote(
+        programme_id=programme.id,
+        revision_id=programme.current_revision_id,
+        review_round=programme.review_round,
+        user_id=voter.id,
+        cast_by_id=actor.id if actor.id != voter.id else None,
+        decision=decision,
+    )
+    db.session.add(vote)
+    db.session.flush()
+    step.record(
+        EventKind.OPINION_CAST, decision=decision, voter=voter.id, round=programme.review_round
+    )
+    return vote
+
+
+SECRETARY, COMMITTEE = frozenset({Role.SECRETARY}), frozenset({Role.COMMITTEE})
+DRAFT, REVIEW = frozenset({State.DRAFT}), frozenset({State.REVIEW})
 TRANSITIONS: dict[str, Transition] = {
-    "edit": Transition(frozenset({State.DRAFT}), State.DRAFT, frozenset({Role.SECRETARY})),
-    "submit": Transition(frozenset({State.DRAFT}), State.REVIEW, frozenset({Role.SECRETARY})),
+    "edit": Transition(DRAFT, SECRETARY, _edit),
+    "submit": Transition(DRAFT, SECRETARY, _submit),
     # approve reaches APPROVED only once enough votes are in; until then it stays in REVIEW.
-    "approve": Transition(frozenset({State.REVIEW}), State.APPROVED, frozenset({Role.COMMITTEE})),
+    "approve": Transition(REVIEW, COMMITTEE, _approve, not_by_submitter=True, vote=True),
     "request_changes": Transition(
-        frozenset({State.REVIEW}), State.DRAFT, frozenset({Role.COMMITTEE}), comment_required=True
+        REVIEW, COMMITTEE, _request_changes, comment_required=True, not_by_submitter=True,
+        vote=True,
     ),
-    "withdraw": Transition(
-        frozenset({State.REVIEW}), State.DRAFT, frozenset({Role.SECRETARY}), submitter_may=True
-    ),
+    "withdraw": Transition(REVIEW, SECRETARY, _withdraw, submitter_may=True),
 }
+# Votes a committee member may let a delegate cast for them.
+DELEGABLE = frozenset(action for action, rule in TRANSITIONS.items() if rule.vote)
+
+
+def refusal(
+    actor: User, programme: Programme, action: str, on_behalf_of: User | None = None
+) -> WorkflowError | None:
+    """The one check of the table: None if `actor` may do `action` on `programme` now (with
+    `on_behalf_of`: as that member's delegate, their role, their one vote), else the error that
+    refuses it, carrying the reason."""
+    rule = TRANSITIONS.get(action)
+    if rule is None:
+        return Invalid(messages.BAD_REQUEST)
+    if programme.state not in rule.sources:
+        return NotAllowed(messages.TRANSITION_NOT_ALLOWED)
+    voter = on_behalf_of or actor
+    if rule.not_by_submitter and actor.id == programme.submitted_by_id:
+        return NotAllowed(messages.SELF_APPROVAL)
+    if rule.not_by_submitter and voter.id == programme.submitted_by_id:
+        return NotAllowed(messages.REVIEW_ON_BEHALF_SELF_APPROVAL)
+    if on_behalf_of is not None:
+        if not is_delegate(actor, on_behalf_of, programme.org):
+            return NotAllowed(messages.REVIEW_NOT_DELEGATE)
+        if not rule.vote:
+            return NotAllowed(messages.FORBIDDEN)
+    elif rule.submitter_may and programme.submitted_by_id == actor.id:
+        return None
+    for person in {actor, voter}:
+        if not any(person.has_role(role, programme.org) for role in rule.roles):
+            return NotAllowed(messages.FORBIDDEN)
+    # One vote per member per round, whoever casts it.
+    if rule.vote and _has_voted(programme, voter):
+        if on_behalf_of is not None:
+            return Conflict(messages.REVIEW_ALREADY_VOTED_FOR.format(name=voter.name))
+        return Conflict(messages.ALREADY_VOTED)
+    return None
 
 
 def may(actor: User, programme: Programme, action: str, on_behalf_of: User | None = None) -> bool:
-    """True if the table lets `actor` do `action` on `programme` in its current state; with
-    `on_behalf_of`, as that member's delegate (their role, their one vote)."""
-    rule = TRANSITIONS.get(action)
-    if rule is None or programme.state not in rule.sources:
-        return False
-    voter = actor
-    if on_behalf_of is not None:
-        if action not in DELEGABLE or not is_delegate(actor, on_behalf_of, programme.org):
-            return False
-        voter = on_behalf_of
-    elif rule.submitter_may and programme.submitted_by_id == actor.id:
-        return True
-    if not all(
-        any(person.has_role(role, programme.org) for role in rule.roles)
-        for person in {actor, voter}
-    ):
-        return False
-    # The submitter casts no opinion on their own submission, nor does anyone for them.
-    if action in DELEGABLE and programme.submitted_by_id in (actor.id, voter.id):
-        return False
-    # One vote per member per round, whoever casts it.
-    return action not in DELEGABLE or not _has_voted(programme, voter)
+    """True if the table lets `actor` do `action` on `programme` in its current state."""
+    return refusal(actor, programme, action, on_behalf_of) is None
 
 
 def is_delegate(actor: User, member: User, org: Org) -> bool:
@@ -152,20 +246,14 @@ def apply_transition(
     """Apply `action` in one transaction; raises NotAllowed, Conflict or Invalid, changing nothing.
 
     `anchor` is the heading path the request-changes reason is about (None: the whole
-    document); `on_behalf_of` is the member whose vote a delegate casts.
+    document); `on_behalf_of` is the member whose vote a delegate casts. The domain events are
+    announced after commit.
     """
     for attempt in range(NUMBER_RETRIES):
+        step = Step(programme, actor, on_behalf_of, comment, doc, anchor)
         try:
-            dispatch = _apply(
-                programme,
-                action,
-                actor,
-                version=version,
-                comment=comment,
-                doc=doc,
-                anchor=anchor,
-                on_behalf_of=on_behalf_of,
-            )
+            _apply(step, action, version)
+            recorded = events.pending(step.events)
             db.session.commit()
             break
         except StaleDataError as exc:
@@ -180,93 +268,38 @@ def apply_transition(
         except WorkflowError:
             db.session.rollback()
             raise
-    for step in dispatch:
-        step()
+    events.announce(recorded)
     return programme
 
 
-def _apply(
-    programme: Programme,
-    action: str,
-    actor: User,
-    *,
-    version: int | None,
-    comment: str | None,
-    doc: dict[str, Any] | None,
-    anchor: list[str] | None,
-    on_behalf_of: User | None,
-) -> list[Callable[[], None]]:
-    rule = TRANSITIONS.get(action)
-    if rule is None:
-        raise Invalid(messages.BAD_REQUEST)
+def _apply(step: Step, action: str, version: int | None) -> None:
+    programme = step.programme
     # The programme's transitions run one at a time (a row lock on PostgreSQL; SQLite has one
     # writer anyway), each on the latest committed row: a vote counts every vote before it.
-    db.session.refresh(programme, with_for_update=True)
-    if version is None or version != programme.version:
-        raise Conflict(messages.STALE_VERSION)
-    if programme.state not in rule.sources:
-        raise NotAllowed(messages.TRANSITION_NOT_ALLOWED)
-    voter = on_behalf_of or actor
-    if action in DELEGABLE and actor.id == programme.submitted_by_id:
-        raise NotAllowed(messages.SELF_APPROVAL)
-    if action in DELEGABLE and voter.id == programme.submitted_by_id:
-        raise NotAllowed(messages.REVIEW_ON_BEHALF_SELF_APPROVAL)
-    if on_behalf_of is not None and not is_delegate(actor, on_behalf_of, programme.org):
-        raise NotAllowed(messages.REVIEW_NOT_DELEGATE)
-    if not may(actor, programme, action, on_behalf_of):
-        if action in DELEGABLE and _has_voted(programme, voter):
-            if on_behalf_of is not None:
-                raise Conflict(messages.REVIEW_ALREADY_VOTED_FOR.format(name=voter.name))
-            raise Conflict(messages.ALREADY_VOTED)
-        raise NotAllowed(messages.FORBIDDEN)
-    comment = (comment or "").strip() or None
-    if rule.comment_required and not comment:
+    if action in TRANSITIONS:
+        db.session.refresh(programme, with_for_update=True)
+        if version is None or version != programme.version:
+            raise Conflict(messages.STALE_VERSION)
+    on_behalf_of = step.on_behalf_of
+    refused = refusal(step.actor, programme, action, on_behalf_of)
+    if refused is not None:
+        raise refused
+    rule = TRANSITIONS[action]
+    step.comment = (step.comment or "").strip() or None
+    if rule.comment_required and not step.comment:
         raise Invalid(messages.COMMENT_REQUIRED)
-
-    from_state = State(programme.state)
-    dispatch: list[Callable[[], None]] = []
-    data: dict[str, Any] = {}
     if on_behalf_of is not None:
-        data["on_behalf_of"] = {"id": on_behalf_of.id, "name": on_behalf_of.name}
-    if action == "edit":
-        if doc is None:
-            raise Invalid(messages.EMPTY_DOCUMENT)
-        _check_content(doc)
-        _new_revision(programme, actor, doc)
-    elif action == "submit":
-        _check_submittable(programme)
-        programme.review_round += 1
-        programme.submitted_by_id = actor.id
-        programme.state = State.REVIEW
-    elif action == "approve":
-        _record_vote(programme, actor, voter, "approve")
-        if approvals_received(programme) >= programme.org.required_approvals():
-            programme.state = State.APPROVED
-            programme.approved_at = utcnow()
-            assign_number(programme)
-            write_final_copy_deliveries(programme)
-            dispatch.append(after_commit_dispatch(programme.id))
-    elif action == "request_changes":
-        # The reason starts a comment thread anchored where the reviewer chose.
-        from chibo_flow.review.threads import start_thread
-
-        vote = _record_vote(programme, actor, voter, "request_changes")
-        thread = start_thread(programme, actor, comment, anchor, vote=vote)
-        data.update(thread=thread.id, anchor=thread.anchor or [])
-        programme.state = State.DRAFT
-    elif action == "withdraw":
-        programme.state = State.DRAFT
+        step.data["on_behalf_of"] = {"id": on_behalf_of.id, "name": on_behalf_of.name}
+    from_state = State(programme.state)
+    rule.effect(step)
     programme.updated_at = utcnow()
     # A vote that does not decide the programme changes neither its text nor its state, so it
     # keeps the version: members voting from the same page at the same time all count.
-    if action not in DELEGABLE or programme.state != from_state:
+    if not rule.vote or programme.state != from_state:
         programme.version += 1
-    data.update(round=programme.review_round, revision=programme.current_revision.seq)
-    _audit(programme, actor, action, from_state, State(programme.state), comment, data)
-    notices = write_transition_notices(programme, action)
-    if notices:
-        dispatch.append(after_commit_send(notices))
-    return dispatch
+    step.data.update(round=programme.review_round, revision=programme.current_revision.seq)
+    _audit(programme, step.actor, action, from_state, State(programme.state), step.comment,
+           step.data)  # fmt: skip
 
 
 def approvals_received(programme: Programme) -> int:
@@ -294,20 +327,6 @@ def _has_voted(programme: Programme, voter: User) -> bool:
         )
         is not None
     )
-
-
-def _record_vote(programme: Programme, actor: User, voter: User, decision: str) -> Vote:
-    vote = Vote(
-        programme_id=programme.id,
-        revision_id=programme.current_revision_id,
-        review_round=programme.review_round,
-        user_id=voter.id,
-        cast_by_id=actor.id if actor.id != voter.id else None,
-        decision=decision,
-    )
-    db.session.add(vote)
-    db.session.flush()
-    return vote
 
 
 def _new_revision(programme: Programme, actor: User, doc: dict[str, Any]) -> Revision:
@@ -373,14 +392,11 @@ def _audit(
 
 __all__ = [
     "TRANSITIONS",
-    "Conflict",
-    "Invalid",
-    "NotAllowed",
-    "WorkflowError",
     "allowed_actions",
     "apply_transition",
     "approvals_received",
     "create_programme",
     "is_delegate",
     "may",
+    "refusal",
 ]

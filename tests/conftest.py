@@ -16,6 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import g
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
@@ -64,8 +65,6 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 
 def _upgrade(url: str, tmp_path_factory) -> None:
     app = create_app(config_for({"DATABASE_URL": url}))
-    from flask_migrate import upgrade
-
     with app.app_context():
         upgrade()
         _db.engine.dispose()

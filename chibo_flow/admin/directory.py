@@ -17,7 +17,7 @@ from chibo_flow.extensions import db
 from chibo_flow.models import Alias, DirectoryEntry, Group, Org
 from chibo_flow.models.users import Role
 from chibo_flow.recipients import group_members
-from chibo_flow.workflow import WorkflowError
+from chibo_flow.workflow_errors import WorkflowError
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 

@@ -6,7 +6,10 @@ from apispec import BasePlugin
 from flask import Flask
 from flask_smorest import Api
 
+from chibo_flow.api.directory import blp as directory_blp
 from chibo_flow.api.schemas import ErrorSchema
+from chibo_flow.api.views import blp
+from chibo_flow.extensions import csrf
 
 BEARER_SCHEME = "bearerAuth"
 
@@ -33,10 +36,6 @@ class SchemaExtrasPlugin(BasePlugin):
 def init_api(app: Flask) -> ChiboApi:
     """Create this app's Api, declare the bearer scheme and register the API blueprints
     (programmes; directory)."""
-    from chibo_flow.api.directory import blp as directory_blp
-    from chibo_flow.api.views import blp
-    from chibo_flow.extensions import csrf
-
     api = ChiboApi(
         app,
         spec_kwargs={

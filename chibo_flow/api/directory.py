@@ -22,7 +22,7 @@ from chibo_flow.extensions import db
 from chibo_flow.models import Org, User
 from chibo_flow.models.users import Role
 from chibo_flow.security.limits import MAX_EMAIL_CHARS, MAX_LIST_ITEMS
-from chibo_flow.workflow import Invalid, NotAllowed
+from chibo_flow.workflow_errors import Invalid, NotAllowed
 
 blp = Blueprint(
     "api_directory",

@@ -198,6 +198,11 @@ class DeliveryItemSchema(Schema):
     status = fields.String(validate=OneOf([status.value for status in DeliveryStatus]))
     attempts = fields.Integer()
     last_reply = fields.String(allow_none=True)
+    reply_code = fields.Integer(
+        allow_none=True,
+        attribute="last_reply_code",
+        metadata={"description": "The SMTP code of the last reply (null: none yet, or no reply)"},
+    )
     message_id = fields.String()
     sent_at = UTCDateTime(allow_none=True)
 

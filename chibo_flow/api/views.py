@@ -44,13 +44,12 @@ from chibo_flow.models.delivery import FINAL_COPY
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.workflow import (
-    Invalid,
-    NotAllowed,
     allowed_actions,
     apply_transition,
     approvals_received,
     create_programme,
 )
+from chibo_flow.workflow_errors import Invalid, NotAllowed
 
 blp = Blueprint(
     "api",

@@ -10,6 +10,7 @@ approval identifies the one genuine PDF; its public verification code is printed
 import base64
 import hashlib
 import hmac
+import importlib
 import io
 import os
 import re
@@ -37,7 +38,7 @@ from chibo_flow.documents.render import number_line, render_document_html
 from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, FinalCopy, Programme
 from chibo_flow.models.programmes import State
-from chibo_flow.workflow import Invalid
+from chibo_flow.workflow_errors import Invalid
 
 VERIFY_CODE_LENGTH = 10
 # The public verification page (chibo_flow/verify) answers at this path.
@@ -120,9 +121,7 @@ def load_pdf_renderer() -> ModuleType:
     # Without HarfBuzz-subset, WeasyPrint subsets fonts with fontTools, which stamps each
     # embedded font with the clock unless SOURCE_DATE_EPOCH is set (reproducible-builds.org).
     os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_TIMESTAMP)
-    import weasyprint
-
-    return weasyprint
+    return importlib.import_module("weasyprint")
 
 
 def warm_up_pdf_renderer() -> None:

@@ -97,13 +97,6 @@ class ProgrammeDoc:
         """Build a document from `to_dict()` data; raises ValueError (Vietnamese) on a bad shape."""
         return _doc_from_dict(data)
 
-    def to_text(self) -> str:
-        """Return the document in the plain-text Party layout that `parse_text` reads back."""
-        # parse.py owns the text layout in both directions and imports this module.
-        from chibo_flow.documents.parse import format_text
-
-        return format_text(self)
-
 
 # --- from_dict validation ---------------------------------------------------------------------
 

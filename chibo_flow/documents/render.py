@@ -16,6 +16,7 @@ from chibo_flow.documents.format import (
     NUMBER_PREFIX,
     PARTY_NAME,
 )
+from chibo_flow.documents.parse import format_text
 from chibo_flow.documents.programme_doc import PURPOSES, ProgrammeDoc
 from chibo_flow.models import Programme
 from chibo_flow.models.programmes import State
@@ -87,4 +88,4 @@ def render_document_html(programme: Programme) -> Markup:
 
 def document_text(doc: dict[str, Any]) -> str:
     """A ProgrammeDoc dict as plain text in the usual layout (the plain-text email part)."""
-    return ProgrammeDoc.from_dict(doc).to_text()
+    return format_text(ProgrammeDoc.from_dict(doc))

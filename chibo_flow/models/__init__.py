@@ -2,6 +2,7 @@
 
 from chibo_flow.models.audit import AuditEvent
 from chibo_flow.models.delivery import Delivery
+from chibo_flow.models.events import DomainEvent, EventKind
 from chibo_flow.models.programmes import Comment, FinalCopy, Programme, Revision, Vote
 from chibo_flow.models.recipients import Alias, DirectoryEntry, Group
 from chibo_flow.models.review import Delegation, ReviewView
@@ -24,6 +25,8 @@ __all__ = [
     "Delegation",
     "Delivery",
     "DirectoryEntry",
+    "DomainEvent",
+    "EventKind",
     "FinalCopy",
     "Group",
     "LoginFailure",

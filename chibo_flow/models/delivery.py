@@ -22,14 +22,18 @@ class DeliveryStatus(StrEnum):
 
 
 class Delivery(db.Model):
-    """An outbox row, written in the transition's transaction and sent by Celery after commit."""
+    """One email to send: expanded from a domain event by the dispatcher, sent by Celery."""
 
     __table_args__ = (
         UniqueConstraint("programme_id", "revision_id", "kind", "address", "notice_key"),
+        # The dispatcher's idempotency key: expanding an event again writes no second row.
+        UniqueConstraint("event_id", "kind", "address"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    # The domain event this row was expanded from (None only for rows older than events).
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("domain_event.id"))
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
     # final_copy, or a review notification (chibo_flow.review.notices.KINDS).
     kind: Mapped[str] = mapped_column(String(30), default=FINAL_COPY)

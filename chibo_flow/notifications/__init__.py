@@ -1,1 +1,2 @@
-"""Email: the outbox rows, the Celery tasks that send them, and the relay that never loses one."""
+"""Email: the dispatcher that turns domain events into Delivery rows, the Celery tasks that send
+them, and the relay that never loses one."""

@@ -48,10 +48,17 @@ def compose_for(delivery: Delivery) -> EmailMessage:
     return message
 
 
+def header_text(value: object) -> str:
+    """`value` fit for one header line: every run of white space, line breaks included (a
+    title typed or pasted over two lines), becomes one space. A header may not hold CR or LF;
+    without this one such title would stop every email of its programme."""
+    return " ".join(str(value).split())
+
+
 def recipient_headers(delivery: Addressed) -> list[tuple[str, str]]:
     """The headers only this recipient's copy carries: To, and the row's Message-ID (the same on
     every try)."""
-    return [("To", formataddr((delivery.name or "", delivery.address))),
+    return [("To", formataddr((header_text(delivery.name or ""), delivery.address))),
             ("Message-ID", delivery.message_id)]  # fmt: skip
 
 
@@ -99,11 +106,11 @@ def final_copy_subject(programme: Programme) -> str:
 def _envelope(programme: Programme, kind: str, subject: str) -> EmailMessage:
     """Headers every email carries, but the recipient's own."""
     message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = current_app.config["MAIL_FROM"]
+    message["Subject"] = header_text(subject)
+    message["From"] = header_text(current_app.config["MAIL_FROM"])
     message["Date"] = format_datetime(utcnow())
     message["Auto-Submitted"] = "auto-generated"
-    message["List-Id"] = f"<programmes.{programme.org.code.lower()}.chibo-flow>"
+    message["List-Id"] = header_text(f"<programmes.{programme.org.code.lower()}.chibo-flow>")
     message["X-Chibo-Flow-Kind"] = kind
     return message
 
@@ -127,7 +134,7 @@ def compose_final_copy(
         final_copy.pdf,
         maintype="application",
         subtype="pdf",
-        filename=download_names(programme, "pdf")[0],
+        filename=header_text(download_names(programme, "pdf")[0]),
     )
     return message
 

@@ -1,8 +1,10 @@
-"""Pending deliveries → the Celery queue: right after commit, and periodically on beat.
+"""Beat's relay: whatever the direct path (dispatch and queue right after commit) left undone.
 
-The Delivery rows are the truth and the queue only a hint. Publishing can fail (broker down) and
-a worker can die mid-send; either way the row is left `pending` (or stuck in `sending`) and the
-relay on beat queues it again, so mail is late at worst, never lost. Sending claims the row first
+The domain events and the Delivery rows are the truth and the queue only a hint. Publishing can
+fail (broker down), a process can die between the commit of an event and its dispatch, a worker
+can die mid-send; either way the event is left undispatched or the row `pending` (or stuck in
+`sending`) and the relay on beat dispatches or queues it again, so mail is late at worst, never
+lost. Sending claims the row first
 (compare-and-set), so a row queued twice is still sent once.
 """
 
@@ -10,9 +12,8 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from celery import Task, shared_task
+from celery import shared_task
 from flask import current_app
-from kombu.exceptions import KombuError, OperationalError
 from sqlalchemy import func, or_, select, update
 
 from chibo_flow import messages
@@ -20,35 +21,11 @@ from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, Delivery, FinalCopy, Programme, User
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.delivery import FINAL_COPY, DeliveryStatus
+from chibo_flow.notifications.dispatcher import dispatch_overdue
+from chibo_flow.notifications.queue import RENDER_FINAL_COPY, enqueue_deliveries, publish
 
 log = logging.getLogger(__name__)
-
-
-def publish(task: Task, *args: object, countdown: float | None = None) -> bool:
-    """Queue one task; False, with a warning, when the broker cannot be reached (the database
-    still holds the work and the relay queues it later)."""
-    try:
-        task.apply_async(args, countdown=countdown)
-    except (OperationalError, KombuError, OSError) as exc:
-        log.warning("broker unavailable, %s%s left for the relay: %s", task.name, args, exc)
-        return False
-    return True
-
-
-def enqueue_deliveries(delivery_ids: list[int], countdown: float | None = None) -> int:
-    """Queue the rows to send (after `countdown` s) as batches of DELIVERY_BATCH_SIZE, in order;
-    returns how many rows were queued, stopping at the first broker error (the rest stay
-    pending for the relay)."""
-    from chibo_flow.notifications.tasks import send_deliveries
-
-    size = current_app.config["DELIVERY_BATCH_SIZE"]
-    queued = 0
-    for start in range(0, len(delivery_ids), size):
-        batch = delivery_ids[start : start + size]
-        if not publish(send_deliveries, batch, countdown=countdown):
-            break
-        queued += len(batch)
-    return queued
+RELAY_LIMITS = (120, 150)  # seconds: soft and hard time limits of the beat task
 
 
 def release_stuck() -> int:
@@ -102,17 +79,18 @@ def due_deliveries() -> list[tuple[int, int, bool]]:
     return [tuple(row) for row in rows]
 
 
-@shared_task(name="chibo_flow.notifications.relay.relay_pending", ignore_result=True)
+@shared_task(name="chibo_flow.notifications.relay.relay_pending", ignore_result=True,
+             soft_time_limit=RELAY_LIMITS[0], time_limit=RELAY_LIMITS[1])  # fmt: skip
 def relay_pending() -> int:
-    """Beat task: release stuck rows and re-queue every pending row that is overdue. A programme
-    whose final copy is not stored yet gets its render task again (which queues its rows once
-    the copy exists) rather than every send rendering the same PDF at once."""
-    from chibo_flow.notifications.tasks import render_final_copy
-
+    """Beat task: dispatch the events left undispatched, release stuck rows and re-queue every
+    pending row that is overdue. A programme whose final copy is not stored yet gets its render
+    task again (which queues its rows once the copy exists) rather than every send rendering the
+    same PDF at once."""
+    dispatch_overdue()
     release_stuck()
     due = due_deliveries()
     unrendered = dict.fromkeys(pid for _, pid, ready in due if not ready)
-    if not all(publish(render_final_copy, pid) for pid in unrendered):
+    if not all(publish(RENDER_FINAL_COPY, pid) for pid in unrendered):
         return 0
     return enqueue_deliveries([delivery_id for delivery_id, _, ready in due if ready])
 

@@ -1,16 +1,20 @@
-"""Celery tasks: render an approved programme's final copy, then send its deliveries in batches,
-claiming each row first so no two workers send the same row."""
+"""Celery tasks: dispatch a domain event, render an approved programme's final copy, then send
+its deliveries in batches, claiming each row first so no two workers send the same row. Every
+task has a time limit (soft: the task stops cleanly; hard: its process is replaced)."""
 
 import logging
 import random
 from collections import Counter
 from datetime import timedelta
+from email.errors import MessageError
 from email.utils import parseaddr
 
 from celery import shared_task
 from flask import current_app
+from jinja2 import TemplateError
 from sqlalchemy import Row, bindparam, or_, select, update
 
+from chibo_flow import messages
 from chibo_flow.documents.final_copy import final_copy_for
 from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, Programme
@@ -18,10 +22,22 @@ from chibo_flow.models._types import utcnow
 from chibo_flow.models.delivery import FINAL_COPY, DeliveryStatus
 from chibo_flow.notifications import mailer
 from chibo_flow.notifications.compose import BatchComposer
-from chibo_flow.notifications.relay import enqueue_deliveries
+from chibo_flow.notifications.dispatcher import dispatch
+from chibo_flow.notifications.queue import (
+    DISPATCH_EVENT,
+    RENDER_FINAL_COPY,
+    SEND_DELIVERIES,
+    enqueue_deliveries,
+)
 
 log = logging.getLogger(__name__)
 
+# Seconds: (soft, hard) limits. A batch makes up to DELIVERY_BATCH_SIZE SMTP transactions, each
+# bounded by the mailer's socket timeout; rendering a final copy takes well under a second.
+SEND_LIMITS = (300, 330)
+WORK_LIMITS = (120, 150)
+# What a message that cannot be composed fails with: retrying would compose it the same way.
+COMPOSE_ERRORS = (ValueError, TypeError, LookupError, MessageError, TemplateError)
 
 _deliveries = Delivery.__table__
 # What sending a claimed row reads of it, returned by the claim itself.
@@ -49,9 +65,8 @@ _RECORD = update(_deliveries).where(
 
 
 def claim(delivery_id: int) -> Row | None:
-    """Atomically move a due pending row to `sending` (compare-and-set) and return its columns;
-    None if another worker has it, or it is not due. Commits, and with it whatever the session
-    holds (the outcome of the row sent before)."""
+    """Atomically move a due pending row to `sending` (compare-and-set), commit, and return its
+    columns; None if another worker has it, or it is not due."""
     params = {"delivery_id": delivery_id, "now": utcnow()}
     claimed = db.session.execute(_CLAIM, params).one_or_none()
     db.session.commit()
@@ -64,7 +79,15 @@ def retry_delay(attempts: int) -> float:
     return random.uniform(base, base * 2**attempts)
 
 
-@shared_task(name="chibo_flow.notifications.tasks.render_final_copy", ignore_result=True)
+@shared_task(name=DISPATCH_EVENT, ignore_result=True,
+             soft_time_limit=WORK_LIMITS[0], time_limit=WORK_LIMITS[1])  # fmt: skip
+def dispatch_event(event_id: int) -> int:
+    """Expand a domain event too large to expand in the request into its Delivery rows."""
+    return dispatch(event_id)
+
+
+@shared_task(name=RENDER_FINAL_COPY, ignore_result=True,
+             soft_time_limit=WORK_LIMITS[0], time_limit=WORK_LIMITS[1])  # fmt: skip
 def render_final_copy(programme_id: int) -> int:
     """First step after approval: render and store the final copy, then queue its deliveries."""
     final_copy_for(db.session.get(Programme, programme_id))
@@ -80,12 +103,14 @@ def render_final_copy(programme_id: int) -> int:
     return enqueue_deliveries(list(pending))
 
 
-@shared_task(name="chibo_flow.notifications.tasks.send_deliveries", ignore_result=True)
+@shared_task(name=SEND_DELIVERIES, ignore_result=True,
+             soft_time_limit=SEND_LIMITS[0], time_limit=SEND_LIMITS[1])  # fmt: skip
 def send_deliveries(delivery_ids: list[int]) -> dict[str, int]:
     """Send a batch of Delivery rows over one SMTP connection: each row is claimed, sent in its
-    own SMTP transaction and recorded before the next. A 4xx reply retries that row with
-    backoff, a 5xx fails it for good; a lost connection stops the batch, and the rows not tried
-    yet are queued again with the retrying one. Returns how many rows ended each way."""
+    own SMTP transaction and recorded in its own commit before the next is claimed. A 4xx reply
+    retries that row with backoff; a 5xx, or a message that cannot be composed, fails it at once
+    with the reason; a lost connection stops the batch, and the rows not tried yet are queued
+    again with the retrying one. Returns how many rows ended each way."""
     config = current_app.config
     sender = parseaddr(config["MAIL_FROM"])[1]
     composer = BatchComposer()
@@ -98,7 +123,15 @@ def send_deliveries(delivery_ids: list[int]) -> dict[str, int]:
                 continue
             # A final copy is normally rendered already; when the broker lost render_final_copy
             # and the relay queued this row, composing renders it, so every email carries the PDF.
-            data = composer.message_bytes(delivery)
+            try:
+                data = composer.message_bytes(delivery)
+            except COMPOSE_ERRORS as exc:
+                log.exception("delivery %s: the message cannot be composed", delivery.id)
+                reason = messages.DELIVERY_NOT_COMPOSED.format(reason=exc)
+                _record_now(delivery, DeliveryStatus.FAILED, last_reply_code=None,
+                            last_reply=reason)  # fmt: skip
+                outcomes["failed"] += 1
+                continue
             try:
                 reply = smtp.send(sender, delivery.address, data)
             except mailer.SendFailed as failure:
@@ -112,10 +145,9 @@ def send_deliveries(delivery_ids: list[int]) -> dict[str, int]:
                 if failure.connection_lost:
                     break
                 continue
-            sent = {"last_reply_code": reply.code, "last_reply": reply.text, "sent_at": utcnow()}
-            record(delivery, DeliveryStatus.SENT, **sent)  # committed by the next claim
+            _record_now(delivery, DeliveryStatus.SENT, last_reply_code=reply.code,
+                        last_reply=reply.text, sent_at=utcnow())  # fmt: skip
             outcomes["sent"] += 1
-        db.session.commit()
     return dict(outcomes)
 
 
@@ -126,12 +158,18 @@ def _record_failure(delivery: Row, failure: mailer.SendFailed, retry_in: float) 
     retrying = failure.temporary and delivery.attempts < current_app.config["DELIVERY_MAX_ATTEMPTS"]
     if retrying:
         retry_at = utcnow() + timedelta(seconds=retry_in)
-        retrying = record(delivery, DeliveryStatus.PENDING, next_attempt_at=retry_at, **outcome)
-    else:
-        record(delivery, DeliveryStatus.FAILED, **outcome)
-        log.warning("delivery %s to %s failed: %s", delivery.id, delivery.address, failure)
-    db.session.commit()  # before the retry is queued: it must find the row pending
-    return retrying
+        # committed before the retry is queued: it must find the row pending
+        return _record_now(delivery, DeliveryStatus.PENDING, next_attempt_at=retry_at, **outcome)
+    _record_now(delivery, DeliveryStatus.FAILED, **outcome)
+    log.warning("delivery %s to %s failed: %s", delivery.id, delivery.address, failure)
+    return False
+
+
+def _record_now(delivery: Row, status: DeliveryStatus, **values) -> bool:
+    """`record` the outcome and commit it at once."""
+    recorded = record(delivery, status, **values)
+    db.session.commit()
+    return recorded
 
 
 def record(delivery: Row, status: DeliveryStatus, **values) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy import (
     column,
     exists,
     func,
-    literal_column,
+    literal,
     select,
     union_all,
 )
@@ -113,21 +113,12 @@ class ListSpec:
     failed_emails: ColumnElement[int] | None = None  # over Programme; 0 when None
 
 
-def _sql_constant(value: str | int) -> ColumnElement:
-    """A constant of this module (a state, a number) written into the SQL text rather than sent
-    as a parameter (see `_list_query`)."""
-    if isinstance(value, int):
-        return literal_column(str(value))
-    assert "'" not in value, value
-    return literal_column(f"'{value}'")
-
-
 def _orgs(name: str) -> BindParameter:
     return bindparam(name, expanding=True)
 
 
 _AWAITING_ME = and_(
-    Programme.state == _sql_constant(State.REVIEW),
+    Programme.state == State.REVIEW,
     Programme.org_id.in_(_orgs("committee_orgs")),
     Programme.submitted_by_id != bindparam("user_id"),
     ~exists().where(
@@ -138,8 +129,8 @@ _AWAITING_ME = and_(
 )
 
 _FAILED_FINAL_COPY = and_(
-    Delivery.kind == _sql_constant(FINAL_COPY),
-    Delivery.status == _sql_constant(DeliveryStatus.FAILED),
+    Delivery.kind == FINAL_COPY,
+    Delivery.status == DeliveryStatus.FAILED,
 )
 
 # The page's lists in order: the programmes of the user's secretary orgs whose final copy failed
@@ -173,7 +164,7 @@ LISTS = (
         frozenset({Role.SECRETARY, Role.COMMITTEE}),
         False,
         and_(
-            Programme.state == _sql_constant(State.REVIEW),
+            Programme.state == State.REVIEW,
             Programme.org_id.in_(_orgs("reviewer_orgs")),
             Programme.id.not_in(select(Programme.id).where(_AWAITING_ME)),
         ),
@@ -184,7 +175,7 @@ LISTS = (
         frozenset({Role.SECRETARY}),
         True,
         and_(
-            Programme.state == _sql_constant(State.DRAFT),
+            Programme.state == State.DRAFT,
             Programme.org_id.in_(_orgs("secretary_orgs")),
         ),
         Programme.updated_at,
@@ -194,7 +185,7 @@ LISTS = (
         frozenset(Role),
         True,
         and_(
-            Programme.state == _sql_constant(State.APPROVED),
+            Programme.state == State.APPROVED,
             Programme.org_id.in_(_orgs("member_orgs")),
         ),
         Programme.approved_at,
@@ -213,34 +204,32 @@ def _list_params(user: User) -> dict[str, object]:
     }
 
 
-@lru_cache(maxsize=256)
-def _list_query(offsets: tuple[tuple[str, int], ...]) -> CompoundSelect:
-    """One statement for a page of each list in `offsets` ((list key, offset) pairs), built once
-    per combination of lists and pages and reused by the requests that ask for it.
+def _offset(key: str) -> str:
+    """The name of the bind parameter holding list `key`'s offset."""
+    return f"offset_{key}"
 
-    The states, page size and offsets are written into the SQL text, the user and org ids are
-    parameters. PostgreSQL then plans the prepared statement once (a generic plan) instead of at
-    every execution: with the offsets unknown it estimates a plan for any page costlier than one
-    for the first and re-planned the whole UNION each time, which took longer than running it.
-    Each combination of pages is its own statement; nearly every request is for the first."""
-    offset_of = dict(offsets)
+
+@lru_cache(maxsize=32)
+def _list_query(keys: tuple[str, ...]) -> CompoundSelect:
+    """One statement for a page of each list in `keys`, built once per combination of lists
+    (there are a few, by role) and reused by the requests that ask for it. Every value is a
+    bound parameter: the user and org ids, the states, the page size and each list's offset."""
     members = []
-    for position, spec in enumerate(spec for spec in LISTS if spec.key in offset_of):
+    for position, spec in enumerate(spec for spec in LISTS if spec.key in keys):
+        failed = literal(0) if spec.failed_emails is None else spec.failed_emails
         one_page = (
             select(
                 *_ROW_COLUMNS,
-                (_sql_constant(0) if spec.failed_emails is None else spec.failed_emails).label(
-                    "failed_emails"
-                ),
-                _sql_constant(position).label("list_position"),
+                failed.label("failed_emails"),
+                literal(position).label("list_position"),
                 spec.newest.label("sort_at"),
             )
             .join(Org, Org.id == Programme.org_id)
             .outerjoin(User, User.id == Programme.submitted_by_id)
             .where(spec.where)
             .order_by(spec.newest.desc(), Programme.id.desc())
-            .limit(_sql_constant(PER_PAGE + 1))
-            .offset(_sql_constant(offset_of[spec.key]))
+            .limit(bindparam("per_page"))
+            .offset(bindparam(_offset(spec.key)))
             .subquery()
         )
         members.append(select(one_page))
@@ -255,13 +244,14 @@ def list_pages(user: User, page_numbers: dict[str, int]) -> list[ListPage]:
     roles = {m.role for m in user.memberships}
     specs = [spec for spec in LISTS if spec.roles & roles]
     pages = {spec.key: min(max(1, page_numbers.get(spec.key, 1)), MAX_PAGE) for spec in specs}
-    offsets = tuple((key, (page - 1) * PER_PAGE) for key, page in pages.items())
+    offsets = {_offset(key): (page - 1) * PER_PAGE for key, page in pages.items()}
     rows: list[list[ListRow]] = [[] for _ in specs]
     width = len(ListRow._fields)
     # On the session's connection: the statement selects columns, not objects, so the ORM's
     # result processing would only cost time.
-    statement = _list_query(offsets)
-    for row in db.session.connection().execute(statement, _list_params(user)).all():
+    statement = _list_query(tuple(pages))
+    params = _list_params(user) | offsets | {"per_page": PER_PAGE + 1}
+    for row in db.session.connection().execute(statement, params).all():
         rows[row.list_position].append(ListRow._make(row[:width]))
     return [
         ListPage(

@@ -44,7 +44,8 @@ from chibo_flow.review.threads import (
     threads_of,
 )
 from chibo_flow.review.timeline import duration_text, events_of, history_csv, timeline
-from chibo_flow.workflow import Invalid, WorkflowError, apply_transition, may
+from chibo_flow.workflow import apply_transition, may
+from chibo_flow.workflow_errors import Invalid, WorkflowError
 
 VOTES = ("approve", "request_changes")
 

@@ -1,13 +1,12 @@
 """Programme pages for secretaries, committee members and members."""
 
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -17,7 +16,6 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required
-from jinja2 import Template
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -53,7 +51,8 @@ from chibo_flow.programmes.forms import (
     ResendForm,
     TransitionForm,
 )
-from chibo_flow.programmes.lists import FAILED, ListRow, list_pages
+from chibo_flow.programmes.item_cache import list_items
+from chibo_flow.programmes.lists import FAILED, list_pages
 from chibo_flow.recipients import (
     LineResolution,
     LineStatus,
@@ -66,13 +65,11 @@ from chibo_flow.review.threads import threads_of
 from chibo_flow.security.limits import document_too_long
 from chibo_flow.timefmt import local_time, register_template_filters
 from chibo_flow.workflow import (
-    Conflict,
-    Invalid,
-    WorkflowError,
     allowed_actions,
     apply_transition,
     create_programme,
 )
+from chibo_flow.workflow_errors import Conflict, Invalid, WorkflowError
 
 bp = Blueprint("programmes", __name__)
 
@@ -109,27 +106,6 @@ def state_badge(state: str) -> Markup:
     """A programme state as the coloured label the pages show, e.g. "Đã thông qua"."""
     label = messages.STATE_LABELS.get(state, state)
     return Markup('<span class="badge badge--{0}">{1}</span>').format(state, label)
-
-
-LIST_ITEM_TEMPLATE = "programmes/_list_item.html"
-
-
-def list_items(rows: list[ListRow]) -> Markup:
-    """The home page's items for `rows`. An item shows only what its row holds, so each distinct
-    row is rendered once per process and its HTML reused while the row is unchanged: the page
-    shows mostly the same rows on every load (approved programmes never change)."""
-    template = current_app.jinja_env.get_template(LIST_ITEM_TEMPLATE)
-    script_root = request.script_root
-    # Every item is Markup already: a plain join spares escaping each one again.
-    return Markup("\n".join(_list_item(template, script_root, row) for row in rows))
-
-
-@lru_cache(maxsize=4096)
-def _list_item(template: Template, script_root: str, row: ListRow) -> Markup:
-    """`row` rendered by the list_item macro of `template`. The arguments are the item's whole
-    input: the template (of one app, replaced when its file changes in debug mode) and the
-    script root its links start with."""
-    return template.module.list_item(row)
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -217,7 +193,7 @@ def edit(programme_id: int):
     form = EditProgrammeForm()
     version, preview, status, stale = programme.version, None, 200, False
     if request.method == "GET":
-        form.text.data = ProgrammeDoc.from_dict(programme.doc).to_text()
+        form.text.data = document_text(programme.doc)
     elif not form.validate():
         flash(messages.BAD_REQUEST, "danger")
         status = 400
@@ -245,7 +221,7 @@ def edit(programme_id: int):
         except DocumentError as exc:
             flash(exc.message, "danger")
             status = 422
-    saved_text = ProgrammeDoc.from_dict(programme.doc).to_text() if stale else None
+    saved_text = document_text(programme.doc) if stale else None
     return render_template(
         "programmes/edit.html",
         programme=programme,

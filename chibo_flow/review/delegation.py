@@ -13,7 +13,7 @@ from chibo_flow.models import AuditEvent, Delegation, Org, Programme, User
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.users import Role
 from chibo_flow.timefmt import local_date
-from chibo_flow.workflow import Invalid, NotAllowed
+from chibo_flow.workflow_errors import Invalid, NotAllowed
 
 
 def create_delegation(

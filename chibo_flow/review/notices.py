@@ -1,18 +1,19 @@
 """Review notifications: who is told what, and what each email says.
 
-They are Delivery rows like the final copy (same outbox, relay, worker and log), written in the
-transaction of the transition that causes them and queued after commit. Each goes to named
-people, never to everyone holding a role somewhere:
+They are Delivery rows like the final copy (same dispatcher, relay, worker and log): the
+dispatcher (chibo_flow.notifications.dispatcher) expands each domain event into the notices
+`notices_for` lists. Each goes to named people, never to everyone holding a role somewhere:
 
-- submit: each committee member of the org except the submitter — `resubmitted` (with what
+- submitted: each committee member of the org except the submitter — `resubmitted` (with what
   changed since the revision they voted on) to those who voted in an earlier round,
   `review_request` to the others; both carry a signed link to the review page;
-- request_changes: the submitter, with the reason (`changes_requested`);
-- the approval that passes the programme: the org's secretaries and committee (`approved_notice`);
-- reminders and escalations come from chibo_flow.review.reminders.
+- an opinion "không tán thành" (request_changes): the submitter, with the reason
+  (`changes_requested`);
+- approved: the org's secretaries and committee (`approved_notice`);
+- reminder_due and escalation_due (recorded by chibo_flow.review.reminders): the people named.
 """
 
-from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -20,10 +21,17 @@ from sqlalchemy import select
 
 from chibo_flow import messages
 from chibo_flow.extensions import db
-from chibo_flow.models import Comment, Delivery, Programme, Revision, User, Vote
-from chibo_flow.models.programmes import State
+from chibo_flow.models import (
+    Comment,
+    Delivery,
+    DomainEvent,
+    EventKind,
+    Programme,
+    Revision,
+    User,
+    Vote,
+)
 from chibo_flow.models.users import Role
-from chibo_flow.notifications.outbox import new_message_id
 from chibo_flow.review.diff import diff_documents
 from chibo_flow.review.links import review_url
 from chibo_flow.review.rounds import reviewers, round_status
@@ -31,86 +39,55 @@ from chibo_flow.review.rounds import reviewers, round_status
 KINDS = tuple(messages.NOTICE_SUBJECTS)
 # Kinds whose email links to the review page with a signed link (the others: the programme).
 REVIEW_LINK_KINDS = frozenset({"review_request", "resubmitted", "reminder"})
+# The notice kind of the events that name their people (data["people"]: user ids).
+NAMED_PEOPLE = {EventKind.REMINDER_DUE: "reminder", EventKind.ESCALATION_DUE: "escalation"}
 
 
-def round_key(programme: Programme) -> str:
-    """The notice key of the programme's current review round ("r2")."""
-    return f"r{programme.review_round}"
+@dataclass(frozen=True)
+class Notice:
+    """Notifications of one kind to some people, told apart from earlier ones by `key`."""
+
+    kind: str
+    key: str
+    people: list[User]
 
 
-def write_notices(programme: Programme, kind: str, people: Iterable[User], key: str) -> list[int]:
-    """One pending Delivery of `kind` per person about the current revision, once per address
-    and `key` (people already notified under `key` are skipped); returns the new rows' ids."""
-    notified = set(
-        db.session.scalars(
-            select(Delivery.address).where(
-                Delivery.programme_id == programme.id,
-                Delivery.revision_id == programme.current_revision_id,
-                Delivery.kind == kind,
-                Delivery.notice_key == key,
-            )
-        )
-    )
-    rows = []
-    for person in people:
-        address = person.email.strip().lower()
-        if address in notified:
-            continue
-        notified.add(address)
-        rows.append(
-            Delivery(
-                programme_id=programme.id,
-                revision_id=programme.current_revision_id,
-                kind=kind,
-                notice_key=key,
-                address=address,
-                name=person.name,
-                line="",
-                purpose="none",
-                message_id=new_message_id(),
-            )
-        )
-    db.session.add_all(rows)
-    db.session.flush()
-    return [row.id for row in rows]
+def round_key(number: int) -> str:
+    """The notice key of review round `number` ("r2")."""
+    return f"r{number}"
 
 
-def write_transition_notices(programme: Programme, action: str) -> list[int]:
-    """The notifications `action` (just applied to `programme`) sends; returns the row ids."""
-    key = round_key(programme)
-    if action == "submit":
+def notices_for(event: DomainEvent, programme: Programme) -> list[Notice]:
+    """The review notifications a domain event causes (none for most kinds)."""
+    data = event.data
+    if event.kind == EventKind.SUBMITTED:
+        key = round_key(data["round"])
         voted_before = set(
             db.session.scalars(
                 select(Vote.user_id).where(
-                    Vote.programme_id == programme.id, Vote.review_round < programme.review_round
+                    Vote.programme_id == programme.id, Vote.review_round < data["round"]
                 )
             )
         )
         people = reviewers(programme)
-        again = [user for user in people if user.id in voted_before]
-        first = [user for user in people if user.id not in voted_before]
-        return write_notices(programme, "resubmitted", again, key) + write_notices(
-            programme, "review_request", first, key
-        )
-    if action == "request_changes" and programme.submitted_by is not None:
-        return write_notices(programme, "changes_requested", [programme.submitted_by], key)
-    if action == "approve" and programme.state == State.APPROVED:
+        return [
+            Notice("resubmitted", key, [user for user in people if user.id in voted_before]),
+            Notice("review_request", key, [user for user in people if user.id not in voted_before]),
+        ]
+    if event.kind == EventKind.OPINION_CAST and data["decision"] == "request_changes":
+        submitter = programme.submitted_by
+        key = round_key(data["round"])
+        return [Notice("changes_requested", key, [submitter])] if submitter else []
+    if event.kind == EventKind.APPROVED:
         org = programme.org
         people = org.members_with_role(Role.SECRETARY) + org.members_with_role(Role.COMMITTEE)
-        return write_notices(programme, "approved_notice", people, key)
+        return [Notice("approved_notice", round_key(data["round"]), people)]
+    if event.kind in NAMED_PEOPLE:
+        people = db.session.scalars(select(User).where(User.id.in_(data["people"])))
+        by_id = {user.id: user for user in people}
+        named = [by_id[i] for i in data["people"] if i in by_id]
+        return [Notice(NAMED_PEOPLE[event.kind], event.key, named)]
     return []
-
-
-def after_commit_send(delivery_ids: list[int]) -> Callable[[], None]:
-    """What to run after commit: queue these rows (with the broker down they stay pending and
-    the relay queues them later)."""
-
-    def dispatch() -> None:
-        from chibo_flow.notifications.relay import enqueue_deliveries
-
-        enqueue_deliveries(delivery_ids)
-
-    return dispatch
 
 
 # --- what the emails say ----------------------------------------------------------------------

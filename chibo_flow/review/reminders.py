@@ -1,7 +1,8 @@
 """Reminders (beat task): a vote pending for the org's `reminder_after_days` is reminded, at
 most once per interval; after `escalate_after_days` the secretaries are told who holds the
-round up. Both are notification Delivery rows whose key carries the interval, so running the
-task again in the same interval writes nothing."""
+round up. Both are domain events (reminder_due, escalation_due) whose key carries the
+interval, dispatched into notices like any other; running the task again in the same interval
+records nothing."""
 
 from datetime import datetime, timedelta
 
@@ -9,14 +10,16 @@ from celery import shared_task
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from chibo_flow import events
 from chibo_flow.extensions import db
-from chibo_flow.models import Programme
+from chibo_flow.models import DomainEvent, EventKind, Programme, User
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
-from chibo_flow.notifications.relay import enqueue_deliveries
-from chibo_flow.review.notices import round_key, write_notices
+from chibo_flow.review.notices import round_key
 from chibo_flow.review.rounds import round_started_at, round_status
+
+LIMITS = (120, 150)  # seconds: soft and hard time limits of the beat task
 
 
 def intervals_elapsed(started: datetime, now: datetime, days: int) -> int:
@@ -26,9 +29,10 @@ def intervals_elapsed(started: datetime, now: datetime, days: int) -> int:
     return (now - started) // timedelta(days=days)
 
 
-def remind(now: datetime) -> list[int]:
-    """Write the reminders and escalations due at `now` and commit; returns the new row ids."""
-    ids: list[int] = []
+def remind(now: datetime) -> list[tuple[int, int]]:
+    """Record the reminders and escalations due at `now` and commit; returns the new events as
+    `events.announce` takes them."""
+    recorded: list[DomainEvent] = []
     programmes = db.session.scalars(
         select(Programme)
         .options(joinedload(Programme.org))
@@ -43,20 +47,37 @@ def remind(now: datetime) -> list[int]:
         org = programme.org
         reminder = intervals_elapsed(started, now, org.reminder_after_days)
         if reminder:
-            key = f"{round_key(programme)}-i{reminder}"
-            ids += write_notices(programme, "reminder", status.waiting, key)
+            key = f"{round_key(programme.review_round)}-i{reminder}"
+            recorded += _due(programme, EventKind.REMINDER_DUE, key, status.waiting)
         escalation = intervals_elapsed(started, now, org.escalate_after_days)
         if escalation:
-            key = f"{round_key(programme)}-i{escalation}"
+            key = f"{round_key(programme.review_round)}-i{escalation}"
             secretaries = org.members_with_role(Role.SECRETARY)
-            ids += write_notices(programme, "escalation", secretaries, key)
+            recorded += _due(programme, EventKind.ESCALATION_DUE, key, secretaries)
+    pending = events.pending(recorded)
     db.session.commit()
-    return ids
+    return pending
 
 
-@shared_task(name="chibo_flow.review.reminders.send_reminders", ignore_result=True)
+def _due(programme: Programme, kind: str, key: str, people: list[User]) -> list[DomainEvent]:
+    """The event of `kind` under `key`, unless one was recorded already."""
+    recorded = db.session.scalar(
+        select(DomainEvent.id).where(
+            DomainEvent.programme_id == programme.id,
+            DomainEvent.kind == kind,
+            DomainEvent.key == key,
+        )
+    )
+    if recorded is not None or not people:
+        return []
+    return [events.record(programme, kind, key=key, people=[person.id for person in people])]
+
+
+@shared_task(name="chibo_flow.review.reminders.send_reminders", ignore_result=True,
+             soft_time_limit=LIMITS[0], time_limit=LIMITS[1])  # fmt: skip
 def send_reminders() -> int:
-    """Beat task: write what is due now and queue it; returns how many rows were written."""
-    ids = remind(utcnow())
-    enqueue_deliveries(ids)
-    return len(ids)
+    """Beat task: record what is due now and announce it (the dispatcher writes and queues the
+    notices); returns how many events were recorded."""
+    recorded = remind(utcnow())
+    events.announce(recorded)
+    return len(recorded)

@@ -14,7 +14,7 @@ from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.review.diff import section_paths
 from chibo_flow.security.limits import MAX_COMMENT_CHARS, count_text
-from chibo_flow.workflow import Invalid, NotAllowed
+from chibo_flow.workflow_errors import Invalid, NotAllowed
 
 # Who takes part in the discussion of an org's programmes.
 DISCUSSANTS = (Role.SECRETARY, Role.COMMITTEE)

@@ -13,6 +13,7 @@ DELIVERY_KEYS = {
     "name",
     "line",
     "purpose",
+    "reply_code",
     "status",
     "attempts",
     "last_reply",
@@ -71,6 +72,7 @@ def test_deliveries_of_an_approved_programme(db, world, api, build):
         assert item["status"] in {"pending", "sending", "sent", "failed"}
         assert item["purpose"] in {"bao_cao", "thuc_hien", "none"}
         assert item["message_id"].startswith("<") and item["message_id"].endswith(">")
+        assert item["reply_code"] is None  # nothing sent yet
     lines = {item["address"]: item["line"] for item in items}
     assert lines["phutrach@chibo.test"] == "Lãnh đạo phụ trách chi bộ"
     assert lines["thuongtruc1@chibo.test"] == "Thường trực ĐU"

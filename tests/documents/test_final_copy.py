@@ -30,7 +30,8 @@ from chibo_flow.documents.render import party_date
 from chibo_flow.models import AuditEvent, Delivery, FinalCopy, Programme
 from chibo_flow.notifications.tasks import send_deliveries
 from chibo_flow.timefmt import local_date
-from chibo_flow.workflow import Invalid, apply_transition
+from chibo_flow.workflow import apply_transition
+from chibo_flow.workflow_errors import Invalid
 from tests.support import assert_in_order
 from tests.verify.support import (
     COMMITTEE_1,

@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from chibo_flow.documents.parse import parse_docx, parse_text, parse_upload
+from chibo_flow.documents.parse import format_text, parse_docx, parse_text, parse_upload
 from chibo_flow.documents.programme_doc import Header, ProgrammeDoc, Recipient, Signature
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,7 +110,7 @@ def test_seed_recipients_signature_and_no_warnings(seed):
 
 
 def test_seed_text_has_no_markdown_left(seed):
-    text = seed.to_text()
+    text = format_text(seed)
     assert "**" not in text
     assert "* Công đoàn nhà trường:" in text
 
@@ -215,7 +215,7 @@ def test_seed_docx_with_header_and_signature_tables(seed):
     )
     assert doc == dataclasses.replace(seed, header=doc.header)
     assert doc.warnings == []
-    assert parse_text(doc.to_text()) == doc
+    assert parse_text(format_text(doc)) == doc
 
 
 @pytest.mark.parametrize("filename", ["chuong-trinh.txt", "chuong-trinh.doc", "chuong-trinh"])

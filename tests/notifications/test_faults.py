@@ -1,20 +1,34 @@
-"""Every email delivered exactly once, visibly, through faults: a worker killed mid-send, the
-broker down during approval, SMTP refusals and dropped connections, two workers on one queue.
+"""Every email delivered exactly once, visibly, through faults: a dispatcher or a worker killed
+mid-way, the broker down during approval, an event dispatched twice or by two dispatchers at
+once, SMTP refusals and dropped connections, two workers on one queue, a title over two lines,
+an address SMTP cannot carry.
 
 Real parts only: Celery worker processes on Redis (a queue of the test's own), aiosmtpd in this
 process with scripted faults (tests.support.FaultyHandler), the app's database.
 """
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from chibo_flow.documents.parse import parse_text
-from chibo_flow.models import AuditEvent, Delivery, DirectoryEntry, Group, Programme, User
+from chibo_flow.models import (
+    AuditEvent,
+    Delivery,
+    DirectoryEntry,
+    DomainEvent,
+    EventKind,
+    Group,
+    Programme,
+    Revision,
+    User,
+)
 from chibo_flow.models.delivery import DeliveryStatus
+from chibo_flow.notifications.dispatcher import dispatch
 from chibo_flow.notifications.tasks import send_deliveries
 from chibo_flow.workflow import apply_transition, create_programme
 from tests.conftest import SmtpServer
@@ -377,3 +391,138 @@ def test_a_connection_lost_mid_batch_queues_the_rest_again_and_all_arrive_once(
     assert [message_id for _, message_id in smtp_server.handler.data[dropped]] == [
         after[dropped].message_id
     ] * 2
+
+
+# --- the dispatcher: events into rows, once, whatever dies or runs twice ---------------------
+
+
+def approval_event(db, programme: Programme) -> DomainEvent:
+    """The programme's `approved` event, fresh from the database."""
+    db.session.expire_all()
+    return db.session.scalar(
+        select(DomainEvent).where(
+            DomainEvent.programme_id == programme.id, DomainEvent.kind == EventKind.APPROVED
+        )
+    )
+
+
+def test_a_dispatcher_killed_before_expanding_the_approval_leaves_it_to_the_relay(
+    app, db, make, seed_text, env, tmp_path, smtp_server
+):
+    addresses = [f"nguoi{n}@nhan.test" for n in range(1, 4)]
+    programme, committee = in_review(db, make, seed_text, addresses)
+    app.config["DISPATCH_INLINE_MAX"] = 0  # the approval's expansion goes to a worker
+    approve(programme, committee)
+    event = approval_event(db, programme)
+    assert event.dispatched_at is None and rows_by_address(db) == {}
+
+    # The worker that takes the dispatch task waits on the event row (held by the test: a row
+    # lock on PostgreSQL, the write lock on SQLite), and is killed there.
+    with db.engine.connect() as lock:
+        lock.execute(update(DomainEvent).where(DomainEvent.id == event.id).values(key=""))
+        first = CeleryWorker(env, tmp_path, concurrency=1).start()
+        try:
+            wait_for(lambda: "dispatch_event" in first.log(), timeout=30)
+            time.sleep(1)  # let it reach the lock
+            first.kill()
+        finally:
+            first.stop()
+        lock.rollback()
+    assert approval_event(db, programme).dispatched_at is None
+    assert rows_by_address(db) == {}
+
+    with CeleryWorker(env, tmp_path, beat=True):  # beat's relay dispatches what was left
+        rows = wait_for(lambda: settled(db, len(addresses)), timeout=60)
+    assert {(row.status, row.attempts, row.event_id) for row in rows.values()} == {
+        ("sent", 1, event.id)
+    }
+    assert received(smtp_server, addresses) == {a: [rows[a].message_id] for a in addresses}
+
+
+def test_dispatching_an_event_twice_or_twice_at_once_writes_no_second_row_nor_email(
+    app, db, make, seed_text, env, smtp_server
+):
+    addresses = [f"nguoi{n}@nhan.test" for n in range(1, 6)]
+    programme, committee = in_review(db, make, seed_text, addresses)
+    app.config["DISPATCH_INLINE_MAX"] = 0
+    approve(programme, committee)
+    forget_redis_queue(env["CELERY_QUEUE"])  # nobody else dispatches it
+    event_id = approval_event(db, programme).id
+
+    # Two dispatchers at the same moment, each with its own session and connection.
+    start = threading.Barrier(2)
+
+    def dispatcher() -> None:
+        with app.app_context():
+            start.wait()
+            dispatch(event_id)
+            db.session.remove()
+
+    threads = [threading.Thread(target=dispatcher) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    first = rows_by_address(db)
+    assert sorted(first) == addresses
+
+    # Dispatched again (the relay after a crash that lost the mark, say): nothing new.
+    assert dispatch(event_id) == 0
+    db.session.execute(update(DomainEvent).where(DomainEvent.id == event_id)
+                       .values(dispatched_at=None))  # fmt: skip
+    db.session.commit()
+    dispatch(event_id)
+    forget_redis_queue(env["CELERY_QUEUE"])
+    again = rows_by_address(db)
+    assert {a: row.id for a, row in again.items()} == {a: row.id for a, row in first.items()}
+
+    # Each dispatcher queued the rows: sent once all the same.
+    ids = [again[a].id for a in addresses]
+    assert send_deliveries(ids) == {"sent": 5}
+    assert send_deliveries(ids) == {"skipped": 5}
+    assert received(smtp_server, addresses) == {a: [again[a].message_id] for a in addresses}
+
+
+def test_a_title_over_two_lines_does_not_stop_its_programmes_mail(
+    db, make, seed_text, env, smtp_server
+):
+    addresses = ["nguoi1@nhan.test", "nguoi2@nhan.test"]
+    programme, committee = in_review(db, make, seed_text, addresses)
+    doc = dict(programme.doc, title="HÀNH ĐỘNG CỦA CHI BỘ\r\nNĂM 2023")
+    db.session.execute(update(Revision).where(Revision.id == programme.current_revision_id)
+                       .values(content=doc))  # fmt: skip
+    db.session.execute(update(Programme).where(Programme.id == programme.id)
+                       .values(title=doc["title"]))  # fmt: skip
+    db.session.execute(update(DirectoryEntry).where(DirectoryEntry.email == addresses[0])
+                       .values(name="Người nhận\n001"))  # fmt: skip
+    db.session.commit()
+    db.session.expire_all()
+    approve(programme, committee)
+    forget_redis_queue(env["CELERY_QUEUE"])
+    rows = rows_by_address(db)
+
+    assert send_deliveries([rows[a].id for a in addresses]) == {"sent": 2}
+
+    stored = {m.envelope_to: m.message for m in smtp_server.messages("final_copy")}
+    assert sorted(stored) == addresses
+    assert {m["Subject"] for m in stored.values()} == {
+        "[Chi bộ Trường Mầm non Tiên Cường] Chương trình số 01-CTr/CB: "
+        "HÀNH ĐỘNG CỦA CHI BỘ NĂM 2023"
+    }
+    assert stored[addresses[0]]["To"].addresses[0].display_name == "Người nhận 001"
+
+
+def test_an_address_smtp_cannot_carry_fails_at_once_with_the_reason(
+    db, make, seed_text, env, smtp_server
+):
+    addresses = ["nguoi1@nhan.test", "người2@nhan.test", "nguoi3@nhan.test"]
+    rows = issued_rows(db, make, seed_text, env, addresses)
+
+    assert send_deliveries([row.id for row in rows]) == {"sent": 2, "failed": 1}
+
+    after = rows_by_address(db)
+    bad = after["người2@nhan.test"]
+    assert (bad.status, bad.attempts, bad.last_reply_code) == ("failed", 1, None)
+    # The real reason, not a process "interrupted" ten minutes later.
+    assert bad.last_reply.startswith("Không soạn được thư: 'ascii' codec can't encode")
+    assert sorted(received(smtp_server, addresses)) == ["nguoi1@nhan.test", "nguoi3@nhan.test"]

@@ -4,6 +4,7 @@ import unicodedata
 
 import pytest
 
+from chibo_flow.documents.parse import parse_text
 from chibo_flow.models import DirectoryEntry, Group
 from chibo_flow.models.users import Role
 from chibo_flow.recipients import (
@@ -201,8 +202,6 @@ def test_each_org_resolves_against_its_own_directory(db, make, org):
 
 
 def test_the_seed_lines_resolve_in_order(org, seed_text):
-    from chibo_flow.documents.parse import parse_text
-
     lines = resolve_recipients(org, parse_text(seed_text).to_dict()["recipients"])
 
     assert [(line.label, line.status) for line in lines] == [

@@ -12,7 +12,8 @@ from chibo_flow.models._types import utcnow
 from chibo_flow.models.users import Role
 from chibo_flow.review.delegation import create_delegation
 from chibo_flow.timefmt import local_date
-from chibo_flow.workflow import Invalid, NotAllowed, apply_transition, approvals_received
+from chibo_flow.workflow import apply_transition, approvals_received
+from chibo_flow.workflow_errors import Invalid, NotAllowed
 from tests.review.support import review_text, vote
 from tests.web.support import bring_to, flashes, page_text, snapshot
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from chibo_flow import events
 from chibo_flow.models import AuditEvent, Delivery
 from chibo_flow.notifications.compose import compose_for
 from chibo_flow.review.reminders import remind
@@ -23,10 +24,13 @@ def submitted_at(db, programme_id: int):
 
 
 def written(db, now) -> list[tuple[str, str, str]]:
-    """Run the reminder task's work at `now`: (kind, address, key) of the rows it wrote."""
-    ids = remind(now)
-    rows = db.session.scalars(select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id))
-    return [(row.kind, row.address, row.notice_key) for row in rows]
+    """Run the reminder task's work at `now` and announce its events as the task does:
+    (kind, address, key) of the rows the dispatcher wrote for them."""
+    recorded = remind(now)
+    events.announce(recorded)
+    ids = [event_id for event_id, _ in recorded]
+    query = select(Delivery).where(Delivery.event_id.in_(ids)).order_by(Delivery.id)
+    return [(row.kind, row.address, row.notice_key) for row in db.session.scalars(query)]
 
 
 def test_pending_votes_are_reminded_once_per_interval_then_escalated(db, world):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from chibo_flow import messages
 from chibo_flow.models import AuditEvent, Delivery, DirectoryEntry, Group
 from chibo_flow.models.delivery import DeliveryStatus
+from chibo_flow.notifications.compose import compose_for
 from tests.web.support import bring_to, flashes, page_text
 
 SENT_AT = datetime(2026, 11, 25, 3, 4, tzinfo=UTC)  # 10:04 in Hà Nội
@@ -223,8 +224,6 @@ def test_changing_the_directory_after_approval_does_not_change_the_deliveries(
 
 
 def test_each_email_says_why_it_is_sent_by_the_lines_purpose(db, approved):
-    from chibo_flow.notifications.compose import compose_for
-
     deliveries = rows(db, approved.id)
 
     def text_of(address: str) -> str:

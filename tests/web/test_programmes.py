@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from chibo_flow import messages
-from chibo_flow.documents.parse import parse_text
+from chibo_flow.documents.parse import format_text, parse_text
 from chibo_flow.documents.programme_doc import ProgrammeDoc
 from chibo_flow.models import Programme, Revision
 from chibo_flow.workflow import apply_transition
@@ -100,7 +100,7 @@ def test_edit_preview_then_save(db, world, browser):
     client = browser(world.users["secretary"])
     page = client.get(f"/programmes/{programme.id}/edit")
     assert page.status_code == 200
-    original = ProgrammeDoc.from_dict(programme.doc).to_text()
+    original = format_text(ProgrammeDoc.from_dict(programme.doc))
     assert textarea(page) == original
     version = programme.version
     revisions = _count(db, Revision)

@@ -1,0 +1,50 @@
+"""The outbox of domain events: what happened to a programme, written in the transaction that
+made it happen, and turned into notifications by chibo_flow.notifications.dispatcher."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from chibo_flow.extensions import db
+from chibo_flow.models._types import UTCDateTime, utcnow
+
+
+class EventKind:
+    """The kinds of domain event (DomainEvent.kind)."""
+
+    EDITED = "edited"
+    SUBMITTED = "submitted"
+    OPINION_CAST = "opinion_cast"  # data: decision (approve | request_changes), voter, round
+    ROUND_CLOSED = "round_closed"  # data: outcome (approved | returned | withdrawn), round
+    WITHDRAWN = "withdrawn"
+    # data: number, and the recipients frozen as of approval: lines [[label, purpose]] and
+    # people [[address, name, line index]] (one row, however many people).
+    APPROVED = "approved"
+    REMINDER_DUE = "reminder_due"  # data: people (user ids), key (round and interval)
+    ESCALATION_DUE = "escalation_due"  # data: people (user ids), key
+
+
+class DomainEvent(db.Model):
+    """One fact about a programme; written once, then marked dispatched when its notifications
+    exist as Delivery rows."""
+
+    __tablename__ = "domain_event"
+    # The relay looks for events not dispatched yet.
+    __table_args__ = (Index("ix_domain_event_undispatched", "dispatched_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    # The revision the event is about (the one current when it happened).
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Tells apart events of one kind that recur (a reminder's round and interval, "r2-i3").
+    key: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # How many people the event's frozen recipient list holds (0 for most kinds): lets the
+    # dispatcher expand small events at once and leave large ones to a worker.
+    recipients: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,34 @@
+"""The errors a refused action raises (a leaf module: views, API, CLI and the modules the
+workflow uses import them without importing the workflow)."""
+
+
+class WorkflowError(Exception):
+    """A refused action; `status` and `code` map it to HTTP and JSON."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(WorkflowError):
+    """The actor may not do this (403)."""
+
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(WorkflowError):
+    """Stale version or a repeated action (409)."""
+
+    status = 409
+    code = "conflict"
+
+
+class Invalid(WorkflowError):
+    """The request is well-formed but cannot be applied (422)."""
+
+    status = 422
+    code = "invalid"
