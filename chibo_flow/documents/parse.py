@@ -8,22 +8,9 @@ Party layout: header block, document type and trích yếu, "Căn cứ" lines, n
 
 from __future__ import annotations
 
-import codecs
 import datetime
-import io
 import re
 import unicodedata
-import zipfile
-import zlib
-from collections.abc import Iterator
-
-import docx
-from docx.document import Document as WordDocument
-from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.text.paragraph import Paragraph
-from lxml import etree
 
 from chibo_flow import messages
 from chibo_flow.documents.format import DOC_TYPE_CODES, PARTY_NAME
@@ -36,66 +23,22 @@ from chibo_flow.documents.programme_doc import (
     Signature,
     Warning,
 )
+from chibo_flow.documents.reading import DocumentError, Source, read_docx, read_upload
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
-# A .docx member that inflates more than this many times (and past 1 MiB) is a zip bomb;
-# real document XML compresses 5-30 times.
-MAX_ZIP_RATIO = 200
-_RATIO_CHECK_BYTES = 1024 * 1024
-
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
-_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-_NOT_TEXT_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"{\\rtf")
-_WORD_EXTENSIONS = (".docx", ".doc", ".docm", ".dotx", ".dot")
-# C0 control bytes that never occur in a text file (tab, line ends, form feed, ESC, ^Z do).
-_CONTROL_BYTES = bytes(set(range(32)) - set(b"\t\n\r\x0b\x0c\x1a\x1b"))
-_DOCX_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    KeyError,
-    ValueError,
-    EOFError,
-    NotImplementedError,
-    etree.XMLSyntaxError,
-    PackageNotFoundError,
-)
-
-
-class DocumentError(Exception):
-    """A file that cannot be read as a document; `message` tells the user why, in Vietnamese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+__all__ = ["DocumentError", "parse_docx", "parse_text", "parse_upload"]
 
 
 # --- front-ends -------------------------------------------------------------------------------
 
 
 def parse_upload(data: bytes, filename: str) -> ProgrammeDoc:
-    """Parse an uploaded .docx or text file, sniffing its type; raises DocumentError."""
-    _check_size(data)
-    if data.startswith((OLE_SIGNATURE, *_ZIP_SIGNATURES)):
-        return parse_docx(data)
-    if filename.lower().endswith(_WORD_EXTENSIONS):
-        raise DocumentError(messages.FILE_NOT_DOCUMENT)
-    return parse_text(_decode_text(data))
+    """Parse an uploaded .docx, .doc, .pdf or text file, sniffing its kind; raises DocumentError."""
+    return _parse_source(read_upload(data, filename))
 
 
 def parse_docx(data: bytes) -> ProgrammeDoc:
     """Parse a .docx file (paragraphs and tables in body order); raises DocumentError."""
-    _check_size(data)
-    if data.startswith(OLE_SIGNATURE):
-        encrypted = _ENCRYPTION_INFO in data
-        raise DocumentError(messages.FILE_ENCRYPTED if encrypted else messages.FILE_LEGACY_DOC)
-    _check_zip(data)
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except _DOCX_ERRORS as exc:
-        raise DocumentError(messages.FILE_NOT_DOCUMENT) from exc
-    return _parse_lines(list(_block_lines(document.element.body, document)))
+    return _parse_source(read_docx(data))
 
 
 def parse_text(text: str) -> ProgrammeDoc:
@@ -103,60 +46,11 @@ def parse_text(text: str) -> ProgrammeDoc:
     return _parse_lines(text.splitlines())
 
 
-def _check_size(data: bytes) -> None:
-    if not data:
-        raise DocumentError(messages.FILE_EMPTY)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise DocumentError(messages.FILE_TOO_LARGE)
-
-
-def _check_zip(data: bytes) -> None:
-    """Refuse a zip bomb by its central directory, before anything is inflated."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise DocumentError(messages.FILE_NOT_DOCUMENT) from exc
-    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES or any(
-        m.file_size > _RATIO_CHECK_BYTES and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1)
-        for m in members
-    ):
-        raise DocumentError(messages.FILE_ZIP_BOMB)
-
-
-def _decode_text(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1258; NFC."""
-    if data.startswith(codecs.BOM_UTF8):
-        encodings: tuple[str, ...] = ("utf-8-sig",)
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)
-    else:
-        controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
-        if data.startswith(_NOT_TEXT_SIGNATURES) or b"\0" in data or controls * 100 > len(data):
-            raise DocumentError(messages.FILE_NOT_DOCUMENT)
-        encodings = ("utf-8", "cp1258")
-    for encoding in encodings:
-        try:
-            return unicodedata.normalize("NFC", data.decode(encoding))
-        except UnicodeDecodeError:
-            continue
-    raise DocumentError(messages.FILE_BAD_ENCODING)
-
-
-def _block_lines(container: BaseOxmlElement, document: WordDocument) -> Iterator[str]:
-    """Yield the text lines of body-level paragraphs and tables (cell by cell), in order."""
-    for child in container.iterchildren():
-        if child.tag == qn("w:p"):
-            yield from Paragraph(child, document).text.split("\n")
-        elif child.tag == qn("w:tbl"):
-            for row in child.iterchildren(qn("w:tr")):
-                for cell in row.iterchildren(qn("w:tc")):
-                    yield from _block_lines(cell, document)
-                    yield ""
-        elif child.tag == qn("w:sdt"):
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                yield from _block_lines(content, document)
+def _parse_source(source: Source) -> ProgrammeDoc:
+    doc = _parse_lines(source.lines)
+    notes = [Warning(part="file", line=1, text="", message=note) for note in source.notes]
+    doc.warnings = notes + doc.warnings
+    return doc
 
 
 # --- the layout's vocabulary ------------------------------------------------------------------
