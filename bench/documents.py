@@ -12,13 +12,16 @@ times and the ratios to the baselines; exits 1 when a ratio misses its target. N
 programme is built in memory.
 """
 
+import argparse
 import io
 import logging
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import docx
 import pypdf
@@ -26,9 +29,10 @@ import pypdf
 from chibo_flow import create_app
 from chibo_flow.demo import ORG, PARENT_ORG, SEED_FILE
 from chibo_flow.documents.final_copy import render_docx, render_pdf
-from chibo_flow.documents.parse import parse_docx, parse_text
+from chibo_flow.documents.parse import DocumentError, parse_docx, parse_text
 from chibo_flow.models import Org, Programme, Revision
 from chibo_flow.models.programmes import State
+from tests.documents.real_corpus import FIELDS, documents, mismatches, words_retained
 from tests.support import config_for
 
 RUNS = 7
@@ -76,6 +80,39 @@ def median_ms(work: Callable[[], object]) -> float:
     return statistics.median(times) * 1000
 
 
+def corpus_report(directories: list[Path]) -> int:
+    """Print accuracy per field and per document, and words retained, over corpus directories."""
+    sources = [source for directory in directories for _, source in documents(directory)]
+    right: Counter[str] = Counter()
+    found_words = total_words = 0
+    print(f"{len(sources)} documents")
+    for source in sources:
+        try:
+            wrong = mismatches(source)
+            found, total = words_retained(source)
+        except DocumentError as error:
+            print(f"  REFUSED  {source.name}: {error.message}")
+            continue
+        found_words, total_words = found_words + found, total_words + total
+        right.update(name for name in FIELDS if name not in wrong)
+        score = len(FIELDS) - len(wrong)
+        print(
+            f"  {score:2d}/{len(FIELDS)}  {100 * found / max(total, 1):5.1f}% words  {source.name}"
+        )
+        for name, (expected, parsed) in wrong.items():
+            print(f"           {name}: expected {expected!r}, got {parsed!r}")
+    print("per field:")
+    for name in FIELDS:
+        share = 100 * right[name] / len(sources)
+        print(f"  {name:24s} {right[name]:3d}/{len(sources)}  {share:5.1f}%")
+    fields = sum(right.values())
+    print(f"fields right: {fields}/{len(FIELDS) * len(sources)}"
+          f" = {100 * fields / (len(FIELDS) * len(sources)):.1f}%")  # fmt: skip
+    print(f"words retained: {found_words}/{total_words}"
+          f" = {100 * found_words / max(total_words, 1):.2f}%")  # fmt: skip
+    return 0
+
+
 def main() -> int:
     """Run the benchmark and print the report; 1 if a target is missed."""
     from weasyprint import HTML
@@ -120,4 +157,7 @@ def _ratio_line(ratio: float, target: float) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    arguments = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    arguments.add_argument("--corpus", type=Path, nargs="+", help="score these corpus folders")
+    options = arguments.parse_args()
+    sys.exit(corpus_report(options.corpus) if options.corpus else main())
