@@ -117,8 +117,8 @@ WARN_RECIPIENT = (
 WARN_AFTER_SIGNATURE = "Nội dung nằm sau chữ ký; đã đưa vào cuối phần nội dung."
 WARN_EXTRA_SIGNATURE = "Văn bản có thêm một khối chữ ký; chỉ khối chữ ký đầu tiên được ghi nhận."
 WARN_NOT_DOCUMENT = (
-    "Các dòng này đứng trước văn bản và không thuộc văn bản (trình đơn trang web, tiêu đề bài "
-    "viết, ngày đăng, ...); đã bỏ ra khỏi dự thảo: {lines}"
+    "{count} dòng đứng trước văn bản không thuộc văn bản (trình đơn trang web, tiêu đề bài "
+    "viết, ngày đăng, ...) nên đã được bỏ ra khỏi dự thảo; nội dung các dòng ghi ở đây."
 )
 WARN_NUMBER_IN_FILE = (
     "Số trong tệp: {number}; số chính thức do sổ văn bản cấp khi văn bản được thông qua."

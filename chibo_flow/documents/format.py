@@ -3,11 +3,13 @@
 When the format guidance changes, this module changes; parser, numbering and renderer read it.
 """
 
+import unicodedata
 from dataclasses import dataclass, replace
 
 PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
 
-# Document type (as written on the document) → the abbreviation used in its số ký hiệu.
+# Document type (as written on the document) → the abbreviation used in its số ký hiệu
+# (Hướng dẫn 36-HD/VPTW lists the types and their codes; a few common non-listed types last).
 DOC_TYPE_CODES: dict[str, str] = {
     "CHƯƠNG TRÌNH": "CTr",
     "KẾ HOẠCH": "KH",
@@ -19,7 +21,28 @@ DOC_TYPE_CODES: dict[str, str] = {
     "HƯỚNG DẪN": "HD",
     "THÔNG BÁO": "TB",
     "TỜ TRÌNH": "TTr",
+    "CHỈ THỊ": "CT",
+    "QUY CHẾ": "QC",
+    "QUY ĐỊNH": "QĐi",
+    "THÔNG TRI": "TT",
+    "ĐỀ ÁN": "ĐA",
+    "BIÊN BẢN": "BB",
+    "LỜI KÊU GỌI": "LKG",
+    "TUYÊN BỐ": "TBo",
+    "THƯ": "Th",
+    "KỊCH BẢN": "KB",
+    "ĐỀ CƯƠNG": "ĐC",
+    "DIỄN VĂN": "DV",
 }
+# The code a number takes when the document type is unknown ("văn bản").
+FALLBACK_TYPE_CODE = "VB"
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` without diacritics or spaces, for comparing spellings ("Đ" → "d")."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and not c.isspace())
+
 
 # "Số {seq:02d}-{type code}/{org code}", e.g. "01-CTr/CB"; shown after "Số ".
 NUMBER_PATTERN = "{seq:02d}-{type_code}/{org_code}"

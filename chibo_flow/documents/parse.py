@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from chibo_flow import messages
-from chibo_flow.documents.format import DOC_TYPE_CODES, PARTY_NAME
+from chibo_flow.documents.format import DOC_TYPE_CODES, PARTY_NAME, fold
 from chibo_flow.documents.programme_doc import (
     PURPOSES,
     Header,
@@ -55,12 +55,30 @@ def _parse_source(source: Source) -> ProgrammeDoc:
 
 # --- the layout's vocabulary ------------------------------------------------------------------
 
-_DOC_TYPE_RE = re.compile(
-    r"^(?P<type>" + "|".join(map(re.escape, DOC_TYPE_CODES)) + r")(?:\s+(?P<rest>\S.*))?$"
-)
+# Longest first: "QUYẾT ĐỊNH" before "QUY", "THÔNG TRI" before "THƯ".
+_DOC_TYPES_FOLDED = sorted(((fold(t), t) for t in DOC_TYPE_CODES), key=lambda f: -len(f[0]))
+# A page's own title naming the document ("HƯỚNG DẪN SỐ 36-HD/VPTW") is not its type line.
+_TYPE_THEN_NUMBER_RE = re.compile(r"^(?:SỐ|Số|số)\s*:?\s*\d")
 _CELL_SPLIT_RE = re.compile(r"\t+| {3,}")
 _SEPARATOR_RE = re.compile(r"^[-*_=~.·•–—\s]+$")
-_NUMBER_RE = re.compile(r"^Số\s*(?::\s*|\s+)(?P<number>(?=.*[\d/-])\S.*)$")
+_NUMBER_RE = re.compile(
+    r"^(?:(?:" + "|".join(map(re.escape, DOC_TYPE_CODES)) + r")\s+)?(?:Số|SỐ|số)\s*:?\s*"
+    r"(?P<number>(?=\S*[\d/-])\S.*)$",
+    re.IGNORECASE,
+)
+# What a copied page puts before the document: menus, breadcrumbs, dates of posting.
+_RULER_TAIL_RE = re.compile(r"(?<=\S)\s+[-_=*]{3,}\s*$")
+_PAGE_CHROME_RE = re.compile(
+    r"»|›|>>|https?://|www\.|\bTrang (?:chủ|nhất)\b|Đăng nhập|Đăng ký|Tìm kiếm|Chia sẻ|"
+    r"Lượt xem|In bài|Ngày (?:đăng|cập nhật)|Cập nhật|GMT|\d{1,2}:\d{2}|Tin tức|Bình luận",
+    re.IGNORECASE,
+)
+_TABLE_PIPE_RE = re.compile(r"^\s*\|\s*$")
+# Merged columns: the Party's name or a "<Place>, ngày" date inside a longer cell.
+_PARTY_INSIDE_RE = re.compile(r"\s*(" + re.escape(PARTY_NAME) + r")\s*")
+_NUMBER_THEN_DATE_RE = re.compile(
+    r"^(?P<number>.*?\bsố\s*:?\s*\S*[\d/]\S*)\s+(?P<date>\S[^,]*,\s*ngày\b.*)$", re.IGNORECASE
+)
 _DATE_RE = re.compile(
     r"^(?:(?P<place>[^,]+?)\s*,\s*)?ngày[\s.…]*(?P<day>\d{1,2})?[\s.…]*tháng[\s.…]*"
     r"(?P<month>\d{1,2})?[\s.…]*năm[\s.…]*(?P<year>\d{4})?[\s.]*$",
@@ -71,7 +89,7 @@ _DATE_RE = re.compile(
 _NUMBER_GAP_RE = re.compile(r"^Số[ \t]*(:?)\s+(?=\d*\s*-)")
 _DATE_SPAN_RE = re.compile(r"ngày[\s.…\d]*tháng[\s.…\d]*năm(?:[\s.…]*\d{4})?", re.IGNORECASE)
 _VV_RE = re.compile(r"^V/v\b", re.IGNORECASE)
-_ORG_HINT_RE = re.compile(r"ĐẢNG|ỦY|CHI BỘ|BAN ")
+_ORG_HINT_RE = re.compile(r"ĐẢNG|ỦY|UỶ|BỘ|BAN\b|VĂN PHÒNG|ĐẠI HỘI|HỘI ĐỒNG|ĐOÀN")
 _BASIS_RE = re.compile(r"^(?:[-+•]\s*)?(?:Căn cứ|Kính gửi|Xét|Thực hiện|Theo đề nghị)\b")
 _KINH_GUI_RE = re.compile(r"^(?:[-+•]\s*)?Kính gửi\b")
 _BULLET_RE = re.compile(r"^[-+•–]\s*")
@@ -92,9 +110,12 @@ _MAX_STRAY_HEADER_LINES = 3
 # Heading patterns and their rank: a heading nests under the nearest heading of lower rank.
 _LETTER_RANK = 10
 _HEADINGS = (
+    (re.compile(r"^(?:PHẦN|Phần|CHƯƠNG|Chương)\s+(?:[IVXLC]+|\d+|THỨ\s+\S+)\b"), -2),
+    (re.compile(r"^[A-H]\s*[.:]\s+\S"), -1),
     (re.compile(r"^Điều\s+\d+\s*[.:]"), 0),
-    (re.compile(r"^[IVX]+\.\s+\S"), 0),
-    (re.compile(r"^\d{1,2}\.\s+\S"), 1),
+    (re.compile(r"^[IVX]+\s*[.-]\s*\S"), 0),
+    (re.compile(r"^\d{1,2}\s*[.-]\s*\D"), 1),
+    (re.compile(r"^Khoản\s+\d+"), 2),
     (re.compile(r"^[a-zđ]\)\s+\S"), _LETTER_RANK),
     (re.compile(r"^\*\s*\S.*:$"), _LETTER_RANK + 1),
 )
@@ -108,16 +129,8 @@ _PURPOSE_SPELLINGS = {
 }
 
 
-def _fold(text: str) -> str:
-    """Lower-case `text` without diacritics or spaces, for comparing spellings."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c) and not c.isspace())
-
-
 _PURPOSE_MARKERS = {
-    _fold(spelling): code
-    for code, spellings in _PURPOSE_SPELLINGS.items()
-    for spelling in spellings
+    fold(spelling): code for code, spellings in _PURPOSE_SPELLINGS.items() for spelling in spellings
 }
 
 
@@ -192,11 +205,44 @@ def _continues_title(text: str) -> bool:
 
 
 def _split_cells(line: str) -> list[str]:
-    """Split a line into its columns (tab or 3+ spaces), without emphasis markers."""
-    line = _NUMBER_GAP_RE.sub(r"Số\1 ", line.strip())
+    """Split a line into its columns (tab or 3+ spaces), without emphasis markers.
+
+    Columns merged on one line by a copy are split too: around the Party's name and before
+    a "<Place>, ngày ..." date.
+    """
+    line = _NUMBER_GAP_RE.sub(r"Số\1 ", _RULER_TAIL_RE.sub("", line.strip()))
     line = _DATE_SPAN_RE.sub(lambda m: " ".join(m.group().split()), line)
-    cells = (_strip_emphasis(cell) for cell in _CELL_SPLIT_RE.split(line))
+    cells = []
+    for column in _CELL_SPLIT_RE.split(line):
+        for part in _PARTY_INSIDE_RE.split(column):
+            number_and_date = _NUMBER_THEN_DATE_RE.match(part)
+            parts = number_and_date.groups() if number_and_date else (part,)
+            cells += (_strip_emphasis(cell) for cell in parts)
     return [cell for cell in cells if cell]
+
+
+def _match_doc_type(text: str) -> tuple[str, str] | None:
+    """(document type, rest of the line) when `text` opens with a type name in capitals.
+
+    Letters are compared without diacritics or spaces, so copy and OCR damage ("K ÉT LUẬN",
+    "HƯỚNGDẪN") and a title glued to the type ("KỊCH BẢNCHƯƠNG TRÌNH") are read.
+    """
+    folded = fold(text)
+    for folded_type, doc_type in _DOC_TYPES_FOLDED:
+        if not folded.startswith(folded_type):
+            continue
+        count = end = 0
+        while end < len(text) and count < len(folded_type):
+            count += len(fold(text[end]))
+            end += 1
+        head, rest = text[:end], text[end:].strip()
+        glued = end < len(text) and text[end].isalpha()
+        if not _is_upper(head) or (glued and " " not in doc_type):
+            continue
+        if _TYPE_THEN_NUMBER_RE.match(rest):
+            return None
+        return doc_type, rest
+    return None
 
 
 def _join_continuations(paragraphs: list[str]) -> list[str]:
@@ -219,7 +265,7 @@ def _continues(previous: str, paragraph: str) -> bool:
 
 def _parse_lines(raw_lines: list[str]) -> ProgrammeDoc:
     lines = [
-        unicodedata.normalize("NFC", line)
+        _TABLE_PIPE_RE.sub("", unicodedata.normalize("NFC", line))
         .replace("\ufeff", "")
         .replace("\u200b", "")
         .replace("\u00a0", " ")
@@ -260,6 +306,7 @@ class _Parser:
 
     def parse(self) -> ProgrammeDoc:
         doc_type_at = self.find_doc_type()
+        self.leave_out_page_lines(self.find_header_start(doc_type_at))
         if doc_type_at is None:
             body_start = self.read_header(len(self.lines), strict=True)
         else:
@@ -278,21 +325,55 @@ class _Parser:
         return self.build()
 
     def find_doc_type(self) -> int | None:
-        """Index of the document-type line, looked for above the body (a few stray lines ok)."""
-        strays = 0
+        """Index of the document-type line: the first after a header line, else the first.
+
+        Looked for above the body (the first heading or "Căn cứ" line ends the search).
+        """
+        first = None
+        after_header = False
         for index, line in enumerate(self.lines):
             text = _strip_emphasis(line)
             if not text:
                 continue
-            if _DOC_TYPE_RE.match(text):
-                return index
-            if _starts_body(text):
-                return None
-            if any(_header_kind(cell, strict=False) is None for cell in _split_cells(line)):
-                strays += 1
-                if strays > _MAX_STRAY_HEADER_LINES:
-                    return None
-        return None
+            if _match_doc_type(text):
+                if after_header:
+                    return index
+                first = index if first is None else first
+            elif _is_header_anchor(line):
+                after_header = True
+            elif _starts_body(text):
+                break
+        return first
+
+    def find_header_start(self, doc_type_at: int | None) -> int:
+        """Index of the header's first line: lines above it are not part of the document."""
+        limit = len(self.lines) if doc_type_at is None else doc_type_at
+        anchor = next((i for i in range(limit) if _is_header_anchor(self.lines[i])), doc_type_at)
+        if anchor is None:
+            return 0
+        start = anchor
+        while start > 0 and _may_open_header(self.lines[start - 1]):
+            start -= 1
+        return start
+
+    def leave_out_page_lines(self, start: int) -> None:
+        """Blank the lines above the document (site menus, article lead), named in a warning.
+
+        A few lines above the header that do not look like a web page's (a secretary's own
+        note, "Bản dự thảo lần 2") are kept as the opening paragraph instead.
+        """
+        above = [(i, line.strip()) for i, line in enumerate(self.lines[:start]) if line.strip()]
+        if len(above) > _MAX_STRAY_HEADER_LINES:
+            left_out = above
+        else:
+            left_out = [(i, line) for i, line in above if _PAGE_CHROME_RE.search(line)]
+        if not left_out:
+            return
+        for index, _ in left_out:
+            self.lines[index] = ""
+        text = "\n".join(line for _, line in left_out)
+        message = messages.WARN_NOT_DOCUMENT.format(count=len(left_out))
+        self.warn("header", left_out[0][0] + 1, text, message)
 
     def find_end(self, body_start: int) -> int:
         """Index of the line where "Nơi nhận" / the signature begin (len(lines) if nowhere).
@@ -390,10 +471,9 @@ class _Parser:
 
     def read_title(self, doc_type_at: int) -> int:
         """Read the document-type line and the trích yếu lines under it; returns the body start."""
-        match = _DOC_TYPE_RE.match(_strip_emphasis(self.lines[doc_type_at]))
-        self.doc_type = match["type"]
-        if match["rest"]:
-            self.title_parts.append(match["rest"])
+        self.doc_type, rest = _match_doc_type(_strip_emphasis(self.lines[doc_type_at]))
+        if rest:
+            self.title_parts.append(rest)
         index = doc_type_at + 1
         while index < len(self.lines) and index - doc_type_at <= _MAX_TITLE_LINES:
             text = _strip_emphasis(self.lines[index])
@@ -486,7 +566,7 @@ class _Parser:
             return
         match = _PURPOSE_RE.match(text)
         if match:
-            purpose = _PURPOSE_MARKERS.get(_fold(match["marker"]))
+            purpose = _PURPOSE_MARKERS.get(fold(match["marker"]))
             label = match["label"].rstrip(" \t;,.")
             if purpose is None or not label:
                 self.warn("recipients", number, item, messages.WARN_RECIPIENT)
@@ -522,6 +602,19 @@ class _Parser:
             signature=self.signature,
             warnings=sorted(self.warnings, key=lambda w: w.line),
         )
+
+
+def _is_header_anchor(line: str) -> bool:
+    """True for a line holding the Party's name, a "Số ..." number or a date line."""
+    return any(
+        _header_kind(cell, False) in ("party", "number", "date") for cell in _split_cells(line)
+    )
+
+
+def _may_open_header(line: str) -> bool:
+    """True for a line that may stand above a header anchor: blank, ruler or issuing body."""
+    cells = _split_cells(line)
+    return all(_header_kind(cell, True) in ("org", "separator", "party") for cell in cells)
 
 
 def _header_kind(cell: str, strict: bool) -> str | None:

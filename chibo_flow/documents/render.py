@@ -13,6 +13,7 @@ from markupsafe import Markup
 from chibo_flow.documents.format import (
     DOC_TYPE_CODES,
     DRAFT_ROUND_SUFFIX,
+    FALLBACK_TYPE_CODE,
     NUMBER_PREFIX,
     PARTY_NAME,
 )
@@ -36,7 +37,7 @@ def number_line(programme: Programme) -> str:
     """The number line: "Số 01-CTr/CB" once approved, the number left blank before that."""
     if programme.state == State.APPROVED and programme.number:
         return f"{NUMBER_PREFIX}{programme.number}"
-    type_code = DOC_TYPE_CODES.get(programme.doc_type, "VB")
+    type_code = DOC_TYPE_CODES.get(programme.doc_type, FALLBACK_TYPE_CODE)
     return f"{NUMBER_PREFIX}{BLANK}-{type_code}/{programme.org.code}"
 
 
