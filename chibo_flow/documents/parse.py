@@ -104,6 +104,8 @@ _PURPOSE_RE = re.compile(r"^(?P<label>.*?)\s*\((?P<marker>[^()]*)\)[\s;,.]*$")
 _LUU_RE = re.compile(r"^lưu\b", re.IGNORECASE)
 _TERMINAL_PUNCTUATION = (".", ";", ":", "!", "?", ",")
 _TITLE_END_PUNCTUATION = (".", ";", ":", "!", "?")
+# A trích yếu right under its type may open like a "Thực hiện ..." basis does.
+_TITLE_OPENING_RE = re.compile(r"^(?:Thực hiện|THỰC HIỆN)\b(?!.*[.:;]$)")
 _MAX_TITLE_LINES = 4
 _MAX_STRAY_HEADER_LINES = 3
 
@@ -202,6 +204,11 @@ def _continues_title(text: str) -> bool:
         or _is_end_marker(text)
         or text.endswith(_TITLE_END_PUNCTUATION)
     )
+
+
+def _ends_title(text: str) -> bool:
+    """True for a trích yếu line in capitals closed by a full stop (the title's last line)."""
+    return _is_upper(text) and text.endswith(".") and not _starts_body(text)
 
 
 def _split_cells(line: str) -> list[str]:
@@ -475,13 +482,22 @@ class _Parser:
         if rest:
             self.title_parts.append(rest)
         index = doc_type_at + 1
-        while index < len(self.lines) and index - doc_type_at <= _MAX_TITLE_LINES:
+        if not rest:  # the trích yếu may stand a blank line or two below the type
+            while index < len(self.lines) and index - doc_type_at <= 3:
+                if self.lines[index].strip():
+                    break
+                index += 1
+        first = index
+        while index < len(self.lines) and index - first < _MAX_TITLE_LINES:
             text = _strip_emphasis(self.lines[index])
-            if not text or not _continues_title(text):
+            opens = index == first and not rest and _TITLE_OPENING_RE.match(text)
+            if not text or not (opens or _continues_title(text) or _ends_title(text)):
                 break
             self.title_parts.append(text)
             index += 1
-        return index
+            if text.endswith(_TITLE_END_PUNCTUATION):
+                break
+        return index if index > first else doc_type_at + 1
 
     # -- body --
 
