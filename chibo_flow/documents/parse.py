@@ -68,6 +68,15 @@ _NUMBER_RE = re.compile(
 )
 # What a copied page puts before the document: menus, breadcrumbs, dates of posting.
 _RULER_TAIL_RE = re.compile(r"(?<=\S)\s+[-_=*]{3,}\s*$")
+# A line that opens a signer's title ("PHÓ TRƯỞNG BAN", "BÍ THƯ"), not the end of the line above.
+_SIGNER_TITLE_RE = re.compile(r"^(?:PHÓ|BÍ THƯ|TRƯỞNG|CHÁNH|CHỦ|Ủ[YỶ] VIÊN|UỶ VIÊN|THƯỜNG TRỰC)\b")
+_UNDERLINE_RE = re.compile(r"(?<!_)__(?!_)")
+_CHAPTER_ONLY_RE = re.compile(r"^(?:CHƯƠNG|Chương|PHẦN|Phần)\s+(?:[IVXLC]+|\d+)\.?$")
+# "**1.** Nâng cao ..." / "**Điều 1.** Ban hành ...": a bold number run into its paragraph.
+_RUN_IN_RE = re.compile(
+    r"^\*\*(?P<label>(?:Điều\s+\d+|[IVX]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.):-]?)\*\*"
+    r"\s*(?P<rest>[^*\s].*)$"
+)
 _PAGE_CHROME_RE = re.compile(
     r"»|›|>>|https?://|www\.|\bTrang (?:chủ|nhất)\b|Đăng nhập|Đăng ký|Tìm kiếm|Chia sẻ|"
     r"Lượt xem|In bài|Ngày (?:đăng|cập nhật)|Cập nhật|GMT|\d{1,2}:\d{2}|Tin tức|Bình luận",
@@ -270,6 +279,47 @@ def _continues(previous: str, paragraph: str) -> bool:
 # --- the parser -------------------------------------------------------------------------------
 
 
+def _repair_lines(lines: list[str]) -> list[str]:
+    """Undo what copying did to the lines: one logical line broken over several.
+
+    Joined: a bold or underlined run opened on a line and closed on a later one ("**K/T
+    TRƯỞNG" / "BAN**"); the Party's name over two lines; a heading or signature line
+    continued on the next line in lower case ("I. Về" / "phân cấp quản lý cán bộ"); a
+    chapter number and its title ("Chương I" / "QUY ĐỊNH CHUNG").
+    """
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = _UNDERLINE_RE.sub("", lines[index])
+        index += 1
+        while (
+            index < len(lines) and lines[index].strip() and _continues_on_next(line, lines[index])
+        ):
+            line = f"{line.rstrip()} {_UNDERLINE_RE.sub('', lines[index]).strip()}"
+            index += 1
+        out.append(line)
+    return out
+
+
+def _continues_on_next(line: str, following: str) -> bool:
+    text, next_text = line.strip(), following.strip()
+    plain, next_plain = _strip_emphasis(text), _strip_emphasis(next_text)
+    if line.count("**") % 2 and "**" in following and len(next_text) < 200:
+        return not (_SIGNER_TITLE_RE.match(next_plain) or _is_end_marker(next_plain))
+    if " ".join(f"{plain} {next_plain}".split()) == PARTY_NAME:
+        return True
+    if _CHAPTER_ONLY_RE.match(plain) and _is_upper(next_plain) and not _starts_body(next_plain):
+        return True
+    opens_heading = _heading_rank(plain) is not None or _is_authority(plain)
+    return (
+        opens_heading
+        and next_plain[:1].islower()
+        and not _starts_body(next_plain)
+        and not plain.endswith(_TITLE_END_PUNCTUATION)
+        and "\t" not in line
+    )
+
+
 def _parse_lines(raw_lines: list[str]) -> ProgrammeDoc:
     lines = [
         _TABLE_PIPE_RE.sub("", unicodedata.normalize("NFC", line))
@@ -281,7 +331,7 @@ def _parse_lines(raw_lines: list[str]) -> ProgrammeDoc:
     ]
     if not any(line.strip() for line in lines):
         raise DocumentError(messages.FILE_EMPTY)
-    return _Parser(lines).parse()
+    return _Parser(_repair_lines(lines)).parse()
 
 
 class _Parser:
@@ -324,7 +374,11 @@ class _Parser:
             line = self.lines[index]
             if not line.strip():
                 continue
-            if index < end_start:
+            run_in = _RUN_IN_RE.match(line.strip()) if index < end_start else None
+            if run_in and _heading_rank(f"{run_in['label']} x") is not None:
+                self.read_body_text(index + 1, run_in["label"])
+                self.read_paragraph(index + 1, _strip_emphasis(run_in["rest"]))
+            elif index < end_start:
                 self.read_body_text(index + 1, _strip_emphasis(line))
             else:
                 for cell in _split_cells(line):
@@ -506,16 +560,19 @@ class _Parser:
             return
         rank = _heading_rank(text)
         if rank is None:
-            target = self.stack[-1][1].paragraphs if self.stack else self.preamble
-            target.append(text)
-            if self.first_body_line is None:
-                self.first_body_line = number
+            self.read_paragraph(number, text)
             return
         section = Section(heading=text)
         while self.stack and self.stack[-1][0] >= rank:
             self.stack.pop()
         (self.stack[-1][1].children if self.stack else self.top).append(section)
         self.stack.append((rank, section))
+
+    def read_paragraph(self, number: int, text: str) -> None:
+        target = self.stack[-1][1].paragraphs if self.stack else self.preamble
+        target.append(text)
+        if self.first_body_line is None:
+            self.first_body_line = number
 
     # -- Nơi nhận and signature --
 
