@@ -34,6 +34,8 @@ DOC_TYPE_CODES: dict[str, str] = {
     "ĐỀ CƯƠNG": "ĐC",
     "DIỄN VĂN": "DV",
 }
+# A công văn prints no type name: its trích yếu "V/v ..." stands under its number.
+CONG_VAN = "CÔNG VĂN"
 # The code a number takes when the document type is unknown ("văn bản").
 FALLBACK_TYPE_CODE = "VB"
 

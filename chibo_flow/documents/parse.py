@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from chibo_flow import messages
-from chibo_flow.documents.format import DOC_TYPE_CODES, PARTY_NAME, fold
+from chibo_flow.documents.format import CONG_VAN, DOC_TYPE_CODES, PARTY_NAME, fold
 from chibo_flow.documents.programme_doc import (
     PURPOSES,
     Header,
@@ -70,6 +70,17 @@ _NUMBER_RE = re.compile(
 _RULER_TAIL_RE = re.compile(r"(?<=\S)\s+[-_=*]{3,}\s*$")
 # A line that opens a signer's title ("PHÓ TRƯỞNG BAN", "BÍ THƯ"), not the end of the line above.
 _SIGNER_TITLE_RE = re.compile(r"^(?:PHÓ|BÍ THƯ|TRƯỞNG|CHÁNH|CHỦ|Ủ[YỶ] VIÊN|UỶ VIÊN|THƯỜNG TRỰC)\b")
+# Header lines broken over two lines: "Hà Nội, ngày 19" / "tháng 11 năm 2025", "Số:" /
+# "216-QĐ/TW", "Hà" / "Nội, ngày ...".
+_BROKEN_DATE_RE = re.compile(r",\s*ngày[\s\d.…]*$")
+_DATE_TAIL_RE = re.compile(r"^(?:tháng|[\d.…\s]*tháng)\b")
+_NUMBER_LABEL_RE = re.compile(r"^(?:Số|SỐ)\s*:?$")
+_PLACE_FRAGMENT_RE = re.compile(r"^[A-ZĐ\u00c0-\u1ef8][\w]*$")
+_PLACE_DATE_TAIL_RE = re.compile(r"^\w+,\s*ngày\b")
+# One org line holding both columns' bodies: "ĐẢNG BỘ X ĐẢNG ỦY Y" → superior, org.
+_SECOND_ORG_RE = re.compile(
+    r"\s(?=(?:ĐẢNG Ủ?[YỶ]|ĐẢNG UỶ|CHI BỘ|ĐẢNG BỘ|VĂN PHÒNG|BAN (?!CHẤP)|ỦY BAN KIỂM TRA)\b)"
+)
 _UNDERLINE_RE = re.compile(r"(?<!_)__(?!_)")
 _CHAPTER_ONLY_RE = re.compile(r"^(?:CHƯƠNG|Chương|PHẦN|Phần)\s+(?:[IVXLC]+|\d+)\.?$")
 # "**1.** Nâng cao ..." / "**Điều 1.** Ban hành ...": a bold number run into its paragraph.
@@ -97,7 +108,7 @@ _DATE_RE = re.compile(
 # blanks to fill in; each is one column, not several.
 _NUMBER_GAP_RE = re.compile(r"^Số[ \t]*(:?)\s+(?=\d*\s*-)")
 _DATE_SPAN_RE = re.compile(r"ngày[\s.…\d]*tháng[\s.…\d]*năm(?:[\s.…]*\d{4})?", re.IGNORECASE)
-_VV_RE = re.compile(r"^V/v\b", re.IGNORECASE)
+_VV_RE = re.compile(r"^(?:V/v|Về việc)\b", re.IGNORECASE)
 _ORG_HINT_RE = re.compile(r"ĐẢNG|ỦY|UỶ|BỘ|BAN\b|VĂN PHÒNG|ĐẠI HỘI|HỘI ĐỒNG|ĐOÀN")
 _BASIS_RE = re.compile(r"^(?:[-+•]\s*)?(?:Căn cứ|Kính gửi|Xét|Thực hiện|Theo đề nghị)\b")
 _KINH_GUI_RE = re.compile(r"^(?:[-+•]\s*)?Kính gửi\b")
@@ -273,7 +284,11 @@ def _join_continuations(paragraphs: list[str]) -> list[str]:
 
 
 def _continues(previous: str, paragraph: str) -> bool:
-    return paragraph[:1].islower() and not previous.endswith(_TERMINAL_PUNCTUATION)
+    """True when `paragraph` carries on `previous` (a line break inside a sentence)."""
+    opens = paragraph[:1].islower() or (
+        paragraph[:1].isdigit() and _heading_rank(paragraph) is None
+    )
+    return opens and not previous.endswith(_TERMINAL_PUNCTUATION)
 
 
 # --- the parser -------------------------------------------------------------------------------
@@ -309,6 +324,12 @@ def _continues_on_next(line: str, following: str) -> bool:
     if " ".join(f"{plain} {next_plain}".split()) == PARTY_NAME:
         return True
     if _CHAPTER_ONLY_RE.match(plain) and _is_upper(next_plain) and not _starts_body(next_plain):
+        return True
+    if _BROKEN_DATE_RE.search(plain) and _DATE_TAIL_RE.match(next_plain):
+        return True
+    if _NUMBER_LABEL_RE.match(plain) and re.match(r"^[\d\s.…_]*-", next_plain):
+        return True
+    if _PLACE_FRAGMENT_RE.match(plain) and _PLACE_DATE_TAIL_RE.match(next_plain):
         return True
     opens_heading = _heading_rank(plain) is not None or _is_authority(plain)
     return (
@@ -521,6 +542,10 @@ class _Parser:
     def read_orgs(self, org_lines: list[tuple[int, str]]) -> None:
         if not org_lines:
             return
+        if len(org_lines) == 1:
+            number, text = org_lines[0]
+            parts = _SECOND_ORG_RE.split(text, maxsplit=1)
+            org_lines = [(number, part) for part in parts if part]
         *superior, (_, org) = org_lines
         self.header.org = org
         if superior:
@@ -544,6 +569,9 @@ class _Parser:
         first = index
         while index < len(self.lines) and index - first < _MAX_TITLE_LINES:
             text = _strip_emphasis(self.lines[index])
+            if not text and self.title_parts and self.title_goes_on(index):
+                index += 1
+                continue
             opens = index == first and not rest and _TITLE_OPENING_RE.match(text)
             if not text or not (opens or _continues_title(text) or _ends_title(text)):
                 break
@@ -552,6 +580,13 @@ class _Parser:
             if text.endswith(_TITLE_END_PUNCTUATION):
                 break
         return index if index > first else doc_type_at + 1
+
+    def title_goes_on(self, blank: int) -> bool:
+        """True when the trích yếu resumes in lower case below the blank line `blank`."""
+        following = next((line for line in self.lines[blank + 1 : blank + 3] if line.strip()), "")
+        text = _strip_emphasis(following)
+        last = self.title_parts[-1]
+        return text[:1].islower() and not last.endswith(_TITLE_END_PUNCTUATION)
 
     # -- body --
 
@@ -662,6 +697,8 @@ class _Parser:
         if self.doc_type is None and title is None:
             self.warn("title", first_line, "", messages.WARN_NO_DOC_TYPE)
         is_cong_van = self.doc_type is None and title is not None
+        if is_cong_van:
+            self.doc_type = CONG_VAN
         if not self.top and not is_cong_van:
             self.warn("body", self.first_body_line or first_line, "", messages.WARN_NO_SECTIONS)
         sections = ([Section(heading="", paragraphs=intro)] if intro else []) + self.top
@@ -749,13 +786,14 @@ def format_text(doc: ProgrammeDoc) -> str:
     out += [org for org in (header.superior_org, header.org) if org]
     if header.number:
         out.append(f"Số {header.number}")
-    if doc.doc_type is None and doc.title:
+    letter = doc.doc_type in (None, CONG_VAN)
+    if letter and doc.title:
         out.append(doc.title)
     out.append(header.party)
     if header.place or header.date:
         out.append(_date_line(header.place, header.date))
     out.append("")
-    if doc.doc_type:
+    if doc.doc_type and not letter:
         if doc.title and _continues_title(doc.title):
             out += [doc.doc_type, doc.title]
         else:

@@ -11,6 +11,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from chibo_flow.documents.format import (
+    CONG_VAN,
     DOC_TYPE_CODES,
     DRAFT_ROUND_SUFFIX,
     FALLBACK_TYPE_CODE,
@@ -82,6 +83,7 @@ def render_document_html(programme: Programme) -> Markup:
             number=number_line(programme),
             date_line=f"{place}, {party_date(issued)}" if place else party_date(issued),
             recipients=recipient_lines(doc.get("recipients") or []),
+            type_line=None if doc.get("doc_type") == CONG_VAN else doc.get("doc_type"),
         )
     )
 
