@@ -18,6 +18,11 @@ _TCVN3_CODES = "µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØ
 _TCVN3_LETTERS = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĂÂĐÊÔƠƯ"
 _TCVN3_TABLE = str.maketrans(_TCVN3_CODES, _TCVN3_LETTERS)
 
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_TONED_CAPITAL_RE = re.compile(
+    "([AĂÂEÊIOÔƠUƯY])([àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ])"
+)
+
 # VNI: a base letter followed by one mark byte (tone, vowel shape, or both).
 _ACUTE, _GRAVE, _HOOK, _TILDE, _DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
 _CIRCUMFLEX, _BREVE = "\u0302", "\u0306"
@@ -91,9 +96,21 @@ _WORD_RE = re.compile(r"\w+")
 
 
 def from_tcvn3(text: str, capitals: bool = False) -> str:
-    """Convert TCVN3 text (as Latin-1 characters) to Unicode NFC; `capitals` for .VnTimeH runs."""
-    converted = text.translate(_TCVN3_TABLE)
+    """Convert TCVN3 text (as Latin-1 characters) to Unicode NFC; `capitals` for .VnTimeH runs.
+
+    A capital with a tone has no code of its own: it is typed as the capital followed by the
+    toned small letter ("A¶" for "Ả", "¤é" for "Ộ"), and read back as one capital here.
+    """
+    converted = _TONED_CAPITAL_RE.sub(_toned_capital, text.translate(_TCVN3_TABLE))
     return unicodedata.normalize("NFC", converted.upper() if capitals else converted)
+
+
+def _toned_capital(match: re.Match[str]) -> str:
+    capital, small = match.group(1), match.group(2)
+    shape = "".join(c for c in unicodedata.normalize("NFD", small) if c not in _TONES)
+    if unicodedata.normalize("NFC", shape).upper() == capital:
+        return small.upper()
+    return match.group()
 
 
 def from_vni(text: str) -> str:

@@ -81,6 +81,8 @@ _PLACE_DATE_TAIL_RE = re.compile(r"^\w+,\s*ngày\b")
 _SECOND_ORG_RE = re.compile(
     r"\s(?=(?:ĐẢNG Ủ?[YỶ]|ĐẢNG UỶ|CHI BỘ|ĐẢNG BỘ|VĂN PHÒNG|BAN (?!CHẤP)|ỦY BAN KIỂM TRA)\b)"
 )
+# An upper-case line that names an issuing body (a quyết định's "CHI ỦY CHI BỘ ..."), not a title.
+_ISSUER_OPENING_RE = re.compile(r"^(?:BAN|ĐẢNG|CHI|BỘ|TỈNH|HUYỆN|THƯỜNG|ỦY|UỶ|HỘI ĐỒNG)\b")
 _UNDERLINE_RE = re.compile(r"(?<!_)__(?!_)")
 _CHAPTER_ONLY_RE = re.compile(r"^(?:CHƯƠNG|Chương|PHẦN|Phần)\s+(?:[IVXLC]+|\d+)\.?$")
 # "**1.** Nâng cao ..." / "**Điều 1.** Ban hành ...": a bold number run into its paragraph.
@@ -586,7 +588,10 @@ class _Parser:
         following = next((line for line in self.lines[blank + 1 : blank + 3] if line.strip()), "")
         text = _strip_emphasis(following)
         last = self.title_parts[-1]
-        return text[:1].islower() and not last.endswith(_TITLE_END_PUNCTUATION)
+        if not text or last.endswith(_TITLE_END_PUNCTUATION) or _starts_body(text):
+            return False
+        in_capitals = _is_upper(last) and _is_upper(text) and not _ISSUER_OPENING_RE.match(text)
+        return text[:1].islower() or (in_capitals and not _SEPARATOR_RE.match(text))
 
     # -- body --
 

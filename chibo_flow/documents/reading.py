@@ -69,7 +69,6 @@ _DOCX_ERRORS = (
     PackageNotFoundError,
 )
 _PDF_ERRORS = (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError)
-_C1_CONTROLS_RE = re.compile("[\x80-\x9f]")
 _PAGE_NUMBER_RE = re.compile(r"^[-–—\s]*(?:Trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?[-–—\s]*$")
 
 
@@ -137,10 +136,13 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
     readings: list[tuple[str, str]] = []
     with contextlib.suppress(UnicodeDecodeError):
         readings.append((messages.NOTE_CP1258, unicodedata.normalize("NFC", data.decode("cp1258"))))
-    latin = data.decode("latin-1")
-    if not _C1_CONTROLS_RE.search(latin):  # TCVN3 and VNI leave 0x80-0x9F unused
-        readings.append((messages.NOTE_TCVN3, legacy_fonts.from_tcvn3_lines(latin)))
-        readings.append((messages.NOTE_VNI, legacy_fonts.from_vni(latin)))
+    try:  # TCVN3 and VNI files are Windows-1252 text to Windows (curly quotes included)
+        windows = data.decode("cp1252")
+    except UnicodeDecodeError:
+        windows = None
+    if windows is not None:
+        readings.append((messages.NOTE_TCVN3, legacy_fonts.from_tcvn3_lines(windows)))
+        readings.append((messages.NOTE_VNI, legacy_fonts.from_vni(windows)))
     if not readings:
         raise DocumentError(messages.FILE_BAD_ENCODING)
     note, text = max(readings, key=lambda reading: legacy_fonts.vietnamese_score(reading[1]))
