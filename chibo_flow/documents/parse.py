@@ -378,6 +378,7 @@ class _Parser:
         self.recipients_after_signature = False
         self.sign_state: str | None = None  # None, "title", "name", "done"
         self.sign_last_line = 0
+        self.recipient_unfinished = ""  # the last "Nơi nhận" entry, while it may go on
 
     def warn(self, part: str, line: int, text: str, message: str) -> None:
         self.warnings.append(Warning(part=part, line=line, text=text, message=message))
@@ -632,8 +633,12 @@ class _Parser:
         elif self.sign_state is None and _SIGN_TITLE_RE.match(cell):
             self.signature.title = cell
             self.sign_state = "name"
-        elif self.recipients_open and (
-            _BULLET_RE.match(cell) or self.sign_state is None or self.recipients_after_signature
+        elif (
+            self.recipients_open
+            and not self.archived()
+            and (
+                _BULLET_RE.match(cell) or self.sign_state is None or self.recipients_after_signature
+            )
         ):
             self.read_recipient(number, cell)
         elif self.sign_state in ("title", "name") and not _BULLET_RE.match(cell):
@@ -642,7 +647,16 @@ class _Parser:
             self.read_body_text(number, cell)  # body text left of a "Nơi nhận" / signature cell
         else:
             self.warn("signature", number, cell, messages.WARN_AFTER_SIGNATURE)
+            self.recipients_open = False  # what follows (an annexed text) lists no recipients
             self.read_body_text(number, cell)
+
+    def archived(self) -> bool:
+        """True once the "Lưu ..." line, the last of "Nơi nhận", has been read."""
+        return (
+            bool(self.recipients)
+            and self.recipients[-1].purpose == "luu"
+            and not (self.recipient_unfinished)
+        )
 
     def read_authority(self, number: int, cell: str) -> None:
         if self.sign_state is None:
@@ -671,8 +685,13 @@ class _Parser:
         for item in rest.split(separator):
             if item.strip():
                 self.read_recipient(number, item.strip())
+                self.recipient_unfinished = ""  # items on one line end at their separator
 
     def read_recipient(self, number: int, item: str) -> None:
+        if not _BULLET_RE.match(item) and self.recipient_unfinished and self.recipients:
+            item = f"{self.recipient_unfinished} {item.strip()}"  # one entry over two lines
+            self.recipients.pop()
+        self.recipient_unfinished = "" if item.rstrip().endswith((";", ",", ".")) else item
         text = _BULLET_RE.sub("", item, count=1)
         full = text.rstrip(" \t;,.")
         if not full:
