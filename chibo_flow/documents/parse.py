@@ -83,6 +83,7 @@ _SECOND_ORG_RE = re.compile(
 )
 # An upper-case line that names an issuing body (a quyết định's "CHI ỦY CHI BỘ ..."), not a title.
 _ISSUER_OPENING_RE = re.compile(r"^(?:BAN|ĐẢNG|CHI|BỘ|TỈNH|HUYỆN|THƯỜNG|ỦY|UỶ|HỘI ĐỒNG)\b")
+_GLUED_AUTHORITY_RE = re.compile(r"(?<=[.;,])\s*(?=(?:K/T|T/M|TM\.|KT\.|TL\.|T/L|Q\.)\s*[A-ZĐ])")
 _UNDERLINE_RE = re.compile(r"(?<!_)__(?!_)")
 _CHAPTER_ONLY_RE = re.compile(r"^(?:CHƯƠNG|Chương|PHẦN|Phần)\s+(?:[IVXLC]+|\d+)\.?$")
 # "**1.** Nâng cao ..." / "**Điều 1.** Ban hành ...": a bold number run into its paragraph.
@@ -138,7 +139,8 @@ _HEADINGS = (
     (re.compile(r"^[A-H]\s*[.:]\s+\S"), -1),
     (re.compile(r"^Điều\s+\d+\s*[.:]"), 0),
     (re.compile(r"^[IVX]+\s*[.-]\s*\S"), 0),
-    (re.compile(r"^\d{1,2}\s*[.-]\s*\D"), 1),
+    # "1. ", "1.Tiêu đề", "1- Thủ đô", "1-Thủ đô"; not "57-NQ/TW" (a number carried over)
+    (re.compile(r"^\d{1,2}(?:\s*\.\s*\D|\s*-\s+\S|-[A-ZĐ\u00c0-\u1ef8][a-zà-ỹ])"), 1),
     (re.compile(r"^Khoản\s+\d+"), 2),
     (re.compile(r"^[a-zđ]\)\s+\S"), _LETTER_RANK),
     (re.compile(r"^\*\s*\S.*:$"), _LETTER_RANK + 1),
@@ -296,6 +298,11 @@ def _continues(previous: str, paragraph: str) -> bool:
 # --- the parser -------------------------------------------------------------------------------
 
 
+def _split_glued_authority(line: str) -> str:
+    """ "- Lưu HCTĐKT.K/T TRƯỞNG BAN": the signature's column glued to the text before it."""
+    return _GLUED_AUTHORITY_RE.sub("\t", line)
+
+
 def _repair_lines(lines: list[str]) -> list[str]:
     """Undo what copying did to the lines: one logical line broken over several.
 
@@ -307,7 +314,7 @@ def _repair_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     index = 0
     while index < len(lines):
-        line = _UNDERLINE_RE.sub("", lines[index])
+        line = _split_glued_authority(_UNDERLINE_RE.sub("", lines[index]))
         index += 1
         while (
             index < len(lines) and lines[index].strip() and _continues_on_next(line, lines[index])

@@ -416,9 +416,11 @@ def _page_lines(page: pdfplumber.page.Page) -> list[str]:
     """The lines of one page top to bottom; words far apart on a line become tab-separated cells."""
     words = page.extract_words(x_tolerance=1.5, y_tolerance=2.5, extra_attrs=["size"])
     rows: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if rows and abs(rows[-1][0]["top"] - word["top"]) <= max(2.5, word["size"] * 0.3):
-            rows[-1].append(word)
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        middle = (word["top"] + word["bottom"]) / 2
+        row = rows[-1] if rows else None
+        if row and min(w["top"] for w in row) <= middle <= max(w["bottom"] for w in row):
+            row.append(word)  # same row: columns set in different sizes still line up
         else:
             rows.append([word])
     lines = []
