@@ -84,6 +84,7 @@ _SECOND_ORG_RE = re.compile(
 # An upper-case line that names an issuing body (a quyết định's "CHI ỦY CHI BỘ ..."), not a title.
 _ISSUER_OPENING_RE = re.compile(r"^(?:BAN|ĐẢNG|CHI|BỘ|TỈNH|HUYỆN|THƯỜNG|ỦY|UỶ|HỘI ĐỒNG)\b")
 _GLUED_AUTHORITY_RE = re.compile(r"(?<=[.;,])\s*(?=(?:K/T|T/M|TM\.|KT\.|TL\.|T/L|Q\.)\s*[A-ZĐ])")
+_SPACE_BEFORE_DASH_RE = re.compile(r"(?<=\d)\s+(?=-)")
 _UNDERLINE_RE = re.compile(r"(?<!_)__(?!_)")
 _CHAPTER_ONLY_RE = re.compile(r"^(?:CHƯƠNG|Chương|PHẦN|Phần)\s+(?:[IVXLC]+|\d+)\.?$")
 # "**1.** Nâng cao ..." / "**Điều 1.** Ban hành ...": a bold number run into its paragraph.
@@ -536,7 +537,8 @@ class _Parser:
 
     def read_header_field(self, number: int, cell: str, kind: str) -> None:
         if kind == "number":
-            self.header.number = _NUMBER_RE.match(cell)["number"].strip()
+            number = _NUMBER_RE.match(cell)["number"].strip()
+            self.header.number = _SPACE_BEFORE_DASH_RE.sub("", number)
             return
         match = _DATE_RE.match(cell)
         self.header.place = match["place"]
@@ -717,7 +719,7 @@ class _Parser:
     # -- result --
 
     def build(self) -> ProgrammeDoc:
-        preamble = _join_continuations(self.preamble)
+        preamble = _join_continuations(_join_basis_lines(self.preamble))
         run = _bases_run(preamble)
         bases, intro = preamble[:run], _join_continuations(self.header_strays + preamble[run:])
         if bases and intro and _continues(bases[-1], intro[0]):
@@ -799,6 +801,24 @@ def _bases_run(preamble: list[str]) -> int:
             break
         end += 1
     return end if end > start else 0
+
+
+def _join_basis_lines(paragraphs: list[str]) -> list[str]:
+    """Join the lines of a "Căn cứ ..." broken before its end (";" or ","), whatever their case."""
+    groups: list[list[str]] = []
+    for paragraph in paragraphs:
+        last = groups[-1] if groups else None
+        if (
+            last
+            and _BASIS_RE.match(last[0])
+            and not last[-1].endswith(_TERMINAL_PUNCTUATION)
+            and not (_BASIS_RE.match(paragraph) or _BULLET_RE.match(paragraph))
+            and not (_is_upper(paragraph) or _heading_rank(paragraph) is not None)
+        ):
+            last.append(paragraph)
+        else:
+            groups.append([paragraph])
+    return [" ".join(group) for group in groups]
 
 
 def _join_section_paragraphs(sections: list[Section]) -> None:
