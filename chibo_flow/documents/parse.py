@@ -808,13 +808,16 @@ def _join_basis_lines(paragraphs: list[str]) -> list[str]:
     groups: list[list[str]] = []
     for paragraph in paragraphs:
         last = groups[-1] if groups else None
-        if (
-            last
-            and _BASIS_RE.match(last[0])
-            and not last[-1].endswith(_TERMINAL_PUNCTUATION)
-            and not (_BASIS_RE.match(paragraph) or _BULLET_RE.match(paragraph))
-            and not (_is_upper(paragraph) or _heading_rank(paragraph) is not None)
-        ):
+        structural = bool(
+            _BASIS_RE.match(paragraph)
+            or _BULLET_RE.match(paragraph)
+            or _is_upper(paragraph)
+            or _heading_rank(paragraph) is not None
+        )
+        tail = last[-1] if last else ""
+        open_end = not tail.endswith(_TERMINAL_PUNCTUATION) and not structural
+        after_comma = tail.endswith(",") and paragraph[:1].islower()
+        if last and _BASIS_RE.match(last[0]) and (open_end or after_comma):
             last.append(paragraph)
         else:
             groups.append([paragraph])
