@@ -13,7 +13,6 @@ import hmac
 import io
 import os
 import re
-import unicodedata
 import zipfile
 from datetime import UTC, datetime
 from types import ModuleType
@@ -32,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from chibo_flow import messages
-from chibo_flow.documents.format import PAGE, STYLES, VERIFY_LINE, TextStyle
+from chibo_flow.documents.format import PAGE, STYLES, VERIFY_LINE, TextStyle, strip_diacritics
 from chibo_flow.documents.render import number_line, render_document_html
 from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, FinalCopy, Programme
@@ -99,8 +98,7 @@ def content_disposition(programme: Programme, extension: str) -> str:
 
 
 def _ascii(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if c.isascii() and not unicodedata.combining(c))
+    return "".join(c for c in strip_diacritics(text) if c.isascii())
 
 
 def _footer(programme: Programme) -> str:

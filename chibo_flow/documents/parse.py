@@ -1,8 +1,8 @@
-"""Read a Party document (plain text or .docx) into a ProgrammeDoc, and write it back as text.
+"""Read a Party document into a ProgrammeDoc: the structure parser.
 
-Both front-ends produce the same stream of lines; one parser reads that stream in the usual
+reading.py turns every kind of file into lines; this module reads those lines in the usual
 Party layout: header block, document type and trích yếu, "Căn cứ" lines, numbered sections,
-"Nơi nhận" and the signature. `format_text` writes a ProgrammeDoc in that layout so that
+"Nơi nhận" and the signature. text_layout.py writes a ProgrammeDoc back in that layout so that
 `parse_text(format_text(doc)) == doc` for every document the parser produces.
 """
 
@@ -13,9 +13,28 @@ import re
 import unicodedata
 
 from chibo_flow import messages
-from chibo_flow.documents.format import CONG_VAN, DOC_TYPE_CODES, PARTY_NAME, fold
+from chibo_flow.documents.format import (
+    CONG_VAN,
+    DOC_TYPE_CODES,
+    PARTY_NAME,
+    PURPOSE_SPELLINGS,
+    fold,
+)
+from chibo_flow.documents.lines import (
+    BASIS_RE,
+    BULLET_RE,
+    NOI_NHAN_RE,
+    SEPARATOR_RE,
+    SIGN_TITLE_RE,
+    TITLE_END_PUNCTUATION,
+    continues_title,
+    heading_rank,
+    is_authority,
+    is_end_marker,
+    is_upper,
+    starts_body,
+)
 from chibo_flow.documents.programme_doc import (
-    PURPOSES,
     Header,
     ProgrammeDoc,
     Recipient,
@@ -60,7 +79,6 @@ _DOC_TYPES_FOLDED = sorted(((fold(t), t) for t in DOC_TYPE_CODES), key=lambda f:
 # A page's own title naming the document ("HƯỚNG DẪN SỐ 36-HD/VPTW") is not its type line.
 _TYPE_THEN_NUMBER_RE = re.compile(r"^(?:SỐ|Số|số)\s*:?\s*\d")
 _CELL_SPLIT_RE = re.compile(r"\t+| {3,}")
-_SEPARATOR_RE = re.compile(r"^[-*_=~.·•–—\s]+$")
 _NUMBER_RE = re.compile(
     r"^(?:(?:" + "|".join(map(re.escape, DOC_TYPE_CODES)) + r")\s+)?(?:Số|SỐ|số)\s*:?\s*"
     r"(?P<number>(?=\S*[\d/-])\S.*)$",
@@ -114,50 +132,22 @@ _NUMBER_GAP_RE = re.compile(r"^Số[ \t]*(:?)\s+(?=\d*\s*-)")
 _DATE_SPAN_RE = re.compile(r"ngày[\s.…\d]*tháng[\s.…\d]*năm(?:[\s.…]*\d{4})?", re.IGNORECASE)
 _VV_RE = re.compile(r"^(?:V/v|Về việc)\b", re.IGNORECASE)
 _ORG_HINT_RE = re.compile(r"ĐẢNG|ỦY|UỶ|BỘ|BAN\b|VĂN PHÒNG|ĐẠI HỘI|HỘI ĐỒNG|ĐOÀN")
-_BASIS_RE = re.compile(r"^(?:[-+•]\s*)?(?:Căn cứ|Kính gửi|Xét|Thực hiện|Theo đề nghị)\b")
 _KINH_GUI_RE = re.compile(r"^(?:[-+•]\s*)?Kính gửi\b")
-_BULLET_RE = re.compile(r"^[-+•–]\s*")
-_NOI_NHAN_RE = re.compile(r"^Nơi\s+nhận\s*(?::\s*(?P<rest>.*))?$", re.IGNORECASE)
-_AUTHORITY_RE = re.compile(r"^(?:TM|T/M|T\.M|KT|K/T|K\.T|TL|T/L|T\.L|TUQ)(?:\.\s*|\s+)\S")
 # Cheap test for a line that may hold one of the above (most lines do not).
 _END_HINT_RE = re.compile(r"nhận|THƯ|[TK]/|\b(?:TM|TL|KT|TUQ|T\.M|T\.L|K\.T)\b", re.IGNORECASE)
-_SIGN_TITLE_RE = re.compile(r"^(?:PHÓ\s+)?BÍ\s+THƯ$")
 _SIGNED_RE = re.compile(r"^[(\[]\s*(?:đã\s+)?ký\b[^)\]]*[)\]]$", re.IGNORECASE)
 _INLINE_EMPHASIS_RE = re.compile(r"(\*{1,2})(?=[^\s*])([^*]+?)(?<=[^\s*])\1")
 _PURPOSE_RE = re.compile(r"^(?P<label>.*?)\s*\((?P<marker>[^()]*)\)[\s;,.]*$")
 _LUU_RE = re.compile(r"^lưu\b", re.IGNORECASE)
 _TERMINAL_PUNCTUATION = (".", ";", ":", "!", "?", ",")
-_TITLE_END_PUNCTUATION = (".", ";", ":", "!", "?")
 # A trích yếu right under its type may open like a "Thực hiện ..." basis does.
 _TITLE_OPENING_RE = re.compile(r"^(?:Thực hiện|THỰC HIỆN)\b(?!.*[.:;]$)")
 _MAX_TITLE_LINES = 4
 _MAX_STRAY_HEADER_LINES = 3
 
-# Heading patterns and their rank: a heading nests under the nearest heading of lower rank.
-_LETTER_RANK = 10
-_HEADINGS = (
-    (re.compile(r"^(?:PHẦN|Phần|CHƯƠNG|Chương)\s+(?:[IVXLC]+|\d+|THỨ\s+\S+)\b"), -2),
-    (re.compile(r"^[A-H]\s*[.:]\s+\S"), -1),
-    (re.compile(r"^Điều\s+\d+\s*[.:]"), 0),
-    (re.compile(r"^[IVX]+\s*[.-]\s*\S"), 0),
-    # "1. ", "1.Tiêu đề", "1- Thủ đô", "1-Thủ đô"; not "57-NQ/TW" (a number carried over)
-    (re.compile(r"^\d{1,2}(?:\s*\.\s*\D|\s*-\s+\S|-[A-ZĐ\u00c0-\u1ef8][a-zà-ỹ])"), 1),
-    (re.compile(r"^Khoản\s+\d+"), 2),
-    (re.compile(r"^[a-zđ]\)\s+\S"), _LETTER_RANK),
-    (re.compile(r"^\*\s*\S.*:$"), _LETTER_RANK + 1),
-)
-_DECIMAL_RE = re.compile(r"^\d{1,2}((?:\.\d{1,2}){1,4})\.?\s+\S")  # 1.1 … 1.1.1.1.1
-
-_PURPOSE_SPELLINGS = {
-    "bao_cao": ("b/c", "báo cáo", "để b/c", "để báo cáo"),
-    "thuc_hien": ("t/h", "thực hiện", "để t/h", "để thực hiện"),
-    "phoi_hop": ("ph/h", "phối hợp", "để ph/h", "để phối hợp"),
-    "de_biet": ("để biết", "biết"),
-}
-
 
 _PURPOSE_MARKERS = {
-    fold(spelling): code for code, spellings in _PURPOSE_SPELLINGS.items() for spelling in spellings
+    fold(spelling): code for code, spellings in PURPOSE_SPELLINGS.items() for spelling in spellings
 }
 
 
@@ -173,7 +163,7 @@ def _strip_emphasis(text: str) -> str:
 
 
 def _strip_emphasis_once(text: str) -> str:
-    if not text or _SEPARATOR_RE.match(text):
+    if not text or SEPARATOR_RE.match(text):
         return text
     text = _INLINE_EMPHASIS_RE.sub(r"\2", text)
     body = text.rstrip("*")
@@ -192,48 +182,9 @@ def _strip_emphasis_once(text: str) -> str:
     return text.strip()
 
 
-def _is_upper(text: str) -> bool:
-    return any(c.isalpha() for c in text) and text == text.upper()
-
-
-def _heading_rank(text: str) -> int | None:
-    """Return the nesting rank of a heading line, or None when `text` is not a heading."""
-    decimal = _DECIMAL_RE.match(text)
-    if decimal:
-        return 1 + decimal.group(1).count(".")
-    for pattern, rank in _HEADINGS:
-        if pattern.match(text):
-            return rank
-    return None
-
-
-def _is_end_marker(text: str) -> bool:
-    """True for a line that starts the "Nơi nhận" / signature part."""
-    return bool(_NOI_NHAN_RE.match(text) or _SIGN_TITLE_RE.match(text) or _is_authority(text))
-
-
-def _is_authority(text: str) -> bool:
-    return bool(_AUTHORITY_RE.match(text)) and _is_upper(text)
-
-
-def _starts_body(text: str) -> bool:
-    """True for a heading or a "Căn cứ" line: the header part is over."""
-    return bool(_heading_rank(text) is not None or _BASIS_RE.match(text))
-
-
-def _continues_title(text: str) -> bool:
-    """True when `text`, right under the document type, is (part of) the trích yếu."""
-    return not (
-        _SEPARATOR_RE.match(text)
-        or _starts_body(text)
-        or _is_end_marker(text)
-        or text.endswith(_TITLE_END_PUNCTUATION)
-    )
-
-
 def _ends_title(text: str) -> bool:
     """True for a trích yếu line in capitals closed by a full stop (the title's last line)."""
-    return _is_upper(text) and text.endswith(".") and not _starts_body(text)
+    return is_upper(text) and text.endswith(".") and not starts_body(text)
 
 
 def _split_cells(line: str) -> list[str]:
@@ -269,7 +220,7 @@ def _match_doc_type(text: str) -> tuple[str, str] | None:
             end += 1
         head, rest = text[:end], text[end:].strip()
         glued = end < len(text) and text[end].isalpha()
-        if not _is_upper(head) or (glued and " " not in doc_type):
+        if not is_upper(head) or (glued and " " not in doc_type):
             continue
         if _TYPE_THEN_NUMBER_RE.match(rest):
             return None
@@ -290,9 +241,7 @@ def _join_continuations(paragraphs: list[str]) -> list[str]:
 
 def _continues(previous: str, paragraph: str) -> bool:
     """True when `paragraph` carries on `previous` (a line break inside a sentence)."""
-    opens = paragraph[:1].islower() or (
-        paragraph[:1].isdigit() and _heading_rank(paragraph) is None
-    )
+    opens = paragraph[:1].islower() or (paragraph[:1].isdigit() and heading_rank(paragraph) is None)
     return opens and not previous.endswith(_TERMINAL_PUNCTUATION)
 
 
@@ -330,10 +279,10 @@ def _continues_on_next(line: str, following: str) -> bool:
     text, next_text = line.strip(), following.strip()
     plain, next_plain = _strip_emphasis(text), _strip_emphasis(next_text)
     if line.count("**") % 2 and "**" in following and len(next_text) < 200:
-        return not (_SIGNER_TITLE_RE.match(next_plain) or _is_end_marker(next_plain))
+        return not (_SIGNER_TITLE_RE.match(next_plain) or is_end_marker(next_plain))
     if " ".join(f"{plain} {next_plain}".split()) == PARTY_NAME:
         return True
-    if _CHAPTER_ONLY_RE.match(plain) and _is_upper(next_plain) and not _starts_body(next_plain):
+    if _CHAPTER_ONLY_RE.match(plain) and is_upper(next_plain) and not starts_body(next_plain):
         return True
     if _BROKEN_DATE_RE.search(plain) and _DATE_TAIL_RE.match(next_plain):
         return True
@@ -341,12 +290,12 @@ def _continues_on_next(line: str, following: str) -> bool:
         return True
     if _PLACE_FRAGMENT_RE.match(plain) and _PLACE_DATE_TAIL_RE.match(next_plain):
         return True
-    opens_heading = _heading_rank(plain) is not None or _is_authority(plain)
+    opens_heading = heading_rank(plain) is not None or is_authority(plain)
     return (
         opens_heading
         and next_plain[:1].islower()
-        and not _starts_body(next_plain)
-        and not plain.endswith(_TITLE_END_PUNCTUATION)
+        and not starts_body(next_plain)
+        and not plain.endswith(TITLE_END_PUNCTUATION)
         and "\t" not in line
     )
 
@@ -407,7 +356,7 @@ class _Parser:
             if not line.strip():
                 continue
             run_in = _RUN_IN_RE.match(line.strip()) if index < end_start else None
-            if run_in and _heading_rank(f"{run_in['label']} x") is not None:
+            if run_in and heading_rank(f"{run_in['label']} x") is not None:
                 self.read_body_text(index + 1, run_in["label"])
                 self.read_paragraph(index + 1, _strip_emphasis(run_in["rest"]))
             elif index < end_start:
@@ -434,7 +383,7 @@ class _Parser:
                 first = index if first is None else first
             elif _is_header_anchor(line):
                 after_header = True
-            elif _starts_body(text):
+            elif starts_body(text):
                 break
         return first
 
@@ -481,11 +430,11 @@ class _Parser:
         for index in range(body_start, len(self.lines)):
             line = self.lines[index]
             cells = _split_cells(line) if _END_HINT_RE.search(line) else []
-            if any(_is_end_marker(cell) for cell in cells):
+            if any(is_end_marker(cell) for cell in cells):
                 markers.append(index)
-                if any(_NOI_NHAN_RE.match(cell) for cell in cells):
+                if any(NOI_NHAN_RE.match(cell) for cell in cells):
                     last_noi_nhan = index
-            elif _heading_rank(_strip_emphasis(line)) is not None:
+            elif heading_rank(_strip_emphasis(line)) is not None:
                 headings.append(index)
         last_heading = max((h for h in headings if h < last_noi_nhan), default=-1)
         after = [m for m in markers if m > last_heading]
@@ -507,7 +456,7 @@ class _Parser:
                 in_vv = False
                 continue
             kinds = [_header_kind(cell, strict) for cell in cells]
-            if in_vv and len(cells) == 1 and kinds[0] is None and _continues_title(cells[0]):
+            if in_vv and len(cells) == 1 and kinds[0] is None and continues_title(cells[0]):
                 self.title_parts.append(cells[0])
                 continue
             in_vv = False
@@ -585,11 +534,11 @@ class _Parser:
                 index += 1
                 continue
             opens = index == first and not rest and _TITLE_OPENING_RE.match(text)
-            if not text or not (opens or _continues_title(text) or _ends_title(text)):
+            if not text or not (opens or continues_title(text) or _ends_title(text)):
                 break
             self.title_parts.append(text)
             index += 1
-            if text.endswith(_TITLE_END_PUNCTUATION):
+            if text.endswith(TITLE_END_PUNCTUATION):
                 break
         return index if index > first else doc_type_at + 1
 
@@ -598,17 +547,17 @@ class _Parser:
         following = next((line for line in self.lines[blank + 1 : blank + 3] if line.strip()), "")
         text = _strip_emphasis(following)
         last = self.title_parts[-1]
-        if not text or last.endswith(_TITLE_END_PUNCTUATION) or _starts_body(text):
+        if not text or last.endswith(TITLE_END_PUNCTUATION) or starts_body(text):
             return False
-        in_capitals = _is_upper(last) and _is_upper(text) and not _ISSUER_OPENING_RE.match(text)
-        return text[:1].islower() or (in_capitals and not _SEPARATOR_RE.match(text))
+        in_capitals = is_upper(last) and is_upper(text) and not _ISSUER_OPENING_RE.match(text)
+        return text[:1].islower() or (in_capitals and not SEPARATOR_RE.match(text))
 
     # -- body --
 
     def read_body_text(self, number: int, text: str) -> None:
-        if _SEPARATOR_RE.match(text):
+        if SEPARATOR_RE.match(text):
             return
-        rank = _heading_rank(text)
+        rank = heading_rank(text)
         if rank is None:
             self.read_paragraph(number, text)
             return
@@ -630,27 +579,27 @@ class _Parser:
         """Route one cell of the end part to the recipients, the signature or the body."""
         if _SIGNED_RE.match(cell):
             return  # "(Đã ký)" only says the original was signed
-        noi_nhan = _NOI_NHAN_RE.match(cell)
+        noi_nhan = NOI_NHAN_RE.match(cell)
         if noi_nhan:
             self.recipients_open = True
             self.recipients_after_signature = self.sign_state == "done"
             self.read_inline_recipients(number, noi_nhan["rest"] or "")
-        elif self.sign_state == "done" and (_is_authority(cell) or _SIGN_TITLE_RE.match(cell)):
+        elif self.sign_state == "done" and (is_authority(cell) or SIGN_TITLE_RE.match(cell)):
             self.warn("signature", number, cell, messages.WARN_EXTRA_SIGNATURE)
-        elif _is_authority(cell):
+        elif is_authority(cell):
             self.read_authority(number, cell)
-        elif self.sign_state is None and _SIGN_TITLE_RE.match(cell):
+        elif self.sign_state is None and SIGN_TITLE_RE.match(cell):
             self.signature.title = cell
             self.sign_state = "name"
         elif (
             self.recipients_open
             and not self.archived()
             and (
-                _BULLET_RE.match(cell) or self.sign_state is None or self.recipients_after_signature
+                BULLET_RE.match(cell) or self.sign_state is None or self.recipients_after_signature
             )
         ):
             self.read_recipient(number, cell)
-        elif self.sign_state in ("title", "name") and not _BULLET_RE.match(cell):
+        elif self.sign_state in ("title", "name") and not BULLET_RE.match(cell):
             self.read_signature_line(number, cell)
         elif self.sign_state is None and not self.recipients_open:
             self.read_body_text(number, cell)  # body text left of a "Nơi nhận" / signature cell
@@ -680,7 +629,7 @@ class _Parser:
     def read_signature_line(self, number: int, cell: str) -> None:
         adjacent = number == self.sign_last_line + 1
         if self.sign_state == "title" and (
-            (adjacent and _is_upper(cell)) or _SIGN_TITLE_RE.match(cell)
+            (adjacent and is_upper(cell)) or SIGN_TITLE_RE.match(cell)
         ):
             self.signature.title = cell
             self.sign_state = "name"
@@ -697,11 +646,11 @@ class _Parser:
                 self.recipient_unfinished = ""  # items on one line end at their separator
 
     def read_recipient(self, number: int, item: str) -> None:
-        if not _BULLET_RE.match(item) and self.recipient_unfinished and self.recipients:
+        if not BULLET_RE.match(item) and self.recipient_unfinished and self.recipients:
             item = f"{self.recipient_unfinished} {item.strip()}"  # one entry over two lines
             self.recipients.pop()
         self.recipient_unfinished = "" if item.rstrip().endswith((";", ",", ".")) else item
-        text = _BULLET_RE.sub("", item, count=1)
+        text = BULLET_RE.sub("", item, count=1)
         full = text.rstrip(" \t;,.")
         if not full:
             return
@@ -765,7 +714,7 @@ def _header_kind(cell: str, strict: bool) -> str | None:
 
     "misplaced" is a "Nơi nhận" or signature line, which cannot stand above the document type.
     """
-    if _SEPARATOR_RE.match(cell):
+    if SEPARATOR_RE.match(cell):
         return "separator"
     if " ".join(cell.split()) == PARTY_NAME:
         return "party"
@@ -775,9 +724,9 @@ def _header_kind(cell: str, strict: bool) -> str | None:
         return "date"
     if _VV_RE.match(cell):
         return "vv"
-    if _is_end_marker(cell) or _SIGNED_RE.match(cell):
+    if is_end_marker(cell) or _SIGNED_RE.match(cell):
         return "misplaced"
-    if _starts_body(cell) or not _is_upper(cell):
+    if starts_body(cell) or not is_upper(cell):
         return None
     if strict and not _ORG_HINT_RE.search(cell):
         return None
@@ -791,13 +740,13 @@ def _bases_run(preamble: list[str]) -> int:
     ("CHI ỦY CHI BỘ ...") stands above its "Căn cứ" lines.
     """
     start = 0
-    while start < len(preamble) and _is_upper(preamble[start]):
+    while start < len(preamble) and is_upper(preamble[start]):
         start += 1
     end, after_kinh_gui = start, False
     for paragraph in preamble[start:]:
-        if _BASIS_RE.match(paragraph):
+        if BASIS_RE.match(paragraph):
             after_kinh_gui = bool(_KINH_GUI_RE.match(paragraph))
-        elif not (after_kinh_gui and _BULLET_RE.match(paragraph)):
+        elif not (after_kinh_gui and BULLET_RE.match(paragraph)):
             break
         end += 1
     return end if end > start else 0
@@ -809,15 +758,15 @@ def _join_basis_lines(paragraphs: list[str]) -> list[str]:
     for paragraph in paragraphs:
         last = groups[-1] if groups else None
         structural = bool(
-            _BASIS_RE.match(paragraph)
-            or _BULLET_RE.match(paragraph)
-            or _is_upper(paragraph)
-            or _heading_rank(paragraph) is not None
+            BASIS_RE.match(paragraph)
+            or BULLET_RE.match(paragraph)
+            or is_upper(paragraph)
+            or heading_rank(paragraph) is not None
         )
         tail = last[-1] if last else ""
         open_end = not tail.endswith(_TERMINAL_PUNCTUATION) and not structural
         after_comma = tail.endswith(",") and paragraph[:1].islower()
-        if last and _BASIS_RE.match(last[0]) and (open_end or after_comma):
+        if last and BASIS_RE.match(last[0]) and (open_end or after_comma):
             last.append(paragraph)
         else:
             groups.append([paragraph])
@@ -828,74 +777,3 @@ def _join_section_paragraphs(sections: list[Section]) -> None:
     for section in sections:
         section.paragraphs = _join_continuations(section.paragraphs)
         _join_section_paragraphs(section.children)
-
-
-# --- back to text -----------------------------------------------------------------------------
-
-
-def format_text(doc: ProgrammeDoc) -> str:
-    """Write `doc` in the plain-text Party layout; `parse_text` reads the same document back."""
-    out: list[str] = []
-    header = doc.header
-    out += [org for org in (header.superior_org, header.org) if org]
-    if header.number:
-        out.append(f"Số {header.number}")
-    letter = doc.doc_type in (None, CONG_VAN)
-    if letter and doc.title:
-        out.append(doc.title)
-    out.append(header.party)
-    if header.place or header.date:
-        out.append(_date_line(header.place, header.date))
-    out.append("")
-    if doc.doc_type and not letter:
-        if doc.title and _continues_title(doc.title):
-            out += [doc.doc_type, doc.title]
-        else:
-            out.append(f"{doc.doc_type} {doc.title}" if doc.title else doc.doc_type)
-        out.append("")
-    _format_paragraphs(doc.bases, out)
-    for section in doc.sections:
-        _format_section(section, out)
-    if doc.recipients:
-        out.append("Nơi nhận:")
-        for index, recipient in enumerate(doc.recipients):
-            abbreviation = PURPOSES[recipient.purpose][0]
-            marker = f" ({abbreviation})" if abbreviation else ""
-            end = "." if index == len(doc.recipients) - 1 else ";"
-            out.append(f"- {recipient.label}{marker}{end}")
-        out.append("")
-    signature = doc.signature
-    if signature.on_behalf:
-        out += signature.on_behalf.split("\n")
-    if signature.title:
-        out.append(signature.title)
-    if signature.name:
-        out += ["", "", signature.name]
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _date_line(place: str | None, date: datetime.date | None) -> str:
-    """The date line; days below 10 and months 1, 2 take a leading zero (Party format)."""
-    if date:
-        month = f"{date.month:02d}" if date.month < 3 else str(date.month)
-        when = f"ngày {date.day:02d} tháng {month} năm {date.year}"
-    else:
-        when = "ngày ... tháng ... năm ..."
-    return f"{place}, {when}" if place else when
-
-
-def _format_section(section: Section, out: list[str]) -> None:
-    if section.heading:
-        out += [section.heading, ""]
-    _format_paragraphs(section.paragraphs, out)
-    for child in section.children:
-        _format_section(child, out)
-
-
-def _format_paragraphs(paragraphs: list[str], out: list[str]) -> None:
-    """One paragraph a line, a blank line between them except inside a run of list items."""
-    for index, paragraph in enumerate(paragraphs):
-        out.append(paragraph)
-        following = paragraphs[index + 1 : index + 2]
-        if not (following and _BULLET_RE.match(paragraph) and _BULLET_RE.match(following[0])):
-            out.append("")

@@ -17,8 +17,10 @@ from chibo_flow.documents.format import (
     FALLBACK_TYPE_CODE,
     NUMBER_PREFIX,
     PARTY_NAME,
+    recipient_line,
 )
-from chibo_flow.documents.programme_doc import PURPOSES, ProgrammeDoc
+from chibo_flow.documents.format import party_date as written_date
+from chibo_flow.documents.programme_doc import ProgrammeDoc
 from chibo_flow.models import Programme
 from chibo_flow.models.programmes import State
 from chibo_flow.timefmt import local_date
@@ -27,11 +29,8 @@ BLANK = "\u00a0" * 4  # the space left for a number or date still to be filled i
 
 
 def party_date(value: date | None) -> str:
-    """The date as written on a document, "ngày 05 tháng 3 năm 2026" (zero before 1-9, Jan, Feb)."""
-    if value is None:
-        return f"ngày{BLANK}tháng{BLANK}năm{BLANK}"
-    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
-    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+    """The date as written on a document, "ngày 05 tháng 3 năm 2026", blanks while unset."""
+    return written_date(value, BLANK)
 
 
 def number_line(programme: Programme) -> str:
@@ -44,13 +43,11 @@ def number_line(programme: Programme) -> str:
 
 def recipient_lines(recipients: list[dict[str, Any]]) -> list[str]:
     """The "Nơi nhận" lines as printed: "- Thường trực ĐU (b/c);", the last one ending in "."."""
-    lines = []
-    for index, recipient in enumerate(recipients):
-        abbreviation = PURPOSES.get(recipient.get("purpose", "none"), (None, ""))[0]
-        marker = f" ({abbreviation})" if abbreviation else ""
-        end = "." if index == len(recipients) - 1 else ";"
-        lines.append(f"- {recipient.get('label', '')}{marker}{end}")
-    return lines
+    last = len(recipients) - 1
+    return [
+        recipient_line(r.get("label", ""), r.get("purpose", "none"), i == last)
+        for i, r in enumerate(recipients)
+    ]
 
 
 def draft_mark(programme: Programme) -> str:
