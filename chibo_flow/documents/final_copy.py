@@ -243,6 +243,8 @@ def _two_columns(document, element) -> None:
     table = document.add_table(rows=1, cols=2)
     table.autofit = False
     _no_borders(table)
+    # The row never breaks across pages: "Nơi nhận" and the signer's name stay together.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for cell, source, width in zip(table.rows[0].cells, element.iter("td"), widths, strict=True):
         cell.width = Mm(width)
         _fill(cell, _blocks(source))

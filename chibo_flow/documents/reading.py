@@ -336,13 +336,23 @@ def read_doc(data: bytes) -> Source:
 
 
 def convert_doc_to_docx(data: bytes) -> bytes:
-    """The .docx LibreOffice makes of a .doc, in a private profile with a time limit."""
+    """The .docx LibreOffice makes of a .doc; raises DocumentError."""
+    return convert_with_office(data, "doc", "docx:MS Word 2007 XML", DOC_CONVERSION_TIMEOUT_S)
+
+
+def convert_with_office(data: bytes, suffix: str, target: str, timeout: float) -> bytes:
+    """Convert a file with LibreOffice headless, in a private profile, within `timeout` s.
+
+    `suffix` names the kind of `data` ("doc", "docx"); `target` is LibreOffice's
+    --convert-to argument ("pdf", "docx:MS Word 2007 XML"). Raises DocumentError.
+    """
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         raise DocumentError(messages.FILE_DOC_NO_CONVERTER)
-    with tempfile.TemporaryDirectory(prefix="chibo-doc-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="chibo-office-") as tmp:
         work = Path(tmp)
-        (work / "in.doc").write_bytes(data)
+        source = work / f"in.{suffix}"
+        source.write_bytes(data)
         command = [
             office,
             f"-env:UserInstallation={(work / 'profile').as_uri()}",
@@ -350,13 +360,13 @@ def convert_doc_to_docx(data: bytes) -> bytes:
             "--norestore",
             "--nolockcheck",
             "--convert-to",
-            "docx:MS Word 2007 XML",
+            target,
             "--outdir",
             str(work / "out"),
-            str(work / "in.doc"),
+            str(source),
         ]
-        run_office(command, DOC_CONVERSION_TIMEOUT_S)
-        converted = work / "out" / "in.docx"
+        run_office(command, timeout)
+        converted = work / "out" / f"in.{target.split(':')[0]}"
         if not converted.exists():
             raise DocumentError(messages.FILE_DOC_UNREADABLE)
         return converted.read_bytes()
