@@ -155,12 +155,12 @@ def vietnamese_score(text: str) -> int:
 def best_reading(text: str) -> tuple[str, str | None]:
     """Return `text` with its lines typed in TCVN3 or VNI converted, when that reads better.
 
-    Only lines without letters beyond Latin-1 can be legacy text (a Unicode Vietnamese line
+    Only lines that Windows-1252 can hold can be legacy text (a Unicode Vietnamese line
     almost always has one: ơ, ư, đ, ạ, ...); the others are kept as they are. The second
     item names the conversion made (None when nothing was converted).
     """
     lines = text.split("\n")
-    legacy = [i for i, line in enumerate(lines) if not line.isascii() and _is_latin1(line)]
+    legacy = [i for i, line in enumerate(lines) if not line.isascii() and _is_windows_text(line)]
     if not legacy:
         return text, None
     sample = "\n".join(lines[i] for i in legacy)
@@ -180,8 +180,13 @@ def _convert_lines(text: str, encoding: str) -> str:
     return from_tcvn3_lines(text) if encoding == TCVN3 else from_vni(text)
 
 
-def _is_latin1(line: str) -> bool:
-    return all(ord(char) < 0x100 for char in line)
+def _is_windows_text(line: str) -> bool:
+    """True for a line Windows-1252 can hold: legacy text, curly quotes and dashes included."""
+    try:
+        line.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def from_tcvn3_lines(text: str) -> str:

@@ -259,13 +259,17 @@ def _repair_lines(lines: list[str]) -> list[str]:
     Joined: a bold or underlined run opened on a line and closed on a later one ("**K/T
     TRƯỞNG" / "BAN**"); the Party's name over two lines; a heading or signature line
     continued on the next line in lower case ("I. Về" / "phân cấp quản lý cán bộ"); a
-    chapter number and its title ("Chương I" / "QUY ĐỊNH CHUNG").
+    chapter number and its title ("Chương I" / "QUY ĐỊNH CHUNG"); two rows of a table whose
+    cells wrapped.
     """
     out: list[str] = []
     index = 0
     while index < len(lines):
         line = _split_glued_authority(_UNDERLINE_RE.sub("", lines[index]))
         index += 1
+        while index < len(lines) and (joined := _join_columns(line, lines[index])):
+            line = joined
+            index += 1
         while (
             index < len(lines) and lines[index].strip() and _continues_on_next(line, lines[index])
         ):
@@ -273,6 +277,26 @@ def _repair_lines(lines: list[str]) -> list[str]:
             index += 1
         out.append(line)
     return out
+
+
+def _join_columns(line: str, following: str) -> str | None:
+    """Two rows of two columns where each column of the lower row carries on the upper one
+    (a PDF's table cell wrapped: "CHI BỘ TRƯỜNG MẦM NON TIÊN | ..., năm" / "CƯỜNG | 2023")."""
+    upper, lower = line.split("\t"), following.split("\t")
+    if len(upper) != 2 or len(lower) != 2:
+        return None
+    pairs = list(zip(upper, lower, strict=True))
+    if all(_cell_goes_on(top.strip(), bottom.strip()) for top, bottom in pairs):
+        return "\t".join(f"{top.rstrip()} {bottom.strip()}" for top, bottom in pairs)
+    return None
+
+
+def _cell_goes_on(top: str, bottom: str) -> bool:
+    if not top or not bottom or top.endswith(TITLE_END_PUNCTUATION):
+        return False
+    if bottom[:1].islower() or bottom[:1].isdigit():
+        return True
+    return is_upper(top) and is_upper(bottom) and not _ISSUER_OPENING_RE.match(bottom)
 
 
 def _continues_on_next(line: str, following: str) -> bool:

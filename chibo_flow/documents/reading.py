@@ -69,6 +69,8 @@ _DOCX_ERRORS = (
     PackageNotFoundError,
 )
 _PDF_ERRORS = (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError)
+# A list number followed by its text after a tab stop ("I.", "1.", "a)"): one cell, not two.
+_LIST_LABEL_RE = re.compile(r"^(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]$")
 _PAGE_NUMBER_RE = re.compile(r"^[-–—\s]*(?:Trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?[-–—\s]*$")
 
 
@@ -442,7 +444,8 @@ def _page_lines(page: pdfplumber.page.Page) -> list[str]:
         text = row[0]["text"]
         for left, right in zip(row, row[1:], strict=False):
             gap = right["x0"] - left["x1"]
-            text += ("\t" if gap > 1.5 * right["size"] else " ") + right["text"]
+            wide = gap > 1.5 * right["size"] and not _LIST_LABEL_RE.match(left["text"])
+            text += ("\t" if wide else " ") + right["text"]
         lines.append(unicodedata.normalize("NFC", text))
         previous_bottom = max(w["bottom"] for w in row)
     return lines
