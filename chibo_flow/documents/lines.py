@@ -35,6 +35,8 @@ _HEADINGS = (
     (re.compile(r"^\*\s*\S.*:$"), _LETTER_RANK + 1),
 )
 
+# What every heading above starts with.
+_HEADING_START_RE = re.compile(r"^(?:[IVXA-H\d*]|Điều|Khoản|PHẦN|Phần|CHƯƠNG|Chương|[a-zđ]\))")
 _DECIMAL_RE = re.compile(r"^\d{1,2}((?:\.\d{1,2}){1,4})\.?\s+\S")  # 1.1 … 1.1.1.1.1
 
 
@@ -45,6 +47,8 @@ def is_upper(text: str) -> bool:
 
 def heading_rank(text: str) -> int | None:
     """Return the nesting rank of a heading line, or None when `text` is not a heading."""
+    if not _HEADING_START_RE.match(text):
+        return None  # most lines: one test instead of nine
     decimal = _DECIMAL_RE.match(text)
     if decimal:
         return 1 + decimal.group(1).count(".")
