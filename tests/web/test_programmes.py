@@ -12,6 +12,7 @@ from chibo_flow.documents.parse import parse_text
 from chibo_flow.documents.programme_doc import ProgrammeDoc
 from chibo_flow.models import Programme, Revision
 from chibo_flow.workflow import apply_transition
+from tests.documents.samples import corrupt_doc, scanned_pdf
 from tests.support import assert_in_order
 from tests.web.support import bring_to, flashes, page_text, textarea
 
@@ -67,10 +68,20 @@ def test_secretary_creates_a_draft_from_an_uploaded_txt(db, world, browser, seed
         ({"upload": (PNG, "chuong-trinh.docx")}, messages.FILE_NOT_DOCUMENT),
         ({"upload": (PNG, "anh.txt")}, messages.FILE_NOT_DOCUMENT),
         ({"upload": (b"", "rong.txt")}, messages.FILE_EMPTY),
+        ({"upload": (scanned_pdf(), "ban-quet.pdf")}, messages.FILE_PDF_SCANNED),
+        ({"upload": (corrupt_doc(), "cu.doc")}, messages.FILE_DOC_UNREADABLE),
         ({"text": "   \n\n  "}, messages.EMPTY_DOCUMENT),
         ({"text": ""}, messages.EMPTY_DOCUMENT),
     ],
-    ids=["png-named-docx", "png-named-txt", "empty-file", "blank-text", "no-text"],
+    ids=[
+        "png-named-docx",
+        "png-named-txt",
+        "empty-file",
+        "scanned-pdf",
+        "corrupt-doc",
+        "blank-text",
+        "no-text",
+    ],  # fmt: skip
 )
 def test_a_bad_document_shows_the_message_and_stores_nothing(db, world, browser, data, message):
     client = browser(world.users["secretary"])
