@@ -91,6 +91,7 @@ NOTE_FONT = (
     "Văn bản dùng phông cũ ({fonts}); chữ đã được chuyển sang Unicode. Vui lòng soát lại dấu."
 )
 NOTE_DOC_CONVERTED = "Tệp .doc (Word 97-2003) đã được chuyển sang .docx bằng LibreOffice để đọc."
+NOTE_NUMBER_IN_FILE = "số trong tệp: {number}; số chính thức do sổ văn bản cấp khi thông qua"
 NOTE_PDF = "Nội dung được đọc từ lớp chữ của tệp PDF; vui lòng soát lại xuống dòng và các cột."
 
 # Parser warnings: shown beside the imported text so the secretary can fix it.
@@ -120,11 +121,6 @@ WARN_NOT_DOCUMENT = (
     "{count} dòng đứng trước văn bản không thuộc văn bản (trình đơn trang web, tiêu đề bài "
     "viết, ngày đăng, ...) nên đã được bỏ ra khỏi dự thảo; nội dung các dòng ghi ở đây."
 )
-WARN_NUMBER_IN_FILE = (
-    "Số trong tệp: {number}; số chính thức do sổ văn bản cấp khi văn bản được thông qua."
-)
-WARN_DATE_IN_FILE = "Ngày trong tệp: {date}; bản chính thức mang ngày văn bản được thông qua."
-WARN_NOT_UNDERSTOOD = "Không nhận ra vai trò của dòng này; đã giữ lại trong phần nội dung."
 WARN_MISPLACED_END = (
     "Dòng “Nơi nhận” hoặc chữ ký này nằm ở phần đầu văn bản, trước tên loại văn bản; "
     "đã bỏ qua dòng này."

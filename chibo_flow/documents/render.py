@@ -10,6 +10,7 @@ from typing import Any
 from flask import render_template
 from markupsafe import Markup
 
+from chibo_flow import messages
 from chibo_flow.documents.format import (
     CONG_VAN,
     DOC_TYPE_CODES,
@@ -50,6 +51,14 @@ def recipient_lines(recipients: list[dict[str, Any]]) -> list[str]:
     ]
 
 
+def number_note(programme: Programme) -> str | None:
+    """Beside a draft's blank number: the number typed in the imported file, if any."""
+    typed = (programme.doc.get("header") or {}).get("number")
+    if programme.state == State.APPROVED or not typed or not any(c.isdigit() for c in typed):
+        return None
+    return messages.NOTE_NUMBER_IN_FILE.format(number=typed)
+
+
 def draft_mark(programme: Programme) -> str:
     """ "DỰ THẢO", with " LẦN n" while the draft is in its n-th review."""
     if programme.state == State.REVIEW and programme.review_round:
@@ -78,6 +87,7 @@ def render_document_html(programme: Programme) -> Markup:
             superior_org=(header.get("superior_org") or (org.parent.name if org.parent else "")),
             org_name=header.get("org") or org.name,
             number=number_line(programme),
+            number_note=number_note(programme),
             date_line=f"{place}, {party_date(issued)}" if place else party_date(issued),
             recipients=recipient_lines(doc.get("recipients") or []),
             type_line=None if doc.get("doc_type") == CONG_VAN else doc.get("doc_type"),

@@ -47,6 +47,17 @@ def test_secretary_creates_a_draft_from_text(db, world, browser, seed_text):
     assert "HÀNH ĐỘNG CỦA CHI BỘ MẦM NON NĂM 2024" in page_text(response)
 
 
+def test_a_number_typed_in_the_file_is_shown_beside_the_blank_one(db, world, browser):
+    client = browser(world.users["secretary"])
+    text = "CHI BỘ TRƯỜNG MẦM NON TIÊN CƯỜNG\nSố 07-CTr/CB\n\nCHƯƠNG TRÌNH\nCông tác năm 2024\n"
+    response = client.post(
+        "/programmes/new", data={"org_id": world.org.id, "text": text}, follow_redirects=True
+    )
+    shown = page_text(response)
+    assert "Số -CTr/CB" in shown
+    assert messages.NOTE_NUMBER_IN_FILE.format(number="07-CTr/CB") in shown
+
+
 def test_secretary_creates_a_draft_from_an_uploaded_txt(db, world, browser, seed_text):
     client = browser(world.users["secretary"])
     upload = (io.BytesIO(seed_text.encode("utf-8")), "chuong-trinh-hanh-dong-2023.txt")
