@@ -16,7 +16,7 @@ NOI_NHAN_RE = re.compile(r"^Nơi\s+nhận\s*(?::\s*(?P<rest>.*))?$", re.IGNORECA
 
 AUTHORITY_RE = re.compile(r"^(?:TM|T/M|T\.M|KT|K/T|K\.T|TL|T/L|T\.L|TUQ)(?:\.\s*|\s+)\S")
 
-SIGN_TITLE_RE = re.compile(r"^(?:PHÓ\s+)?BÍ\s+THƯ$")
+SIGN_TITLE_RE = re.compile(r"^(?:PHÓ\s+|TỔNG\s+)?BÍ\s+THƯ(?:\s+THƯỜNG\s+TRỰC)?$")
 
 TITLE_END_PUNCTUATION = (".", ";", ":", "!", "?")
 

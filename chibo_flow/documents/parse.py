@@ -19,6 +19,7 @@ from chibo_flow.documents.format import (
     PARTY_NAME,
     PURPOSE_SPELLINGS,
     fold,
+    strip_diacritics,
 )
 from chibo_flow.documents.lines import (
     BASIS_RE,
@@ -102,7 +103,7 @@ _SECOND_ORG_RE = re.compile(
 # An upper-case line that names an issuing body (a quyết định's "CHI ỦY CHI BỘ ..."), not a title.
 _ISSUER_OPENING_RE = re.compile(r"^(?:BAN|ĐẢNG|CHI|BỘ|TỈNH|HUYỆN|THƯỜNG|ỦY|UỶ|HỘI ĐỒNG)\b")
 _GLUED_AUTHORITY_RE = re.compile(r"(?<=[.;,])\s*(?=(?:K/T|T/M|TM\.|KT\.|TL\.|T/L|Q\.)\s*[A-ZĐ])")
-_SPACE_BEFORE_DASH_RE = re.compile(r"(?<=\d)\s+(?=-)")
+_SPACE_BEFORE_DASH_RE = re.compile(r"(?<=\d)\s+(?=-[A-ZĐ])")
 _UNDERLINE_RE = re.compile(r"(?<!_)__(?!_)")
 _CHAPTER_ONLY_RE = re.compile(r"^(?:CHƯƠNG|Chương|PHẦN|Phần)\s+(?:[IVXLC]+|\d+)\.?$")
 # "**1.** Nâng cao ..." / "**Điều 1.** Ban hành ...": a bold number run into its paragraph.
@@ -117,7 +118,7 @@ _PAGE_CHROME_RE = re.compile(
 )
 _TABLE_PIPE_RE = re.compile(r"^\s*\|\s*$")
 # Merged columns: the Party's name or a "<Place>, ngày" date inside a longer cell.
-_PARTY_INSIDE_RE = re.compile(r"\s*(" + re.escape(PARTY_NAME) + r")\s*")
+_PARTY_PLAIN = "DANG CONG SAN VIET NAM"
 _NUMBER_THEN_DATE_RE = re.compile(
     r"^(?P<number>.*?\bsố\s*:?\s*\S*[\d/]\S*)\s+(?P<date>\S[^,]*,\s*ngày\b.*)$", re.IGNORECASE
 )
@@ -193,15 +194,26 @@ def _split_cells(line: str) -> list[str]:
     Columns merged on one line by a copy are split too: around the Party's name and before
     a "<Place>, ngày ..." date.
     """
-    line = _NUMBER_GAP_RE.sub(r"Số\1 ", _RULER_TAIL_RE.sub("", line.strip()))
+    line = _NUMBER_GAP_RE.sub(r"Số\1 ", _RULER_TAIL_RE.sub("", line.strip().strip("|")))
+    line = _SPACE_BEFORE_DASH_RE.sub("", line)
     line = _DATE_SPAN_RE.sub(lambda m: " ".join(m.group().split()), line)
     cells = []
     for column in _CELL_SPLIT_RE.split(line):
-        for part in _PARTY_INSIDE_RE.split(column):
+        for part in _split_party_name(column):
             number_and_date = _NUMBER_THEN_DATE_RE.match(part)
             parts = number_and_date.groups() if number_and_date else (part,)
             cells += (_strip_emphasis(cell) for cell in parts)
     return [cell for cell in cells if cell]
+
+
+def _split_party_name(text: str) -> list[str]:
+    """`text` split around the Party's name, read without diacritics ("ĐÁNG CỘNG SẢN" too)."""
+    plain = "".join(strip_diacritics(char)[:1] or char for char in text).upper()
+    start = plain.find(_PARTY_PLAIN)
+    if start < 0:
+        return [text]
+    end = start + len(_PARTY_PLAIN)
+    return [text[:start].strip(), PARTY_NAME, text[end:].strip()]
 
 
 def _match_doc_type(text: str) -> tuple[str, str] | None:
@@ -651,7 +663,10 @@ class _Parser:
         self.sign_last_line = number
 
     def read_signature_line(self, number: int, cell: str) -> None:
-        adjacent = number == self.sign_last_line + 1
+        # The title stands right under the authority (a PDF may put one blank line between);
+        # the name stands lower, below the room left for the signature.
+        between = self.lines[self.sign_last_line : number - 1]
+        adjacent = len(between) <= 1 and not any(line.strip() for line in between)
         if self.sign_state == "title" and (
             (adjacent and is_upper(cell)) or SIGN_TITLE_RE.match(cell)
         ):
@@ -740,7 +755,7 @@ def _header_kind(cell: str, strict: bool) -> str | None:
     """
     if SEPARATOR_RE.match(cell):
         return "separator"
-    if " ".join(cell.split()) == PARTY_NAME:
+    if fold(cell) == fold(PARTY_NAME):
         return "party"
     if _NUMBER_RE.match(cell):
         return "number"
