@@ -627,6 +627,8 @@ class _Parser:
         elif self.sign_state is None and SIGN_TITLE_RE.match(cell):
             self.signature.title = cell
             self.sign_state = "name"
+        elif self.recipients_open and self.recipient_unfinished and cell[:1].islower():
+            self.read_recipient(number, cell)  # the rest of an entry broken over two lines
         elif (
             self.recipients_open
             and not self.archived()
