@@ -279,6 +279,8 @@ def _repair_lines(lines: list[str]) -> list[str]:
     while index < len(lines):
         line = _split_glued_authority(_UNDERLINE_RE.sub("", lines[index]))
         index += 1
+        if _chapter_title_below_blank(line, lines[index : index + 2]):
+            index += 1  # "Chương I" / "" / "QUY ĐỊNH CHUNG": the title is joined below
         while index < len(lines) and (joined := _join_columns(line, lines[index])):
             line = joined
             index += 1
@@ -309,6 +311,13 @@ def _cell_goes_on(top: str, bottom: str) -> bool:
     if bottom[:1].islower() or bottom[:1].isdigit():
         return True
     return is_upper(top) and is_upper(bottom) and not _ISSUER_OPENING_RE.match(bottom)
+
+
+def _chapter_title_below_blank(line: str, below: list[str]) -> bool:
+    if len(below) < 2 or below[0].strip() or not _CHAPTER_ONLY_RE.match(_strip_emphasis(line)):
+        return False
+    title = _strip_emphasis(below[1].strip())
+    return is_upper(title) and not starts_body(title)
 
 
 def _continues_on_next(line: str, following: str) -> bool:
