@@ -8,7 +8,7 @@ import re
 
 SEPARATOR_RE = re.compile(r"^[-*_=~.·•–—\s]+$")
 
-BASIS_RE = re.compile(r"^(?:[-+•]\s*)?(?:Căn cứ|Kính gửi|Xét|Thực hiện|Theo đề nghị)\b")
+BASIS_RE = re.compile(r"^(?:[-+•]\s*)?(?:Căn cứ|Kính gửi|Xét|Thực hiện|Thi hành|Theo đề nghị)\b")
 
 BULLET_RE = re.compile(r"^[-+•–]\s*")
 

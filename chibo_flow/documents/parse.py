@@ -501,7 +501,8 @@ class _Parser:
                 in_vv = False
                 continue
             kinds = [_header_kind(cell, strict) for cell in cells]
-            if in_vv and len(cells) == 1 and kinds[0] is None and continues_title(cells[0]):
+            goes_on = kinds[0] is None or cells[0][:1].islower()  # "số 104-CTr/TU ..." too
+            if in_vv and len(cells) == 1 and goes_on and continues_title(cells[0]):
                 self.title_parts.append(cells[0])
                 continue
             in_vv = False
