@@ -98,7 +98,8 @@ _PLACE_FRAGMENT_RE = re.compile(r"^[A-ZĐ\u00c0-\u1ef8][\w]*$")
 _PLACE_DATE_TAIL_RE = re.compile(r"^\w+,\s*ngày\b")
 # One org line holding both columns' bodies: "ĐẢNG BỘ X ĐẢNG ỦY Y" → superior, org.
 _SECOND_ORG_RE = re.compile(
-    r"\s(?=(?:ĐẢNG Ủ?[YỶ]|ĐẢNG UỶ|CHI BỘ|ĐẢNG BỘ|VĂN PHÒNG|BAN (?!CHẤP)|ỦY BAN KIỂM TRA)\b)"
+    r"(?<!ỦY)(?<!UỶ)\s"  # not inside "ỦY BAN"
+    r"(?=(?:ĐẢNG Ủ?[YỶ]|ĐẢNG UỶ|CHI BỘ|ĐẢNG BỘ|VĂN PHÒNG|BAN (?!CHẤP)|ỦY BAN KIỂM TRA)\b)"
 )
 # An upper-case line that names an issuing body (a quyết định's "CHI ỦY CHI BỘ ..."), not a title.
 _ISSUER_OPENING_RE = re.compile(r"^(?:BAN|ĐẢNG|CHI|BỘ|TỈNH|HUYỆN|THƯỜNG|ỦY|UỶ|HỘI ĐỒNG)\b")
