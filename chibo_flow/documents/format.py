@@ -28,6 +28,7 @@ DOC_TYPE_CODES: dict[str, str] = {
     "THÔNG TRI": "TT",
     "ĐỀ ÁN": "ĐA",
     "BIÊN BẢN": "BB",
+    "ĐIỀU LỆ": "ĐL",
     "LỜI KÊU GỌI": "LKG",
     "TUYÊN BỐ": "TBo",
     "THƯ": "Th",
