@@ -7,34 +7,48 @@ In one run, on the same machine:
 2. renders the approved seed's final copy as PDF (the web page's HTML, the print stylesheet,
    WeasyPrint) against WeasyPrint's render of a minimal one-paragraph HTML page, and as DOCX.
 
+`--big [DIR ...]` parses a 40-page text PDF and a 30-page .docx built here from the real text
+of the corpus folders, against pdfplumber's words of every page and python-docx's load plus
+paragraph texts of the same files (target ≤ 3×). `--corpus DIR ...` prints the parser's
+accuracy per field and per document and the share of the source's words kept.
+
 Each timing is the median of several runs after a warm-up (fonts and Pango loaded). Prints the
 times and the ratios to the baselines; exits 1 when a ratio misses its target. No database: the
 programme is built in memory.
 """
 
+import argparse
 import io
 import logging
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import docx
+import docx.shared
+import pdfplumber
 import pypdf
 
 from chibo_flow import create_app
 from chibo_flow.demo import ORG, PARENT_ORG, SEED_FILE
 from chibo_flow.documents.final_copy import load_pdf_renderer, render_docx, render_pdf
-from chibo_flow.documents.parse import parse_docx, parse_text
+from chibo_flow.documents.parse import DocumentError, parse_docx, parse_text, parse_upload
+from chibo_flow.documents.reading import convert_with_office
 from chibo_flow.models import Org, Programme, Revision
 from chibo_flow.models.programmes import State
+from tests.documents.real_corpus import FIELDS, REAL, documents, mismatches, words_retained
 from tests.support import config_for
 
 RUNS = 7
 # What the product may cost over the baseline doing the least of the same work.
 TARGET_PARSE_DOCX = 3.0  # parse_docx / bare Document() load
 TARGET_PDF = 10.0  # the final copy (4 pages, 4 font faces) / a one-paragraph page
+TARGET_BIG = 3.0  # parsing a long PDF / .docx / the extraction library's bare load of it
+PDF_PAGES, DOCX_PAGES, WORDS_PER_PAGE, BIG_RUNS = 40, 30, 200, 3
 MINIMAL_HTML = "<!doctype html><html lang=vi><p>Chi bộ Trường Mầm non Tiên Cường</p></html>"
 
 
@@ -65,15 +79,110 @@ def approved_seed(text: str) -> Programme:
     )
 
 
-def median_ms(work: Callable[[], object]) -> float:
-    """Median wall time of `work` over RUNS runs, after one warm-up run, in milliseconds."""
+def median_ms(work: Callable[[], object], runs: int = RUNS) -> float:
+    """Median wall time of `work` over `runs` runs, after one warm-up run, in milliseconds."""
     work()
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         started = time.perf_counter()
         work()
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
+
+
+def corpus_report(directories: list[Path]) -> int:
+    """Print accuracy per field and per document, and words retained, over corpus directories."""
+    sources = [source for directory in directories for _, source in documents(directory)]
+    right: Counter[str] = Counter()
+    found_words = total_words = 0
+    print(f"{len(sources)} documents")
+    for source in sources:
+        try:
+            wrong = mismatches(source)
+            found, total = words_retained(source)
+        except DocumentError as error:
+            print(f"  REFUSED  {source.name}: {error.message}")
+            continue
+        found_words, total_words = found_words + found, total_words + total
+        right.update(name for name in FIELDS if name not in wrong)
+        score = len(FIELDS) - len(wrong)
+        print(
+            f"  {score:2d}/{len(FIELDS)}  {100 * found / max(total, 1):5.1f}% words  {source.name}"
+        )
+        for name, (expected, parsed) in wrong.items():
+            print(f"           {name}: expected {expected!r}, got {parsed!r}")
+    print("per field:")
+    for name in FIELDS:
+        share = 100 * right[name] / len(sources)
+        print(f"  {name:24s} {right[name]:3d}/{len(sources)}  {share:5.1f}%")
+    fields = sum(right.values())
+    print(f"fields right: {fields}/{len(FIELDS) * len(sources)}"
+          f" = {100 * fields / (len(FIELDS) * len(sources)):.1f}%")  # fmt: skip
+    print(f"words retained: {found_words}/{total_words}"
+          f" = {100 * found_words / max(total_words, 1):.2f}%")  # fmt: skip
+    return 0
+
+
+def corpus_text(directories: list[Path]) -> str:
+    """The real documents' text of the corpus folders (the seed when there are none)."""
+    texts = [
+        path.read_text(encoding="utf-8")
+        for directory in directories
+        for path in sorted(directory.glob("*.txt"))
+        if path.name.startswith(("web-", "file-"))
+    ]
+    return "\n\n".join(texts) or SEED_FILE.read_text(encoding="utf-8")
+
+
+def long_docx(text: str, pages: int) -> bytes:
+    """A .docx of about `pages` A4 pages (14 pt) of `text`, repeated as needed."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    words_needed, words, document = pages * WORDS_PER_PAGE, 0, docx.Document()
+    while words < words_needed:
+        for line in lines:
+            document.add_paragraph(line).runs[0].font.size = docx.shared.Pt(14)
+            words += len(line.split())
+            if words >= words_needed:
+                break
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_texts(data: bytes) -> list[str]:
+    """python-docx's bare reading of a .docx: load it and take every paragraph's text."""
+    return [paragraph.text for paragraph in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+def big_files_report(directories: list[Path]) -> int:
+    """Parse a 40-page text PDF and a 30-page .docx against the bare load of each file."""
+    text = corpus_text(directories)
+    big_docx = long_docx(text, DOCX_PAGES)
+    pdf = convert_with_office(long_docx(text, PDF_PAGES), "docx", "pdf", 300)
+    pdf_pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+    def bare_pdf() -> None:
+        with pdfplumber.open(io.BytesIO(pdf)) as document:
+            for page in document.pages:
+                page.extract_words()
+
+    times = {
+        "parse_pdf": median_ms(lambda: parse_upload(pdf, "big.pdf"), BIG_RUNS),
+        "bare_pdf": median_ms(bare_pdf, BIG_RUNS),
+        "parse_docx": median_ms(lambda: parse_upload(big_docx, "big.docx"), BIG_RUNS),
+        "bare_docx": median_ms(lambda: docx_texts(big_docx), BIG_RUNS),
+    }
+    pdf_ratio = times["parse_pdf"] / times["bare_pdf"]
+    docx_ratio = times["parse_docx"] / times["bare_docx"]
+    print(f"text PDF: {pdf_pages} pages, {len(pdf):,} bytes; median of {BIG_RUNS} runs")
+    print(f"  parse (programmes parse)             {times['parse_pdf']:8.1f} ms")
+    print(f"  pdfplumber words of every page (base){times['bare_pdf']:8.1f} ms")
+    print(_ratio_line(pdf_ratio, TARGET_BIG))
+    print(f".docx: about {DOCX_PAGES} pages, {len(big_docx):,} bytes")
+    print(f"  parse (programmes parse)             {times['parse_docx']:8.1f} ms")
+    print(f"  python-docx load + paragraph texts   {times['bare_docx']:8.1f} ms")
+    print(_ratio_line(docx_ratio, TARGET_BIG))
+    return 0 if pdf_ratio <= TARGET_BIG and docx_ratio <= TARGET_BIG else 1
 
 
 def main() -> int:
@@ -119,4 +228,15 @@ def _ratio_line(ratio: float, target: float) -> str:
 
 
 if __name__ == "__main__":
+    arguments = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    arguments.add_argument("--corpus", type=Path, nargs="+", help="score these corpus folders")
+    arguments.add_argument(
+        "--big", type=Path, nargs="*", help="time a 40-page PDF and a 30-page .docx made of the"
+        " real text of these corpus folders (default tests/fixtures/real)",
+    )  # fmt: skip
+    options = arguments.parse_args()
+    if options.corpus:
+        sys.exit(corpus_report(options.corpus))
+    if options.big is not None:
+        sys.exit(big_files_report(options.big or [REAL]))
     sys.exit(main())

@@ -105,19 +105,53 @@ PROGRAMME_CREATED = "Đã tạo dự thảo mới."
 
 # --- documents (parse / import) ---------------------------------------------------------------
 # Owned by chibo_flow/documents; add new document messages in this block.
-FILE_EMPTY = "Tệp rỗng: không có nội dung. Vui lòng chọn đúng tệp văn bản (.docx hoặc .txt)."
+FILE_EMPTY = (
+    "Tệp rỗng: không có nội dung. Vui lòng chọn đúng tệp văn bản (.docx, .doc, .pdf hoặc .txt)."
+)
 FILE_TOO_LARGE = "Tệp lớn hơn 5 MB. Vui lòng lưu văn bản thành tệp .docx hoặc .txt nhỏ hơn."
 FILE_NOT_DOCUMENT = (
-    "Tệp không phải văn bản Word (.docx) hay văn bản thuần (.txt). "
+    "Tệp không phải văn bản Word (.docx, .doc), PDF hay văn bản thuần (.txt). "
     "Vui lòng mở tệp trong Word và lưu lại dưới dạng .docx."
-)
-FILE_LEGACY_DOC = (
-    "Tệp .doc (Word 97-2003) chưa được hỗ trợ. Vui lòng mở tệp trong Word và chọn "
-    "“Lưu thành” → “Word Document (.docx)”."
 )
 FILE_ENCRYPTED = "Tệp được đặt mật khẩu. Vui lòng gỡ mật khẩu trong Word rồi tải lên lại."
 FILE_ZIP_BOMB = "Tệp .docx có kích thước giải nén bất thường nên đã bị từ chối vì an toàn."
 FILE_BAD_ENCODING = "Không đọc được bảng mã của tệp văn bản. Vui lòng lưu tệp với bảng mã UTF-8."
+FILE_DOC_UNREADABLE = (
+    "Không mở được tệp .doc: tệp bị hỏng hoặc được đặt mật khẩu. Vui lòng mở tệp trong Word, "
+    "gỡ mật khẩu nếu có, rồi chọn “Lưu thành” → “Word Document (.docx)” và tải lên lại."
+)
+FILE_DOC_NO_CONVERTER = (
+    "Máy chủ chưa cài LibreOffice nên chưa đọc được tệp .doc. Vui lòng lưu tệp thành .docx "
+    "trong Word rồi tải lên lại, hoặc báo quản trị viên cài LibreOffice."
+)
+FILE_CONVERSION_TIMEOUT = (
+    "Chuyển đổi tệp .doc quá lâu nên đã dừng. Vui lòng lưu tệp thành .docx trong Word "
+    "rồi tải lên lại."
+)
+FILE_PDF_SCANNED = (
+    "Tệp PDF này là ảnh chụp (bản quét), không có lớp chữ nên không đọc được nội dung. "
+    "Vui lòng tải lên tệp Word (.docx) hoặc PDF xuất từ Word."
+)
+FILE_PDF_UNREADABLE = (
+    "Không đọc được tệp PDF: tệp bị hỏng. Vui lòng xuất lại PDF từ Word hoặc tải lên tệp .docx."
+)
+FILE_PDF_TOO_LONG = (
+    "Tệp PDF dài hơn {limit} trang. Vui lòng tải lên riêng văn bản cần nhập (tệp .docx hoặc PDF "
+    "ngắn hơn)."
+)
+
+# Notes on how a file was read: shown with the warnings (the conversion is named).
+NOTE_CP1258 = "Tệp dùng bảng mã Windows-1258; đã chuyển sang Unicode."
+NOTE_TCVN3 = (
+    "Tệp dùng bảng mã TCVN3 (ABC, phông .VnTime); đã chuyển sang Unicode. Vui lòng soát lại dấu."
+)
+NOTE_VNI = "Tệp dùng bảng mã VNI (phông VNI-Times); đã chuyển sang Unicode. Vui lòng soát lại dấu."
+NOTE_FONT = (
+    "Văn bản dùng phông cũ ({fonts}); chữ đã được chuyển sang Unicode. Vui lòng soát lại dấu."
+)
+NOTE_DOC_CONVERTED = "Tệp .doc (Word 97-2003) đã được chuyển sang .docx bằng LibreOffice để đọc."
+NOTE_NUMBER_IN_FILE = "số trong tệp: {number}; số chính thức do sổ văn bản cấp khi thông qua"
+NOTE_PDF = "Nội dung được đọc từ lớp chữ của tệp PDF; vui lòng soát lại xuống dòng và các cột."
 
 # Parser warnings: shown beside the imported text so the secretary can fix it.
 WARN_HEADER_LINE = (
@@ -142,6 +176,10 @@ WARN_RECIPIENT = (
 )
 WARN_AFTER_SIGNATURE = "Nội dung nằm sau chữ ký; đã đưa vào cuối phần nội dung."
 WARN_EXTRA_SIGNATURE = "Văn bản có thêm một khối chữ ký; chỉ khối chữ ký đầu tiên được ghi nhận."
+WARN_NOT_DOCUMENT = (
+    "{count} dòng đứng trước văn bản không thuộc văn bản (trình đơn trang web, tiêu đề bài "
+    "viết, ngày đăng, ...) nên đã được bỏ ra khỏi dự thảo; nội dung các dòng ghi ở đây."
+)
 WARN_MISPLACED_END = (
     "Dòng “Nơi nhận” hoặc chữ ký này nằm ở phần đầu văn bản, trước tên loại văn bản; "
     "đã bỏ qua dòng này."

@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
+from chibo_flow.documents.format import strip_diacritics
 from chibo_flow.extensions import db
 from chibo_flow.models import Alias, DirectoryEntry, Group, Org
 from chibo_flow.models.recipients import group_entries
@@ -102,8 +103,7 @@ class LineResolution:
 
 def _plain(word: str) -> str:
     """A word without diacritics ("đảng" → "dang")."""
-    word = unicodedata.normalize("NFD", word.replace("đ", "d"))
-    return "".join(ch for ch in word if not unicodedata.combining(ch))
+    return strip_diacritics(word)
 
 
 def _readings_of_word(word: str) -> tuple[str, ...]:

@@ -160,7 +160,11 @@ TRANSITIONS: dict[str, Transition] = {
     # approve reaches APPROVED only once enough votes are in; until then it stays in REVIEW.
     "approve": Transition(REVIEW, COMMITTEE, _approve, not_by_submitter=True, vote=True),
     "request_changes": Transition(
-        REVIEW, COMMITTEE, _request_changes, comment_required=True, not_by_submitter=True,
+        REVIEW,
+        COMMITTEE,
+        _request_changes,
+        comment_required=True,
+        not_by_submitter=True,
         vote=True,
     ),
     "withdraw": Transition(REVIEW, SECRETARY, _withdraw, submitter_may=True),

@@ -12,6 +12,7 @@ from chibo_flow.auth.sessions import user_for_token
 from chibo_flow.demo import DEMO_PASSWORD, DEMO_USERS
 from chibo_flow.models import Membership, Org, User
 from chibo_flow.models.users import Role
+from tests.documents.samples import office, programme_docx, scanned_pdf
 from tests.support import ROOT, SEED, flask_cli
 
 NEW_PASSWORD = "mật-khẩu-đủ-dài"
@@ -138,6 +139,27 @@ def test_programmes_parse_refuses_a_picture_with_a_vietnamese_message(env, tmp_p
     assert result.returncode == 1
     assert messages.FILE_NOT_DOCUMENT in result.stderr
     assert result.stdout == ""
+
+
+def test_programmes_parse_says_a_scanned_pdf_is_a_picture(env, tmp_path):
+    scan = tmp_path / "ban-quet.pdf"
+    scan.write_bytes(scanned_pdf())
+
+    result = flask_cli(env, "programmes", "parse", str(scan))
+
+    assert result.returncode == 1
+    assert messages.FILE_PDF_SCANNED in result.stderr
+    assert result.stdout == ""
+
+
+def test_programmes_parse_reads_a_word_97_doc(env, tmp_path):
+    old = tmp_path / "chuong-trinh.doc"
+    old.write_bytes(office(programme_docx(font=".VnTime"), "docx", "doc"))
+
+    doc = json.loads(cli_ok(env, "programmes", "parse", str(old)))
+
+    assert (doc["doc_type"], doc["header"]["number"]) == ("CHƯƠNG TRÌNH", "01-CTr/CB")
+    assert doc["signature"]["name"] == "Vũ Thị Xuyên"
 
 
 def test_demo_twice_changes_nothing_and_prints_the_logins(env, db):

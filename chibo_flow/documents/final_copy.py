@@ -14,7 +14,6 @@ import importlib
 import io
 import os
 import re
-import unicodedata
 import zipfile
 from datetime import UTC, datetime
 from types import ModuleType
@@ -33,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from chibo_flow import messages
-from chibo_flow.documents.format import PAGE, STYLES, VERIFY_LINE, TextStyle
+from chibo_flow.documents.format import PAGE, STYLES, VERIFY_LINE, TextStyle, strip_diacritics
 from chibo_flow.documents.render import number_line, render_document_html
 from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, FinalCopy, Programme
@@ -100,8 +99,7 @@ def content_disposition(programme: Programme, extension: str) -> str:
 
 
 def _ascii(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if c.isascii() and not unicodedata.combining(c))
+    return "".join(c for c in strip_diacritics(text) if c.isascii())
 
 
 def _footer(programme: Programme) -> str:
@@ -244,6 +242,8 @@ def _two_columns(document, element) -> None:
     table = document.add_table(rows=1, cols=2)
     table.autofit = False
     _no_borders(table)
+    # The row never breaks across pages: "Nơi nhận" and the signer's name stay together.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for cell, source, width in zip(table.rows[0].cells, element.iter("td"), widths, strict=True):
         cell.width = Mm(width)
         _fill(cell, _blocks(source))

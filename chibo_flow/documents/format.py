@@ -3,11 +3,14 @@
 When the format guidance changes, this module changes; parser, numbering and renderer read it.
 """
 
+import datetime
+import unicodedata
 from dataclasses import dataclass, replace
 
 PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
 
-# Document type (as written on the document) → the abbreviation used in its số ký hiệu.
+# Document type (as written on the document) → the abbreviation used in its số ký hiệu
+# (Hướng dẫn 36-HD/VPTW lists the types and their codes; a few common non-listed types last).
 DOC_TYPE_CODES: dict[str, str] = {
     "CHƯƠNG TRÌNH": "CTr",
     "KẾ HOẠCH": "KH",
@@ -19,7 +22,86 @@ DOC_TYPE_CODES: dict[str, str] = {
     "HƯỚNG DẪN": "HD",
     "THÔNG BÁO": "TB",
     "TỜ TRÌNH": "TTr",
+    "CHỈ THỊ": "CT",
+    "QUY CHẾ": "QC",
+    "QUY ĐỊNH": "QĐi",
+    "THÔNG TRI": "TT",
+    "ĐỀ ÁN": "ĐA",
+    "BIÊN BẢN": "BB",
+    "ĐIỀU LỆ": "ĐL",
+    "LỜI KÊU GỌI": "LKG",
+    "TUYÊN BỐ": "TBo",
+    "THƯ": "Th",
+    "KỊCH BẢN": "KB",
+    "ĐỀ CƯƠNG": "ĐC",
+    "DIỄN VĂN": "DV",
 }
+# A công văn prints no type name: its trích yếu "V/v ..." stands under its number.
+CONG_VAN = "CÔNG VĂN"
+# The code a number takes when the document type is unknown ("văn bản").
+FALLBACK_TYPE_CODE = "VB"
+
+
+# --- "Nơi nhận" --------------------------------------------------------------------------------
+
+# Purpose code → (abbreviation written after a "Nơi nhận" line, Vietnamese phrase).
+PURPOSES: dict[str, tuple[str | None, str]] = {
+    "bao_cao": ("b/c", "để báo cáo"),
+    "thuc_hien": ("t/h", "để thực hiện"),
+    "phoi_hop": ("ph/h", "để phối hợp"),
+    "de_biet": ("để biết", "để biết"),
+    "luu": (None, "lưu hồ sơ"),
+    "none": (None, ""),
+}
+# The spellings of a purpose found in the parentheses of a "Nơi nhận" line.
+PURPOSE_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "bao_cao": ("b/c", "báo cáo", "để b/c", "để báo cáo"),
+    "thuc_hien": ("t/h", "thực hiện", "để t/h", "để thực hiện"),
+    "phoi_hop": ("ph/h", "phối hợp", "để ph/h", "để phối hợp"),
+    "de_biet": ("để biết", "biết"),
+}
+
+
+def recipient_line(label: str, purpose: str, last: bool) -> str:
+    """One printed "Nơi nhận" line: "- Thường trực ĐU (b/c);", the last one ending in "."."""
+    abbreviation = PURPOSES.get(purpose, (None, ""))[0]
+    marker = f" ({abbreviation})" if abbreviation else ""
+    return f"- {label}{marker}{'.' if last else ';'}"
+
+
+# --- the date line ------------------------------------------------------------------------------
+
+
+def party_date(value: datetime.date | None, blank: str) -> str:
+    """The date as written, "ngày 05 tháng 3 năm 2026" (zero before days 1-9 and months 1, 2).
+
+    `blank` fills the day, month and year of a date still to be set.
+    """
+    if value is None:
+        return f"ngày{blank}tháng{blank}năm{blank}"
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+
+
+def date_line(place: str | None, value: datetime.date | None, blank: str) -> str:
+    """The date line under the Party's name: "Tiên Cường, ngày 05 tháng 01 năm 2023"."""
+    when = party_date(value, blank)
+    return f"{place}, {when}" if place else when
+
+
+# --- comparing spellings ------------------------------------------------------------------------
+
+
+def strip_diacritics(text: str) -> str:
+    """`text` without its diacritics ("Đảng" → "Dang"), case and spaces kept."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` without diacritics or spaces, for comparing spellings ("Đ" → "d")."""
+    return "".join(c for c in strip_diacritics(text.casefold()) if not c.isspace())
+
 
 # "Số {seq:02d}-{type code}/{org code}", e.g. "01-CTr/CB"; shown after "Số ".
 NUMBER_PATTERN = "{seq:02d}-{type_code}/{org_code}"

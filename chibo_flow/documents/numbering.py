@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from chibo_flow.documents.format import DOC_TYPE_CODES, NUMBER_PATTERN
+from chibo_flow.documents.format import DOC_TYPE_CODES, FALLBACK_TYPE_CODE, NUMBER_PATTERN
 from chibo_flow.extensions import db
 from chibo_flow.models import Programme
 
@@ -28,6 +28,6 @@ def assign_number(programme: Programme) -> None:
     programme.number_seq = (last or 0) + 1
     programme.number = NUMBER_PATTERN.format(
         seq=programme.number_seq,
-        type_code=DOC_TYPE_CODES.get(programme.doc_type, "VB"),
+        type_code=DOC_TYPE_CODES.get(programme.doc_type, FALLBACK_TYPE_CODE),
         org_code=org.code,
     )

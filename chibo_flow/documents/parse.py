@@ -1,34 +1,41 @@
-"""Read a Party document (plain text or .docx) into a ProgrammeDoc, and write it back as text.
+"""Read a Party document into a ProgrammeDoc: the structure parser.
 
-Both front-ends produce the same stream of lines; one parser reads that stream in the usual
+reading.py turns every kind of file into lines; this module reads those lines in the usual
 Party layout: header block, document type and trích yếu, "Căn cứ" lines, numbered sections,
-"Nơi nhận" and the signature. `format_text` writes a ProgrammeDoc in that layout so that
+"Nơi nhận" and the signature. text_layout.py writes a ProgrammeDoc back in that layout so that
 `parse_text(format_text(doc)) == doc` for every document the parser produces.
 """
 
 from __future__ import annotations
 
-import codecs
 import datetime
-import io
 import re
 import unicodedata
-import zipfile
-import zlib
-from collections.abc import Iterator
-
-import docx
-from docx.document import Document as WordDocument
-from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.text.paragraph import Paragraph
-from lxml import etree
 
 from chibo_flow import messages
-from chibo_flow.documents.format import DOC_TYPE_CODES, PARTY_NAME
+from chibo_flow.documents.format import (
+    CONG_VAN,
+    DOC_TYPE_CODES,
+    PARTY_NAME,
+    PURPOSE_SPELLINGS,
+    fold,
+    strip_diacritics,
+)
+from chibo_flow.documents.lines import (
+    BASIS_RE,
+    BULLET_RE,
+    NOI_NHAN_RE,
+    SEPARATOR_RE,
+    SIGN_TITLE_RE,
+    TITLE_END_PUNCTUATION,
+    continues_title,
+    heading_rank,
+    is_authority,
+    is_end_marker,
+    is_upper,
+    starts_body,
+)
 from chibo_flow.documents.programme_doc import (
-    PURPOSES,
     Header,
     ProgrammeDoc,
     Recipient,
@@ -36,66 +43,22 @@ from chibo_flow.documents.programme_doc import (
     Signature,
     Warning,
 )
+from chibo_flow.documents.reading import DocumentError, Source, read_docx, read_upload
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
-# A .docx member that inflates more than this many times (and past 1 MiB) is a zip bomb;
-# real document XML compresses 5-30 times.
-MAX_ZIP_RATIO = 200
-_RATIO_CHECK_BYTES = 1024 * 1024
-
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
-_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-_NOT_TEXT_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"{\\rtf")
-_WORD_EXTENSIONS = (".docx", ".doc", ".docm", ".dotx", ".dot")
-# C0 control bytes that never occur in a text file (tab, line ends, form feed, ESC, ^Z do).
-_CONTROL_BYTES = bytes(set(range(32)) - set(b"\t\n\r\x0b\x0c\x1a\x1b"))
-_DOCX_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    KeyError,
-    ValueError,
-    EOFError,
-    NotImplementedError,
-    etree.XMLSyntaxError,
-    PackageNotFoundError,
-)
-
-
-class DocumentError(Exception):
-    """A file that cannot be read as a document; `message` tells the user why, in Vietnamese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+__all__ = ["DocumentError", "parse_docx", "parse_text", "parse_upload"]
 
 
 # --- front-ends -------------------------------------------------------------------------------
 
 
 def parse_upload(data: bytes, filename: str) -> ProgrammeDoc:
-    """Parse an uploaded .docx or text file, sniffing its type; raises DocumentError."""
-    _check_size(data)
-    if data.startswith((OLE_SIGNATURE, *_ZIP_SIGNATURES)):
-        return parse_docx(data)
-    if filename.lower().endswith(_WORD_EXTENSIONS):
-        raise DocumentError(messages.FILE_NOT_DOCUMENT)
-    return parse_text(_decode_text(data))
+    """Parse an uploaded .docx, .doc, .pdf or text file, sniffing its kind; raises DocumentError."""
+    return _parse_source(read_upload(data, filename))
 
 
 def parse_docx(data: bytes) -> ProgrammeDoc:
     """Parse a .docx file (paragraphs and tables in body order); raises DocumentError."""
-    _check_size(data)
-    if data.startswith(OLE_SIGNATURE):
-        encrypted = _ENCRYPTION_INFO in data
-        raise DocumentError(messages.FILE_ENCRYPTED if encrypted else messages.FILE_LEGACY_DOC)
-    _check_zip(data)
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except _DOCX_ERRORS as exc:
-        raise DocumentError(messages.FILE_NOT_DOCUMENT) from exc
-    return _parse_lines(list(_block_lines(document.element.body, document)))
+    return _parse_source(read_docx(data))
 
 
 def parse_text(text: str) -> ProgrammeDoc:
@@ -103,70 +66,63 @@ def parse_text(text: str) -> ProgrammeDoc:
     return _parse_lines(text.splitlines())
 
 
-def _check_size(data: bytes) -> None:
-    if not data:
-        raise DocumentError(messages.FILE_EMPTY)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise DocumentError(messages.FILE_TOO_LARGE)
-
-
-def _check_zip(data: bytes) -> None:
-    """Refuse a zip bomb by its central directory, before anything is inflated."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise DocumentError(messages.FILE_NOT_DOCUMENT) from exc
-    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES or any(
-        m.file_size > _RATIO_CHECK_BYTES and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1)
-        for m in members
-    ):
-        raise DocumentError(messages.FILE_ZIP_BOMB)
-
-
-def _decode_text(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1258; NFC."""
-    if data.startswith(codecs.BOM_UTF8):
-        encodings: tuple[str, ...] = ("utf-8-sig",)
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)
-    else:
-        controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
-        if data.startswith(_NOT_TEXT_SIGNATURES) or b"\0" in data or controls * 100 > len(data):
-            raise DocumentError(messages.FILE_NOT_DOCUMENT)
-        encodings = ("utf-8", "cp1258")
-    for encoding in encodings:
-        try:
-            return unicodedata.normalize("NFC", data.decode(encoding))
-        except UnicodeDecodeError:
-            continue
-    raise DocumentError(messages.FILE_BAD_ENCODING)
-
-
-def _block_lines(container: BaseOxmlElement, document: WordDocument) -> Iterator[str]:
-    """Yield the text lines of body-level paragraphs and tables (cell by cell), in order."""
-    for child in container.iterchildren():
-        if child.tag == qn("w:p"):
-            yield from Paragraph(child, document).text.split("\n")
-        elif child.tag == qn("w:tbl"):
-            for row in child.iterchildren(qn("w:tr")):
-                for cell in row.iterchildren(qn("w:tc")):
-                    yield from _block_lines(cell, document)
-                    yield ""
-        elif child.tag == qn("w:sdt"):
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                yield from _block_lines(content, document)
+def _parse_source(source: Source) -> ProgrammeDoc:
+    doc = _parse_lines(source.lines)
+    notes = [Warning(part="file", line=1, text="", message=note) for note in source.notes]
+    doc.warnings = notes + doc.warnings
+    return doc
 
 
 # --- the layout's vocabulary ------------------------------------------------------------------
 
-_DOC_TYPE_RE = re.compile(
-    r"^(?P<type>" + "|".join(map(re.escape, DOC_TYPE_CODES)) + r")(?:\s+(?P<rest>\S.*))?$"
-)
+# Longest first: "QUYẾT ĐỊNH" before "QUY", "THÔNG TRI" before "THƯ".
+_DOC_TYPES_FOLDED = sorted(((fold(t), t) for t in DOC_TYPE_CODES), key=lambda f: -len(f[0]))
+# A page's own title naming the document ("HƯỚNG DẪN SỐ 36-HD/VPTW") is not its type line.
+_TYPE_THEN_NUMBER_RE = re.compile(r"^(?:SỐ|Số|số)\s*:?\s*\d")
 _CELL_SPLIT_RE = re.compile(r"\t+| {3,}")
-_SEPARATOR_RE = re.compile(r"^[-*_=~.·•–—\s]+$")
-_NUMBER_RE = re.compile(r"^Số\s*(?::\s*|\s+)(?P<number>(?=.*[\d/-])\S.*)$")
+_NUMBER_RE = re.compile(
+    r"^(?:(?:" + "|".join(map(re.escape, DOC_TYPE_CODES)) + r")\s+)?(?:Số|SỐ|số)\s*:?\s*"
+    r"(?P<number>(?=\S*[\d/-])\S.*)$",
+    re.IGNORECASE,
+)
+# What a copied page puts before the document: menus, breadcrumbs, dates of posting.
+_RULER_TAIL_RE = re.compile(r"(?<=\S)\s+[-_=*]{3,}\s*$")
+# A line that opens a signer's title ("PHÓ TRƯỞNG BAN", "BÍ THƯ"), not the end of the line above.
+_SIGNER_TITLE_RE = re.compile(r"^(?:PHÓ|BÍ THƯ|TRƯỞNG|CHÁNH|CHỦ|Ủ[YỶ] VIÊN|UỶ VIÊN|THƯỜNG TRỰC)\b")
+# Header lines broken over two lines: "Hà Nội, ngày 19" / "tháng 11 năm 2025", "Số:" /
+# "216-QĐ/TW", "Hà" / "Nội, ngày ...".
+_BROKEN_DATE_RE = re.compile(r",\s*ngày[\s\d.…]*$")
+_DATE_TAIL_RE = re.compile(r"^(?:tháng|[\d.…\s]*tháng)\b")
+_NUMBER_LABEL_RE = re.compile(r"^(?:Số|SỐ)\s*:?$")
+_PLACE_FRAGMENT_RE = re.compile(r"^[A-ZĐ\u00c0-\u1ef8][\w]*$")
+_PLACE_DATE_TAIL_RE = re.compile(r"^\w+,\s*ngày\b")
+# One org line holding both columns' bodies: "ĐẢNG BỘ X ĐẢNG ỦY Y" → superior, org.
+_SECOND_ORG_RE = re.compile(
+    r"(?<!ỦY)(?<!UỶ)\s"  # not inside "ỦY BAN"
+    r"(?=(?:ĐẢNG Ủ?[YỶ]|ĐẢNG UỶ|CHI BỘ|ĐẢNG BỘ|VĂN PHÒNG|BAN (?!CHẤP)|ỦY BAN KIỂM TRA)\b)"
+)
+# An upper-case line that names an issuing body (a quyết định's "CHI ỦY CHI BỘ ..."), not a title.
+_ISSUER_OPENING_RE = re.compile(r"^(?:BAN|ĐẢNG|CHI|BỘ|TỈNH|HUYỆN|THƯỜNG|ỦY|UỶ|HỘI ĐỒNG)\b")
+_GLUED_AUTHORITY_RE = re.compile(r"(?<=[.;,])\s*(?=(?:K/T|T/M|TM\.|KT\.|TL\.|T/L|Q\.)\s*[A-ZĐ])")
+_SPACE_BEFORE_DASH_RE = re.compile(r"(?<=\d)\s+(?=-[A-ZĐ])")
+_UNDERLINE_RE = re.compile(r"(?<!_)__(?!_)")
+_CHAPTER_ONLY_RE = re.compile(r"^(?:CHƯƠNG|Chương|PHẦN|Phần)\s+(?:[IVXLC]+|\d+)\.?$")
+# "**1.** Nâng cao ..." / "**Điều 1.** Ban hành ...": a bold number run into its paragraph.
+_RUN_IN_RE = re.compile(
+    r"^\*\*(?P<label>(?:Điều\s+\d+|[IVX]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.):-]?)\*\*"
+    r"\s*(?P<rest>[^*\s].*)$"
+)
+_PAGE_CHROME_RE = re.compile(
+    r"»|›|>>|https?://|www\.|\bTrang (?:chủ|nhất)\b|Đăng nhập|Đăng ký|Tìm kiếm|Chia sẻ|"
+    r"Lượt xem|In bài|Ngày (?:đăng|cập nhật)|Cập nhật|GMT|\d{1,2}:\d{2}|Tin tức|Bình luận",
+    re.IGNORECASE,
+)
+_TABLE_PIPE_RE = re.compile(r"^\s*\|\s*$")
+# Merged columns: the Party's name or a "<Place>, ngày" date inside a longer cell.
+_PARTY_PLAIN = "DANG CONG SAN VIET NAM"
+_NUMBER_THEN_DATE_RE = re.compile(
+    r"^(?P<number>.*?\bsố\s*:?\s*\S*[\d/]\S*)\s+(?P<date>\S[^,]*,\s*ngày\b.*)$", re.IGNORECASE
+)
 _DATE_RE = re.compile(
     r"^(?:(?P<place>[^,]+?)\s*,\s*)?ngày[\s.…]*(?P<day>\d{1,2})?[\s.…]*tháng[\s.…]*"
     r"(?P<month>\d{1,2})?[\s.…]*năm[\s.…]*(?P<year>\d{4})?[\s.]*$",
@@ -176,54 +132,24 @@ _DATE_RE = re.compile(
 # blanks to fill in; each is one column, not several.
 _NUMBER_GAP_RE = re.compile(r"^Số[ \t]*(:?)\s+(?=\d*\s*-)")
 _DATE_SPAN_RE = re.compile(r"ngày[\s.…\d]*tháng[\s.…\d]*năm(?:[\s.…]*\d{4})?", re.IGNORECASE)
-_VV_RE = re.compile(r"^V/v\b", re.IGNORECASE)
-_ORG_HINT_RE = re.compile(r"ĐẢNG|ỦY|CHI BỘ|BAN ")
-_BASIS_RE = re.compile(r"^(?:[-+•]\s*)?(?:Căn cứ|Kính gửi|Xét|Thực hiện|Theo đề nghị)\b")
+_VV_RE = re.compile(r"^(?:V/v|Về việc)\b", re.IGNORECASE)
+_ORG_HINT_RE = re.compile(r"ĐẢNG|ỦY|UỶ|BỘ|BAN\b|VĂN PHÒNG|ĐẠI HỘI|HỘI ĐỒNG|ĐOÀN")
 _KINH_GUI_RE = re.compile(r"^(?:[-+•]\s*)?Kính gửi\b")
-_BULLET_RE = re.compile(r"^[-+•–]\s*")
-_NOI_NHAN_RE = re.compile(r"^Nơi\s+nhận\s*(?::\s*(?P<rest>.*))?$", re.IGNORECASE)
-_AUTHORITY_RE = re.compile(r"^(?:TM|T/M|T\.M|KT|K/T|K\.T|TL|T/L|T\.L|TUQ)(?:\.\s*|\s+)\S")
 # Cheap test for a line that may hold one of the above (most lines do not).
 _END_HINT_RE = re.compile(r"nhận|THƯ|[TK]/|\b(?:TM|TL|KT|TUQ|T\.M|T\.L|K\.T)\b", re.IGNORECASE)
-_SIGN_TITLE_RE = re.compile(r"^(?:PHÓ\s+)?BÍ\s+THƯ$")
 _SIGNED_RE = re.compile(r"^[(\[]\s*(?:đã\s+)?ký\b[^)\]]*[)\]]$", re.IGNORECASE)
 _INLINE_EMPHASIS_RE = re.compile(r"(\*{1,2})(?=[^\s*])([^*]+?)(?<=[^\s*])\1")
 _PURPOSE_RE = re.compile(r"^(?P<label>.*?)\s*\((?P<marker>[^()]*)\)[\s;,.]*$")
 _LUU_RE = re.compile(r"^lưu\b", re.IGNORECASE)
 _TERMINAL_PUNCTUATION = (".", ";", ":", "!", "?", ",")
-_TITLE_END_PUNCTUATION = (".", ";", ":", "!", "?")
+# A trích yếu right under its type may open like a "Thực hiện ..." basis does.
+_TITLE_OPENING_RE = re.compile(r"^(?:Thực hiện|THỰC HIỆN)\b(?!.*[.:;]$)")
 _MAX_TITLE_LINES = 4
 _MAX_STRAY_HEADER_LINES = 3
 
-# Heading patterns and their rank: a heading nests under the nearest heading of lower rank.
-_LETTER_RANK = 10
-_HEADINGS = (
-    (re.compile(r"^Điều\s+\d+\s*[.:]"), 0),
-    (re.compile(r"^[IVX]+\.\s+\S"), 0),
-    (re.compile(r"^\d{1,2}\.\s+\S"), 1),
-    (re.compile(r"^[a-zđ]\)\s+\S"), _LETTER_RANK),
-    (re.compile(r"^\*\s*\S.*:$"), _LETTER_RANK + 1),
-)
-_DECIMAL_RE = re.compile(r"^\d{1,2}((?:\.\d{1,2}){1,4})\.?\s+\S")  # 1.1 … 1.1.1.1.1
-
-_PURPOSE_SPELLINGS = {
-    "bao_cao": ("b/c", "báo cáo", "để b/c", "để báo cáo"),
-    "thuc_hien": ("t/h", "thực hiện", "để t/h", "để thực hiện"),
-    "phoi_hop": ("ph/h", "phối hợp", "để ph/h", "để phối hợp"),
-    "de_biet": ("để biết", "biết"),
-}
-
-
-def _fold(text: str) -> str:
-    """Lower-case `text` without diacritics or spaces, for comparing spellings."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c) and not c.isspace())
-
 
 _PURPOSE_MARKERS = {
-    _fold(spelling): code
-    for code, spellings in _PURPOSE_SPELLINGS.items()
-    for spelling in spellings
+    fold(spelling): code for code, spellings in PURPOSE_SPELLINGS.items() for spelling in spellings
 }
 
 
@@ -239,7 +165,7 @@ def _strip_emphasis(text: str) -> str:
 
 
 def _strip_emphasis_once(text: str) -> str:
-    if not text or _SEPARATOR_RE.match(text):
+    if not text or SEPARATOR_RE.match(text):
         return text
     text = _INLINE_EMPHASIS_RE.sub(r"\2", text)
     body = text.rstrip("*")
@@ -258,51 +184,61 @@ def _strip_emphasis_once(text: str) -> str:
     return text.strip()
 
 
-def _is_upper(text: str) -> bool:
-    return any(c.isalpha() for c in text) and text == text.upper()
-
-
-def _heading_rank(text: str) -> int | None:
-    """Return the nesting rank of a heading line, or None when `text` is not a heading."""
-    decimal = _DECIMAL_RE.match(text)
-    if decimal:
-        return 1 + decimal.group(1).count(".")
-    for pattern, rank in _HEADINGS:
-        if pattern.match(text):
-            return rank
-    return None
-
-
-def _is_end_marker(text: str) -> bool:
-    """True for a line that starts the "Nơi nhận" / signature part."""
-    return bool(_NOI_NHAN_RE.match(text) or _SIGN_TITLE_RE.match(text) or _is_authority(text))
-
-
-def _is_authority(text: str) -> bool:
-    return bool(_AUTHORITY_RE.match(text)) and _is_upper(text)
-
-
-def _starts_body(text: str) -> bool:
-    """True for a heading or a "Căn cứ" line: the header part is over."""
-    return bool(_heading_rank(text) is not None or _BASIS_RE.match(text))
-
-
-def _continues_title(text: str) -> bool:
-    """True when `text`, right under the document type, is (part of) the trích yếu."""
-    return not (
-        _SEPARATOR_RE.match(text)
-        or _starts_body(text)
-        or _is_end_marker(text)
-        or text.endswith(_TITLE_END_PUNCTUATION)
-    )
+def _ends_title(text: str) -> bool:
+    """True for a trích yếu line in capitals closed by a full stop (the title's last line)."""
+    return is_upper(text) and text.endswith(".") and not starts_body(text)
 
 
 def _split_cells(line: str) -> list[str]:
-    """Split a line into its columns (tab or 3+ spaces), without emphasis markers."""
-    line = _NUMBER_GAP_RE.sub(r"Số\1 ", line.strip())
+    """Split a line into its columns (tab or 3+ spaces), without emphasis markers.
+
+    Columns merged on one line by a copy are split too: around the Party's name and before
+    a "<Place>, ngày ..." date.
+    """
+    line = _NUMBER_GAP_RE.sub(r"Số\1 ", _RULER_TAIL_RE.sub("", line.strip().strip("|")))
+    line = _SPACE_BEFORE_DASH_RE.sub("", line)
     line = _DATE_SPAN_RE.sub(lambda m: " ".join(m.group().split()), line)
-    cells = (_strip_emphasis(cell) for cell in _CELL_SPLIT_RE.split(line))
+    cells = []
+    for column in _CELL_SPLIT_RE.split(line):
+        for part in _split_party_name(column):
+            number_and_date = _NUMBER_THEN_DATE_RE.match(part)
+            parts = number_and_date.groups() if number_and_date else (part,)
+            cells += (_strip_emphasis(cell) for cell in parts)
     return [cell for cell in cells if cell]
+
+
+def _split_party_name(text: str) -> list[str]:
+    """`text` split around the Party's name, read without diacritics ("ĐÁNG CỘNG SẢN" too)."""
+    plain = "".join(strip_diacritics(char)[:1] or char for char in text).upper()
+    start = plain.find(_PARTY_PLAIN)
+    if start < 0:
+        return [text]
+    end = start + len(_PARTY_PLAIN)
+    return [text[:start].strip(), PARTY_NAME, text[end:].strip()]
+
+
+def _match_doc_type(text: str) -> tuple[str, str] | None:
+    """(document type, rest of the line) when `text` opens with a type name in capitals.
+
+    Letters are compared without diacritics or spaces, so copy and OCR damage ("K ÉT LUẬN",
+    "HƯỚNGDẪN") and a title glued to the type ("KỊCH BẢNCHƯƠNG TRÌNH") are read.
+    """
+    folded = fold(text)
+    for folded_type, doc_type in _DOC_TYPES_FOLDED:
+        if not folded.startswith(folded_type):
+            continue
+        count = end = 0
+        while end < len(text) and count < len(folded_type):
+            count += len(fold(text[end]))
+            end += 1
+        head, rest = text[:end], text[end:].strip()
+        glued = end < len(text) and text[end].isalpha()
+        if not is_upper(head) or (glued and " " not in doc_type):
+            continue
+        if _TYPE_THEN_NUMBER_RE.match(rest):
+            return None
+        return doc_type, rest
+    return None
 
 
 def _join_continuations(paragraphs: list[str]) -> list[str]:
@@ -317,15 +253,102 @@ def _join_continuations(paragraphs: list[str]) -> list[str]:
 
 
 def _continues(previous: str, paragraph: str) -> bool:
-    return paragraph[:1].islower() and not previous.endswith(_TERMINAL_PUNCTUATION)
+    """True when `paragraph` carries on `previous` (a line break inside a sentence)."""
+    opens = paragraph[:1].islower() or (paragraph[:1].isdigit() and heading_rank(paragraph) is None)
+    return opens and not previous.endswith(_TERMINAL_PUNCTUATION)
 
 
 # --- the parser -------------------------------------------------------------------------------
 
 
+def _split_glued_authority(line: str) -> str:
+    """ "- Lưu HCTĐKT.K/T TRƯỞNG BAN": the signature's column glued to the text before it."""
+    return _GLUED_AUTHORITY_RE.sub("\t", line)
+
+
+def _repair_lines(lines: list[str]) -> list[str]:
+    """Undo what copying did to the lines: one logical line broken over several.
+
+    Joined: a bold or underlined run opened on a line and closed on a later one ("**K/T
+    TRƯỞNG" / "BAN**"); the Party's name over two lines; a heading or signature line
+    continued on the next line in lower case ("I. Về" / "phân cấp quản lý cán bộ"); a
+    chapter number and its title ("Chương I" / "QUY ĐỊNH CHUNG"); two rows of a table whose
+    cells wrapped.
+    """
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = _split_glued_authority(_UNDERLINE_RE.sub("", lines[index]))
+        index += 1
+        if _chapter_title_below_blank(line, lines[index : index + 2]):
+            index += 1  # "Chương I" / "" / "QUY ĐỊNH CHUNG": the title is joined below
+        while index < len(lines) and (joined := _join_columns(line, lines[index])):
+            line = joined
+            index += 1
+        while (
+            index < len(lines) and lines[index].strip() and _continues_on_next(line, lines[index])
+        ):
+            line = f"{line.rstrip()} {_UNDERLINE_RE.sub('', lines[index]).strip()}"
+            index += 1
+        out.append(line)
+    return out
+
+
+def _join_columns(line: str, following: str) -> str | None:
+    """Two rows of two columns where each column of the lower row carries on the upper one
+    (a PDF's table cell wrapped: "CHI BỘ TRƯỜNG MẦM NON TIÊN | ..., năm" / "CƯỜNG | 2023")."""
+    upper, lower = line.split("\t"), following.split("\t")
+    if len(upper) != 2 or len(lower) != 2:
+        return None
+    pairs = list(zip(upper, lower, strict=True))
+    if all(_cell_goes_on(top.strip(), bottom.strip()) for top, bottom in pairs):
+        return "\t".join(f"{top.rstrip()} {bottom.strip()}" for top, bottom in pairs)
+    return None
+
+
+def _cell_goes_on(top: str, bottom: str) -> bool:
+    if not top or not bottom or top.endswith(TITLE_END_PUNCTUATION):
+        return False
+    if bottom[:1].islower() or bottom[:1].isdigit():
+        return True
+    return is_upper(top) and is_upper(bottom) and not _ISSUER_OPENING_RE.match(bottom)
+
+
+def _chapter_title_below_blank(line: str, below: list[str]) -> bool:
+    if len(below) < 2 or below[0].strip() or not _CHAPTER_ONLY_RE.match(_strip_emphasis(line)):
+        return False
+    title = _strip_emphasis(below[1].strip())
+    return is_upper(title) and not starts_body(title)
+
+
+def _continues_on_next(line: str, following: str) -> bool:
+    text, next_text = line.strip(), following.strip()
+    plain, next_plain = _strip_emphasis(text), _strip_emphasis(next_text)
+    if line.count("**") % 2 and "**" in following and len(next_text) < 200:
+        return not (_SIGNER_TITLE_RE.match(next_plain) or is_end_marker(next_plain))
+    if " ".join(f"{plain} {next_plain}".split()) == PARTY_NAME:
+        return True
+    if _CHAPTER_ONLY_RE.match(plain) and is_upper(next_plain) and not starts_body(next_plain):
+        return True
+    if _BROKEN_DATE_RE.search(plain) and _DATE_TAIL_RE.match(next_plain):
+        return True
+    if _NUMBER_LABEL_RE.match(plain) and re.match(r"^[\d\s.…_]*-", next_plain):
+        return True
+    if _PLACE_FRAGMENT_RE.match(plain) and _PLACE_DATE_TAIL_RE.match(next_plain):
+        return True
+    opens_heading = heading_rank(plain) is not None or is_authority(plain)
+    return (
+        opens_heading
+        and next_plain[:1].islower()
+        and not starts_body(next_plain)
+        and not plain.endswith(TITLE_END_PUNCTUATION)
+        and "\t" not in line
+    )
+
+
 def _parse_lines(raw_lines: list[str]) -> ProgrammeDoc:
     lines = [
-        unicodedata.normalize("NFC", line)
+        _TABLE_PIPE_RE.sub("", unicodedata.normalize("NFC", line))
         .replace("\ufeff", "")
         .replace("\u200b", "")
         .replace("\u00a0", " ")
@@ -334,7 +357,7 @@ def _parse_lines(raw_lines: list[str]) -> ProgrammeDoc:
     ]
     if not any(line.strip() for line in lines):
         raise DocumentError(messages.FILE_EMPTY)
-    return _Parser(lines).parse()
+    return _Parser(_repair_lines(lines)).parse()
 
 
 class _Parser:
@@ -358,6 +381,7 @@ class _Parser:
         self.recipients_after_signature = False
         self.sign_state: str | None = None  # None, "title", "name", "done"
         self.sign_last_line = 0
+        self.recipient_unfinished = ""  # the last "Nơi nhận" entry, while it may go on
 
     def warn(self, part: str, line: int, text: str, message: str) -> None:
         self.warnings.append(Warning(part=part, line=line, text=text, message=message))
@@ -366,6 +390,7 @@ class _Parser:
 
     def parse(self) -> ProgrammeDoc:
         doc_type_at = self.find_doc_type()
+        self.leave_out_page_lines(self.find_header_start(doc_type_at))
         if doc_type_at is None:
             body_start = self.read_header(len(self.lines), strict=True)
         else:
@@ -376,7 +401,11 @@ class _Parser:
             line = self.lines[index]
             if not line.strip():
                 continue
-            if index < end_start:
+            run_in = _RUN_IN_RE.match(line.strip()) if index < end_start else None
+            if run_in and heading_rank(f"{run_in['label']} x") is not None:
+                self.read_body_text(index + 1, run_in["label"])
+                self.read_paragraph(index + 1, _strip_emphasis(run_in["rest"]))
+            elif index < end_start:
                 self.read_body_text(index + 1, _strip_emphasis(line))
             else:
                 for cell in _split_cells(line):
@@ -384,21 +413,55 @@ class _Parser:
         return self.build()
 
     def find_doc_type(self) -> int | None:
-        """Index of the document-type line, looked for above the body (a few stray lines ok)."""
-        strays = 0
+        """Index of the document-type line: the first after a header line, else the first.
+
+        Looked for above the body (the first heading or "Căn cứ" line ends the search).
+        """
+        first = None
+        after_header = False
         for index, line in enumerate(self.lines):
             text = _strip_emphasis(line)
             if not text:
                 continue
-            if _DOC_TYPE_RE.match(text):
-                return index
-            if _starts_body(text):
-                return None
-            if any(_header_kind(cell, strict=False) is None for cell in _split_cells(line)):
-                strays += 1
-                if strays > _MAX_STRAY_HEADER_LINES:
-                    return None
-        return None
+            if _match_doc_type(text):
+                if after_header:
+                    return index
+                first = index if first is None else first
+            elif _is_header_anchor(line):
+                after_header = True
+            elif starts_body(text):
+                break
+        return first
+
+    def find_header_start(self, doc_type_at: int | None) -> int:
+        """Index of the header's first line: lines above it are not part of the document."""
+        limit = len(self.lines) if doc_type_at is None else doc_type_at
+        anchor = next((i for i in range(limit) if _is_header_anchor(self.lines[i])), doc_type_at)
+        if anchor is None:
+            return 0
+        start = anchor
+        while start > 0 and _may_open_header(self.lines[start - 1]):
+            start -= 1
+        return start
+
+    def leave_out_page_lines(self, start: int) -> None:
+        """Blank the lines above the document (site menus, article lead), named in a warning.
+
+        A few lines above the header that do not look like a web page's (a secretary's own
+        note, "Bản dự thảo lần 2") are kept as the opening paragraph instead.
+        """
+        above = [(i, line.strip()) for i, line in enumerate(self.lines[:start]) if line.strip()]
+        if len(above) > _MAX_STRAY_HEADER_LINES:
+            left_out = above
+        else:
+            left_out = [(i, line) for i, line in above if _PAGE_CHROME_RE.search(line)]
+        if not left_out:
+            return
+        for index, _ in left_out:
+            self.lines[index] = ""
+        text = "\n".join(line for _, line in left_out)
+        message = messages.WARN_NOT_DOCUMENT.format(count=len(left_out))
+        self.warn("header", left_out[0][0] + 1, text, message)
 
     def find_end(self, body_start: int) -> int:
         """Index of the line where "Nơi nhận" / the signature begin (len(lines) if nowhere).
@@ -413,11 +476,11 @@ class _Parser:
         for index in range(body_start, len(self.lines)):
             line = self.lines[index]
             cells = _split_cells(line) if _END_HINT_RE.search(line) else []
-            if any(_is_end_marker(cell) for cell in cells):
+            if any(is_end_marker(cell) for cell in cells):
                 markers.append(index)
-                if any(_NOI_NHAN_RE.match(cell) for cell in cells):
+                if any(NOI_NHAN_RE.match(cell) for cell in cells):
                     last_noi_nhan = index
-            elif _heading_rank(_strip_emphasis(line)) is not None:
+            elif heading_rank(_strip_emphasis(line)) is not None:
                 headings.append(index)
         last_heading = max((h for h in headings if h < last_noi_nhan), default=-1)
         after = [m for m in markers if m > last_heading]
@@ -439,7 +502,8 @@ class _Parser:
                 in_vv = False
                 continue
             kinds = [_header_kind(cell, strict) for cell in cells]
-            if in_vv and len(cells) == 1 and kinds[0] is None and _continues_title(cells[0]):
+            goes_on = kinds[0] is None or cells[0][:1].islower()  # "số 104-CTr/TU ..." too
+            if in_vv and len(cells) == 1 and goes_on and continues_title(cells[0]):
                 self.title_parts.append(cells[0])
                 continue
             in_vv = False
@@ -469,7 +533,8 @@ class _Parser:
 
     def read_header_field(self, number: int, cell: str, kind: str) -> None:
         if kind == "number":
-            self.header.number = _NUMBER_RE.match(cell)["number"].strip()
+            number = _NUMBER_RE.match(cell)["number"].strip()
+            self.header.number = _SPACE_BEFORE_DASH_RE.sub("", number)
             return
         match = _DATE_RE.match(cell)
         self.header.place = match["place"]
@@ -485,6 +550,10 @@ class _Parser:
     def read_orgs(self, org_lines: list[tuple[int, str]]) -> None:
         if not org_lines:
             return
+        if len(org_lines) == 1:
+            number, text = org_lines[0]
+            parts = _SECOND_ORG_RE.split(text, maxsplit=1)
+            org_lines = [(number, part) for part in parts if part]
         *superior, (_, org) = org_lines
         self.header.org = org
         if superior:
@@ -496,30 +565,48 @@ class _Parser:
 
     def read_title(self, doc_type_at: int) -> int:
         """Read the document-type line and the trích yếu lines under it; returns the body start."""
-        match = _DOC_TYPE_RE.match(_strip_emphasis(self.lines[doc_type_at]))
-        self.doc_type = match["type"]
-        if match["rest"]:
-            self.title_parts.append(match["rest"])
+        self.doc_type, rest = _match_doc_type(_strip_emphasis(self.lines[doc_type_at]))
+        if rest:
+            self.title_parts.append(rest)
         index = doc_type_at + 1
-        while index < len(self.lines) and index - doc_type_at <= _MAX_TITLE_LINES:
+        if not rest:  # the trích yếu may stand a blank line or two below the type
+            while index < len(self.lines) and index - doc_type_at <= 3:
+                if self.lines[index].strip():
+                    break
+                index += 1
+        first = index
+        while index < len(self.lines) and index - first < _MAX_TITLE_LINES:
             text = _strip_emphasis(self.lines[index])
-            if not text or not _continues_title(text):
+            if not text and self.title_parts and self.title_goes_on(index):
+                index += 1
+                continue
+            opens = index == first and not rest and _TITLE_OPENING_RE.match(text)
+            if not text or not (opens or continues_title(text) or _ends_title(text)):
                 break
             self.title_parts.append(text)
             index += 1
-        return index
+            if text.endswith(TITLE_END_PUNCTUATION):
+                break
+        return index if index > first else doc_type_at + 1
+
+    def title_goes_on(self, blank: int) -> bool:
+        """True when the trích yếu resumes in lower case below the blank line `blank`."""
+        following = next((line for line in self.lines[blank + 1 : blank + 3] if line.strip()), "")
+        text = _strip_emphasis(following)
+        last = self.title_parts[-1]
+        if not text or last.endswith(TITLE_END_PUNCTUATION) or starts_body(text):
+            return False
+        in_capitals = is_upper(last) and is_upper(text) and not _ISSUER_OPENING_RE.match(text)
+        return text[:1].islower() or (in_capitals and not SEPARATOR_RE.match(text))
 
     # -- body --
 
     def read_body_text(self, number: int, text: str) -> None:
-        if _SEPARATOR_RE.match(text):
+        if SEPARATOR_RE.match(text):
             return
-        rank = _heading_rank(text)
+        rank = heading_rank(text)
         if rank is None:
-            target = self.stack[-1][1].paragraphs if self.stack else self.preamble
-            target.append(text)
-            if self.first_body_line is None:
-                self.first_body_line = number
+            self.read_paragraph(number, text)
             return
         section = Section(heading=text)
         while self.stack and self.stack[-1][0] >= rank:
@@ -527,35 +614,56 @@ class _Parser:
         (self.stack[-1][1].children if self.stack else self.top).append(section)
         self.stack.append((rank, section))
 
+    def read_paragraph(self, number: int, text: str) -> None:
+        target = self.stack[-1][1].paragraphs if self.stack else self.preamble
+        target.append(text)
+        if self.first_body_line is None:
+            self.first_body_line = number
+
     # -- Nơi nhận and signature --
 
     def read_end_cell(self, number: int, cell: str) -> None:
         """Route one cell of the end part to the recipients, the signature or the body."""
         if _SIGNED_RE.match(cell):
             return  # "(Đã ký)" only says the original was signed
-        noi_nhan = _NOI_NHAN_RE.match(cell)
+        noi_nhan = NOI_NHAN_RE.match(cell)
         if noi_nhan:
             self.recipients_open = True
             self.recipients_after_signature = self.sign_state == "done"
             self.read_inline_recipients(number, noi_nhan["rest"] or "")
-        elif self.sign_state == "done" and (_is_authority(cell) or _SIGN_TITLE_RE.match(cell)):
+        elif self.sign_state == "done" and (is_authority(cell) or SIGN_TITLE_RE.match(cell)):
             self.warn("signature", number, cell, messages.WARN_EXTRA_SIGNATURE)
-        elif _is_authority(cell):
+        elif is_authority(cell):
             self.read_authority(number, cell)
-        elif self.sign_state is None and _SIGN_TITLE_RE.match(cell):
+        elif self.sign_state is None and SIGN_TITLE_RE.match(cell):
             self.signature.title = cell
             self.sign_state = "name"
-        elif self.recipients_open and (
-            _BULLET_RE.match(cell) or self.sign_state is None or self.recipients_after_signature
+        elif self.recipients_open and self.recipient_unfinished and cell[:1].islower():
+            self.read_recipient(number, cell)  # the rest of an entry broken over two lines
+        elif (
+            self.recipients_open
+            and not self.archived()
+            and (
+                BULLET_RE.match(cell) or self.sign_state is None or self.recipients_after_signature
+            )
         ):
             self.read_recipient(number, cell)
-        elif self.sign_state in ("title", "name") and not _BULLET_RE.match(cell):
+        elif self.sign_state in ("title", "name") and not BULLET_RE.match(cell):
             self.read_signature_line(number, cell)
         elif self.sign_state is None and not self.recipients_open:
             self.read_body_text(number, cell)  # body text left of a "Nơi nhận" / signature cell
         else:
             self.warn("signature", number, cell, messages.WARN_AFTER_SIGNATURE)
+            self.recipients_open = False  # what follows (an annexed text) lists no recipients
             self.read_body_text(number, cell)
+
+    def archived(self) -> bool:
+        """True once the "Lưu ..." line, the last of "Nơi nhận", has been read."""
+        return (
+            bool(self.recipients)
+            and self.recipients[-1].purpose == "luu"
+            and not (self.recipient_unfinished)
+        )
 
     def read_authority(self, number: int, cell: str) -> None:
         if self.sign_state is None:
@@ -568,9 +676,12 @@ class _Parser:
         self.sign_last_line = number
 
     def read_signature_line(self, number: int, cell: str) -> None:
-        adjacent = number == self.sign_last_line + 1
+        # The title stands right under the authority (a PDF may put one blank line between);
+        # the name stands lower, below the room left for the signature.
+        between = self.lines[self.sign_last_line : number - 1]
+        adjacent = len(between) <= 1 and not any(line.strip() for line in between)
         if self.sign_state == "title" and (
-            (adjacent and _is_upper(cell)) or _SIGN_TITLE_RE.match(cell)
+            (adjacent and is_upper(cell)) or SIGN_TITLE_RE.match(cell)
         ):
             self.signature.title = cell
             self.sign_state = "name"
@@ -584,15 +695,20 @@ class _Parser:
         for item in rest.split(separator):
             if item.strip():
                 self.read_recipient(number, item.strip())
+                self.recipient_unfinished = ""  # items on one line end at their separator
 
     def read_recipient(self, number: int, item: str) -> None:
-        text = _BULLET_RE.sub("", item, count=1)
+        if not BULLET_RE.match(item) and self.recipient_unfinished and self.recipients:
+            item = f"{self.recipient_unfinished} {item.strip()}"  # one entry over two lines
+            self.recipients.pop()
+        self.recipient_unfinished = "" if item.rstrip().endswith((";", ",", ".")) else item
+        text = BULLET_RE.sub("", item, count=1)
         full = text.rstrip(" \t;,.")
         if not full:
             return
         match = _PURPOSE_RE.match(text)
         if match:
-            purpose = _PURPOSE_MARKERS.get(_fold(match["marker"]))
+            purpose = _PURPOSE_MARKERS.get(fold(match["marker"]))
             label = match["label"].rstrip(" \t;,.")
             if purpose is None or not label:
                 self.warn("recipients", number, item, messages.WARN_RECIPIENT)
@@ -604,7 +720,7 @@ class _Parser:
     # -- result --
 
     def build(self) -> ProgrammeDoc:
-        preamble = _join_continuations(self.preamble)
+        preamble = _join_continuations(_join_basis_lines(self.preamble))
         run = _bases_run(preamble)
         bases, intro = preamble[:run], _join_continuations(self.header_strays + preamble[run:])
         if bases and intro and _continues(bases[-1], intro[0]):
@@ -615,6 +731,8 @@ class _Parser:
         if self.doc_type is None and title is None:
             self.warn("title", first_line, "", messages.WARN_NO_DOC_TYPE)
         is_cong_van = self.doc_type is None and title is not None
+        if is_cong_van:
+            self.doc_type = CONG_VAN
         if not self.top and not is_cong_van:
             self.warn("body", self.first_body_line or first_line, "", messages.WARN_NO_SECTIONS)
         sections = ([Section(heading="", paragraphs=intro)] if intro else []) + self.top
@@ -630,14 +748,27 @@ class _Parser:
         )
 
 
+def _is_header_anchor(line: str) -> bool:
+    """True for a line holding the Party's name, a "Số ..." number or a date line."""
+    return any(
+        _header_kind(cell, False) in ("party", "number", "date") for cell in _split_cells(line)
+    )
+
+
+def _may_open_header(line: str) -> bool:
+    """True for a line that may stand above a header anchor: blank, ruler or issuing body."""
+    cells = _split_cells(line)
+    return all(_header_kind(cell, True) in ("org", "separator", "party") for cell in cells)
+
+
 def _header_kind(cell: str, strict: bool) -> str | None:
     """Classify a header cell: party, org, number, date, vv, separator, misplaced or None.
 
     "misplaced" is a "Nơi nhận" or signature line, which cannot stand above the document type.
     """
-    if _SEPARATOR_RE.match(cell):
+    if SEPARATOR_RE.match(cell):
         return "separator"
-    if " ".join(cell.split()) == PARTY_NAME:
+    if fold(cell) == fold(PARTY_NAME):
         return "party"
     if _NUMBER_RE.match(cell):
         return "number"
@@ -645,9 +776,9 @@ def _header_kind(cell: str, strict: bool) -> str | None:
         return "date"
     if _VV_RE.match(cell):
         return "vv"
-    if _is_end_marker(cell) or _SIGNED_RE.match(cell):
+    if is_end_marker(cell) or _SIGNED_RE.match(cell):
         return "misplaced"
-    if _starts_body(cell) or not _is_upper(cell):
+    if starts_body(cell) or not is_upper(cell):
         return None
     if strict and not _ORG_HINT_RE.search(cell):
         return None
@@ -661,89 +792,40 @@ def _bases_run(preamble: list[str]) -> int:
     ("CHI ỦY CHI BỘ ...") stands above its "Căn cứ" lines.
     """
     start = 0
-    while start < len(preamble) and _is_upper(preamble[start]):
+    while start < len(preamble) and is_upper(preamble[start]):
         start += 1
     end, after_kinh_gui = start, False
     for paragraph in preamble[start:]:
-        if _BASIS_RE.match(paragraph):
+        if BASIS_RE.match(paragraph):
             after_kinh_gui = bool(_KINH_GUI_RE.match(paragraph))
-        elif not (after_kinh_gui and _BULLET_RE.match(paragraph)):
+        elif not (after_kinh_gui and BULLET_RE.match(paragraph)):
             break
         end += 1
     return end if end > start else 0
+
+
+def _join_basis_lines(paragraphs: list[str]) -> list[str]:
+    """Join the lines of a "Căn cứ ..." broken before its end (";" or ","), whatever their case."""
+    groups: list[list[str]] = []
+    for paragraph in paragraphs:
+        last = groups[-1] if groups else None
+        structural = bool(
+            BASIS_RE.match(paragraph)
+            or BULLET_RE.match(paragraph)
+            or is_upper(paragraph)
+            or heading_rank(paragraph) is not None
+        )
+        tail = last[-1] if last else ""
+        open_end = not tail.endswith(_TERMINAL_PUNCTUATION) and not structural
+        after_comma = tail.endswith(",") and paragraph[:1].islower()
+        if last and BASIS_RE.match(last[0]) and (open_end or after_comma):
+            last.append(paragraph)
+        else:
+            groups.append([paragraph])
+    return [" ".join(group) for group in groups]
 
 
 def _join_section_paragraphs(sections: list[Section]) -> None:
     for section in sections:
         section.paragraphs = _join_continuations(section.paragraphs)
         _join_section_paragraphs(section.children)
-
-
-# --- back to text -----------------------------------------------------------------------------
-
-
-def format_text(doc: ProgrammeDoc) -> str:
-    """Write `doc` in the plain-text Party layout; `parse_text` reads the same document back."""
-    out: list[str] = []
-    header = doc.header
-    out += [org for org in (header.superior_org, header.org) if org]
-    if header.number:
-        out.append(f"Số {header.number}")
-    if doc.doc_type is None and doc.title:
-        out.append(doc.title)
-    out.append(header.party)
-    if header.place or header.date:
-        out.append(_date_line(header.place, header.date))
-    out.append("")
-    if doc.doc_type:
-        if doc.title and _continues_title(doc.title):
-            out += [doc.doc_type, doc.title]
-        else:
-            out.append(f"{doc.doc_type} {doc.title}" if doc.title else doc.doc_type)
-        out.append("")
-    _format_paragraphs(doc.bases, out)
-    for section in doc.sections:
-        _format_section(section, out)
-    if doc.recipients:
-        out.append("Nơi nhận:")
-        for index, recipient in enumerate(doc.recipients):
-            abbreviation = PURPOSES[recipient.purpose][0]
-            marker = f" ({abbreviation})" if abbreviation else ""
-            end = "." if index == len(doc.recipients) - 1 else ";"
-            out.append(f"- {recipient.label}{marker}{end}")
-        out.append("")
-    signature = doc.signature
-    if signature.on_behalf:
-        out += signature.on_behalf.split("\n")
-    if signature.title:
-        out.append(signature.title)
-    if signature.name:
-        out += ["", "", signature.name]
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _date_line(place: str | None, date: datetime.date | None) -> str:
-    """The date line; days below 10 and months 1, 2 take a leading zero (Party format)."""
-    if date:
-        month = f"{date.month:02d}" if date.month < 3 else str(date.month)
-        when = f"ngày {date.day:02d} tháng {month} năm {date.year}"
-    else:
-        when = "ngày ... tháng ... năm ..."
-    return f"{place}, {when}" if place else when
-
-
-def _format_section(section: Section, out: list[str]) -> None:
-    if section.heading:
-        out += [section.heading, ""]
-    _format_paragraphs(section.paragraphs, out)
-    for child in section.children:
-        _format_section(child, out)
-
-
-def _format_paragraphs(paragraphs: list[str], out: list[str]) -> None:
-    """One paragraph a line, a blank line between them except inside a run of list items."""
-    for index, paragraph in enumerate(paragraphs):
-        out.append(paragraph)
-        following = paragraphs[index + 1 : index + 2]
-        if not (following and _BULLET_RE.match(paragraph) and _BULLET_RE.match(following[0])):
-            out.append("")

@@ -8,17 +8,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from chibo_flow import messages
-from chibo_flow.documents.format import PARTY_NAME
-
-# Purpose code → (abbreviation written after a "Nơi nhận" line, Vietnamese phrase).
-PURPOSES: dict[str, tuple[str | None, str]] = {
-    "bao_cao": ("b/c", "để báo cáo"),
-    "thuc_hien": ("t/h", "để thực hiện"),
-    "phoi_hop": ("ph/h", "để phối hợp"),
-    "de_biet": ("để biết", "để biết"),
-    "luu": (None, "lưu hồ sơ"),
-    "none": (None, ""),
-}
+from chibo_flow.documents.format import PARTY_NAME, PURPOSES
+from chibo_flow.documents.text_layout import format_text
 
 # Deeper section nesting than this in a JSON document is refused (the parser makes at most 8).
 MAX_SECTION_DEPTH = 12
@@ -96,6 +87,10 @@ class ProgrammeDoc:
     def from_dict(cls, data: Any) -> ProgrammeDoc:
         """Build a document from `to_dict()` data; raises ValueError (Vietnamese) on a bad shape."""
         return _doc_from_dict(data)
+
+    def to_text(self) -> str:
+        """Return the document in the plain-text Party layout that `parse_text` reads back."""
+        return format_text(self)
 
 
 # --- from_dict validation ---------------------------------------------------------------------

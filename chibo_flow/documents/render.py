@@ -10,14 +10,19 @@ from typing import Any
 from flask import render_template
 from markupsafe import Markup
 
+from chibo_flow import messages
 from chibo_flow.documents.format import (
+    CONG_VAN,
     DOC_TYPE_CODES,
     DRAFT_ROUND_SUFFIX,
+    FALLBACK_TYPE_CODE,
     NUMBER_PREFIX,
     PARTY_NAME,
+    recipient_line,
 )
-from chibo_flow.documents.parse import format_text
-from chibo_flow.documents.programme_doc import PURPOSES, ProgrammeDoc
+from chibo_flow.documents.format import party_date as written_date
+from chibo_flow.documents.programme_doc import ProgrammeDoc
+from chibo_flow.documents.text_layout import format_text
 from chibo_flow.models import Programme
 from chibo_flow.models.programmes import State
 from chibo_flow.timefmt import local_date
@@ -26,30 +31,33 @@ BLANK = "\u00a0" * 4  # the space left for a number or date still to be filled i
 
 
 def party_date(value: date | None) -> str:
-    """The date as written on a document, "ngày 05 tháng 3 năm 2026" (zero before 1-9, Jan, Feb)."""
-    if value is None:
-        return f"ngày{BLANK}tháng{BLANK}năm{BLANK}"
-    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
-    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+    """The date as written on a document, "ngày 05 tháng 3 năm 2026", blanks while unset."""
+    return written_date(value, BLANK)
 
 
 def number_line(programme: Programme) -> str:
     """The number line: "Số 01-CTr/CB" once approved, the number left blank before that."""
     if programme.state == State.APPROVED and programme.number:
         return f"{NUMBER_PREFIX}{programme.number}"
-    type_code = DOC_TYPE_CODES.get(programme.doc_type, "VB")
+    type_code = DOC_TYPE_CODES.get(programme.doc_type, FALLBACK_TYPE_CODE)
     return f"{NUMBER_PREFIX}{BLANK}-{type_code}/{programme.org.code}"
 
 
 def recipient_lines(recipients: list[dict[str, Any]]) -> list[str]:
     """The "Nơi nhận" lines as printed: "- Thường trực ĐU (b/c);", the last one ending in "."."""
-    lines = []
-    for index, recipient in enumerate(recipients):
-        abbreviation = PURPOSES.get(recipient.get("purpose", "none"), (None, ""))[0]
-        marker = f" ({abbreviation})" if abbreviation else ""
-        end = "." if index == len(recipients) - 1 else ";"
-        lines.append(f"- {recipient.get('label', '')}{marker}{end}")
-    return lines
+    last = len(recipients) - 1
+    return [
+        recipient_line(r.get("label", ""), r.get("purpose", "none"), i == last)
+        for i, r in enumerate(recipients)
+    ]
+
+
+def number_note(programme: Programme) -> str | None:
+    """Beside a draft's blank number: the number typed in the imported file, if any."""
+    typed = (programme.doc.get("header") or {}).get("number")
+    if programme.state == State.APPROVED or not typed or not any(c.isdigit() for c in typed):
+        return None
+    return messages.NOTE_NUMBER_IN_FILE.format(number=typed)
 
 
 def draft_mark(programme: Programme) -> str:
@@ -80,8 +88,10 @@ def render_document_html(programme: Programme) -> Markup:
             superior_org=(header.get("superior_org") or (org.parent.name if org.parent else "")),
             org_name=header.get("org") or org.name,
             number=number_line(programme),
+            number_note=number_note(programme),
             date_line=f"{place}, {party_date(issued)}" if place else party_date(issued),
             recipients=recipient_lines(doc.get("recipients") or []),
+            type_line=None if doc.get("doc_type") == CONG_VAN else doc.get("doc_type"),
         )
     )
 

@@ -17,6 +17,7 @@ from tests.api.conftest import (
     assert_error,
     snapshot,
 )
+from tests.documents.samples import corrupt_doc, scanned_pdf
 
 SEED_TITLE = "HÀNH ĐỘNG CỦA CHI BỘ MẦM NON NĂM 2023"
 
@@ -269,6 +270,25 @@ def test_import_a_picture_renamed_docx_is_refused_with_the_reason(db, world, api
     )
 
     assert assert_error(response, 422, "invalid")["message"] == messages.FILE_NOT_DOCUMENT
+    assert programme_count(db) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (scanned_pdf(), "ban-quet.pdf", messages.FILE_PDF_SCANNED),
+        (corrupt_doc(), "cu.doc", messages.FILE_DOC_UNREADABLE),
+    ],
+    ids=["scanned-pdf", "corrupt-doc"],
+)
+def test_import_of_an_unreadable_file_says_why_and_stores_nothing(
+    db, world, api, data, filename, message
+):
+    response = api("secretary").post(
+        "/programmes/import", data={"file": (io.BytesIO(data), filename)}
+    )
+
+    assert assert_error(response, 422, "invalid")["message"] == message
     assert programme_count(db) == 0
 
 

@@ -9,13 +9,8 @@ import docx
 import pytest
 
 from chibo_flow import messages
-from chibo_flow.documents.parse import (
-    MAX_UPLOAD_BYTES,
-    OLE_SIGNATURE,
-    DocumentError,
-    parse_docx,
-    parse_upload,
-)
+from chibo_flow.documents.parse import DocumentError, parse_docx, parse_upload
+from chibo_flow.documents.reading import MAX_UPLOAD_BYTES, OLE_SIGNATURE
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 
@@ -55,10 +50,10 @@ BAD_FILES = [
     ("png-named-docx", PNG, "x.docx", messages.FILE_NOT_DOCUMENT),
     ("png-named-txt", PNG, "x.txt", messages.FILE_NOT_DOCUMENT),
     (
-        "pdf",
+        "broken-pdf",
         b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n",
         "x.txt",
-        messages.FILE_NOT_DOCUMENT,
+        messages.FILE_PDF_UNREADABLE,
     ),
     ("random-binary", random.Random(0).randbytes(4096), "x.bin", messages.FILE_NOT_DOCUMENT),
     ("text-named-docx", "KẾ HOẠCH".encode(), "ke-hoach.docx", messages.FILE_NOT_DOCUMENT),
@@ -66,7 +61,7 @@ BAD_FILES = [
         "legacy-doc",
         OLE_SIGNATURE + bytes(504) + "WordDocument".encode("utf-16-le") + bytes(512),
         "x.doc",
-        messages.FILE_LEGACY_DOC,
+        messages.FILE_DOC_UNREADABLE,
     ),
     (
         "encrypted-docx",
@@ -109,7 +104,7 @@ def test_the_zip_bomb_is_small_on_disk():
     ("data", "message"),
     [
         (b"", messages.FILE_EMPTY),
-        (OLE_SIGNATURE + bytes(600), messages.FILE_LEGACY_DOC),
+        (OLE_SIGNATURE + bytes(600), messages.FILE_DOC_UNREADABLE),
         (_zip_of_zeros(60), messages.FILE_ZIP_BOMB),
         ("KẾ HOẠCH".encode(), messages.FILE_NOT_DOCUMENT),
     ],

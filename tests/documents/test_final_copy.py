@@ -26,6 +26,7 @@ from chibo_flow.documents.final_copy import (
     render_pdf,
     store_final_copy,
 )
+from chibo_flow.documents.reading import convert_with_office
 from chibo_flow.documents.render import party_date
 from chibo_flow.models import AuditEvent, Delivery, FinalCopy, Programme
 from chibo_flow.notifications.tasks import send_deliveries
@@ -203,6 +204,16 @@ def test_docx_has_the_party_layout(issued):
     assert section.header._element.xpath(".//w:fldSimple/@w:instr") == ["PAGE"]
     assert section.first_page_header.paragraphs[0].text == ""
     assert issued.verify_code in section.footer.paragraphs[0].text
+
+
+def test_docx_keeps_noi_nhan_and_the_signer_on_one_page(issued):
+    # LibreOffice, as a recipient opening the .docx would, lays the document out in pages.
+    pdf = pypdf.PdfReader(io.BytesIO(convert_with_office(issued.docx, "docx", "pdf", 120)))
+    pages = [page.extract_text() for page in pdf.pages]
+    noi_nhan = [n for n, text in enumerate(pages) if "Nơi nhận" in text]
+    signer = [n for n, text in enumerate(pages) if "Vũ Thị Xuyên" in text]
+    assert len(pages) >= 2
+    assert noi_nhan and noi_nhan == signer
 
 
 def test_docx_archive_carries_the_approval_time_not_the_clock(issued):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from chibo_flow import messages
-from chibo_flow.documents.parse import format_text, parse_text
+from chibo_flow.documents.parse import parse_text
 from chibo_flow.documents.programme_doc import (
     PURPOSES,
     Header,
@@ -16,6 +16,7 @@ from chibo_flow.documents.programme_doc import (
     Section,
     Signature,
 )
+from chibo_flow.documents.text_layout import format_text
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "documents"

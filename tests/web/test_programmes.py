@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import func, select, update
 
 from chibo_flow import messages
-from chibo_flow.documents.parse import format_text, parse_text
+from chibo_flow.documents.parse import parse_text
 from chibo_flow.documents.programme_doc import ProgrammeDoc
+from chibo_flow.documents.text_layout import format_text
 from chibo_flow.models import Programme, Revision
 from chibo_flow.workflow import apply_transition
+from tests.documents.samples import corrupt_doc, scanned_pdf
 from tests.support import assert_in_order
 from tests.web.support import bring_to, flashes, page_text, textarea
 
@@ -46,6 +48,17 @@ def test_secretary_creates_a_draft_from_text(db, world, browser, seed_text):
     assert "HÀNH ĐỘNG CỦA CHI BỘ MẦM NON NĂM 2024" in page_text(response)
 
 
+def test_a_number_typed_in_the_file_is_shown_beside_the_blank_one(db, world, browser):
+    client = browser(world.users["secretary"])
+    text = "CHI BỘ TRƯỜNG MẦM NON TIÊN CƯỜNG\nSố 07-CTr/CB\n\nCHƯƠNG TRÌNH\nCông tác năm 2024\n"
+    response = client.post(
+        "/programmes/new", data={"org_id": world.org.id, "text": text}, follow_redirects=True
+    )
+    shown = page_text(response)
+    assert "Số -CTr/CB" in shown
+    assert messages.NOTE_NUMBER_IN_FILE.format(number="07-CTr/CB") in shown
+
+
 def test_secretary_creates_a_draft_from_an_uploaded_txt(db, world, browser, seed_text):
     client = browser(world.users["secretary"])
     upload = (io.BytesIO(seed_text.encode("utf-8")), "chuong-trinh-hanh-dong-2023.txt")
@@ -67,10 +80,20 @@ def test_secretary_creates_a_draft_from_an_uploaded_txt(db, world, browser, seed
         ({"upload": (PNG, "chuong-trinh.docx")}, messages.FILE_NOT_DOCUMENT),
         ({"upload": (PNG, "anh.txt")}, messages.FILE_NOT_DOCUMENT),
         ({"upload": (b"", "rong.txt")}, messages.FILE_EMPTY),
+        ({"upload": (scanned_pdf(), "ban-quet.pdf")}, messages.FILE_PDF_SCANNED),
+        ({"upload": (corrupt_doc(), "cu.doc")}, messages.FILE_DOC_UNREADABLE),
         ({"text": "   \n\n  "}, messages.EMPTY_DOCUMENT),
         ({"text": ""}, messages.EMPTY_DOCUMENT),
     ],
-    ids=["png-named-docx", "png-named-txt", "empty-file", "blank-text", "no-text"],
+    ids=[
+        "png-named-docx",
+        "png-named-txt",
+        "empty-file",
+        "scanned-pdf",
+        "corrupt-doc",
+        "blank-text",
+        "no-text",
+    ],  # fmt: skip
 )
 def test_a_bad_document_shows_the_message_and_stores_nothing(db, world, browser, data, message):
     client = browser(world.users["secretary"])

@@ -1,0 +1,83 @@
+"""The kinds of line in the Party layout: headings, "Căn cứ" lines, "Nơi nhận", signature.
+
+Read by the structure parser (parse.py) and by the text writer (text_layout.py), so that a
+document written back as text is read back the same.
+"""
+
+import re
+
+SEPARATOR_RE = re.compile(r"^[-*_=~.·•–—\s]+$")
+
+BASIS_RE = re.compile(r"^(?:[-+•]\s*)?(?:Căn cứ|Kính gửi|Xét|Thực hiện|Thi hành|Theo đề nghị)\b")
+
+BULLET_RE = re.compile(r"^[-+•–]\s*")
+
+NOI_NHAN_RE = re.compile(r"^Nơi\s+nhận\s*(?::\s*(?P<rest>.*))?$", re.IGNORECASE)
+
+AUTHORITY_RE = re.compile(r"^(?:TM|T/M|T\.M|KT|K/T|K\.T|TL|T/L|T\.L|TUQ)(?:\.\s*|\s+)\S")
+
+SIGN_TITLE_RE = re.compile(r"^(?:PHÓ\s+|TỔNG\s+)?BÍ\s+THƯ(?:\s+THƯỜNG\s+TRỰC)?$")
+
+TITLE_END_PUNCTUATION = (".", ";", ":", "!", "?")
+
+# Heading patterns and their rank: a heading nests under the nearest heading of lower rank.
+_LETTER_RANK = 10
+
+_HEADINGS = (
+    (re.compile(r"^(?:PHẦN|Phần|CHƯƠNG|Chương)\s+(?:[IVXLC]+|\d+|THỨ\s+\S+)\b"), -2),
+    (re.compile(r"^[A-H]\s*[.:]\s+\S"), -1),
+    (re.compile(r"^Điều\s+\d+\s*[.:]"), 0),
+    (re.compile(r"^[IVX]+\s*[.-]\s*\S"), 0),
+    # "1. ", "1.Tiêu đề", "1- Thủ đô", "1-Thủ đô"; not "57-NQ/TW" (a number carried over)
+    (re.compile(r"^\d{1,2}(?:\s*\.\s*\D|\s*-\s+\S|-[A-ZĐ\u00c0-\u1ef8][a-zà-ỹ])"), 1),
+    (re.compile(r"^Khoản\s+\d+"), 2),
+    (re.compile(r"^[a-zđ]\)\s+\S"), _LETTER_RANK),
+    (re.compile(r"^\*\s*\S.*:$"), _LETTER_RANK + 1),
+)
+
+# What every heading above starts with.
+_HEADING_START_RE = re.compile(r"^(?:[IVXA-H\d*]|Điều|Khoản|PHẦN|Phần|CHƯƠNG|Chương|[a-zđ]\))")
+_DECIMAL_RE = re.compile(r"^\d{1,2}((?:\.\d{1,2}){1,4})\.?\s+\S")  # 1.1 … 1.1.1.1.1
+
+
+def is_upper(text: str) -> bool:
+    """True for text with letters, all of them capitals."""
+    return any(c.isalpha() for c in text) and text == text.upper()
+
+
+def heading_rank(text: str) -> int | None:
+    """Return the nesting rank of a heading line, or None when `text` is not a heading."""
+    if not _HEADING_START_RE.match(text):
+        return None  # most lines: one test instead of nine
+    decimal = _DECIMAL_RE.match(text)
+    if decimal:
+        return 1 + decimal.group(1).count(".")
+    for pattern, rank in _HEADINGS:
+        if pattern.match(text):
+            return rank
+    return None
+
+
+def is_end_marker(text: str) -> bool:
+    """True for a line that starts the "Nơi nhận" / signature part."""
+    return bool(NOI_NHAN_RE.match(text) or SIGN_TITLE_RE.match(text) or is_authority(text))
+
+
+def is_authority(text: str) -> bool:
+    """True for a signature authority line in capitals ("TM. CHI BỘ", "K/T TRƯỞNG BAN")."""
+    return bool(AUTHORITY_RE.match(text)) and is_upper(text)
+
+
+def starts_body(text: str) -> bool:
+    """True for a heading or a "Căn cứ" line: the header part is over."""
+    return bool(heading_rank(text) is not None or BASIS_RE.match(text))
+
+
+def continues_title(text: str) -> bool:
+    """True when `text`, right under the document type, is (part of) the trích yếu."""
+    return not (
+        SEPARATOR_RE.match(text)
+        or starts_body(text)
+        or is_end_marker(text)
+        or text.endswith(TITLE_END_PUNCTUATION)
+    )

@@ -1,0 +1,458 @@
+"""Reading an uploaded file into lines of text: sniffing its kind, decoding, converting.
+
+Every kind of file a secretary brings ends as the same thing, a `Source`: the lines of the
+document in reading order (table cells and the columns of a PDF line separated by a tab) and
+notes on what was done to read them (an encoding converted, a .doc converted by LibreOffice).
+The structure parser reads those lines; it never sees bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+import pdfplumber
+from docx.document import Document as WordDocument
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from lxml import etree
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from chibo_flow import messages
+from chibo_flow.documents import legacy_fonts
+from chibo_flow.documents.word_numbering import WordNumbering
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+MAX_PDF_PAGES = 200
+# A .docx member that inflates more than this many times (and past 1 MiB) is a zip bomb;
+# real document XML compresses 5-30 times.
+MAX_ZIP_RATIO = 200
+_RATIO_CHECK_BYTES = 1024 * 1024
+# LibreOffice converting a .doc: a cold start with a fresh profile takes 5-15 s here.
+DOC_CONVERSION_TIMEOUT_S = 90
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PDF_SIGNATURE = b"%PDF-"
+_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+_NOT_TEXT_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf", b"II*\0", b"MM\0*")
+_WORD_EXTENSIONS = (".docx", ".doc", ".docm", ".dotx", ".dot")
+# C0 control bytes that never occur in a text file (tab, line ends, form feed, ESC, ^Z do).
+_CONTROL_BYTES = bytes(set(range(32)) - set(b"\t\n\r\x0b\x0c\x1a\x1b"))
+_DOCX_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    etree.XMLSyntaxError,
+    PackageNotFoundError,
+)
+_PDF_ERRORS = (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError)
+# A list number followed by its text after a tab stop ("I.", "1.", "a)"): one cell, not two.
+_LIST_LABEL_RE = re.compile(r"^(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]$")
+_PAGE_NUMBER_RE = re.compile(r"^[-–—\s]*(?:Trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?[-–—\s]*$")
+
+
+class DocumentError(Exception):
+    """A file that cannot be read as a document; `message` tells the user why, in Vietnamese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Source:
+    """The lines of a document as read from its file, and what reading it took (Vietnamese)."""
+
+    lines: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def read_upload(data: bytes, filename: str) -> Source:
+    """Read an uploaded .docx, .doc, .pdf or text file, sniffing its kind; raises DocumentError."""
+    check_size(data)
+    if data.startswith(PDF_SIGNATURE):
+        return read_pdf(data)
+    if data.startswith(OLE_SIGNATURE):
+        return read_doc(data)
+    if data.startswith(_ZIP_SIGNATURES):
+        return read_docx(data)
+    if filename.lower().endswith(_WORD_EXTENSIONS):
+        raise DocumentError(messages.FILE_NOT_DOCUMENT)
+    text, note = decode_text(data)
+    return Source(text.splitlines(), [note] if note else [])
+
+
+def check_size(data: bytes) -> None:
+    """Refuse an empty file or one over MAX_UPLOAD_BYTES; raises DocumentError."""
+    if not data:
+        raise DocumentError(messages.FILE_EMPTY)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise DocumentError(messages.FILE_TOO_LARGE)
+
+
+# --- plain text -------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """Decode a text file to NFC; returns the text and a note naming any legacy conversion.
+
+    UTF-8 (with or without BOM) and UTF-16 (with BOM, or recognised by its zero bytes) are read
+    as they are; otherwise Windows-1258, TCVN3 and VNI are tried and the most Vietnamese
+    reading kept. Raises DocumentError for a binary file or one no encoding reads.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return _legacy_inside(_decode(data, "utf-8-sig"))
+    utf16 = _utf16_encoding(data)
+    if utf16:
+        return _legacy_inside(_decode(data, utf16))
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if data.startswith(_NOT_TEXT_SIGNATURES) or b"\0" in data or controls * 100 > len(data):
+        raise DocumentError(messages.FILE_NOT_DOCUMENT)
+    try:
+        return _legacy_inside(unicodedata.normalize("NFC", data.decode("utf-8")))
+    except UnicodeDecodeError:
+        pass
+    readings: list[tuple[str, str]] = []
+    with contextlib.suppress(UnicodeDecodeError):
+        readings.append((messages.NOTE_CP1258, unicodedata.normalize("NFC", data.decode("cp1258"))))
+    try:  # TCVN3 and VNI files are Windows-1252 text to Windows (curly quotes included)
+        windows = data.decode("cp1252")
+    except UnicodeDecodeError:
+        windows = None
+    if windows is not None:
+        readings.append((messages.NOTE_TCVN3, legacy_fonts.from_tcvn3_lines(windows)))
+        readings.append((messages.NOTE_VNI, legacy_fonts.from_vni(windows)))
+    if not readings:
+        raise DocumentError(messages.FILE_BAD_ENCODING)
+    note, text = max(readings, key=lambda reading: legacy_fonts.vietnamese_score(reading[1]))
+    if note != messages.NOTE_CP1258 and legacy_fonts.vietnamese_score(text) == 0:
+        raise DocumentError(messages.FILE_BAD_ENCODING)
+    return text, note
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return unicodedata.normalize("NFC", data.decode(encoding))
+    except UnicodeDecodeError as exc:
+        raise DocumentError(messages.FILE_BAD_ENCODING) from exc
+
+
+def _utf16_encoding(data: bytes) -> str | None:
+    """ "utf-16" for a BOM; "utf-16-le"/"-be" when most high bytes of ASCII text are zero."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = data[:4000]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    odd_zeros, even_zeros = sample[1::2].count(0), sample[0::2].count(0)
+    half = len(sample) // 2
+    if odd_zeros > half * 0.3 and even_zeros == 0:
+        return "utf-16-le"
+    if even_zeros > half * 0.3 and odd_zeros == 0:
+        return "utf-16-be"
+    return None
+
+
+def _legacy_inside(text: str) -> tuple[str, str | None]:
+    """A Unicode text may still carry TCVN3 or VNI letters (copied from an old document)."""
+    converted, encoding = legacy_fonts.best_reading(text)
+    if encoding == legacy_fonts.TCVN3:
+        return converted, messages.NOTE_TCVN3
+    if encoding == legacy_fonts.VNI:
+        return converted, messages.NOTE_VNI
+    return text, None
+
+
+# --- Word -------------------------------------------------------------------------------------
+
+
+def read_docx(data: bytes) -> Source:
+    """Read a .docx: paragraphs and tables in body order, Word numbering and legacy fonts."""
+    check_size(data)
+    if data.startswith(OLE_SIGNATURE):
+        return read_doc(data)
+    _check_zip(data)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        reader = _WordReader(document)
+        lines = list(reader.block_lines(document.element.body))
+    except _DOCX_ERRORS as exc:
+        raise DocumentError(messages.FILE_NOT_DOCUMENT) from exc
+    notes = [messages.NOTE_FONT.format(fonts=", ".join(sorted(reader.legacy_fonts)))]
+    return Source(lines, notes if reader.legacy_fonts else [])
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a zip bomb by its central directory, before anything is inflated."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise DocumentError(messages.FILE_NOT_DOCUMENT) from exc
+    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES or any(
+        m.file_size > _RATIO_CHECK_BYTES and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1)
+        for m in members
+    ):
+        raise DocumentError(messages.FILE_ZIP_BOMB)
+
+
+_RUN_PATH = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
+
+
+class _WordReader:
+    """Walks a Word body: text of each paragraph with its automatic number, fonts converted."""
+
+    def __init__(self, document: WordDocument) -> None:
+        self.document = document
+        self.styles = {
+            style.get(qn("w:styleId")): style
+            for style in document.styles.element.iterchildren(qn("w:style"))
+        }
+        defaults = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}")
+        self.default_font = _run_font(defaults.find(qn("w:rPr"))) if defaults is not None else None
+        self.numbering = WordNumbering.of(document, self.styles)
+        self.legacy_fonts: set[str] = set()
+
+    def block_lines(self, container: BaseOxmlElement) -> Iterator[str]:
+        """Yield the text lines of body-level paragraphs and tables (cell by cell), in order."""
+        for child in container.iterchildren():
+            if child.tag == qn("w:p"):
+                yield from self.paragraph_text(child).split("\n")
+            elif child.tag == qn("w:tbl"):
+                for row in child.iterchildren(qn("w:tr")):
+                    for cell in row.iterchildren(qn("w:tc")):
+                        yield from self.block_lines(cell)
+                        yield ""
+            elif child.tag == qn("w:sdt"):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    yield from self.block_lines(content)
+
+    def paragraph_text(self, paragraph: BaseOxmlElement) -> str:
+        style_id = _style_id(paragraph.find(qn("w:pPr")), "w:pStyle")
+        paragraph_font = self.style_font(style_id)
+        parts = []
+        for run in paragraph.xpath(_RUN_PATH):
+            rpr = run.find(qn("w:rPr"))
+            font = (
+                _run_font(rpr)
+                or self.style_font(_style_id(rpr, "w:rStyle"))
+                or paragraph_font
+                or self.default_font
+            )
+            encoding = legacy_fonts.font_encoding(font)
+            text = _run_text(run, keep_soft_hyphens=encoding == legacy_fonts.TCVN3)
+            if encoding:
+                self.legacy_fonts.add(font)
+                text = legacy_fonts.convert(text, encoding, legacy_fonts.is_capitals_font(font))
+            parts.append(text)
+        label = self.numbering.label(paragraph)
+        text = "".join(parts)
+        return f"{label} {text}" if label and text.strip() else text
+
+    def style_font(self, style_id: str | None) -> str | None:
+        """The font a paragraph or character style sets, following its basedOn chain."""
+        seen = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            style = self.styles.get(style_id)
+            if style is None:
+                return None
+            font = _run_font(style.find(qn("w:rPr")))
+            if font:
+                return font
+            based_on = style.find(qn("w:basedOn"))
+            style_id = based_on.get(qn("w:val")) if based_on is not None else None
+        return None
+
+
+_RUN_CHARACTERS = {
+    qn("w:tab"): "\t",
+    qn("w:br"): "\n",
+    qn("w:cr"): "\n",
+    qn("w:noBreakHyphen"): "-",
+}
+
+
+def _run_text(run: BaseOxmlElement, keep_soft_hyphens: bool) -> str:
+    """The text of a run; TCVN3 puts "ư" on the soft hyphen's code, which Word keeps apart."""
+    parts = []
+    for child in run.iterchildren():
+        if child.tag == qn("w:t"):
+            parts.append(child.text or "")
+        elif child.tag == qn("w:softHyphen"):
+            parts.append("\xad" if keep_soft_hyphens else "")
+        else:
+            parts.append(_RUN_CHARACTERS.get(child.tag, ""))
+    return "".join(parts)
+
+
+def _style_id(properties: BaseOxmlElement | None, tag: str) -> str | None:
+    if properties is None:
+        return None
+    element = properties.find(qn(tag))
+    return element.get(qn("w:val")) if element is not None else None
+
+
+def _run_font(rpr: BaseOxmlElement | None) -> str | None:
+    if rpr is None:
+        return None
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        return None
+    return fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi"))
+
+
+# --- Word 97-2003 (.doc) through LibreOffice ---------------------------------------------------
+
+
+def read_doc(data: bytes) -> Source:
+    """Convert a .doc to .docx with LibreOffice headless, then read it; raises DocumentError."""
+    if _ENCRYPTION_INFO in data:
+        raise DocumentError(messages.FILE_ENCRYPTED)
+    source = read_docx(convert_doc_to_docx(data))
+    return Source(source.lines, [messages.NOTE_DOC_CONVERTED, *source.notes])
+
+
+def convert_doc_to_docx(data: bytes) -> bytes:
+    """The .docx LibreOffice makes of a .doc; raises DocumentError."""
+    return convert_with_office(data, "doc", "docx:MS Word 2007 XML", DOC_CONVERSION_TIMEOUT_S)
+
+
+def convert_with_office(data: bytes, suffix: str, target: str, timeout: float) -> bytes:
+    """Convert a file with LibreOffice headless, in a private profile, within `timeout` s.
+
+    `suffix` names the kind of `data` ("doc", "docx"); `target` is LibreOffice's
+    --convert-to argument ("pdf", "docx:MS Word 2007 XML"). Raises DocumentError.
+    """
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise DocumentError(messages.FILE_DOC_NO_CONVERTER)
+    with tempfile.TemporaryDirectory(prefix="chibo-office-") as tmp:
+        work = Path(tmp)
+        source = work / f"in.{suffix}"
+        source.write_bytes(data)
+        command = [
+            office,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(work / "out"),
+            str(source),
+        ]
+        run_office(command, timeout)
+        converted = work / "out" / f"in.{target.split(':')[0]}"
+        if not converted.exists():
+            raise DocumentError(messages.FILE_DOC_UNREADABLE)
+        return converted.read_bytes()
+
+
+def run_office(command: list[str], timeout: float) -> None:
+    """Run LibreOffice in its own process group, killed whole when it overruns `timeout`."""
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise DocumentError(messages.FILE_CONVERSION_TIMEOUT) from exc
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+
+def read_pdf(data: bytes) -> Source:
+    """Read the text layer of a PDF, lines rebuilt in reading order; raises DocumentError."""
+    check_size(data)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise DocumentError(messages.FILE_PDF_TOO_LONG.format(limit=MAX_PDF_PAGES))
+            pages = [_page_lines(page) for page in pdf.pages]
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise DocumentError(messages.FILE_ENCRYPTED) from exc
+    except PdfminerException as exc:
+        if isinstance(exc.args[0] if exc.args else None, PDFPasswordIncorrect):
+            raise DocumentError(messages.FILE_ENCRYPTED) from exc
+        raise DocumentError(messages.FILE_PDF_UNREADABLE) from exc
+    except _PDF_ERRORS as exc:
+        raise DocumentError(messages.FILE_PDF_UNREADABLE) from exc
+    if not any(line.strip() for page in pages for line in page):
+        raise DocumentError(messages.FILE_PDF_SCANNED)
+    lines: list[str] = []
+    for number, page in enumerate(pages):
+        if number:
+            page = _without_page_number(page)
+        lines += page
+    text, encoding = legacy_fonts.best_reading("\n".join(lines))
+    notes = [messages.NOTE_PDF]
+    if encoding:
+        notes.append(messages.NOTE_TCVN3 if encoding == legacy_fonts.TCVN3 else messages.NOTE_VNI)
+    return Source(text.split("\n"), notes)
+
+
+def _page_lines(page: pdfplumber.page.Page) -> list[str]:
+    """The lines of one page top to bottom; words far apart on a line become tab-separated cells."""
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2.5, extra_attrs=["size"])
+    rows: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        middle = (word["top"] + word["bottom"]) / 2
+        row = rows[-1] if rows else None
+        if row and min(w["top"] for w in row) <= middle <= max(w["bottom"] for w in row):
+            row.append(word)  # same row: columns set in different sizes still line up
+        else:
+            rows.append([word])
+    lines = []
+    previous_bottom = None
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        if previous_bottom is not None and row[0]["top"] - previous_bottom > row[0]["size"]:
+            lines.append("")  # a paragraph gap
+        text = row[0]["text"]
+        for left, right in zip(row, row[1:], strict=False):
+            gap = right["x0"] - left["x1"]
+            wide = gap > 1.5 * right["size"] and not _LIST_LABEL_RE.match(left["text"])
+            text += ("\t" if wide else " ") + right["text"]
+        lines.append(unicodedata.normalize("NFC", text))
+        previous_bottom = max(w["bottom"] for w in row)
+    return lines
+
+
+def _without_page_number(lines: list[str]) -> list[str]:
+    """Drop a page number standing alone as the first or last line of a page."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    drop = {i for i in (filled[:1] + filled[-1:]) if _PAGE_NUMBER_RE.match(lines[i])}
+    return [line for i, line in enumerate(lines) if i not in drop]
