@@ -13,8 +13,8 @@ from chibo_flow.extensions import db
 from chibo_flow.models import User
 from chibo_flow.models._types import utcnow
 from chibo_flow.notifications import mailer
-from chibo_flow.notifications.outbox import new_message_id
-from chibo_flow.notifications.relay import publish
+from chibo_flow.notifications.dispatcher import new_message_id
+from chibo_flow.notifications.queue import publish
 
 PASSWORD_RESET = "password_reset"
 ACCOUNT_LOCKED = "account_locked"
@@ -27,7 +27,7 @@ SUBJECTS = {
 def queue_account_mail(kind: str, user_id: int) -> bool:
     """Ask Celery to send the `kind` email to the user (call after commit); False when the
     broker is down (the person can ask again)."""
-    return publish(send_account_mail, kind, user_id)
+    return publish(send_account_mail.name, kind, user_id)
 
 
 def compose_account_mail(kind: str, user: User) -> EmailMessage:

@@ -14,7 +14,8 @@ from chibo_flow.config import ProductionConfig
 from chibo_flow.extensions import db as db_
 from chibo_flow.models import Delivery, Membership, Vote
 from chibo_flow.models.users import Role
-from chibo_flow.workflow import NotAllowed, apply_transition
+from chibo_flow.workflow import apply_transition
+from chibo_flow.workflow_errors import NotAllowed
 from tests.conftest import log_in
 from tests.security.support import send_final_copies
 from tests.support import config_for
