@@ -23,6 +23,14 @@ class Role(StrEnum):
     ADMIN = "admin"  # manages orgs, users, directory
 
 
+class SigningMode(StrEnum):
+    """Who signs an org's final copies: the system with the deployment's certificate, or the
+    office with its own tool (the copy is downloaded, signed, uploaded back)."""
+
+    SYSTEM = "system"
+    EXTERNAL = "external"
+
+
 class Org(db.Model):
     """A Party organisation (chi bộ, đảng bộ) with its numbering code and approval rule."""
 
@@ -37,6 +45,9 @@ class Org(db.Model):
     # `escalate_after_days` the secretary is told who holds the round up.
     reminder_after_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     escalate_after_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    signing_mode: Mapped[str] = mapped_column(
+        String(10), default=SigningMode.SYSTEM, server_default=SigningMode.SYSTEM.value
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped["Org | None"] = relationship(remote_side=[id])

@@ -252,14 +252,16 @@ def test_final_copy_is_rendered_once_and_served_as_issued(app, db, client):
         "filename*=UTF-8''01-CTr-CB-H%C3%80NH%20%C4%90%E1%BB%98NG%20C%E1%BB%A6A%20CHI%20B%E1%BB%98"
         "%20M%E1%BA%A6M%20NON%20N%C4%82M%202023.pdf"
     )
-    assert render_pdf(programme) == copy.pdf, "the same programme renders to the same bytes"
+    rendered = render_pdf(programme, copy.verify_code)
+    assert rendered == render_pdf(programme, copy.verify_code), "rendering is reproducible"
+    assert copy.pdf.startswith(rendered), "the issued copy is that rendering, then its signature"
 
     word = _get(client, secretary, f"/api/v1/programmes/{programme.id}/final.docx")
     assert word.status_code == 200
     assert word.content_type == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    assert word.data == copy.docx == render_docx(programme)
+    assert word.data == copy.docx == render_docx(programme, copy.verify_code)
     assert (
         'filename="01-CTr-CB-hanh-dong-cua-chi-bo-mam-non-nam-2023.docx"'
         in (word.headers["Content-Disposition"])
