@@ -19,8 +19,9 @@ class ChiboApi(Api):
 
 def init_api(app: Flask) -> ChiboApi:
     """Create this app's Api, declare the bearer scheme and register the API blueprints
-    (programmes; directory)."""
+    (programmes; directory; the public verify endpoint)."""
     from chibo_flow.api.directory import blp as directory_blp
+    from chibo_flow.api.verify import blp as verify_blp
     from chibo_flow.api.views import blp
     from chibo_flow.extensions import csrf
 
@@ -30,7 +31,7 @@ def init_api(app: Flask) -> ChiboApi:
         {"type": "http", "scheme": "bearer", "description": "flask users token EMAIL"},
     )
     app.json.ensure_ascii = False  # Vietnamese stays readable in API answers and the spec
-    for blueprint in (blp, directory_blp):
+    for blueprint in (blp, directory_blp, verify_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     return api

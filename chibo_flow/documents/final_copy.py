@@ -37,9 +37,9 @@ from sqlalchemy.exc import IntegrityError
 from chibo_flow import messages
 from chibo_flow.documents.format import PAGE, STYLES, VERIFY_LINE, TextStyle
 from chibo_flow.documents.render import number_line, render_document_html
-from chibo_flow.documents.signing import sign_pdf
+from chibo_flow.documents.signing import only_signed_since, read_signatures, sign_pdf
 from chibo_flow.extensions import db
-from chibo_flow.models import AuditEvent, FinalCopy, Programme
+from chibo_flow.models import AuditEvent, FinalCopy, Programme, User
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import SigningMode
@@ -369,6 +369,48 @@ def final_copy_ready(programme: Programme) -> bool:
     if copy is None:
         return False
     return programme.org.signing_mode != SigningMode.EXTERNAL or copy.signed_at is not None
+
+
+def accept_signed_copy(copy: FinalCopy, data: bytes, actor: User) -> FinalCopy:
+    """Store the copy an office signed with its own tool (external signing) as the issued PDF;
+    raises Invalid with the reason unless it is the approved PDF, unchanged, under an intact
+    signature that covers it, by a certificate chaining to SIGNING_TRUST_ANCHORS."""
+    if copy.programme.org.signing_mode != SigningMode.EXTERNAL:
+        raise Invalid(messages.SIGNED_COPY_NOT_EXPECTED)
+    if copy.signed_at is not None:
+        raise Invalid(messages.SIGNED_COPY_ALREADY)
+    signatures = read_signatures(data, current_app.config)
+    if not signatures:
+        raise Invalid(messages.SIGNED_COPY_UNSIGNED)
+    covering = [s for s in signatures if only_signed_since(s.signed_revision, copy.pdf)]
+    if not covering:
+        raise Invalid(messages.SIGNED_COPY_OTHER_CONTENT)
+    signature = covering[0]
+    if not signature.valid:
+        raise Invalid(messages.SIGNED_COPY_BROKEN)
+    if signature.changed_after_signing:
+        raise Invalid(messages.SIGNED_COPY_CHANGED_AFTER)
+    if not signature.trusted:
+        raise Invalid(messages.SIGNED_COPY_UNTRUSTED)
+    approved_sha256 = copy.sha256
+    copy.pdf = data
+    copy.sha256 = hashlib.sha256(data).hexdigest()
+    copy.signed_at = signature.signed_at or utcnow()
+    db.session.add(
+        AuditEvent(
+            programme_id=copy.programme_id,
+            actor_id=actor.id,
+            action="upload_signed_copy",
+            to_state=State.APPROVED,
+            data={
+                "sha256": copy.sha256,
+                "approved_sha256": approved_sha256,
+                "signer": signature.signer,
+            },
+        )  # fmt: skip
+    )
+    db.session.commit()
+    return copy
 
 
 def store_final_copy(copy: FinalCopy) -> FinalCopy:

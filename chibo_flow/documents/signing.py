@@ -24,13 +24,21 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.config.pkcs11 import TokenCriteria
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfReadError
-from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
-from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.diff_analysis import (
+    DEFAULT_DIFF_POLICY,
+    DiffResult,
+    ModificationLevel,
+    ReferenceUpdate,
+    StandardDiffPolicy,
+    WhitelistRule,
+)
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from pyhanko.sign.timestamps import HTTPTimeStamper
@@ -55,6 +63,75 @@ LINE_PT = 14  # the height of a line of the signature block's text
 # Changes after signing that leave the signed content as it was shown (notes, filled fields).
 ANNOTATION_LEVELS = (ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING,
                      ModificationLevel.ANNOTATIONS)  # fmt: skip
+
+
+class AnnotationAdditionRule(WhitelistRule):
+    """Allows what a reader does when it adds a note: pages whose only change is more entries in
+    /Annots, and new (non-widget) annotations with the new objects they reference. pyHanko's
+    default policy explains no annotation and would call a sticky note an arbitrary change."""
+
+    def apply(self, old: HistoricalResolver, new: HistoricalResolver) -> Iterator[ReferenceUpdate]:
+        xrefs = new.reader.xrefs
+
+        def existed(ref: generic.Reference) -> bool:
+            return xrefs.get_historical_ref(ref, old.revision) is not None
+
+        for ref in xrefs.explicit_refs_in_revision(new.revision):
+            page = new(ref)
+            if not existed(ref) or not isinstance(page, generic.DictionaryObject):
+                continue
+            if page.get("/Type") != "/Page" or not _only_annotations_added(old(ref), page):
+                continue
+            yield ReferenceUpdate(ref)
+            for note in _raw_annotations(page) - _raw_annotations(old(ref)):
+                if not isinstance(note, generic.IndirectObject) or existed(note.reference):
+                    continue
+                if note.get_object().get("/Subtype") != "/Widget":
+                    yield from map(ReferenceUpdate, _new_references(note, existed))
+
+
+def _raw_annotations(page: generic.DictionaryObject) -> set:
+    annotations = page.get("/Annots")
+    return set(annotations) if isinstance(annotations, generic.ArrayObject) else set()
+
+
+def _only_annotations_added(before, after: generic.DictionaryObject) -> bool:
+    """`after` is the page `before` with annotations added to its /Annots, nothing else changed."""
+    if not isinstance(before, generic.DictionaryObject):
+        return False
+    keys = (set(before) | set(after)) - {"/Annots"}
+    if any(before.raw_get(k) != after.raw_get(k) for k in keys if k in before and k in after):
+        return False
+    return set(before) - {"/Annots"} == set(after) - {"/Annots"} and _raw_annotations(
+        before
+    ) <= _raw_annotations(after)
+
+
+def _new_references(start: generic.IndirectObject, existed) -> Iterator[generic.Reference]:
+    """`start` and every object it reaches through references that did not exist before."""
+    pending, seen = [start], set()
+    while pending:
+        item = pending.pop()
+        if isinstance(item, generic.IndirectObject):
+            if item.reference in seen or existed(item.reference):
+                continue
+            seen.add(item.reference)
+            yield item.reference
+            item = item.get_object()
+        if isinstance(item, generic.DictionaryObject):
+            pending.extend(item.raw_get(k) for k in item if k not in ("/P", "/Parent"))
+        elif isinstance(item, generic.ArrayObject):
+            pending.extend(item)
+
+
+# pyHanko's default rules, and notes added after signing reported at the ANNOTATIONS level.
+DIFF_POLICY = StandardDiffPolicy(
+    global_rules=[
+        *DEFAULT_DIFF_POLICY.global_rules,
+        AnnotationAdditionRule().as_qualified(ModificationLevel.ANNOTATIONS),
+    ],
+    form_rule=DEFAULT_DIFF_POLICY.form_rule,
+)
 
 
 class SigningNotConfigured(Exception):
@@ -249,7 +326,7 @@ def _check(signature: EmbeddedPdfSignature, anchors: list, data: bytes) -> Signa
     context = ValidationContext(trust_roots=anchors, allow_fetching=False,
                                 revocation_mode="soft-fail")  # fmt: skip
     try:
-        status = validate_pdf_signature(signature, context)
+        status = validate_pdf_signature(signature, context, diff_policy=DIFF_POLICY)
     except (SigningError, PdfReadError, ValueError, KeyError, TypeError):
         # A malformed signature: nothing it claims can be relied on.
         return SignatureCheck(False, False, "", None, changed, False, signed_revision)
@@ -263,4 +340,20 @@ def _check(signature: EmbeddedPdfSignature, anchors: list, data: bytes) -> Signa
         changed_after_signing=changed,
         annotations_only=changed and status.modification_level in ANNOTATION_LEVELS,
         signed_revision=signed_revision,
+    )
+
+
+def only_signed_since(signed_revision: bytes, base: bytes) -> bool:
+    """Whether `signed_revision` is `base` followed by revisions that add nothing but signature
+    fields and their appearance (what a signing tool writes), judged by DIFF_POLICY."""
+    if not signed_revision.startswith(base):
+        return False
+    try:
+        revisions = PdfFileReader(io.BytesIO(base), strict=False).xrefs.total_revisions
+        reader = PdfFileReader(io.BytesIO(signed_revision), strict=False)
+        result = DIFF_POLICY.review_file(reader, revisions - 1)
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
+        return False
+    return isinstance(result, DiffResult) and result.modification_level <= (
+        ModificationLevel.FORM_FILLING
     )
