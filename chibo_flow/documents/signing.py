@@ -33,7 +33,6 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.diff_analysis import (
     DEFAULT_DIFF_POLICY,
-    DiffResult,
     ModificationLevel,
     ReferenceUpdate,
     StandardDiffPolicy,
@@ -60,6 +59,8 @@ STAMP_SIZE_PT = (190, 40)  # width, height of the visible signature block
 STAMP_TEXT = "Ký số bởi: %(signer)s\nCơ quan: %(org)s\nThời gian ký: %(when)s"
 MM = 72 / 25.4  # PDF points per millimetre
 LINE_PT = 14  # the height of a line of the signature block's text
+# Catalog entries a signing tool writes: the signature field, permissions, metadata, LTV data.
+SIGNING_CATALOG_KEYS = {"/AcroForm", "/Perms", "/Metadata", "/DSS", "/Extensions"}
 # Changes after signing that leave the signed content as it was shown (notes, filled fields).
 ANNOTATION_LEVELS = (ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING,
                      ModificationLevel.ANNOTATIONS)  # fmt: skip
@@ -80,7 +81,7 @@ class AnnotationAdditionRule(WhitelistRule):
             page = new(ref)
             if not existed(ref) or not isinstance(page, generic.DictionaryObject):
                 continue
-            if page.get("/Type") != "/Page" or not _only_annotations_added(old(ref), page):
+            if not _only_annotations_added(old(ref), page):
                 continue
             yield ReferenceUpdate(ref)
             for note in _raw_annotations(page) - _raw_annotations(old(ref)):
@@ -95,16 +96,13 @@ def _raw_annotations(page: generic.DictionaryObject) -> set:
     return set(annotations) if isinstance(annotations, generic.ArrayObject) else set()
 
 
-def _only_annotations_added(before, after: generic.DictionaryObject) -> bool:
+def _only_annotations_added(before, after) -> bool:
     """`after` is the page `before` with annotations added to its /Annots, nothing else changed."""
-    if not isinstance(before, generic.DictionaryObject):
-        return False
-    keys = (set(before) | set(after)) - {"/Annots"}
-    if any(before.raw_get(k) != after.raw_get(k) for k in keys if k in before and k in after):
-        return False
-    return set(before) - {"/Annots"} == set(after) - {"/Annots"} and _raw_annotations(
-        before
-    ) <= _raw_annotations(after)
+    return (
+        _same_except(before, after, {"/Annots"})
+        and after.get("/Type") == "/Page"
+        and _raw_annotations(before) <= _raw_annotations(after)
+    )
 
 
 def _new_references(start: generic.IndirectObject, existed) -> Iterator[generic.Reference]:
@@ -344,16 +342,40 @@ def _check(signature: EmbeddedPdfSignature, anchors: list, data: bytes) -> Signa
 
 
 def only_signed_since(signed_revision: bytes, base: bytes) -> bool:
-    """Whether `signed_revision` is `base` followed by revisions that add nothing but signature
-    fields and their appearance (what a signing tool writes), judged by DIFF_POLICY."""
+    """Whether `signed_revision` is `base` followed by revisions that change none of its objects
+    beyond what signing writes: the catalog's form and metadata entries, the document info,
+    annotations (the signature's widget) added to pages; new objects are free, since only these
+    entries can reach them."""
     if not signed_revision.startswith(base):
         return False
     try:
-        revisions = PdfFileReader(io.BytesIO(base), strict=False).xrefs.total_revisions
+        base_revision = PdfFileReader(io.BytesIO(base), strict=False).xrefs.total_revisions - 1
         reader = PdfFileReader(io.BytesIO(signed_revision), strict=False)
-        result = DIFF_POLICY.review_file(reader, revisions - 1)
+        old = reader.get_historical_resolver(base_revision)
+        xrefs = reader.xrefs
+        info = reader.trailer.raw_get("/Info") if "/Info" in reader.trailer else None
+        for revision in range(base_revision + 1, xrefs.total_revisions):
+            new = reader.get_historical_resolver(revision)
+            for ref in xrefs.explicit_refs_in_revision(revision):
+                if xrefs.get_historical_ref(ref, base_revision) is None:
+                    continue  # a new object
+                if isinstance(info, generic.IndirectObject) and ref == info.reference:
+                    continue
+                before, after = old(ref), new(ref)
+                if not (_same_except(before, after, SIGNING_CATALOG_KEYS)
+                        or _only_annotations_added(before, after)):  # fmt: skip
+                    return False
     except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
         return False
-    return isinstance(result, DiffResult) and result.modification_level <= (
-        ModificationLevel.FORM_FILLING
-    )
+    return True
+
+
+def _same_except(before, after, keys: set[str]) -> bool:
+    """Two dictionaries equal but for `keys`."""
+    if not isinstance(before, generic.DictionaryObject) or not isinstance(
+        after, generic.DictionaryObject
+    ):
+        return False
+    if set(before) - keys != set(after) - keys:
+        return False
+    return all(before.raw_get(k) == after.raw_get(k) for k in set(before) - keys)
