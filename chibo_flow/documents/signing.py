@@ -20,6 +20,10 @@ from typing import Any
 
 import pypdf
 from asn1crypto import pem, x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
@@ -45,6 +49,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from chibo_flow import messages
 from chibo_flow.documents.format import PAGE
@@ -58,7 +63,9 @@ STAMP_CHARACTERS = [(0x20, 0x250), (0x300, 0x324), (0x1EA0, 0x1F00), (0x2010, 0x
 STAMP_SIZE_PT = (190, 40)  # width, height of the visible signature block
 STAMP_TEXT = "Ký số bởi: %(signer)s\nCơ quan: %(org)s\nThời gian ký: %(when)s"
 MM = 72 / 25.4  # PDF points per millimetre
-LINE_PT = 14  # the height of a line of the signature block's text
+SIGNATURE_ROOM, SIGNATURE_ROOM_TSA = 16 * 1024, 32 * 1024  # bytes reserved for the CMS
+SIGNER_ANCHOR = "party-doc__signer"  # templates/documents/print.css
+STAMP_GAP_PT = 6  # between the block and the signer's name below it
 # Catalog entries a signing tool writes: the signature field, permissions, metadata, LTV data.
 SIGNING_CATALOG_KEYS = {"/AcroForm", "/Perms", "/Metadata", "/DSS", "/Extensions"}
 # Changes after signing that leave the signed content as it was shown (notes, filled fields).
@@ -195,11 +202,37 @@ def configured_signer(config: Mapping[str, Any]) -> Iterator[signers.Signer]:
     path = config.get("SIGNING_PKCS12_PATH")
     if not path or not Path(path).is_file():
         raise SigningNotConfigured()
-    passphrase = (config.get("SIGNING_PKCS12_PASSPHRASE") or "").encode() or None
-    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase)
+    passphrase = config.get("SIGNING_PKCS12_PASSPHRASE") or ""
+    signer = _pkcs12_signer(path, Path(path).stat().st_mtime_ns, passphrase)
     if signer is None:
         raise SigningNotConfigured()
     yield signer
+
+
+@functools.lru_cache(maxsize=4)
+def _pkcs12_signer(path: str, modified_ns: int, passphrase: str) -> signers.SimpleSigner | None:
+    """The PKCS#12 file opened once per process and version of the file: decrypting it costs
+    ~0.1 s (its key derivation is slow on purpose), more than the signature itself."""
+    loaded = signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase.encode() or None)
+    if loaded is None:
+        return None
+    return _ParsedKeySigner(loaded.signing_cert, loaded.signing_key, loaded.cert_registry)
+
+
+class _ParsedKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner with its RSA key parsed once: SimpleSigner parses (and checks) the
+    key again for every signature, ~80 ms for RSA-2048; other keys go through SimpleSigner."""
+
+    @functools.cached_property
+    def _private_key(self) -> PrivateKeyTypes:
+        return serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        key = self._private_key
+        if mechanism.signature_algo == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+            return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        return super().sign_raw(data, digest_algorithm, dry_run)
 
 
 def sign_pdf(pdf: bytes, organisation: str, config: Mapping[str, Any]) -> bytes:
@@ -237,37 +270,30 @@ def sign_pdf(pdf: bytes, organisation: str, config: Mapping[str, Any]) -> bytes:
             "when": to_local(datetime.now(UTC)).strftime("%d/%m/%Y %H:%M"),
         }
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        return pdf_signer.sign_pdf(writer, appearance_text_params=text).getvalue()
+        # Room for the CMS (certificates, and the timestamp token), so pyHanko need not sign
+        # a dummy first to measure it.
+        reserved = SIGNATURE_ROOM_TSA if tsa_url else SIGNATURE_ROOM
+        signed = pdf_signer.sign_pdf(writer, appearance_text_params=text, bytes_reserved=reserved)
+        return signed.getvalue()
 
 
 def stamp_box(pdf: bytes) -> tuple[int, tuple[float, float, float, float]]:
-    """Where the visible signature goes: (page index, box in PDF points). On the last page, in
-    the blank space of the signature column between the signing title and the signer's name
-    (where a handwritten signature would be); else in the bottom margin, beside the footer."""
+    """Where the visible signature goes: (page index, box in PDF points). In the room left above
+    the signer's name for a handwritten signature (found by the named destination the print
+    stylesheet puts there), centred on the signature column; without a name, in the bottom
+    margin of the last page."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    index = len(reader.pages) - 1
-    page = reader.pages[index]
     text_width = PAGE.width_mm - PAGE.margin_left_mm - PAGE.margin_right_mm
     column_left = (PAGE.margin_left_mm + text_width * PAGE.left_column) * MM
     centre = (column_left + (PAGE.width_mm - PAGE.margin_right_mm) * MM) / 2
-    body_bottom = PAGE.margin_bottom_mm * MM
-    lines: set[float] = set()
-
-    def visit(text, cm, tm, font, size):
-        if text.strip():
-            x, y = pypdf.mult(tm, cm)[4:6]
-            if x >= column_left - MM and y > body_bottom:
-                lines.add(round(y, 1))
-
-    page.extract_text(visitor_text=visit)
     width, height = STAMP_SIZE_PT
     left, right = centre - width / 2, centre + width / 2
-    column = sorted(lines)  # bottom up: the signer's name, then the signing title
-    if len(column) >= 2 and column[1] - column[0] - LINE_PT >= height + 2 * MM:
-        middle = (column[0] + LINE_PT + column[1]) / 2
-        return index, (left, middle - height / 2, right, middle + height / 2)
+    signer = reader.named_destinations.get(SIGNER_ANCHOR)
+    if signer is not None and signer.top is not None:
+        bottom = float(signer.top) + STAMP_GAP_PT
+        return reader.get_destination_page_number(signer), (left, bottom, right, bottom + height)
     bottom = 2 * MM
-    return index, (left, bottom, right, bottom + height)
+    return len(reader.pages) - 1, (left, bottom, right, bottom + height)
 
 
 def common_name(certificate: x509.Certificate) -> str:
