@@ -172,3 +172,24 @@ def test_the_page_and_the_api_are_rate_limited(issued, strict_limit):
     api = api_verify(visitor, issued.pdf)
     assert api.status_code == 429
     assert api.get_json()["error"]["code"] == "rate_limited"
+
+
+def test_the_visible_signature_sits_above_the_signers_name_covering_no_text(issued):
+    reader = pypdf.PdfReader(io.BytesIO(issued.pdf))
+    last = reader.pages[-1]
+    (widget,) = [a.get_object() for a in last["/Annots"] if a.get_object()["/Subtype"] == "/Widget"]
+    left, bottom, right, top = (float(v) for v in widget["/Rect"])
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x, y = pypdf.mult(tm, cm)[4:6]
+            runs.append((x, y, size * tm[0], text.strip()))
+
+    last.extract_text(visitor_text=visit)
+    covered = [text for x, y, height, text in runs
+               if left < x + 1 < right and bottom - height < y < top]  # fmt: skip
+    assert covered == []
+    name = next(y for _, y, _, text in runs if text == "Vũ Thị Xuyên")
+    title = next(y for _, y, _, text in runs if text == "BÍ THƯ")
+    assert name < bottom < top < title
