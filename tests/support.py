@@ -81,18 +81,18 @@ SIGNING_PASSPHRASE = "mat-khau-chung-thu-thu-nghiem"
 
 
 @functools.cache
-def test_ca() -> Issuer:
+def suite_ca() -> Issuer:
     """The tests' own CA, standing in for the Ban Cơ yếu Chính phủ root (one per test run)."""
     return make_ca("CA thử nghiệm Chi bộ Flow", "Chi bộ Flow — kiểm thử")
 
 
 @functools.cache
 def signing_env() -> dict[str, str]:
-    """Signing settings of the test apps: a certificate for the demo chi bộ issued by test_ca(),
+    """Signing settings of the test apps: a certificate for the demo chi bộ issued by suite_ca(),
     trusted as the deployment's anchor. Written once per run into a temporary directory."""
     directory = Path(tempfile.mkdtemp(prefix="chibo-signing-"))
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    files = write_signing_files(directory, test_ca(), "Chi bộ Trường Mầm non Tiên Cường",
+    files = write_signing_files(directory, suite_ca(), "Chi bộ Trường Mầm non Tiên Cường",
                                 "Đảng bộ xã Tiên Cường", SIGNING_PASSPHRASE)  # fmt: skip
     return {
         "SIGNING_PKCS12_PATH": str(files.pkcs12),
