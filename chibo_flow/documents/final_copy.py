@@ -3,10 +3,13 @@
 Both files come from the HTML fragment the web page shows (`render.render_document_html`): the
 PDF is WeasyPrint's rendering of it with the print stylesheet generated from `format.py`, the
 DOCX is built by walking the same fragment and setting each `party-doc__<element>` with the
-same `format.STYLES`. The same programme always gives the same bytes, so the SHA-256 stored on
-approval identifies the one genuine PDF; its public verification code is printed in the footer.
-The code is drawn at random when the copy is first issued and printed, with a QR code of its
-verify URL, in the footer.
+same `format.STYLES`. The same programme and verification code always render to the same bytes.
+On first use after approval the copy is issued once: a random verification code (printed in the
+footer with a QR code of its verify URL), the PDF rendered and then signed PAdES by the org
+(`signing.py`; an incremental update, so the signed file begins with the rendering), and the
+signed file stored with its SHA-256. An org that signs with its own tool gets the rendering
+stored unsigned until `accept_signed_copy` takes the signed file; `final_copy_ready` says when
+the copy may be distributed.
 """
 
 import base64

@@ -36,10 +36,6 @@ class Verdict:
     signature: SignatureCheck | None
     other_copy: bool = False  # genuine, but of another document than the one expected
 
-    @property
-    def changed_after_signing(self) -> bool:
-        return self.signature is not None and self.signature.changed_after_signing
-
 
 def check_copy(data: bytes, expected: FinalCopy | None = None) -> Verdict:
     """Judge `data` against the issued copies (against `expected` when the page of a code asks)."""
