@@ -193,3 +193,18 @@ def test_the_visible_signature_sits_above_the_signers_name_covering_no_text(issu
     name = next(y for _, y, _, text in runs if text == "Vũ Thị Xuyên")
     title = next(y for _, y, _, text in runs if text == "BÍ THƯ")
     assert name < bottom < top < title
+
+
+@pytest.mark.parametrize("damage", ["empty", "first_half", "last_half", "garbage_appended"])
+def test_a_damaged_file_gets_an_answer_never_an_error(client, issued, damage):
+    pdf = issued.pdf
+    data = {"empty": b"", "first_half": pdf[: len(pdf) // 2], "last_half": pdf[len(pdf) // 2 :],
+            "garbage_appended": pdf + b"\x00garbage%%EOF"}[damage]  # fmt: skip
+
+    answer = api_verify(client, data)
+    page = upload(client, issued.code, data)
+
+    assert answer.status_code in (200, 422), answer.get_data(as_text=True)[:300]
+    assert answer.status_code == 422 or answer.get_json()["genuine"] is False
+    assert page.status_code == 200
+    assert GENUINE not in page_text(page)
