@@ -2,6 +2,8 @@
 and certificate of the tests' CA signs the final copy, which validates as intact and trusted."""
 
 import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
 import pkcs11
 import pytest
@@ -21,9 +23,15 @@ SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
 TOKEN, PIN, LABEL = "chibo-flow", "246810", "ky-so-co-quan"
 
 
-@pytest.fixture
-def token(tmp_path, monkeypatch) -> dict[str, str]:
-    """A fresh SoftHSM token with the demo chi bộ's key and certificate; its settings."""
+@pytest.fixture(scope="session")
+def token(tmp_path_factory) -> Iterator[dict[str, str]]:
+    """A SoftHSM token with the demo chi bộ's key and certificate; its settings. One per test
+    run: the PKCS#11 module reads SOFTHSM2_CONF once, when a process first loads it."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield _token(tmp_path_factory.mktemp("softhsm"), monkeypatch)
+
+
+def _token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     (tmp_path / "tokens").mkdir()
     conf = tmp_path / "softhsm2.conf"
     conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
