@@ -54,6 +54,7 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 from chibo_flow import messages
 from chibo_flow.documents.format import PAGE
 from chibo_flow.timefmt import to_local
+from chibo_flow.workflow import WorkflowError
 
 FIELD_NAME = "ChuKySoCoQuan"
 STAMP_FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
@@ -139,12 +140,15 @@ DIFF_POLICY = StandardDiffPolicy(
 )
 
 
-class SigningNotConfigured(Exception):
-    """No signing certificate is configured (or its file is missing): the copy cannot be signed."""
+class SigningNotConfigured(WorkflowError):
+    """No signing certificate is configured (or its file is missing): the copy cannot be issued
+    (503 with the reason, wherever it is asked for; a Celery task fails and is retried)."""
+
+    status = 503
+    code = "signing_not_configured"
 
     def __init__(self) -> None:
         super().__init__(messages.SIGNING_NOT_CONFIGURED)
-        self.message = messages.SIGNING_NOT_CONFIGURED
 
 
 @functools.cache

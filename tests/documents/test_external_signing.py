@@ -10,14 +10,15 @@ from sqlalchemy import select
 
 from chibo_flow import messages
 from chibo_flow.auth.sessions import issue_token
-from chibo_flow.demo import ORG
+from chibo_flow.demo import DEMO_PASSWORD, ORG
 from chibo_flow.documents.final_copy import (
     final_copy_for,
     final_copy_ready,
     new_verify_code,
     render_pdf,
+    stored_final_copy,
 )
-from chibo_flow.documents.signing import read_signatures, sign_pdf
+from chibo_flow.documents.signing import SigningNotConfigured, read_signatures, sign_pdf
 from chibo_flow.models import AuditEvent, Org
 from chibo_flow.models.users import SigningMode
 from chibo_flow.workflow import apply_transition
@@ -126,3 +127,18 @@ def test_an_org_signed_by_the_system_needs_no_upload(app, db, client):
 
     assert answer.status_code == 422
     assert answer.get_json()["error"]["message"] == messages.SIGNED_COPY_NOT_EXPECTED
+
+
+def test_without_a_signing_certificate_no_copy_is_issued(app, db, client, monkeypatch):
+    """Production without signing settings: the copy is refused with the reason, not issued
+    unsigned, and the download says why (503) instead of failing."""
+    monkeypatch.setitem(app.config, "SIGNING_PKCS12_PATH", "")
+    programme = demo_programme("approved")
+
+    with pytest.raises(SigningNotConfigured):
+        final_copy_for(programme)
+    assert stored_final_copy(programme.id) is None
+    client.post("/login", data={"email": SECRETARY, "password": DEMO_PASSWORD})
+    web = client.get(f"/programmes/{programme.id}/ban-in.pdf")
+    assert web.status_code == 503
+    assert messages.SIGNING_NOT_CONFIGURED in web.get_data(as_text=True)
