@@ -178,9 +178,13 @@ def parse_programme(file: Path):
 @click.command("demo")
 def demo():
     """Load the demo org, users, directory and the seed as a draft (idempotent)."""
-    from chibo_flow.demo import DEMO_PASSWORD, load_demo
+    from chibo_flow.demo import DEMO_PASSWORD, create_demo_signer, load_demo
 
     people = load_demo()
+    config = current_app.config
+    demo_dir = config["SIGNING_DEMO_DIR"]
+    if demo_dir and create_demo_signer(Path(demo_dir), config["SIGNING_PKCS12_PASSPHRASE"]):
+        click.echo(f"Chứng thư số dùng thử (không có giá trị pháp lý) đã tạo trong {demo_dir}.")
     click.echo(f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):")
     for person in people:
         click.echo(f"  {person.role.value:<10} {person.email:<26} {person.name} — {person.org}")

@@ -51,6 +51,9 @@ def _is_local_capture(smtp_url: str) -> bool:
     return url.scheme == "smtp" and not url.username and url.hostname in LOOPBACK_HOSTS
 
 
+DEMO_SIGNING_PASSPHRASE = "chibo-demo-ky-so"  # of the demo's PKCS#12; the demo has no legal value
+
+
 class Config:
     """Embedded default: SQLite, Celery's SQLAlchemy broker, the local SMTP capture server."""
 
@@ -93,6 +96,11 @@ class Config:
     # An event reaching more people than this is expanded into Delivery rows by a worker, not
     # in the request that recorded it (approving costs the same for 1 or 5,000 recipients).
     DISPATCH_INLINE_MAX = 100
+    # Without signing configuration, sign with the demo certificate `flask demo` writes into
+    # instance/signing/ and trust its demo CA (never in production).
+    SIGNING_DEMO_DEFAULTS = True
+    # The public verification page and API: uploads per client address (limits' notation).
+    VERIFY_RATE_LIMIT = "30/minute"
 
     def __init__(self, instance_path: str, env: Mapping[str, str] = os.environ) -> None:
         self.SECRET_KEY = checked_secret_key(env)
@@ -133,6 +141,8 @@ class Config:
             env.get("API_TOKEN_LIFETIME_DAYS", self.API_TOKEN_LIFETIME_DAYS)
         )
         self.DISPATCH_INLINE_MAX = int(env.get("DISPATCH_INLINE_MAX", self.DISPATCH_INLINE_MAX))
+        self._signing(instance_path, env)
+        self.VERIFY_RATE_LIMIT = env.get("VERIFY_RATE_LIMIT", self.VERIFY_RATE_LIMIT)
         broker_url = env.get("CELERY_BROKER_URL") or _broker_beside(
             self.SQLALCHEMY_DATABASE_URI, instance_path
         )
@@ -185,6 +195,32 @@ class Config:
                 "max_retries": 0,
             }
 
+    def _signing(self, instance_path: str, env: Mapping[str, str]) -> None:
+        """The final copy's signing certificate, one per deployment (chibo_flow.documents.signing):
+        a PKCS#12 file and passphrase, or a key on a PKCS#11 token; a TSA for RFC 3161 timestamps;
+        the trust anchors that signatures of uploaded copies must chain to (PEM files, separated
+        by the path separator ":")."""
+        demo = Path(instance_path) / "signing"
+        configured = env.get("SIGNING_PKCS12_PATH") or env.get("SIGNING_PKCS11_LIB")
+        use_demo = self.SIGNING_DEMO_DEFAULTS and not configured
+        self.SIGNING_DEMO_DIR = str(demo) if use_demo else None  # `flask demo` writes it
+        self.SIGNING_PKCS12_PATH = env.get("SIGNING_PKCS12_PATH") or (
+            str(demo / "demo-signer.p12") if use_demo else ""
+        )
+        self.SIGNING_PKCS12_PASSPHRASE = env.get(
+            "SIGNING_PKCS12_PASSPHRASE", DEMO_SIGNING_PASSPHRASE if use_demo else ""
+        )
+        self.SIGNING_PKCS11_LIB = env.get("SIGNING_PKCS11_LIB", "")
+        self.SIGNING_PKCS11_TOKEN = env.get("SIGNING_PKCS11_TOKEN", "")
+        self.SIGNING_PKCS11_KEY_LABEL = env.get("SIGNING_PKCS11_KEY_LABEL", "")
+        self.SIGNING_PKCS11_CERT_LABEL = env.get("SIGNING_PKCS11_CERT_LABEL", "")
+        self.SIGNING_PKCS11_PIN = env.get("SIGNING_PKCS11_PIN", "")
+        self.SIGNING_TSA_URL = env.get("SIGNING_TSA_URL", "")
+        anchors = [path for path in env.get("SIGNING_TRUST_ANCHORS", "").split(os.pathsep) if path]
+        if use_demo:
+            anchors.append(str(demo / "demo-signer-ca.pem"))
+        self.SIGNING_TRUST_ANCHORS = anchors
+
 
 class TestConfig(Config):
     """Tests: CSRF off for form posts built by tests, fast retries."""
@@ -192,6 +228,7 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     DELIVERY_RETRY_BASE_S = 0.2
+    SIGNING_DEMO_DEFAULTS = False  # tests bring their own CA (tests/support.py)
 
 
 class ProductionConfig(Config):
@@ -200,6 +237,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     HSTS = "max-age=31536000; includeSubDomains"
+    SIGNING_DEMO_DEFAULTS = False
 
     def __init__(self, instance_path: str, env: Mapping[str, str] = os.environ) -> None:
         super().__init__(instance_path, {**env, "CHIBO_FLOW_ENV": "production"})

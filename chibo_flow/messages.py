@@ -247,6 +247,28 @@ VERIFY_UNKNOWN_CODE = (
     "Không tìm thấy văn bản có mã xác thực này. Vui lòng kiểm tra lại mã in ở chân trang văn bản."
 )
 VERIFY_FILE_REQUIRED = "Vui lòng chọn tệp PDF cần kiểm tra."
+VERIFY_NOT_PDF = "Tệp tải lên không phải là tệp PDF đọc được."
+VERIFY_RATE_LIMITED = "Bạn đã kiểm tra quá nhiều lần trong một phút. Vui lòng thử lại sau ít phút."
+SIGNING_NOT_CONFIGURED = (
+    "Chưa cấu hình chứng thư số để ký bản chính thức (SIGNING_PKCS12_PATH hoặc SIGNING_PKCS11_LIB)."
+)
+SIGNING_REASON = "Ban hành văn bản"
+SIGNED_COPY_NOT_ALLOWED = "Chỉ bí thư của tổ chức ban hành mới được tải lên bản đã ký số."
+SIGNED_COPY_NOT_EXPECTED = "Tổ chức này ký số trên hệ thống; không cần tải lên bản đã ký."
+SIGNED_COPY_ALREADY = "Bản chính thức đã có chữ ký số; không thể thay thế."
+SIGNED_COPY_UNSIGNED = "Tệp tải lên chưa có chữ ký số."
+SIGNED_COPY_OTHER_CONTENT = (
+    "Tệp tải lên không phải là văn bản đã được thông qua: chữ ký số không bao trùm đúng nội dung "
+    "bản chính thức. Vui lòng ký số trên chính tệp PDF tải về từ hệ thống."
+)
+SIGNED_COPY_BROKEN = "Chữ ký số trong tệp không còn nguyên vẹn: nội dung đã bị thay đổi sau khi ký."
+SIGNED_COPY_CHANGED_AFTER = (
+    "Tệp đã bị chỉnh sửa sau khi ký số. Vui lòng tải lên đúng tệp do phần mềm ký số tạo ra."
+)
+SIGNED_COPY_UNTRUSTED = (
+    "Không xác thực được người ký: chứng thư số không do tổ chức cung cấp dịch vụ chứng thực "
+    "được tin cậy cấp."
+)
 
 # --- directory and recipients -----------------------------------------------------------------
 # Owned by chibo_flow/directory.py, chibo_flow/recipients.py, the directory pages, API and CLI.

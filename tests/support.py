@@ -1,13 +1,17 @@
 """Test helpers shared by the suite: databases, services and polling (no mocks of our stack)."""
 
 import asyncio
+import atexit
 import email
+import functools
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -22,6 +26,7 @@ import redis
 from sqlalchemy import text
 
 from chibo_flow.config import TestConfig
+from chibo_flow.documents.certificates import Issuer, make_ca, write_signing_files
 from chibo_flow.notifications.capture import MailboxHandler
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,8 +77,34 @@ def postgres_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+SIGNING_PASSPHRASE = "mat-khau-chung-thu-thu-nghiem"
+
+
+@functools.cache
+def suite_ca() -> Issuer:
+    """The tests' own CA, standing in for the Ban Cơ yếu Chính phủ root (one per test run)."""
+    return make_ca("CA thử nghiệm Chi bộ Flow", "Chi bộ Flow — kiểm thử")
+
+
+@functools.cache
+def signing_env() -> dict[str, str]:
+    """Signing settings of the test apps: a certificate for the demo chi bộ issued by suite_ca(),
+    trusted as the deployment's anchor. Written once per run into a temporary directory."""
+    directory = Path(tempfile.mkdtemp(prefix="chibo-signing-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    files = write_signing_files(directory, suite_ca(), "Chi bộ Trường Mầm non Tiên Cường",
+                                "Đảng bộ xã Tiên Cường", SIGNING_PASSPHRASE)  # fmt: skip
+    return {
+        "SIGNING_PKCS12_PATH": str(files.pkcs12),
+        "SIGNING_PKCS12_PASSPHRASE": SIGNING_PASSPHRASE,
+        "SIGNING_TRUST_ANCHORS": str(files.trust_anchor),
+    }
+
+
 def config_for(env: dict[str, str]) -> type[TestConfig]:
-    """A TestConfig reading `env` instead of the process environment."""
+    """A TestConfig reading `env` (over the tests' signing settings) instead of the process
+    environment."""
+    env = {**signing_env(), **env}
 
     class BoundTestConfig(TestConfig):
         def __init__(self, instance_path: str) -> None:
@@ -101,7 +132,7 @@ def flask_cli(
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**os.environ, **signing_env(), **env},
         input=stdin,
         capture_output=True,
         text=True,
@@ -136,7 +167,7 @@ class CeleryWorker:
         concurrency: int = 4,
         pool: str = "threads",
     ) -> None:
-        self.env = {**os.environ, **env}
+        self.env = {**os.environ, **signing_env(), **env}
         self.log_path = log_dir / f"worker-{uuid.uuid4().hex[:6]}.log"
         self.beat = beat
         self.concurrency = concurrency

@@ -123,6 +123,12 @@ class ImportFileSchema(Schema):
     file = Upload(required=True)
 
 
+class SignedCopyFileSchema(Schema):
+    """POST /programmes/<id>/signed.pdf: the approved PDF signed with the office's own tool."""
+
+    file = Upload(required=True)
+
+
 # --- responses ---------------------------------------------------------------------------------
 
 

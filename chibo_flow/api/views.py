@@ -27,12 +27,15 @@ from chibo_flow.api.schemas import (
     ProgrammeListSchema,
     ProgrammeQuerySchema,
     ProgrammeSchema,
+    SignedCopyFileSchema,
     TransitionSchema,
 )
 from chibo_flow.documents.final_copy import (
     DOCX_TYPE,
     PDF_TYPE,
+    accept_signed_copy,
     content_disposition,
+    final_copy_for,
     stored_final_copy,
 )
 from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
@@ -194,6 +197,22 @@ def deliveries(programme_id: int) -> dict[str, Any]:
 def final_pdf(programme_id: int) -> Response:
     """The final copy as PDF; 404 `not_rendered` until it has been rendered after approval."""
     return _final_copy(programme_id, "pdf", PDF_TYPE)
+
+
+@blp.route("/programmes/<int:programme_id>/signed.pdf", methods=["POST"])
+@blp.arguments(SignedCopyFileSchema, location="files")
+@blp.response(200, ProgrammeSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+def upload_signed_copy(files: dict[str, Any], programme_id: int) -> dict[str, Any]:
+    """External signing: the approved PDF (GET final.pdf) signed with the office's own tool,
+    uploaded by a secretary of the org; 422 with the reason unless it is the approved document
+    under an intact signature by a certificate chaining to the configured trust anchors."""
+    user = current_api_user()
+    programme = get_programme(programme_id, user)
+    if not user.has_role(Role.SECRETARY, programme.org):
+        raise NotAllowed(messages.SIGNED_COPY_NOT_ALLOWED)
+    accept_signed_copy(final_copy_for(programme), files["file"].read(), user)
+    return present(programme, user)
 
 
 @blp.route("/programmes/<int:programme_id>/final.docx")

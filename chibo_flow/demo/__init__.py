@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from chibo_flow.auth.passwords import hash_password
+from chibo_flow.documents.certificates import SigningFiles, make_ca, write_signing_files
 from chibo_flow.documents.parse import parse_upload
 from chibo_flow.extensions import db
 from chibo_flow.models import DirectoryEntry, Group, Membership, Org, Programme, User
@@ -46,6 +47,9 @@ PARTY_MEMBERS = [  # đảng viên of the chi bộ without a login role beyond "
     DemoUser("dangvien1@chibo.demo", "Đỗ Thị Lan", Role.MEMBER, ORG),
     DemoUser("dangvien2@chibo.demo", "Bùi Văn Minh", Role.MEMBER, ORG),
 ]
+# Marks the demo CA and certificate in their subjects (OU): they sign nothing of legal value.
+NO_LEGAL_VALUE = "KHÔNG CÓ GIÁ TRỊ PHÁP LÝ — chỉ dùng thử"
+DEMO_SIGNER_STEM = "demo-signer"  # demo-signer.p12 and demo-signer-ca.pem (chibo_flow.config)
 LEADER = ("Ngô Văn Phúc", "phutrach@chibo.demo", "Đảng ủy viên phụ trách chi bộ")
 
 
@@ -72,6 +76,17 @@ def load_demo() -> list[DemoUser]:
         doc = parse_upload(SEED_FILE.read_bytes(), SEED_FILE.name)
         create_programme(org, secretary, doc.to_dict())
     return DEMO_USERS + PARTY_MEMBERS
+
+
+def create_demo_signer(directory: Path, passphrase: str) -> SigningFiles | None:
+    """Create (once) a demo CA and a signing certificate of the demo chi bộ in `directory`, both
+    marked as having no legal value; None when they exist already."""
+    stem = directory / DEMO_SIGNER_STEM
+    if stem.with_suffix(".p12").is_file() and Path(f"{stem}-ca.pem").is_file():
+        return None
+    ca = make_ca("CA dùng thử Chi bộ Flow", "Chi bộ Flow", NO_LEGAL_VALUE)
+    return write_signing_files(directory, ca, ORG, PARENT_ORG, passphrase, NO_LEGAL_VALUE,
+                               DEMO_SIGNER_STEM)  # fmt: skip
 
 
 def _org(name: str, code: str, parent: Org | None) -> Org:

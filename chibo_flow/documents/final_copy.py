@@ -3,17 +3,22 @@
 Both files come from the HTML fragment the web page shows (`render.render_document_html`): the
 PDF is WeasyPrint's rendering of it with the print stylesheet generated from `format.py`, the
 DOCX is built by walking the same fragment and setting each `party-doc__<element>` with the
-same `format.STYLES`. The same programme always gives the same bytes, so the SHA-256 stored on
-approval identifies the one genuine PDF; its public verification code is printed in the footer.
+same `format.STYLES`. The same programme and verification code always render to the same bytes.
+On first use after approval the copy is issued once: a random verification code (printed in the
+footer with a QR code of its verify URL), the PDF rendered and then signed PAdES by the org
+(`signing.py`; an incremental update, so the signed file begins with the rendering), and the
+signed file stored with its SHA-256. An org that signs with its own tool gets the rendering
+stored unsigned until `accept_signed_copy` takes the signed file; `final_copy_ready` says when
+the copy may be distributed.
 """
 
 import base64
 import hashlib
-import hmac
 import importlib
 import io
 import os
 import re
+import secrets
 import zipfile
 from datetime import UTC, datetime
 from types import ModuleType
@@ -21,6 +26,7 @@ from urllib.parse import quote
 
 import docx
 import lxml.html
+import segno
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -34,12 +40,17 @@ from sqlalchemy.exc import IntegrityError
 from chibo_flow import messages
 from chibo_flow.documents.format import PAGE, STYLES, VERIFY_LINE, TextStyle, strip_diacritics
 from chibo_flow.documents.render import number_line, render_document_html
+from chibo_flow.documents.signing import only_signed_since, read_signatures, sign_pdf
 from chibo_flow.extensions import db
-from chibo_flow.models import AuditEvent, FinalCopy, Programme
+from chibo_flow.models import AuditEvent, FinalCopy, Programme, User
+from chibo_flow.models._types import utcnow
 from chibo_flow.models.programmes import State
+from chibo_flow.models.users import SigningMode
 from chibo_flow.workflow_errors import Invalid
 
-VERIFY_CODE_LENGTH = 10
+VERIFY_CODE_BYTES = 10  # 80 random bits: 16 base32 characters
+# The QR code of the verify URL in the PDF's footer: ~14 mm wide at 0.4 mm a module.
+QR_MODULE_MM = 0.4
 # The public verification page (chibo_flow/verify) answers at this path.
 VERIFY_PATH = "/xac-thuc/{code}"
 PDF_TYPE = "application/pdf"
@@ -62,13 +73,9 @@ _SLUG_MAX = 60
 # --- identity: verification code, dates, names --------------------------------------------------
 
 
-def verify_code_for(programme: Programme) -> str:
-    """The public verification code: 10 base32 characters of an HMAC keyed by SECRET_KEY."""
-    # The same on every render (so the PDF is reproducible), unguessable without SECRET_KEY.
-    identity = f"final-copy:{programme.id}:{programme.current_revision_id}:{programme.number}"
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, identity.encode(), hashlib.sha256).digest()
-    return base64.b32encode(digest).decode()[:VERIFY_CODE_LENGTH]
+def new_verify_code() -> str:
+    """A fresh public verification code: 80 random bits as 16 base32 characters."""
+    return base64.b32encode(secrets.token_bytes(VERIFY_CODE_BYTES)).decode()
 
 
 def verify_url(code: str) -> str:
@@ -102,12 +109,17 @@ def _ascii(text: str) -> str:
     return "".join(c for c in strip_diacritics(text) if c.isascii())
 
 
-def _footer(programme: Programme) -> str:
-    """The verification line of an approved copy ("" for drafts)."""
-    if programme.state != State.APPROVED:
+def _footer(programme: Programme, code: str | None) -> str:
+    """The verification line of an approved copy ("" for drafts and copies without a code)."""
+    if programme.state != State.APPROVED or not code:
         return ""
-    code = verify_code_for(programme)
     return VERIFY_LINE.format(code=code, url=verify_url(code))
+
+
+def verify_qr_uri(code: str) -> str:
+    """A data: URI of the QR code (SVG, in millimetres) that opens the code's verify page."""
+    symbol = segno.make(verify_url(code), error="m", micro=False)
+    return symbol.svg_data_uri(scale=QR_MODULE_MM, unit="mm", border=1)
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -130,8 +142,9 @@ def warm_up_pdf_renderer() -> None:
     weasyprint.HTML(string=f"<p style='font-family: {_font_family()}'>{faces}</p>").write_pdf()
 
 
-def render_pdf(programme: Programme) -> bytes:
-    """The programme as a PDF: the web page's HTML, the print stylesheet, fixed metadata."""
+def render_pdf(programme: Programme, verify_code: str | None = None) -> bytes:
+    """The programme as a PDF: the web page's HTML, the print stylesheet, fixed metadata; an
+    approved copy's footer carries `verify_code` and its QR code. Reproducible byte for byte."""
     weasyprint = load_pdf_renderer()
 
     issued = _issued_at(programme).astimezone(UTC).isoformat(timespec="seconds")
@@ -144,13 +157,14 @@ def render_pdf(programme: Programme) -> bytes:
         issued=issued,
     )
     return weasyprint.HTML(string=html).write_pdf(
-        stylesheets=[weasyprint.CSS(string=_print_stylesheet(programme))], pdf_identifier=True
+        stylesheets=[weasyprint.CSS(string=_print_stylesheet(programme, verify_code))],
+        pdf_identifier=True,
     )
 
 
-def _print_stylesheet(programme: Programme) -> str:
+def _print_stylesheet(programme: Programme, verify_code: str | None) -> str:
     """The print CSS of `programme`, generated from format.PAGE and format.STYLES."""
-    footer = _footer(programme)
+    footer = _footer(programme, verify_code)
     return render_template(
         "documents/print.css",
         page=PAGE,
@@ -158,6 +172,7 @@ def _print_stylesheet(programme: Programme) -> str:
         left_percent=round(PAGE.left_column * 100, 2),
         rules={name: _css_declarations(style) for name, style in STYLES.items()},
         footer=_css_string(footer) if footer else "",
+        qr=_css_string(verify_qr_uri(verify_code)) if footer else "",
     )
 
 
@@ -186,11 +201,11 @@ def _css_string(text: str) -> str:
 # --- DOCX --------------------------------------------------------------------------------------
 
 
-def render_docx(programme: Programme) -> bytes:
+def render_docx(programme: Programme, verify_code: str | None = None) -> bytes:
     """The programme as a .docx laid out like the PDF, the same bytes on every render."""
     fragment = lxml.html.fragment_fromstring(str(render_document_html(programme)))
     document = docx.Document()
-    _page_setup(document, programme)
+    _page_setup(document, _footer(programme, verify_code))
     for element in fragment:
         if element.tag == "table":
             _two_columns(document, element)
@@ -269,7 +284,7 @@ def _no_borders(table) -> None:
     )  # fmt: skip
 
 
-def _page_setup(document, programme: Programme) -> None:
+def _page_setup(document, footer: str) -> None:
     """A4 and the margins, the typeface, page numbers from page 2, the verification footer."""
     normal = document.styles["Normal"]
     normal.font.name = PAGE.docx_font
@@ -289,7 +304,6 @@ def _page_setup(document, programme: Programme) -> None:
     field.set(qn("w:instr"), "PAGE")
     field.append(number.runs[0]._r)
     number._p.append(field)
-    footer = _footer(programme)
     if footer:
         for part in (section.footer, section.first_page_footer):
             _paragraph(part.paragraphs[0], "verify", footer)
@@ -324,22 +338,81 @@ def final_copy_by_code(code: str) -> FinalCopy | None:
 
 
 def final_copy_for(programme: Programme) -> FinalCopy:
-    """The stored final copy, rendered and stored on first use; raises Invalid unless approved."""
+    """The stored final copy, rendered (and signed, unless the org signs with its own tool) and
+    stored on first use; raises Invalid unless approved, SigningNotConfigured when the system
+    must sign and has no certificate."""
     if programme.state != State.APPROVED:
         raise Invalid(messages.FINAL_COPY_NOT_APPROVED)
     stored = stored_final_copy(programme.id)
     if stored is not None:
         return stored
-    pdf = render_pdf(programme)
+    code = new_verify_code()
+    pdf = render_pdf(programme, code)
+    signed_at = None
+    if programme.org.signing_mode == SigningMode.SYSTEM:
+        pdf = sign_pdf(pdf, programme.org.name, current_app.config)
+        signed_at = utcnow()
     copy = FinalCopy(
         programme_id=programme.id,
         revision_id=programme.current_revision_id,
         pdf=pdf,
-        docx=render_docx(programme),
+        docx=render_docx(programme, code),
         sha256=hashlib.sha256(pdf).hexdigest(),
-        verify_code=verify_code_for(programme),
+        verify_code=code,
+        signed_at=signed_at,
     )
     return store_final_copy(copy)
+
+
+def final_copy_ready(programme: Programme) -> bool:
+    """Whether the final copy may be distributed: issued, and signed when the org signs with its
+    own tool (until the signed copy is uploaded, distribution waits). The dispatcher's gate."""
+    copy = stored_final_copy(programme.id)
+    if copy is None:
+        return False
+    return programme.org.signing_mode != SigningMode.EXTERNAL or copy.signed_at is not None
+
+
+def accept_signed_copy(copy: FinalCopy, data: bytes, actor: User) -> FinalCopy:
+    """Store the copy an office signed with its own tool (external signing) as the issued PDF;
+    raises Invalid with the reason unless it is the approved PDF, unchanged, under an intact
+    signature that covers it, by a certificate chaining to SIGNING_TRUST_ANCHORS."""
+    if copy.programme.org.signing_mode != SigningMode.EXTERNAL:
+        raise Invalid(messages.SIGNED_COPY_NOT_EXPECTED)
+    if copy.signed_at is not None:
+        raise Invalid(messages.SIGNED_COPY_ALREADY)
+    signatures = read_signatures(data, current_app.config)
+    if not signatures:
+        raise Invalid(messages.SIGNED_COPY_UNSIGNED)
+    covering = [s for s in signatures if only_signed_since(s.signed_revision, copy.pdf)]
+    if not covering:
+        raise Invalid(messages.SIGNED_COPY_OTHER_CONTENT)
+    signature = covering[0]
+    if not signature.valid:
+        raise Invalid(messages.SIGNED_COPY_BROKEN)
+    if signature.changed_after_signing:
+        raise Invalid(messages.SIGNED_COPY_CHANGED_AFTER)
+    if not signature.trusted:
+        raise Invalid(messages.SIGNED_COPY_UNTRUSTED)
+    approved_sha256 = copy.sha256
+    copy.pdf = data
+    copy.sha256 = hashlib.sha256(data).hexdigest()
+    copy.signed_at = signature.signed_at or utcnow()
+    db.session.add(
+        AuditEvent(
+            programme_id=copy.programme_id,
+            actor_id=actor.id,
+            action="upload_signed_copy",
+            to_state=State.APPROVED,
+            data={
+                "sha256": copy.sha256,
+                "approved_sha256": approved_sha256,
+                "signer": signature.signer,
+            },
+        )  # fmt: skip
+    )
+    db.session.commit()
+    return copy
 
 
 def store_final_copy(copy: FinalCopy) -> FinalCopy:

@@ -148,7 +148,13 @@ class Comment(db.Model):
 
 
 class FinalCopy(db.Model):
-    """The final copy as issued on approval: PDF and DOCX, the PDF's SHA-256, a public code."""
+    """The final copy as issued on approval: PDF and DOCX, the PDF's SHA-256, a public code.
+
+    `pdf` is the signed PDF once signed (`signed_at` set): by the system on rendering, or the
+    copy the office uploaded after signing it with its own tool; until then (external signing)
+    the approved PDF as rendered, offered for download to be signed. Legacy copies (issued before
+    signing existed) stay unsigned.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(
@@ -159,7 +165,8 @@ class FinalCopy(db.Model):
     pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     docx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))  # hex digest of `pdf`
-    verify_code: Mapped[str] = mapped_column(String(16), unique=True)
+    verify_code: Mapped[str] = mapped_column(String(16), unique=True)  # random, 80 bits
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programme: Mapped[Programme] = relationship()

@@ -25,6 +25,14 @@ class Role(StrEnum):
     ADMIN = "admin"  # manages orgs, users, directory
 
 
+class SigningMode(StrEnum):
+    """Who signs an org's final copies: the system with the deployment's certificate, or the
+    office with its own tool (the copy is downloaded, signed, uploaded back)."""
+
+    SYSTEM = "system"
+    EXTERNAL = "external"
+
+
 class Org(db.Model):
     """A Party organisation (chi bộ, đảng bộ) with its numbering code and approval rule."""
 
@@ -44,6 +52,9 @@ class Org(db.Model):
         Integer,
         default=DEFAULT_SESSION_IDLE_MINUTES,
         server_default=str(DEFAULT_SESSION_IDLE_MINUTES),
+    )
+    signing_mode: Mapped[str] = mapped_column(
+        String(10), default=SigningMode.SYSTEM, server_default=SigningMode.SYSTEM.value
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

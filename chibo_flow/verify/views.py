@@ -1,11 +1,9 @@
-"""/xac-thuc/<code>: what was issued under a verification code, and whether a PDF is that copy.
+"""/xac-thuc/<code>: what was issued under a verification code, and what an uploaded PDF is.
 
-Public (no login): the page shows only what is printed on the document itself (org, number,
-date, title) and the SHA-256 fingerprint of the issued PDF.
+Public (no login), rate-limited: the page shows only what is printed on the document itself (org,
+number, date, title), the signature of the issued copy and its SHA-256 fingerprint; an uploaded
+PDF is judged by chibo_flow.verify.check.
 """
-
-import hashlib
-import hmac
 
 from flask import Blueprint, render_template
 from werkzeug.wrappers import Response
@@ -15,28 +13,40 @@ from chibo_flow.documents.final_copy import final_copy_by_code
 from chibo_flow.documents.render import party_date
 from chibo_flow.errors import error_response
 from chibo_flow.timefmt import local_date
+from chibo_flow.verify.check import check_copy
 from chibo_flow.verify.forms import VerifyUploadForm
+from chibo_flow.verify.ratelimit import verify_allowed
 
 bp = Blueprint("verify", __name__)
+FINGERPRINT_GROUP = 8  # hex digits shown together, so the fingerprint wraps between groups
+
+
+@bp.before_request
+def limit_rate() -> Response | None:
+    """429 with a Vietnamese page once a visitor is over VERIFY_RATE_LIMIT."""
+    if not verify_allowed():
+        return error_response(429, messages.VERIFY_RATE_LIMITED, "rate_limited")
+    return None
 
 
 @bp.route("/xac-thuc/<code>", methods=["GET", "POST"])
 def show(code: str) -> Response | str:
-    """The issued copy's particulars; on upload, whether the file is that copy byte for byte."""
+    """The issued copy's particulars; on upload, whether the file is that copy."""
     final_copy = final_copy_by_code(code)
     if final_copy is None:
         return error_response(404, messages.VERIFY_UNKNOWN_CODE)
     programme = final_copy.programme
     form = VerifyUploadForm()
-    genuine = None
+    verdict = None
     if form.validate_on_submit():
-        uploaded = hashlib.sha256(form.file.data.read()).hexdigest()
-        genuine = hmac.compare_digest(uploaded, final_copy.sha256)
+        verdict = check_copy(form.file.data.read(), expected=final_copy)
+    sha = final_copy.sha256
     return render_template(
         "verify/show.html",
         final_copy=final_copy,
         programme=programme,
         issued_on=party_date(local_date(programme.approved_at)),
+        fingerprint=[sha[i : i + FINGERPRINT_GROUP] for i in range(0, len(sha), FINGERPRINT_GROUP)],
         form=form,
-        genuine=genuine,
+        verdict=verdict,
     )

@@ -13,6 +13,8 @@ PATHS = {
     "/api/v1/programmes/{programme_id}/deliveries": {"get"},
     "/api/v1/programmes/{programme_id}/final.pdf": {"get"},
     "/api/v1/programmes/{programme_id}/final.docx": {"get"},
+    "/api/v1/programmes/{programme_id}/signed.pdf": {"post"},
+    "/api/v1/verify": {"post"},
     "/api/v1/directory/people": {"get", "post"},
     "/api/v1/directory/groups": {"get", "post"},
     "/api/v1/directory/aliases": {"get", "post"},
@@ -44,3 +46,11 @@ def test_openapi_declares_bearer_tokens_and_the_error_shape(client):
     assert set(programme) >= PROGRAMME_KEYS
     transition = components["schemas"]["Transition"]["properties"]["action"]
     assert transition["enum"] == ["submit", "approve", "request_changes", "withdraw"]
+
+
+def test_the_verify_endpoint_is_documented_as_public(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+
+    verify = spec["paths"]["/api/v1/verify"]["post"]
+    assert verify["security"] == []
+    assert "multipart/form-data" in verify["requestBody"]["content"]

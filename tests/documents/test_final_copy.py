@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import docx
 import pypdf
+import pypdfium2
 import pytest
+import zxingcpp
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -22,6 +24,7 @@ from chibo_flow.auth.sessions import issue_token
 from chibo_flow.demo import ORG, PARENT_ORG
 from chibo_flow.documents.final_copy import (
     final_copy_for,
+    new_verify_code,
     render_docx,
     render_pdf,
     store_final_copy,
@@ -135,6 +138,20 @@ def test_pdf_has_every_mandatory_element_in_order_with_diacritics(issued):
     assert_in_order(text, expected)
     assert "DỰ THẢO" not in text
     assert f"Mã xác thực: {issued.verify_code} — {PUBLIC_URL}/xac-thuc/{issued.verify_code}" in text
+
+
+def test_every_page_carries_a_qr_code_of_the_verify_url(issued):
+    """The printed copy: a phone reading the footer's QR code opens the verify page."""
+    document = pypdfium2.PdfDocument(issued.pdf)
+    for index in (0, len(document) - 1):
+        image = document[index].render(scale=300 / 72).to_pil()  # printed at 300 dpi
+        found = [code for code in zxingcpp.read_barcodes(image) if code.format.name == "QRCode"]
+        assert [code.text for code in found] == [f"{PUBLIC_URL}/xac-thuc/{issued.verify_code}"]
+
+
+def test_verification_codes_are_random_80_bit_values(issued):
+    assert len(issued.verify_code) == 16  # 80 bits in base32
+    assert issued.verify_code != new_verify_code() != new_verify_code()
 
 
 def test_pdf_is_a4_in_liberation_serif_with_a_30_mm_left_margin(issued):
@@ -264,14 +281,16 @@ def test_final_copy_is_rendered_once_and_served_as_issued(app, db, client):
         "filename*=UTF-8''01-CTr-CB-H%C3%80NH%20%C4%90%E1%BB%98NG%20C%E1%BB%A6A%20CHI%20B%E1%BB%98"
         "%20M%E1%BA%A6M%20NON%20N%C4%82M%202023.pdf"
     )
-    assert render_pdf(programme) == copy.pdf, "the same programme renders to the same bytes"
+    rendered = render_pdf(programme, copy.verify_code)
+    assert rendered == render_pdf(programme, copy.verify_code), "rendering is reproducible"
+    assert copy.pdf.startswith(rendered), "the issued copy is that rendering, then its signature"
 
     word = _get(client, secretary, f"/api/v1/programmes/{programme.id}/final.docx")
     assert word.status_code == 200
     assert word.content_type == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    assert word.data == copy.docx == render_docx(programme)
+    assert word.data == copy.docx == render_docx(programme, copy.verify_code)
     assert (
         'filename="01-CTr-CB-hanh-dong-cua-chi-bo-mam-non-nam-2023.docx"'
         in (word.headers["Content-Disposition"])

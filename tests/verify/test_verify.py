@@ -43,7 +43,8 @@ def site(database_url, tmp_path_factory) -> Iterator[Site]:
             "Số 01-CTr/CB",
             party_date(local_date(programme.approved_at)),
             "HÀNH ĐỘNG CỦA CHI BỘ MẦM NON NĂM 2023",
-            copy.sha256,
+            # the fingerprint, in groups of 8 hex digits (it wraps between groups on a phone)
+            " ".join(copy.sha256[i : i + 8] for i in range(0, 64, 8)),
         )
         yield Site(app, copy.verify_code, copy.pdf, copy.sha256, facts)
 

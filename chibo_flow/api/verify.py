@@ -1,0 +1,98 @@
+"""POST /api/v1/verify: public (no token), rate-limited; what an uploaded PDF is (DESIGN §4b)."""
+
+from typing import Any
+
+from flask import Response
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from chibo_flow import messages
+from chibo_flow.errors import error_response
+from chibo_flow.timefmt import local_date
+from chibo_flow.verify.check import Verdict, check_copy
+from chibo_flow.verify.ratelimit import verify_allowed
+
+blp = Blueprint(
+    "api_verify", __name__, url_prefix="/api/v1",
+    description="Xác thực một tệp PDF: văn bản nào, chữ ký số có nguyên vẹn và tin cậy không.",
+)  # fmt: skip
+
+
+class VerifyFileSchema(Schema):
+    """The PDF to check."""
+
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class VerifiedProgrammeSchema(Schema):
+    """The approved document the file is, or claims to be."""
+
+    org = fields.String()
+    number = fields.String()
+    date = fields.Date()
+    title = fields.String()
+
+
+class VerifiedSignatureSchema(Schema):
+    """The signature over the issued copy (or the file's last one)."""
+
+    valid = fields.Boolean()
+    trusted = fields.Boolean()
+    signer = fields.String()
+    signed_at = fields.AwareDateTime(allow_none=True)
+    changed_after_signing = fields.Boolean()
+
+
+class VerifyResultSchema(Schema):
+    """{genuine, programme | null, signature | null}."""
+
+    genuine = fields.Boolean()
+    programme = fields.Nested(VerifiedProgrammeSchema, allow_none=True)
+    signature = fields.Nested(VerifiedSignatureSchema, allow_none=True)
+
+
+@blp.before_request
+def limit_rate() -> Response | None:
+    """429 once a client is over VERIFY_RATE_LIMIT."""
+    if not verify_allowed():
+        return error_response(429, messages.VERIFY_RATE_LIMITED, "rate_limited")
+    return None
+
+
+@blp.route("/verify", methods=["POST"])
+@blp.arguments(VerifyFileSchema, location="files")
+@blp.response(200, VerifyResultSchema)
+@blp.doc(security=[])
+def verify(files: dict[str, Any]) -> dict[str, Any]:
+    """Which approved document a PDF is, whether its signature is intact and trusted, who signed
+    it and when, and whether anything was changed after signing."""
+    data = files["file"].read()
+    verdict = check_copy(data)
+    if not verdict.readable:
+        return error_response(422, messages.VERIFY_NOT_PDF, "invalid")
+    return present_verdict(verdict)
+
+
+def present_verdict(verdict: Verdict) -> dict[str, Any]:
+    """The API's answer for a verdict."""
+    copy, signature = verdict.final_copy, verdict.signature
+    programme = None
+    if copy is not None:
+        issued = copy.programme
+        programme = {
+            "org": issued.org.name,
+            "number": issued.number,
+            "date": local_date(issued.approved_at),
+            "title": issued.title,
+        }
+    return {
+        "genuine": verdict.genuine,
+        "programme": programme,
+        "signature": None if signature is None else {
+            "valid": signature.valid,
+            "trusted": signature.trusted,
+            "signer": signature.signer,
+            "signed_at": signature.signed_at,
+            "changed_after_signing": signature.changed_after_signing,
+        },
+    }  # fmt: skip

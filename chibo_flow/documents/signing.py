@@ -1,0 +1,411 @@
+"""PAdES signatures of the final copy: signing it with the deployment's certificate, and reading
+the signatures of any PDF back against the configured trust anchors.
+
+One signing certificate per deployment, from configuration (chibo_flow.config): a PKCS#12 file and
+its passphrase (`SIGNING_PKCS12_PATH`, `SIGNING_PKCS12_PASSPHRASE`), or a key on a PKCS#11 token
+or HSM (`SIGNING_PKCS11_LIB`, `SIGNING_PKCS11_TOKEN`, `SIGNING_PKCS11_KEY_LABEL`,
+`SIGNING_PKCS11_CERT_LABEL`, `SIGNING_PKCS11_PIN`). PAdES B-B, or B-T when `SIGNING_TSA_URL`
+names an RFC 3161 timestamp authority. The signature is an incremental update: the signed file
+begins with the rendered PDF byte for byte.
+"""
+
+import functools
+import io
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pypdf
+from asn1crypto import pem, x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
+from pyhanko.config.pkcs11 import TokenCriteria
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfReadError
+from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.sign.diff_analysis import (
+    DEFAULT_DIFF_POLICY,
+    ModificationLevel,
+    ReferenceUpdate,
+    StandardDiffPolicy,
+    WhitelistRule,
+)
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+from chibo_flow import messages
+from chibo_flow.documents.format import PAGE
+from chibo_flow.timefmt import to_local
+from chibo_flow.workflow import WorkflowError
+
+FIELD_NAME = "ChuKySoCoQuan"
+STAMP_FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+STAMP_FONT_SIZE = 8
+# Unicode ranges the block's text may use: Latin with Vietnamese letters and combining marks.
+STAMP_CHARACTERS = [(0x20, 0x250), (0x300, 0x324), (0x1EA0, 0x1F00), (0x2010, 0x2030)]
+STAMP_SIZE_PT = (190, 40)  # width, height of the visible signature block
+STAMP_TEXT = "Ký số bởi: %(signer)s\nCơ quan: %(org)s\nThời gian ký: %(when)s"
+MM = 72 / 25.4  # PDF points per millimetre
+SIGNATURE_ROOM, SIGNATURE_ROOM_TSA = 16 * 1024, 32 * 1024  # bytes reserved for the CMS
+SIGNER_ANCHOR = "party-doc__signer"  # templates/documents/print.css
+STAMP_GAP_PT = 6  # between the block and the signer's name below it
+# Catalog entries a signing tool writes: the signature field, permissions, metadata, LTV data.
+SIGNING_CATALOG_KEYS = {"/AcroForm", "/Perms", "/Metadata", "/DSS", "/Extensions"}
+# Changes after signing that leave the signed content as it was shown (notes, filled fields).
+ANNOTATION_LEVELS = (ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING,
+                     ModificationLevel.ANNOTATIONS)  # fmt: skip
+
+
+class AnnotationAdditionRule(WhitelistRule):
+    """Allows what a reader does when it adds a note: pages whose only change is more entries in
+    /Annots, and new (non-widget) annotations with the new objects they reference. pyHanko's
+    default policy explains no annotation and would call a sticky note an arbitrary change."""
+
+    def apply(self, old: HistoricalResolver, new: HistoricalResolver) -> Iterator[ReferenceUpdate]:
+        xrefs = new.reader.xrefs
+
+        def existed(ref: generic.Reference) -> bool:
+            return xrefs.get_historical_ref(ref, old.revision) is not None
+
+        for ref in xrefs.explicit_refs_in_revision(new.revision):
+            page = new(ref)
+            if not existed(ref) or not isinstance(page, generic.DictionaryObject):
+                continue
+            if not _only_annotations_added(old(ref), page):
+                continue
+            yield ReferenceUpdate(ref)
+            for note in _raw_annotations(page) - _raw_annotations(old(ref)):
+                if not isinstance(note, generic.IndirectObject) or existed(note.reference):
+                    continue
+                if note.get_object().get("/Subtype") != "/Widget":
+                    yield from map(ReferenceUpdate, _new_references(note, existed))
+
+
+def _raw_annotations(page: generic.DictionaryObject) -> set:
+    annotations = page.get("/Annots")
+    return set(annotations) if isinstance(annotations, generic.ArrayObject) else set()
+
+
+def _only_annotations_added(before, after) -> bool:
+    """`after` is the page `before` with annotations added to its /Annots, nothing else changed."""
+    return (
+        _same_except(before, after, {"/Annots"})
+        and after.get("/Type") == "/Page"
+        and _raw_annotations(before) <= _raw_annotations(after)
+    )
+
+
+def _new_references(start: generic.IndirectObject, existed) -> Iterator[generic.Reference]:
+    """`start` and every object it reaches through references that did not exist before."""
+    pending, seen = [start], set()
+    while pending:
+        item = pending.pop()
+        if isinstance(item, generic.IndirectObject):
+            if item.reference in seen or existed(item.reference):
+                continue
+            seen.add(item.reference)
+            yield item.reference
+            item = item.get_object()
+        if isinstance(item, generic.DictionaryObject):
+            pending.extend(item.raw_get(k) for k in item if k not in ("/P", "/Parent"))
+        elif isinstance(item, generic.ArrayObject):
+            pending.extend(item)
+
+
+# pyHanko's default rules, and notes added after signing reported at the ANNOTATIONS level.
+DIFF_POLICY = StandardDiffPolicy(
+    global_rules=[
+        *DEFAULT_DIFF_POLICY.global_rules,
+        AnnotationAdditionRule().as_qualified(ModificationLevel.ANNOTATIONS),
+    ],
+    form_rule=DEFAULT_DIFF_POLICY.form_rule,
+)
+
+
+class SigningNotConfigured(WorkflowError):
+    """No signing certificate is configured (or its file is missing): the copy cannot be issued
+    (503 with the reason, wherever it is asked for; a Celery task fails and is retried)."""
+
+    status = 503
+    code = "signing_not_configured"
+
+    def __init__(self) -> None:
+        super().__init__(messages.SIGNING_NOT_CONFIGURED)
+
+
+@functools.cache
+def _stamp_font() -> bytes:
+    """Liberation Serif's Latin and Vietnamese letters rescaled to 1000 units per em, once per
+    process (~0.3 s): pyHanko writes glyph widths in font units where PDF expects thousandths of
+    an em, so a font of 2048 units (as Liberation's) would be spaced twice too wide."""
+    font = TTFont(STAMP_FONT)
+    options = subset.Options()
+    options.drop_tables += ["FFTM"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[c for first, last in STAMP_CHARACTERS for c in range(first, last)])
+    subsetter.subset(font)
+    scale_upem(font, 1000)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+class _StampFont(GlyphAccumulatorFactory):
+    """pyHanko's font factory, fed the rescaled font (see _stamp_font)."""
+
+    def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(_stamp_font()),
+                                font_size=self.font_size, obj_stream=obj_stream)  # fmt: skip
+
+
+# --- signing -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def configured_signer(config: Mapping[str, Any]) -> Iterator[signers.Signer]:
+    """The deployment's signer: from the PKCS#11 token when a library is configured, else from
+    the PKCS#12 file; raises SigningNotConfigured when neither is there."""
+    if config.get("SIGNING_PKCS11_LIB"):
+        session = open_pkcs11_session(
+            config["SIGNING_PKCS11_LIB"],
+            token_criteria=TokenCriteria(label=config.get("SIGNING_PKCS11_TOKEN") or None),
+            user_pin=config.get("SIGNING_PKCS11_PIN") or None,
+        )
+        try:
+            yield PKCS11Signer(
+                session,
+                key_label=config.get("SIGNING_PKCS11_KEY_LABEL") or None,
+                cert_label=config.get("SIGNING_PKCS11_CERT_LABEL")
+                or config.get("SIGNING_PKCS11_KEY_LABEL")
+                or None,
+                other_certs_to_pull=None,
+            )
+        finally:
+            session.close()
+        return
+    path = config.get("SIGNING_PKCS12_PATH")
+    if not path or not Path(path).is_file():
+        raise SigningNotConfigured()
+    passphrase = config.get("SIGNING_PKCS12_PASSPHRASE") or ""
+    signer = _pkcs12_signer(path, Path(path).stat().st_mtime_ns, passphrase)
+    if signer is None:
+        raise SigningNotConfigured()
+    yield signer
+
+
+@functools.lru_cache(maxsize=4)
+def _pkcs12_signer(path: str, modified_ns: int, passphrase: str) -> signers.SimpleSigner | None:
+    """The PKCS#12 file opened once per process and version of the file: decrypting it costs
+    ~0.1 s (its key derivation is slow on purpose), more than the signature itself."""
+    loaded = signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase.encode() or None)
+    if loaded is None:
+        return None
+    return _ParsedKeySigner(loaded.signing_cert, loaded.signing_key, loaded.cert_registry)
+
+
+class _ParsedKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner with its RSA key parsed once: SimpleSigner parses (and checks) the
+    key again for every signature, ~80 ms for RSA-2048; other keys go through SimpleSigner."""
+
+    @functools.cached_property
+    def _private_key(self) -> PrivateKeyTypes:
+        return serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        key = self._private_key
+        if mechanism.signature_algo == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+            return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        return super().sign_raw(data, digest_algorithm, dry_run)
+
+
+def sign_pdf(pdf: bytes, organisation: str, config: Mapping[str, Any]) -> bytes:
+    """`pdf` signed PAdES by the configured certificate, with a visible block (signer, org,
+    time) in the signature area of the last page; timestamped when a TSA is configured."""
+    with configured_signer(config) as signer:
+        tsa_url = config.get("SIGNING_TSA_URL")
+        metadata = signers.PdfSignatureMetadata(
+            field_name=FIELD_NAME,
+            subfilter=fields.SigSeedSubFilter.PADES,
+            md_algorithm="sha256",
+            reason=messages.SIGNING_REASON,
+            use_pades_lta=False,
+        )
+        style = TextStampStyle(
+            stamp_text=STAMP_TEXT,
+            text_box_style=TextBoxStyle(
+                font=_StampFont(STAMP_FONT, font_size=STAMP_FONT_SIZE),
+                font_size=STAMP_FONT_SIZE,
+            ),
+            border_width=1,
+            background=None,
+        )
+        page, box = stamp_box(pdf)
+        pdf_signer = signers.PdfSigner(
+            metadata,
+            signer=signer,
+            timestamper=HTTPTimeStamper(tsa_url) if tsa_url else None,
+            stamp_style=style,
+            new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box),
+        )
+        text = {
+            "signer": common_name(signer.signing_cert),
+            "org": organisation,
+            "when": to_local(datetime.now(UTC)).strftime("%d/%m/%Y %H:%M"),
+        }
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        # Room for the CMS (certificates, and the timestamp token), so pyHanko need not sign
+        # a dummy first to measure it.
+        reserved = SIGNATURE_ROOM_TSA if tsa_url else SIGNATURE_ROOM
+        signed = pdf_signer.sign_pdf(writer, appearance_text_params=text, bytes_reserved=reserved)
+        return signed.getvalue()
+
+
+def stamp_box(pdf: bytes) -> tuple[int, tuple[float, float, float, float]]:
+    """Where the visible signature goes: (page index, box in PDF points). In the room left above
+    the signer's name for a handwritten signature (found by the named destination the print
+    stylesheet puts there), centred on the signature column; without a name, in the bottom
+    margin of the last page."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text_width = PAGE.width_mm - PAGE.margin_left_mm - PAGE.margin_right_mm
+    column_left = (PAGE.margin_left_mm + text_width * PAGE.left_column) * MM
+    centre = (column_left + (PAGE.width_mm - PAGE.margin_right_mm) * MM) / 2
+    width, height = STAMP_SIZE_PT
+    left, right = centre - width / 2, centre + width / 2
+    signer = reader.named_destinations.get(SIGNER_ANCHOR)
+    if signer is not None and signer.top is not None:
+        bottom = float(signer.top) + STAMP_GAP_PT
+        return reader.get_destination_page_number(signer), (left, bottom, right, bottom + height)
+    bottom = 2 * MM
+    return len(reader.pages) - 1, (left, bottom, right, bottom + height)
+
+
+def common_name(certificate: x509.Certificate) -> str:
+    """The CN of a certificate's subject (its whole subject when it has none)."""
+    subject = certificate.subject.native
+    return subject.get("common_name") or certificate.subject.human_friendly
+
+
+# --- reading signatures back -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """One embedded signature as validated: what the verify page and API report."""
+
+    valid: bool  # the signature is intact over the revision it signs
+    trusted: bool  # the signer's certificate chains to a configured trust anchor
+    signer: str
+    signed_at: datetime | None
+    changed_after_signing: bool  # later revisions were appended
+    annotations_only: bool  # ...and they only add notes or fill fields (False if unchanged)
+    signed_revision: bytes  # the file as it was when signed
+
+
+def trust_anchors(config: Mapping[str, Any]) -> list[x509.Certificate]:
+    """The certificates of SIGNING_TRUST_ANCHORS (PEM files, each holding one or more)."""
+    anchors = []
+    for path in config.get("SIGNING_TRUST_ANCHORS") or []:
+        file = Path(path)
+        if not file.is_file():
+            continue
+        data = file.read_bytes()
+        blocks = pem.unarmor(data, multiple=True) if pem.detect(data) else [(None, None, data)]
+        anchors.extend(x509.Certificate.load(der) for _, _, der in blocks)
+    return anchors
+
+
+def read_signatures(data: bytes, config: Mapping[str, Any]) -> list[SignatureCheck] | None:
+    """The signatures of a PDF, earliest first, validated offline against the trust anchors
+    ([] for an unsigned PDF); None when `data` is not a readable PDF."""
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    anchors = trust_anchors(config)
+    return [_check(signature, anchors, data) for signature in embedded]
+
+
+def _check(signature: EmbeddedPdfSignature, anchors: list, data: bytes) -> SignatureCheck:
+    *_, start, length = signature.byte_range
+    signed_revision = data[: start + length]
+    changed = start + length < len(data)
+    context = ValidationContext(trust_roots=anchors, allow_fetching=False,
+                                revocation_mode="soft-fail")  # fmt: skip
+    try:
+        status = validate_pdf_signature(signature, context, diff_policy=DIFF_POLICY)
+    except (SigningError, PdfReadError, ValueError, KeyError, TypeError):
+        # A malformed signature: nothing it claims can be relied on.
+        return SignatureCheck(False, False, "", None, changed, False, signed_revision)
+    signed_at = status.timestamp_validity.timestamp if status.timestamp_validity else None
+    valid = bool(status.intact and status.valid)
+    return SignatureCheck(
+        valid=valid,
+        trusted=valid and bool(status.trusted),
+        signer=common_name(status.signing_cert),
+        signed_at=signed_at or status.signer_reported_dt,
+        changed_after_signing=changed,
+        annotations_only=changed and status.modification_level in ANNOTATION_LEVELS,
+        signed_revision=signed_revision,
+    )
+
+
+def only_signed_since(signed_revision: bytes, base: bytes) -> bool:
+    """Whether `signed_revision` is `base` followed by revisions that change none of its objects
+    beyond what signing writes: the catalog's form and metadata entries, the document info,
+    annotations (the signature's widget) added to pages; new objects are free, since only these
+    entries can reach them."""
+    if not signed_revision.startswith(base):
+        return False
+    try:
+        base_revision = PdfFileReader(io.BytesIO(base), strict=False).xrefs.total_revisions - 1
+        reader = PdfFileReader(io.BytesIO(signed_revision), strict=False)
+        old = reader.get_historical_resolver(base_revision)
+        xrefs = reader.xrefs
+        info = reader.trailer.raw_get("/Info") if "/Info" in reader.trailer else None
+        for revision in range(base_revision + 1, xrefs.total_revisions):
+            new = reader.get_historical_resolver(revision)
+            for ref in xrefs.explicit_refs_in_revision(revision):
+                if xrefs.get_historical_ref(ref, base_revision) is None:
+                    continue  # a new object
+                if isinstance(info, generic.IndirectObject) and ref == info.reference:
+                    continue
+                before, after = old(ref), new(ref)
+                if not (_same_except(before, after, SIGNING_CATALOG_KEYS)
+                        or _only_annotations_added(before, after)):  # fmt: skip
+                    return False
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
+        return False
+    return True
+
+
+def _same_except(before, after, keys: set[str]) -> bool:
+    """Two dictionaries equal but for `keys`."""
+    if not isinstance(before, generic.DictionaryObject) or not isinstance(
+        after, generic.DictionaryObject
+    ):
+        return False
+    if set(before) - keys != set(after) - keys:
+        return False
+    return all(before.raw_get(k) == after.raw_get(k) for k in set(before) - keys)

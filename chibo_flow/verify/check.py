@@ -1,0 +1,77 @@
+"""Whether an uploaded PDF is an issued final copy: by its signature, else (unsigned legacy
+copies) byte for byte. The one judgement behind the verify page and POST /api/v1/verify.
+
+A signed copy is genuine when the revision its signature covers is, byte for byte, a copy this
+system issued (so the signature is intact) and whatever was appended after signing only adds notes
+or fills fields. The copy it claims to be is found by that match, else by the verification code
+printed in its footer.
+"""
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+
+import pypdf
+from flask import current_app
+from pypdf.errors import PyPdfError
+from sqlalchemy import select
+
+from chibo_flow.documents.final_copy import final_copy_by_code
+from chibo_flow.documents.signing import SignatureCheck, read_signatures
+from chibo_flow.extensions import db
+from chibo_flow.models import FinalCopy
+
+PRINTED_CODE = re.compile(r"Mã xác thực:\s*([A-Z2-7]{10,16})")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a check found: whether the file is genuine, which issued copy it is (or claims to
+    be), and its signature (None for an unsigned or unreadable file)."""
+
+    readable: bool
+    genuine: bool
+    final_copy: FinalCopy | None
+    signature: SignatureCheck | None
+    other_copy: bool = False  # genuine, but of another document than the one expected
+
+
+def check_copy(data: bytes, expected: FinalCopy | None = None) -> Verdict:
+    """Judge `data` against the issued copies (against `expected` when the page of a code asks)."""
+    signatures = read_signatures(data, current_app.config)
+    if signatures is None:
+        return Verdict(readable=False, genuine=False, final_copy=expected, signature=None)
+    if not signatures:
+        match = _issued_with_sha256(hashlib.sha256(data).hexdigest())
+        return _verdict(match, expected, None, data, genuine=match is not None)
+    signature, match = signatures[-1], None
+    for candidate in reversed(signatures):
+        match = _issued_with_sha256(hashlib.sha256(candidate.signed_revision).hexdigest())
+        if match is not None:
+            signature = candidate
+            break
+    unchanged = not signature.changed_after_signing or signature.annotations_only
+    genuine = match is not None and signature.valid and unchanged
+    return _verdict(match, expected, signature, data, genuine=genuine)
+
+
+def _verdict(match, expected, signature, data: bytes, genuine: bool) -> Verdict:
+    claimed = expected or match or _printed_copy(data)
+    other = match is not None and expected is not None and match.id != expected.id
+    return Verdict(True, genuine and not other, claimed, signature, other_copy=other)
+
+
+def _issued_with_sha256(digest: str) -> FinalCopy | None:
+    return db.session.scalar(select(FinalCopy).where(FinalCopy.sha256 == digest))
+
+
+def _printed_copy(data: bytes) -> FinalCopy | None:
+    """The issued copy whose verification code the file's last page prints, if readable."""
+    try:
+        pages = pypdf.PdfReader(io.BytesIO(data)).pages
+        text = pages[-1].extract_text() if pages else ""
+    except (PyPdfError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    found = PRINTED_CODE.search(text or "")
+    return final_copy_by_code(found.group(1)) if found else None

@@ -1,0 +1,42 @@
+"""`flask demo`'s signing certificate: a demo CA and a certificate of the demo chi bộ, both
+marked in their subject as having no legal value, that sign final copies trusted in development."""
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+from chibo_flow.config import DEMO_SIGNING_PASSPHRASE, Config, ProductionConfig
+from chibo_flow.demo import NO_LEGAL_VALUE, ORG, create_demo_signer
+
+
+def test_the_demo_ca_and_certificate_say_they_have_no_legal_value(tmp_path):
+    files = create_demo_signer(tmp_path, DEMO_SIGNING_PASSPHRASE)
+
+    ca = x509.load_pem_x509_certificate(files.trust_anchor.read_bytes())
+    units = ca.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
+    assert [unit.value for unit in units] == [NO_LEGAL_VALUE]
+    signer = {name: value for name, value in _subject(files.pkcs12.read_bytes()).items()}
+    assert signer["CN"] == ORG and signer["OU"] == NO_LEGAL_VALUE
+    assert files.pkcs12.stat().st_mode & 0o077 == 0, "the key is readable by its owner only"
+    assert create_demo_signer(tmp_path, DEMO_SIGNING_PASSPHRASE) is None, "made once"
+
+
+def test_development_signs_with_the_demo_certificate_and_production_never_does(tmp_path):
+    development = Config(str(tmp_path), env={})
+    production = ProductionConfig(str(tmp_path), env={"SECRET_KEY": "s"})
+
+    assert str(tmp_path / "signing" / "demo-signer.p12") == development.SIGNING_PKCS12_PATH
+    assert [str(tmp_path / "signing" / "demo-signer-ca.pem")] == development.SIGNING_TRUST_ANCHORS
+    assert str(tmp_path / "signing") == development.SIGNING_DEMO_DIR
+    assert (production.SIGNING_PKCS12_PATH, production.SIGNING_TRUST_ANCHORS) == ("", [])
+    settings = {"SIGNING_PKCS12_PATH": "/etc/chibo/ky-so.p12",
+                "SIGNING_TRUST_ANCHORS": "/etc/chibo/goc.pem"}  # fmt: skip
+    configured = Config(str(tmp_path), env=settings)
+    assert configured.SIGNING_DEMO_DIR is None
+    assert configured.SIGNING_TRUST_ANCHORS == ["/etc/chibo/goc.pem"]
+
+
+def _subject(bundle: bytes) -> dict[str, str]:
+    certificate = pkcs12.load_pkcs12(bundle, DEMO_SIGNING_PASSPHRASE.encode()).cert.certificate
+    names = {NameOID.COMMON_NAME: "CN", NameOID.ORGANIZATIONAL_UNIT_NAME: "OU"}
+    return {names[a.oid]: a.value for a in certificate.subject if a.oid in names}

@@ -1,0 +1,64 @@
+"""Copies of an issued PDF as people and forgers make them: a note added by a PDF reader, a page
+replaced in a later revision, a byte changed, a copy signed by someone else's certificate."""
+
+import io
+from pathlib import Path
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.generic import pdf_name
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from chibo_flow.documents.certificates import make_ca, write_signing_files
+from chibo_flow.documents.signing import sign_pdf
+
+OTHER_PASSPHRASE = "mat-khau-khac"
+
+
+def with_note(pdf: bytes, text: str = "Đã đọc, đồng ý.") -> bytes:
+    """`pdf` with a sticky note on its first page, saved incrementally (as a PDF reader does)."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page_ref, _ = writer.find_page_for_modification(0)
+    page = page_ref.get_object()
+    note = generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Annot"),
+        pdf_name("/Subtype"): pdf_name("/Text"),
+        pdf_name("/Rect"): generic.ArrayObject(generic.FloatObject(v) for v in (60, 760, 80, 780)),
+        pdf_name("/Contents"): generic.TextStringObject(text),
+    })  # fmt: skip
+    notes = list(page.get("/Annots", []))
+    page[pdf_name("/Annots")] = generic.ArrayObject([*notes, writer.add_object(note)])
+    writer.update_container(page)
+    return _written(writer)
+
+
+def with_page_replaced(pdf: bytes) -> bytes:
+    """`pdf` whose first page shows other text, saved incrementally after the signature."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page_ref, _ = writer.find_page_for_modification(0)
+    page = page_ref.get_object()
+    stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 100 700 Td (Forged) Tj ET")
+    page[pdf_name("/Contents")] = writer.add_object(stream)
+    writer.update_container(page)
+    return _written(writer)
+
+
+def with_byte_flipped(pdf: bytes) -> bytes:
+    """`pdf` with one byte of its (signed) content changed."""
+    changed = bytearray(pdf)
+    changed[len(changed) // 3] ^= 0x01
+    return bytes(changed)
+
+
+def signed_elsewhere(pdf: bytes, directory: Path, org: str) -> bytes:
+    """`pdf` signed by a certificate of a CA nobody configured as trusted."""
+    ca = make_ca("CA lạ", "Tổ chức không được tin cậy")
+    files = write_signing_files(directory, ca, org, org, OTHER_PASSPHRASE, stem="la")
+    config = {"SIGNING_PKCS12_PATH": str(files.pkcs12),
+              "SIGNING_PKCS12_PASSPHRASE": OTHER_PASSPHRASE}  # fmt: skip
+    return sign_pdf(pdf, org, config)
+
+
+def _written(writer: IncrementalPdfFileWriter) -> bytes:
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
