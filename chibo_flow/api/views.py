@@ -46,6 +46,7 @@ from chibo_flow.models import AuditEvent, Delivery, Org, Programme, User
 from chibo_flow.models.delivery import FINAL_COPY
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
+from chibo_flow.notifications.tasks import enqueue_final_copies
 from chibo_flow.workflow import (
     allowed_actions,
     apply_transition,
@@ -212,6 +213,7 @@ def upload_signed_copy(files: dict[str, Any], programme_id: int) -> dict[str, An
     if not user.has_role(Role.SECRETARY, programme.org):
         raise NotAllowed(messages.SIGNED_COPY_NOT_ALLOWED)
     accept_signed_copy(final_copy_for(programme), files["file"].read(), user)
+    enqueue_final_copies(programme.id)  # distribution waited for this signed copy
     return present(programme, user)
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from chibo_flow import messages
 from chibo_flow.documents.format import PARTY_NAME, PURPOSES
-from chibo_flow.documents.text_layout import format_text
 
 # Deeper section nesting than this in a JSON document is refused (the parser makes at most 8).
 MAX_SECTION_DEPTH = 12
@@ -87,10 +86,6 @@ class ProgrammeDoc:
     def from_dict(cls, data: Any) -> ProgrammeDoc:
         """Build a document from `to_dict()` data; raises ValueError (Vietnamese) on a bad shape."""
         return _doc_from_dict(data)
-
-    def to_text(self) -> str:
-        """Return the document in the plain-text Party layout that `parse_text` reads back."""
-        return format_text(self)
 
 
 # --- from_dict validation ---------------------------------------------------------------------

@@ -14,13 +14,14 @@ from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from chibo_flow import messages
 from chibo_flow.extensions import db
-from chibo_flow.models import AuditEvent, Delivery, FinalCopy, Programme, User
+from chibo_flow.models import AuditEvent, Delivery, FinalCopy, Org, Programme, User
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.delivery import FINAL_COPY, DeliveryStatus
+from chibo_flow.models.users import SigningMode
 from chibo_flow.notifications.dispatcher import dispatch_overdue
 from chibo_flow.notifications.queue import RENDER_FINAL_COPY, enqueue_deliveries, publish
 
@@ -58,17 +59,25 @@ def release_stuck() -> int:
     return given_up.rowcount + released.rowcount
 
 
-def due_deliveries() -> list[tuple[int, int, bool]]:
-    """Pending rows that should have been taken by now, as (id, programme id, ready to send:
-    not a final copy, or its copy is stored): due for a whole relay interval, so the enqueue
-    after commit (or the retry countdown) had its chance first."""
+def due_deliveries() -> list[tuple[int, int, bool, bool]]:
+    """Pending rows that should have been taken by now, as (id, programme id, ready to send,
+    rendered): ready is not a final copy, or its copy is stored and, where the org signs with its
+    own tool, signed (final_copy_ready's rule, as SQL); due for a whole relay interval, so the
+    enqueue after commit (or the retry countdown) had its chance first."""
     settled = utcnow() - timedelta(seconds=current_app.config["RELAY_INTERVAL_S"])
+    rendered = FinalCopy.id.is_not(None)
+    signed_if_needed = or_(
+        Org.signing_mode != SigningMode.EXTERNAL, FinalCopy.signed_at.is_not(None)
+    )
     rows = db.session.execute(
         select(
             Delivery.id,
             Delivery.programme_id,
-            or_(Delivery.kind != FINAL_COPY, FinalCopy.id.is_not(None)),
+            or_(Delivery.kind != FINAL_COPY, and_(rendered, signed_if_needed)),
+            or_(Delivery.kind != FINAL_COPY, rendered),
         )
+        .join(Programme, Programme.id == Delivery.programme_id)
+        .join(Org, Org.id == Programme.org_id)
         .outerjoin(FinalCopy, FinalCopy.programme_id == Delivery.programme_id)
         .where(
             Delivery.status == DeliveryStatus.PENDING,
@@ -89,10 +98,10 @@ def relay_pending() -> int:
     dispatch_overdue()
     release_stuck()
     due = due_deliveries()
-    unrendered = dict.fromkeys(pid for _, pid, ready in due if not ready)
+    unrendered = dict.fromkeys(pid for _, pid, _, rendered in due if not rendered)
     if not all(publish(RENDER_FINAL_COPY, pid) for pid in unrendered):
         return 0
-    return enqueue_deliveries([delivery_id for delivery_id, _, ready in due if ready])
+    return enqueue_deliveries([delivery_id for delivery_id, _, ready, _ in due if ready])
 
 
 @dataclass(frozen=True)

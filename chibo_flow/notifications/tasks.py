@@ -15,7 +15,7 @@ from jinja2 import TemplateError
 from sqlalchemy import Row, bindparam, or_, select, update
 
 from chibo_flow import messages
-from chibo_flow.documents.final_copy import final_copy_for
+from chibo_flow.documents.final_copy import final_copy_for, final_copy_ready
 from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, Programme
 from chibo_flow.models._types import utcnow
@@ -89,8 +89,17 @@ def dispatch_event(event_id: int) -> int:
 @shared_task(name=RENDER_FINAL_COPY, ignore_result=True,
              soft_time_limit=WORK_LIMITS[0], time_limit=WORK_LIMITS[1])  # fmt: skip
 def render_final_copy(programme_id: int) -> int:
-    """First step after approval: render and store the final copy, then queue its deliveries."""
-    final_copy_for(db.session.get(Programme, programme_id))
+    """First step after approval: render and store the final copy, then queue its deliveries
+    (unless the org signs with its own tool and the signed copy is not uploaded yet)."""
+    programme = db.session.get(Programme, programme_id)
+    final_copy_for(programme)
+    if not final_copy_ready(programme):
+        return 0
+    return enqueue_final_copies(programme_id)
+
+
+def enqueue_final_copies(programme_id: int) -> int:
+    """Queue the programme's pending final-copy deliveries (the copy is ready); how many."""
     pending = db.session.scalars(
         select(Delivery.id)
         .where(

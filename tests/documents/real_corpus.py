@@ -16,6 +16,7 @@ from typing import Any
 from chibo_flow.documents.parse import parse_upload
 from chibo_flow.documents.programme_doc import ProgrammeDoc, Section
 from chibo_flow.documents.reading import read_upload
+from chibo_flow.documents.text_layout import format_text
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 SOURCE_SUFFIXES = (".txt", ".docx", ".doc", ".pdf")
@@ -133,7 +134,7 @@ def words_retained(source: Path) -> tuple[int, int]:
     source_words = Counter(_words("\n".join(read_upload(data, source.name).lines)))
     doc = parse_upload(data, source.name)
     parsed_words = Counter(_words(" ".join(_strings(doc.to_dict()))))
-    parsed_words |= Counter(_words(doc.to_text()))
+    parsed_words |= Counter(_words(format_text(doc)))
     found = sum(min(count, parsed_words[word]) for word, count in source_words.items())
     return found, sum(source_words.values())
 
