@@ -4,8 +4,12 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Records the requirements.txt the venv was installed from: pip runs again only when it changes.
+# Runtime pins (production installs only these) and the development tools, both with hashes.
+REQUIREMENTS := requirements.txt requirements-dev.txt
+# Records the pins the venv was installed from: pip runs again only when they change.
 STAMP := $(VENV)/requirements.installed
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
 FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: help run test lint format bench migrate requirements venv system-deps
@@ -18,16 +22,16 @@ help:
 	@echo "make bench          the list page against bare Flask; approval and mail fan-out against"
 	@echo "                    raw SMTP (PostgreSQL, Redis)"
 	@echo 'make migrate m="…"  write a new Alembic revision from the models (review it by hand)'
-	@echo "make requirements   install requirements.in into the venv and re-pin requirements.txt"
+	@echo "make requirements   re-pin requirements*.txt (with hashes) from requirements*.in, install"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
 
 venv: system-deps $(BIN)/python
-	@cmp -s requirements.txt $(STAMP) || { \
-		$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt \
-		&& cp requirements.txt $(STAMP); }
+	@cat $(REQUIREMENTS) | cmp -s - $(STAMP) || { \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+			$(addprefix -r ,$(REQUIREMENTS)) && cat $(REQUIREMENTS) > $(STAMP); }
 
 system-deps:
 	@PYTHON=$(PYTHON) scripts/system-deps
@@ -58,8 +62,6 @@ migrate: venv
 	$(FLASK) db migrate -m "$(m)"
 
 requirements: venv
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-r requirements.in -c requirements.txt
-	$(BIN)/python scripts/pin_requirements.py requirements.in > requirements.new
-	mv requirements.new requirements.txt
-	cp requirements.txt $(STAMP)
+	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
+	$(MAKE) venv
