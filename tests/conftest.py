@@ -218,14 +218,16 @@ def unused_code(user: User) -> str:
     return pyotp.TOTP(user.totp_secret).at(step * totp.STEP_S)
 
 
-def log_in(client: FlaskClient, user: User, next_path: str = "") -> TestResponse:
+def log_in(
+    client: FlaskClient, user: User, next_path: str = "", password: str = PASSWORD
+) -> TestResponse:
     """Log `client` in as `user` through the real forms: password, then for secretaries,
     committee members and admins a TOTP code (their factor enrolled first if they have none, as
     `flask users otp` does). Returns the last response (a redirect to where they were going)."""
     if totp.requires_second_factor(user):
         totp.current_code(user)  # enrols a person without a factor
     query = f"?next={next_path}" if next_path else ""
-    response = client.post(f"/login{query}", data={"email": user.email, "password": PASSWORD})
+    response = client.post(f"/login{query}", data={"email": user.email, "password": password})
     if response.status_code == 302 and response.headers["Location"] == "/login/otp":
         response = client.post("/login/otp", data={"code": unused_code(user)})
     assert response.status_code == 302, response.get_data(as_text=True)

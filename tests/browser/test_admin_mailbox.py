@@ -30,7 +30,7 @@ def test_a_captured_email_shows_in_its_frame(world, live_server, chromium, smtp_
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
     page.goto("/admin/mailbox")
-    log_in(page, "admin@chibo.test")
+    log_in(page, world.users["admin"])
     page.get_by_role("link", name="Thư thử cho quản trị viên").click()
 
     frame = page.frame_locator("iframe.mail-frame")

@@ -23,7 +23,7 @@ def test_the_demo_ca_and_certificate_say_they_have_no_legal_value(tmp_path):
 
 def test_development_signs_with_the_demo_certificate_and_production_never_does(tmp_path):
     development = Config(str(tmp_path), env={})
-    production = ProductionConfig(str(tmp_path), env={"SECRET_KEY": "s"})
+    production = ProductionConfig(str(tmp_path), env={"SECRET_KEY": "s" * 64})
 
     assert str(tmp_path / "signing" / "demo-signer.p12") == development.SIGNING_PKCS12_PATH
     assert [str(tmp_path / "signing" / "demo-signer-ca.pem")] == development.SIGNING_TRUST_ANCHORS

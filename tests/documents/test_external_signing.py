@@ -22,6 +22,7 @@ from chibo_flow.documents.signing import SigningNotConfigured, read_signatures, 
 from chibo_flow.models import AuditEvent, Org
 from chibo_flow.models.users import SigningMode
 from chibo_flow.workflow import apply_transition
+from tests.conftest import log_in
 from tests.verify.forgeries import signed_elsewhere, with_note, with_page_replaced
 from tests.verify.support import COMMITTEE_1, COMMITTEE_2, SECRETARY, demo_programme, demo_user
 
@@ -138,7 +139,7 @@ def test_without_a_signing_certificate_no_copy_is_issued(app, db, client, monkey
     with pytest.raises(SigningNotConfigured):
         final_copy_for(programme)
     assert stored_final_copy(programme.id) is None
-    client.post("/login", data={"email": SECRETARY, "password": DEMO_PASSWORD})
+    log_in(client, demo_user(SECRETARY), password=DEMO_PASSWORD)
     web = client.get(f"/programmes/{programme.id}/ban-in.pdf")
     assert web.status_code == 503
     assert messages.SIGNING_NOT_CONFIGURED in web.get_data(as_text=True)
