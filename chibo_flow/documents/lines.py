@@ -40,6 +40,33 @@ _HEADING_START_RE = re.compile(r"^(?:[IVXA-H\d*]|Điều|Khoản|PHẦN|Phần|C
 _DECIMAL_RE = re.compile(r"^\d{1,2}((?:\.\d{1,2}){1,4})\.?\s+\S")  # 1.1 … 1.1.1.1.1
 
 
+# The number of a numbered item, and the text run on after it on the same line.
+_ITEM_LABEL_RE = re.compile(
+    r"^(?P<label>Điều\s+\d+\s*[.:]|Khoản\s+\d+\s*[.:]?|[IVX]+\s*[.-]|\d{1,2}(?:\.\d{1,2})*\s*[.-]"
+    r"|[a-zđ]\))\s*(?P<rest>\S.*)$"
+)
+_RUN_IN_MIN_SENTENCE_WORDS = 6  # "1. Mục đích." is a heading; a sentence of six words is not
+_RUN_IN_MIN_WORDS = 26  # past this, no heading: a paragraph wrapped before its full stop
+
+
+def split_run_in(text: str) -> tuple[str, str] | None:
+    """(number, paragraph) of a numbered item whose paragraph runs on after its number.
+
+    A clerk reads "1. Kiểm tra, giám sát là chức năng lãnh đạo …." as item "1." and its
+    paragraph; "1. Mục đích, yêu cầu" and "2. Về kết quả, Đại hội khẳng định:" are headings.
+    The text reads as a paragraph when it is a sentence (ends in "." or ";", not in capitals)
+    or too long for a heading.
+    """
+    match = _ITEM_LABEL_RE.match(text)
+    if not match or is_upper(match["rest"]):
+        return None
+    rest, words = match["rest"], len(match["rest"].split())
+    sentence = rest.endswith((".", ";")) and words >= _RUN_IN_MIN_SENTENCE_WORDS
+    if sentence or words >= _RUN_IN_MIN_WORDS:
+        return match["label"].strip(), rest
+    return None
+
+
 def is_upper(text: str) -> bool:
     """True for text with letters, all of them capitals."""
     return any(c.isalpha() for c in text) and text == text.upper()

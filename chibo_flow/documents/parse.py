@@ -33,6 +33,7 @@ from chibo_flow.documents.lines import (
     is_authority,
     is_end_marker,
     is_upper,
+    split_run_in,
     starts_body,
 )
 from chibo_flow.documents.programme_doc import (
@@ -608,11 +609,14 @@ class _Parser:
         if rank is None:
             self.read_paragraph(number, text)
             return
-        section = Section(heading=text)
+        run_in = split_run_in(text)
+        section = Section(heading=run_in[0] if run_in else text)
         while self.stack and self.stack[-1][0] >= rank:
             self.stack.pop()
         (self.stack[-1][1].children if self.stack else self.top).append(section)
         self.stack.append((rank, section))
+        if run_in:
+            self.read_paragraph(number, run_in[1])
 
     def read_paragraph(self, number: int, text: str) -> None:
         target = self.stack[-1][1].paragraphs if self.stack else self.preamble
