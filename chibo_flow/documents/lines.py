@@ -8,7 +8,16 @@ import re
 
 SEPARATOR_RE = re.compile(r"^[-*_=~.·•–—\s]+$")
 
-BASIS_RE = re.compile(r"^(?:[-+•]\s*)?(?:Căn cứ|Kính gửi|Xét|Thực hiện|Thi hành|Theo đề nghị)\b")
+# Capital letters, Vietnamese ones included: a word glued to the next by a lost space
+# ("Căn cứNghị quyết") still ends before the capital.
+_CAPITALS = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper())
+_WORD_END = rf"(?![^\W{_CAPITALS}])"
+
+BASIS_RE = re.compile(
+    rf"^(?:[-+•]\s*)?(?:Căn cứ|Kính gửi|Xét|Thực hiện|Thi hành|Theo đề nghị){_WORD_END}"
+)
+# "Xét đề nghị của …" / "Theo đề nghị của …": the request closing the bases, not a basis itself.
+REQUEST_RE = re.compile(rf"^(?:[-+•]\s*)?(?:Xét|Theo đề nghị){_WORD_END}")
 
 BULLET_RE = re.compile(r"^[-+•–]\s*")
 

@@ -25,6 +25,7 @@ from chibo_flow.documents.lines import (
     BASIS_RE,
     BULLET_RE,
     NOI_NHAN_RE,
+    REQUEST_RE,
     SEPARATOR_RE,
     SIGN_TITLE_RE,
     TITLE_END_PUNCTUATION,
@@ -416,7 +417,8 @@ class _Parser:
     def find_doc_type(self) -> int | None:
         """Index of the document-type line: the first after a header line, else the first.
 
-        Looked for above the body (the first heading or "Căn cứ" line ends the search).
+        Looked for above the body (the first heading or "Căn cứ" line after a header line or a
+        type line ends the search; one above them is a web page's digest, not the body).
         """
         first = None
         after_header = False
@@ -430,7 +432,7 @@ class _Parser:
                 first = index if first is None else first
             elif _is_header_anchor(line):
                 after_header = True
-            elif starts_body(text):
+            elif starts_body(text) and (after_header or first is not None):
                 break
         return first
 
@@ -793,13 +795,16 @@ def _bases_run(preamble: list[str]) -> int:
     """Length of the leading run of "Căn cứ" / "Kính gửi" paragraphs (with Kính gửi's list).
 
     The run may open with upper-case lines: the authority a quyết định is issued by
-    ("CHI ỦY CHI BỘ ...") stands above its "Căn cứ" lines.
+    ("CHI ỦY CHI BỘ ...") stands above its "Căn cứ" lines. The request that closes the bases
+    ("Xét đề nghị của …") is not one of them: the body opens with it.
     """
     start = 0
     while start < len(preamble) and is_upper(preamble[start]):
         start += 1
     end, after_kinh_gui = start, False
     for paragraph in preamble[start:]:
+        if REQUEST_RE.match(paragraph):
+            break
         if BASIS_RE.match(paragraph):
             after_kinh_gui = bool(_KINH_GUI_RE.match(paragraph))
         elif not (after_kinh_gui and BULLET_RE.match(paragraph)):
