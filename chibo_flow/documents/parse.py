@@ -84,7 +84,7 @@ _TYPE_THEN_NUMBER_RE = re.compile(r"^(?:SỐ|Số|số)\s*:?\s*\d")
 _CELL_SPLIT_RE = re.compile(r"\t+| {3,}")
 _NUMBER_RE = re.compile(
     r"^(?:(?:" + "|".join(map(re.escape, DOC_TYPE_CODES)) + r")\s+)?(?:Số|SỐ|số)\s*:?\s*"
-    r"(?P<number>(?=\S*[\d/-])\S.*)$",
+    r"(?P<number>(?=\S*[\d/-])(?=.*[/-])\S.*)$",  # "3-NQ/ĐU", "-CTr/TU"; not "số 3 năm 2025"
     re.IGNORECASE,
 )
 # What a copied page puts before the document: menus, breadcrumbs, dates of posting.
@@ -107,6 +107,10 @@ _SECOND_ORG_RE = re.compile(
 _ISSUER_OPENING_RE = re.compile(r"^(?:BAN|ĐẢNG|CHI|BỘ|TỈNH|HUYỆN|THƯỜNG|ỦY|UỶ|HỘI ĐỒNG)\b")
 _GLUED_AUTHORITY_RE = re.compile(r"(?<=[.;,])\s*(?=(?:K/T|T/M|TM\.|KT\.|TL\.|T/L|Q\.)\s*[A-ZĐ])")
 _SPACE_BEFORE_DASH_RE = re.compile(r"(?<=\d)\s+(?=-[A-ZĐ])")
+# A blank serial's hyphen typed apart from the code ("Số     - ĐA/TU"): written "-ĐA/TU".
+_BLANK_SERIAL_GAP_RE = re.compile(r"^-\s+(?=[A-ZĐ])")
+# A Markdown heading's marks ("## ĐẢNG ỦY XÃ …"): a conversion artefact, not text.
+_MARKDOWN_HEADING_RE = re.compile(r"^\s*#{1,6}\s+")
 _UNDERLINE_RE = re.compile(r"(?<!_)__(?!_)")
 _CHAPTER_ONLY_RE = re.compile(r"^(?:CHƯƠNG|Chương|PHẦN|Phần)\s+(?:[IVXLC]+|\d+)\.?$")
 # "**1.** Nâng cao ..." / "**Điều 1.** Ban hành ...": a bold number run into its paragraph.
@@ -192,11 +196,12 @@ def _ends_title(text: str) -> bool:
 
 
 def _split_cells(line: str) -> list[str]:
-    """Split a line into its columns (tab or 3+ spaces), without emphasis markers.
+    """Split a line into its columns (tab or 3+ spaces), without emphasis or heading marks.
 
     Columns merged on one line by a copy are split too: around the Party's name and before
     a "<Place>, ngày ..." date.
     """
+    line = _MARKDOWN_HEADING_RE.sub("", line)
     line = _NUMBER_GAP_RE.sub(r"Số\1 ", _RULER_TAIL_RE.sub("", line.strip().strip("|")))
     line = _SPACE_BEFORE_DASH_RE.sub("", line)
     line = _DATE_SPAN_RE.sub(lambda m: " ".join(m.group().split()), line)
@@ -290,7 +295,8 @@ def _repair_lines(lines: list[str]) -> list[str]:
         while (
             index < len(lines) and lines[index].strip() and _continues_on_next(line, lines[index])
         ):
-            line = f"{line.rstrip()} {_UNDERLINE_RE.sub('', lines[index]).strip()}"
+            following = _MARKDOWN_HEADING_RE.sub("", _UNDERLINE_RE.sub("", lines[index]))
+            line = f"{line.rstrip()} {following.strip()}"
             index += 1
         out.append(line)
     return out
@@ -537,7 +543,8 @@ class _Parser:
     def read_header_field(self, number: int, cell: str, kind: str) -> None:
         if kind == "number":
             number = _NUMBER_RE.match(cell)["number"].strip()
-            self.header.number = _SPACE_BEFORE_DASH_RE.sub("", number)
+            number = _SPACE_BEFORE_DASH_RE.sub("", number)
+            self.header.number = _BLANK_SERIAL_GAP_RE.sub("-", number)
             return
         match = _DATE_RE.match(cell)
         self.header.place = match["place"]
