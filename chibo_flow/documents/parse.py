@@ -675,7 +675,7 @@ class _Parser:
         return (
             bool(self.recipients)
             and self.recipients[-1].purpose == "luu"
-            and not (self.recipient_unfinished)
+            and (not self.recipient_unfinished or self.recipient_unfinished.rstrip().endswith(","))
         )
 
     def read_authority(self, number: int, cell: str) -> None:
@@ -710,11 +710,18 @@ class _Parser:
                 self.read_recipient(number, item.strip())
                 self.recipient_unfinished = ""  # items on one line end at their separator
 
+    def recipient_goes_on(self, item: str) -> bool:
+        """True when `item`, with no "-" of its own, carries on the entry above: that one is
+        open, or ends in a comma and `item` starts in lower case ("…, thành ủy," / "đảng ủy …")."""
+        if BULLET_RE.match(item) or not self.recipient_unfinished or not self.recipients:
+            return False
+        return not self.recipient_unfinished.rstrip().endswith(",") or item.strip()[:1].islower()
+
     def read_recipient(self, number: int, item: str) -> None:
-        if not BULLET_RE.match(item) and self.recipient_unfinished and self.recipients:
+        if self.recipient_goes_on(item):
             item = f"{self.recipient_unfinished} {item.strip()}"  # one entry over two lines
             self.recipients.pop()
-        self.recipient_unfinished = "" if item.rstrip().endswith((";", ",", ".")) else item
+        self.recipient_unfinished = "" if item.rstrip().endswith((";", ".")) else item
         text = BULLET_RE.sub("", item, count=1)
         full = text.rstrip(" \t;,.")
         if not full:
