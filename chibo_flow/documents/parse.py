@@ -160,8 +160,9 @@ _PURPOSE_MARKERS = {
 
 
 def _strip_emphasis(text: str) -> str:
-    """Remove Markdown bold/italic markers (a conversion artefact), keeping a "*" list marker."""
-    text = text.strip()
+    """Remove Markdown bold/italic and heading marks (a conversion artefact), keeping a "*"
+    list marker."""
+    text = _MARKDOWN_HEADING_RE.sub("", text).strip()
     while "*" in text:
         stripped = _strip_emphasis_once(text)
         if stripped == text:
@@ -423,8 +424,8 @@ class _Parser:
     def find_doc_type(self) -> int | None:
         """Index of the document-type line: the first after a header line, else the first.
 
-        Looked for above the body (the first heading or "Căn cứ" line after a header line or a
-        type line ends the search; one above them is a web page's digest, not the body).
+        Looked for above the body (the first heading or "Căn cứ" line after a header line ends
+        the search; one above the header is a web page's digest, not the body).
         """
         first = None
         after_header = False
@@ -438,7 +439,7 @@ class _Parser:
                 first = index if first is None else first
             elif _is_header_anchor(line):
                 after_header = True
-            elif starts_body(text) and (after_header or first is not None):
+            elif starts_body(text) and after_header:
                 break
         return first
 
