@@ -144,6 +144,8 @@ _KINH_GUI_RE = re.compile(r"^(?:[-+•]\s*)?Kính gửi\b")
 # Cheap test for a line that may hold one of the above (most lines do not).
 _END_HINT_RE = re.compile(r"nhận|THƯ|[TK]/|\b(?:TM|TL|KT|TUQ|T\.M|T\.L|K\.T)\b", re.IGNORECASE)
 _SIGNED_RE = re.compile(r"^[(\[]\s*(?:đã\s+)?ký\b[^)\]]*[)\]]$", re.IGNORECASE)
+# "*Hà Nội, ngày 19 tháng 11 năm 2025 *": an emphasis closed after a stray space.
+_SPACED_CLOSING_RE = re.compile(r"^(\*{1,2}[^\s*].*?)\s+(?=\*{1,2}$)")
 _INLINE_EMPHASIS_RE = re.compile(r"(\*{1,2})(?=[^\s*])([^*]+?)(?<=[^\s*])\1")
 _PURPOSE_RE = re.compile(r"^(?P<label>.*?)\s*\((?P<marker>[^()]*)\)[\s;,.]*$")
 _LUU_RE = re.compile(r"^lưu\b", re.IGNORECASE)
@@ -174,7 +176,7 @@ def _strip_emphasis(text: str) -> str:
 def _strip_emphasis_once(text: str) -> str:
     if not text or SEPARATOR_RE.match(text):
         return text
-    text = _INLINE_EMPHASIS_RE.sub(r"\2", text)
+    text = _INLINE_EMPHASIS_RE.sub(r"\2", _SPACED_CLOSING_RE.sub(r"\1", text))
     body = text.rstrip("*")
     trailing = len(text) - len(body)
     leading = len(body) - len(body.lstrip("*"))
