@@ -111,6 +111,8 @@ _SPACE_BEFORE_DASH_RE = re.compile(r"(?<=\d)\s+(?=-[A-ZĐ])")
 _BLANK_SERIAL_GAP_RE = re.compile(r"^-\s+(?=[A-ZĐ])")
 # A Markdown heading's marks ("## ĐẢNG ỦY XÃ …"): a conversion artefact, not text.
 _MARKDOWN_HEADING_RE = re.compile(r"^\s*#{1,6}\s+")
+# "Điều l." / "Điều I.": a scan's letter l or I for the digit 1 of an article number.
+_ARTICLE_ONE_OCR_RE = re.compile(r"^(\s*Điều\s+)[lI](?=\s*[.:])")
 _UNDERLINE_RE = re.compile(r"(?<!_)__(?!_)")
 _CHAPTER_ONLY_RE = re.compile(r"^(?:CHƯƠNG|Chương|PHẦN|Phần)\s+(?:[IVXLC]+|\d+)\.?$")
 # "**1.** Nâng cao ..." / "**Điều 1.** Ban hành ...": a bold number run into its paragraph.
@@ -279,16 +281,17 @@ def _split_glued_authority(line: str) -> str:
 def _repair_lines(lines: list[str]) -> list[str]:
     """Undo what copying did to the lines: one logical line broken over several.
 
-    Joined: a bold or underlined run opened on a line and closed on a later one ("**K/T
-    TRƯỞNG" / "BAN**"); the Party's name over two lines; a heading or signature line
-    continued on the next line in lower case ("I. Về" / "phân cấp quản lý cán bộ"); a
-    chapter number and its title ("Chương I" / "QUY ĐỊNH CHUNG"); two rows of a table whose
-    cells wrapped.
+    Repaired: "Điều l." that a scan read for "Điều 1.". Joined: a bold or underlined run
+    opened on a line and closed on a later one ("**K/T TRƯỞNG" / "BAN**"); the Party's name
+    over two lines; a heading or signature line continued on the next line in lower case
+    ("I. Về" / "phân cấp quản lý cán bộ"); a chapter number and its title ("Chương I" /
+    "QUY ĐỊNH CHUNG"); two rows of a table whose cells wrapped.
     """
     out: list[str] = []
     index = 0
     while index < len(lines):
-        line = _split_glued_authority(_UNDERLINE_RE.sub("", lines[index]))
+        line = _ARTICLE_ONE_OCR_RE.sub(r"\g<1>1", lines[index])
+        line = _split_glued_authority(_UNDERLINE_RE.sub("", line))
         index += 1
         if _chapter_title_below_blank(line, lines[index : index + 2]):
             index += 1  # "Chương I" / "" / "QUY ĐỊNH CHUNG": the title is joined below
