@@ -104,6 +104,8 @@ _SECOND_ORG_RE = re.compile(
     r"(?=(?:ĐẢNG Ủ?[YỶ]|ĐẢNG UỶ|CHI BỘ|ĐẢNG BỘ|VĂN PHÒNG|BAN (?!CHẤP)|ỦY BAN KIỂM TRA)\b)"
 )
 # An upper-case line that names an issuing body (a quyết định's "CHI ỦY CHI BỘ ..."), not a title.
+# What closes an issuing body's name on a line of its own: its congress or its term.
+_ORG_TERM_RE = re.compile(r"^(?:LẦN THỨ|NHIỆM KỲ|KHÓA|KHOÁ)\b")
 _ISSUER_OPENING_RE = re.compile(r"^(?:BAN|ĐẢNG|CHI|BỘ|TỈNH|HUYỆN|THƯỜNG|ỦY|UỶ|HỘI ĐỒNG)\b")
 _GLUED_AUTHORITY_RE = re.compile(r"(?<=[.;,])\s*(?=(?:K/T|T/M|TM\.|KT\.|TL\.|T/L|Q\.)\s*[A-ZĐ])")
 _SPACE_BEFORE_DASH_RE = re.compile(r"(?<=\d)\s+(?=-[A-ZĐ])")
@@ -570,7 +572,7 @@ class _Parser:
             number, text = org_lines[0]
             parts = _SECOND_ORG_RE.split(text, maxsplit=1)
             org_lines = [(number, part) for part in parts if part]
-        *superior, (_, org) = org_lines
+        *superior, (_, org) = _join_org_fragments(org_lines)
         self.header.org = org
         if superior:
             self.header.superior_org = " ".join(text for _, text in superior)
@@ -772,6 +774,19 @@ class _Parser:
             signature=self.signature,
             warnings=sorted(self.warnings, key=lambda w: w.line),
         )
+
+
+def _join_org_fragments(org_lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Join an issuing body's name broken over lines: a single word ("BỘ" / "CHÍNH TRỊ") goes
+    on to the next line, and a term ("LẦN THỨ XI", "NHIỆM KỲ 2020 - 2025") closes the line
+    above."""
+    joined: list[tuple[int, str]] = []
+    for number, text in org_lines:
+        if joined and (len(joined[-1][1].split()) == 1 or _ORG_TERM_RE.match(text)):
+            joined[-1] = (joined[-1][0], f"{joined[-1][1]} {text}")
+        else:
+            joined.append((number, text))
+    return joined
 
 
 def _is_header_anchor(line: str) -> bool:
