@@ -34,7 +34,7 @@ _LETTER_RANK = 10
 
 _HEADINGS = (
     (re.compile(r"^(?:PHẦN|Phần|CHƯƠNG|Chương)\s+(?:[IVXLC]+|\d+|THỨ\s+\S+)\b"), -2),
-    (re.compile(r"^[A-H]\s*[.:]\s+\S"), -1),
+    (re.compile(r"^[A-H](?:\s*[.:]\s+|\s+-\s*|-\s+)\S"), -1),  # "A. ", "A -MỤC ĐÍCH", "B - "
     (re.compile(r"^Điều\s+\d+\s*[.:]"), 0),
     (re.compile(r"^[IVX]+\s*[.-]\s*\S"), 0),
     # "1. ", "1.Tiêu đề", "1- Thủ đô", "1-Thủ đô"; not "57-NQ/TW" (a number carried over)
