@@ -133,9 +133,15 @@ _PARTY_PLAIN = "DANG CONG SAN VIET NAM"
 _NUMBER_THEN_DATE_RE = re.compile(
     r"^(?P<number>.*?\bsố\s*:?\s*\S*[\d/]\S*)\s+(?P<date>\S[^,]*,\s*ngày\b.*)$", re.IGNORECASE
 )
+# A month written in words ("tháng bốn năm 2018", "tháng Mười hai"), longest first.
+_MONTH_WORDS = {
+    "mười hai": 12, "mười một": 11, "mười": 10, "một": 1, "giêng": 1, "hai": 2, "ba": 3,
+    "bốn": 4, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "chạp": 12,
+}  # fmt: skip
 _DATE_RE = re.compile(
     r"^(?:(?P<place>[^,]+?)\s*,\s*)?ngày[\s.…]*(?P<day>\d{1,2})?[\s.…]*tháng[\s.…]*"
-    r"(?P<month>\d{1,2})?[\s.…]*năm[\s.…]*(?P<year>\d{4})?[\s.]*$",
+    r"(?P<month>\d{1,2}|(?:" + "|".join(_MONTH_WORDS) + r")(?=\s+năm))?[\s.…]*"
+    r"năm[\s.…]*(?P<year>\d{4})?[\s.]*$",
     re.IGNORECASE,
 )
 # A draft's số ký hiệu ("Số      -KH/CB") and date ("ngày     tháng     năm 2023") leave
@@ -556,7 +562,8 @@ class _Parser:
             return
         match = _DATE_RE.match(cell)
         self.header.place = match["place"]
-        parts = [match["day"], match["month"], match["year"]]
+        month = match["month"] and str(_MONTH_WORDS.get(match["month"].lower(), match["month"]))
+        parts = [match["day"], month, match["year"]]
         if not any(parts):
             return
         try:
