@@ -8,7 +8,16 @@ import re
 
 SEPARATOR_RE = re.compile(r"^[-*_=~.·•–—\s]+$")
 
-BASIS_RE = re.compile(r"^(?:[-+•]\s*)?(?:Căn cứ|Kính gửi|Xét|Thực hiện|Thi hành|Theo đề nghị)\b")
+# Capital letters, Vietnamese ones included: a word glued to the next by a lost space
+# ("Căn cứNghị quyết") still ends before the capital.
+_CAPITALS = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper())
+_WORD_END = rf"(?![^\W{_CAPITALS}])"
+
+BASIS_RE = re.compile(
+    rf"^(?:[-+•]\s*)?(?:Căn cứ|Kính gửi|Xét|Thực hiện|Thi hành|Theo đề nghị){_WORD_END}"
+)
+# "Xét đề nghị của …" / "Theo đề nghị của …": the request closing the bases, not a basis itself.
+REQUEST_RE = re.compile(rf"^(?:[-+•]\s*)?(?:Xét|Theo đề nghị){_WORD_END}")
 
 BULLET_RE = re.compile(r"^[-+•–]\s*")
 
@@ -25,7 +34,7 @@ _LETTER_RANK = 10
 
 _HEADINGS = (
     (re.compile(r"^(?:PHẦN|Phần|CHƯƠNG|Chương)\s+(?:[IVXLC]+|\d+|THỨ\s+\S+)\b"), -2),
-    (re.compile(r"^[A-H]\s*[.:]\s+\S"), -1),
+    (re.compile(r"^[A-H](?:\s*[.:]\s+|\s+-\s*|-\s+)\S"), -1),  # "A. ", "A -MỤC ĐÍCH", "B - "
     (re.compile(r"^Điều\s+\d+\s*[.:]"), 0),
     (re.compile(r"^[IVX]+\s*[.-]\s*\S"), 0),
     # "1. ", "1.Tiêu đề", "1- Thủ đô", "1-Thủ đô"; not "57-NQ/TW" (a number carried over)
@@ -38,6 +47,33 @@ _HEADINGS = (
 # What every heading above starts with.
 _HEADING_START_RE = re.compile(r"^(?:[IVXA-H\d*]|Điều|Khoản|PHẦN|Phần|CHƯƠNG|Chương|[a-zđ]\))")
 _DECIMAL_RE = re.compile(r"^\d{1,2}((?:\.\d{1,2}){1,4})\.?\s+\S")  # 1.1 … 1.1.1.1.1
+
+
+# The number of a numbered item, and the text run on after it on the same line.
+_ITEM_LABEL_RE = re.compile(
+    r"^(?P<label>Điều\s+\d+\s*[.:]|Khoản\s+\d+\s*[.:]?|[IVX]+\s*[.-]|\d{1,2}(?:\.\d{1,2})*\s*[.-]"
+    r"|[a-zđ]\))\s*(?P<rest>\S.*)$"
+)
+_RUN_IN_MIN_SENTENCE_WORDS = 6  # "1. Mục đích." is a heading; a sentence of six words is not
+_RUN_IN_MIN_WORDS = 26  # past this, no heading: a paragraph wrapped before its full stop
+
+
+def split_run_in(text: str) -> tuple[str, str] | None:
+    """(number, paragraph) of a numbered item whose paragraph runs on after its number.
+
+    A clerk reads "1. Kiểm tra, giám sát là chức năng lãnh đạo …." as item "1." and its
+    paragraph; "1. Mục đích, yêu cầu" and "2. Về kết quả, Đại hội khẳng định:" are headings.
+    The text reads as a paragraph when it is a sentence (ends in "." or ";", not in capitals)
+    or too long for a heading.
+    """
+    match = _ITEM_LABEL_RE.match(text)
+    if not match or is_upper(match["rest"]):
+        return None
+    rest, words = match["rest"], len(match["rest"].split())
+    sentence = rest.endswith((".", ";")) and words >= _RUN_IN_MIN_SENTENCE_WORDS
+    if sentence or words >= _RUN_IN_MIN_WORDS:
+        return match["label"].strip(), rest
+    return None
 
 
 def is_upper(text: str) -> bool:

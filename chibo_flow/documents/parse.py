@@ -25,6 +25,7 @@ from chibo_flow.documents.lines import (
     BASIS_RE,
     BULLET_RE,
     NOI_NHAN_RE,
+    REQUEST_RE,
     SEPARATOR_RE,
     SIGN_TITLE_RE,
     TITLE_END_PUNCTUATION,
@@ -33,6 +34,7 @@ from chibo_flow.documents.lines import (
     is_authority,
     is_end_marker,
     is_upper,
+    split_run_in,
     starts_body,
 )
 from chibo_flow.documents.programme_doc import (
@@ -82,7 +84,7 @@ _TYPE_THEN_NUMBER_RE = re.compile(r"^(?:SỐ|Số|số)\s*:?\s*\d")
 _CELL_SPLIT_RE = re.compile(r"\t+| {3,}")
 _NUMBER_RE = re.compile(
     r"^(?:(?:" + "|".join(map(re.escape, DOC_TYPE_CODES)) + r")\s+)?(?:Số|SỐ|số)\s*:?\s*"
-    r"(?P<number>(?=\S*[\d/-])\S.*)$",
+    r"(?P<number>(?=\S*[\d/-])(?=.*[/-])\S.*)$",  # "3-NQ/ĐU", "-CTr/TU"; not "số 3 năm 2025"
     re.IGNORECASE,
 )
 # What a copied page puts before the document: menus, breadcrumbs, dates of posting.
@@ -102,9 +104,17 @@ _SECOND_ORG_RE = re.compile(
     r"(?=(?:ĐẢNG Ủ?[YỶ]|ĐẢNG UỶ|CHI BỘ|ĐẢNG BỘ|VĂN PHÒNG|BAN (?!CHẤP)|ỦY BAN KIỂM TRA)\b)"
 )
 # An upper-case line that names an issuing body (a quyết định's "CHI ỦY CHI BỘ ..."), not a title.
+# What closes an issuing body's name on a line of its own: its congress or its term.
+_ORG_TERM_RE = re.compile(r"^(?:LẦN THỨ|NHIỆM KỲ|KHÓA|KHOÁ)\b")
 _ISSUER_OPENING_RE = re.compile(r"^(?:BAN|ĐẢNG|CHI|BỘ|TỈNH|HUYỆN|THƯỜNG|ỦY|UỶ|HỘI ĐỒNG)\b")
 _GLUED_AUTHORITY_RE = re.compile(r"(?<=[.;,])\s*(?=(?:K/T|T/M|TM\.|KT\.|TL\.|T/L|Q\.)\s*[A-ZĐ])")
 _SPACE_BEFORE_DASH_RE = re.compile(r"(?<=\d)\s+(?=-[A-ZĐ])")
+# A blank serial's hyphen typed apart from the code ("Số     - ĐA/TU"): written "-ĐA/TU".
+_BLANK_SERIAL_GAP_RE = re.compile(r"^-\s+(?=[A-ZĐ])")
+# A Markdown heading's marks ("## ĐẢNG ỦY XÃ …"): a conversion artefact, not text.
+_MARKDOWN_HEADING_RE = re.compile(r"^\s*#{1,6}\s+")
+# "Điều l." / "Điều I.": a scan's letter l or I for the digit 1 of an article number.
+_ARTICLE_ONE_OCR_RE = re.compile(r"^(\s*Điều\s+)[lI](?=\s*[.:])")
 _UNDERLINE_RE = re.compile(r"(?<!_)__(?!_)")
 _CHAPTER_ONLY_RE = re.compile(r"^(?:CHƯƠNG|Chương|PHẦN|Phần)\s+(?:[IVXLC]+|\d+)\.?$")
 # "**1.** Nâng cao ..." / "**Điều 1.** Ban hành ...": a bold number run into its paragraph.
@@ -123,9 +133,15 @@ _PARTY_PLAIN = "DANG CONG SAN VIET NAM"
 _NUMBER_THEN_DATE_RE = re.compile(
     r"^(?P<number>.*?\bsố\s*:?\s*\S*[\d/]\S*)\s+(?P<date>\S[^,]*,\s*ngày\b.*)$", re.IGNORECASE
 )
+# A month written in words ("tháng bốn năm 2018", "tháng Mười hai"), longest first.
+_MONTH_WORDS = {
+    "mười hai": 12, "mười một": 11, "mười": 10, "một": 1, "giêng": 1, "hai": 2, "ba": 3,
+    "bốn": 4, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "chạp": 12,
+}  # fmt: skip
 _DATE_RE = re.compile(
     r"^(?:(?P<place>[^,]+?)\s*,\s*)?ngày[\s.…]*(?P<day>\d{1,2})?[\s.…]*tháng[\s.…]*"
-    r"(?P<month>\d{1,2})?[\s.…]*năm[\s.…]*(?P<year>\d{4})?[\s.]*$",
+    r"(?P<month>\d{1,2}|(?:" + "|".join(_MONTH_WORDS) + r")(?=\s+năm))?[\s.…]*"
+    r"năm[\s.…]*(?P<year>\d{4})?[\s.]*$",
     re.IGNORECASE,
 )
 # A draft's số ký hiệu ("Số      -KH/CB") and date ("ngày     tháng     năm 2023") leave
@@ -138,6 +154,8 @@ _KINH_GUI_RE = re.compile(r"^(?:[-+•]\s*)?Kính gửi\b")
 # Cheap test for a line that may hold one of the above (most lines do not).
 _END_HINT_RE = re.compile(r"nhận|THƯ|[TK]/|\b(?:TM|TL|KT|TUQ|T\.M|T\.L|K\.T)\b", re.IGNORECASE)
 _SIGNED_RE = re.compile(r"^[(\[]\s*(?:đã\s+)?ký\b[^)\]]*[)\]]$", re.IGNORECASE)
+# "*Hà Nội, ngày 19 tháng 11 năm 2025 *": an emphasis closed after a stray space.
+_SPACED_CLOSING_RE = re.compile(r"^(\*{1,2}[^\s*].*?)\s+(?=\*{1,2}$)")
 _INLINE_EMPHASIS_RE = re.compile(r"(\*{1,2})(?=[^\s*])([^*]+?)(?<=[^\s*])\1")
 _PURPOSE_RE = re.compile(r"^(?P<label>.*?)\s*\((?P<marker>[^()]*)\)[\s;,.]*$")
 _LUU_RE = re.compile(r"^lưu\b", re.IGNORECASE)
@@ -154,8 +172,9 @@ _PURPOSE_MARKERS = {
 
 
 def _strip_emphasis(text: str) -> str:
-    """Remove Markdown bold/italic markers (a conversion artefact), keeping a "*" list marker."""
-    text = text.strip()
+    """Remove Markdown bold/italic and heading marks (a conversion artefact), keeping a "*"
+    list marker."""
+    text = _MARKDOWN_HEADING_RE.sub("", text).strip()
     while "*" in text:
         stripped = _strip_emphasis_once(text)
         if stripped == text:
@@ -167,7 +186,7 @@ def _strip_emphasis(text: str) -> str:
 def _strip_emphasis_once(text: str) -> str:
     if not text or SEPARATOR_RE.match(text):
         return text
-    text = _INLINE_EMPHASIS_RE.sub(r"\2", text)
+    text = _INLINE_EMPHASIS_RE.sub(r"\2", _SPACED_CLOSING_RE.sub(r"\1", text))
     body = text.rstrip("*")
     trailing = len(text) - len(body)
     leading = len(body) - len(body.lstrip("*"))
@@ -190,11 +209,12 @@ def _ends_title(text: str) -> bool:
 
 
 def _split_cells(line: str) -> list[str]:
-    """Split a line into its columns (tab or 3+ spaces), without emphasis markers.
+    """Split a line into its columns (tab or 3+ spaces), without emphasis or heading marks.
 
     Columns merged on one line by a copy are split too: around the Party's name and before
     a "<Place>, ngày ..." date.
     """
+    line = _MARKDOWN_HEADING_RE.sub("", line)
     line = _NUMBER_GAP_RE.sub(r"Số\1 ", _RULER_TAIL_RE.sub("", line.strip().strip("|")))
     line = _SPACE_BEFORE_DASH_RE.sub("", line)
     line = _DATE_SPAN_RE.sub(lambda m: " ".join(m.group().split()), line)
@@ -269,16 +289,17 @@ def _split_glued_authority(line: str) -> str:
 def _repair_lines(lines: list[str]) -> list[str]:
     """Undo what copying did to the lines: one logical line broken over several.
 
-    Joined: a bold or underlined run opened on a line and closed on a later one ("**K/T
-    TRƯỞNG" / "BAN**"); the Party's name over two lines; a heading or signature line
-    continued on the next line in lower case ("I. Về" / "phân cấp quản lý cán bộ"); a
-    chapter number and its title ("Chương I" / "QUY ĐỊNH CHUNG"); two rows of a table whose
-    cells wrapped.
+    Repaired: "Điều l." that a scan read for "Điều 1.". Joined: a bold or underlined run
+    opened on a line and closed on a later one ("**K/T TRƯỞNG" / "BAN**"); the Party's name
+    over two lines; a heading or signature line continued on the next line in lower case
+    ("I. Về" / "phân cấp quản lý cán bộ"); a chapter number and its title ("Chương I" /
+    "QUY ĐỊNH CHUNG"); two rows of a table whose cells wrapped.
     """
     out: list[str] = []
     index = 0
     while index < len(lines):
-        line = _split_glued_authority(_UNDERLINE_RE.sub("", lines[index]))
+        line = _ARTICLE_ONE_OCR_RE.sub(r"\g<1>1", lines[index])
+        line = _split_glued_authority(_UNDERLINE_RE.sub("", line))
         index += 1
         if _chapter_title_below_blank(line, lines[index : index + 2]):
             index += 1  # "Chương I" / "" / "QUY ĐỊNH CHUNG": the title is joined below
@@ -288,7 +309,8 @@ def _repair_lines(lines: list[str]) -> list[str]:
         while (
             index < len(lines) and lines[index].strip() and _continues_on_next(line, lines[index])
         ):
-            line = f"{line.rstrip()} {_UNDERLINE_RE.sub('', lines[index]).strip()}"
+            following = _MARKDOWN_HEADING_RE.sub("", _UNDERLINE_RE.sub("", lines[index]))
+            line = f"{line.rstrip()} {following.strip()}"
             index += 1
         out.append(line)
     return out
@@ -415,7 +437,8 @@ class _Parser:
     def find_doc_type(self) -> int | None:
         """Index of the document-type line: the first after a header line, else the first.
 
-        Looked for above the body (the first heading or "Căn cứ" line ends the search).
+        Looked for above the body (the first heading or "Căn cứ" line after a header line ends
+        the search; one above the header is a web page's digest, not the body).
         """
         first = None
         after_header = False
@@ -429,7 +452,7 @@ class _Parser:
                 first = index if first is None else first
             elif _is_header_anchor(line):
                 after_header = True
-            elif starts_body(text):
+            elif starts_body(text) and after_header:
                 break
         return first
 
@@ -534,11 +557,13 @@ class _Parser:
     def read_header_field(self, number: int, cell: str, kind: str) -> None:
         if kind == "number":
             number = _NUMBER_RE.match(cell)["number"].strip()
-            self.header.number = _SPACE_BEFORE_DASH_RE.sub("", number)
+            number = _SPACE_BEFORE_DASH_RE.sub("", number)
+            self.header.number = _BLANK_SERIAL_GAP_RE.sub("-", number)
             return
         match = _DATE_RE.match(cell)
         self.header.place = match["place"]
-        parts = [match["day"], match["month"], match["year"]]
+        month = match["month"] and str(_MONTH_WORDS.get(match["month"].lower(), match["month"]))
+        parts = [match["day"], month, match["year"]]
         if not any(parts):
             return
         try:
@@ -554,7 +579,7 @@ class _Parser:
             number, text = org_lines[0]
             parts = _SECOND_ORG_RE.split(text, maxsplit=1)
             org_lines = [(number, part) for part in parts if part]
-        *superior, (_, org) = org_lines
+        *superior, (_, org) = _join_org_fragments(org_lines)
         self.header.org = org
         if superior:
             self.header.superior_org = " ".join(text for _, text in superior)
@@ -608,11 +633,14 @@ class _Parser:
         if rank is None:
             self.read_paragraph(number, text)
             return
-        section = Section(heading=text)
+        run_in = split_run_in(text)
+        section = Section(heading=run_in[0] if run_in else text)
         while self.stack and self.stack[-1][0] >= rank:
             self.stack.pop()
         (self.stack[-1][1].children if self.stack else self.top).append(section)
         self.stack.append((rank, section))
+        if run_in:
+            self.read_paragraph(number, run_in[1])
 
     def read_paragraph(self, number: int, text: str) -> None:
         target = self.stack[-1][1].paragraphs if self.stack else self.preamble
@@ -662,7 +690,7 @@ class _Parser:
         return (
             bool(self.recipients)
             and self.recipients[-1].purpose == "luu"
-            and not (self.recipient_unfinished)
+            and (not self.recipient_unfinished or self.recipient_unfinished.rstrip().endswith(","))
         )
 
     def read_authority(self, number: int, cell: str) -> None:
@@ -697,11 +725,18 @@ class _Parser:
                 self.read_recipient(number, item.strip())
                 self.recipient_unfinished = ""  # items on one line end at their separator
 
+    def recipient_goes_on(self, item: str) -> bool:
+        """True when `item`, with no "-" of its own, carries on the entry above: that one is
+        open, or ends in a comma and `item` starts in lower case ("…, thành ủy," / "đảng ủy …")."""
+        if BULLET_RE.match(item) or not self.recipient_unfinished or not self.recipients:
+            return False
+        return not self.recipient_unfinished.rstrip().endswith(",") or item.strip()[:1].islower()
+
     def read_recipient(self, number: int, item: str) -> None:
-        if not BULLET_RE.match(item) and self.recipient_unfinished and self.recipients:
+        if self.recipient_goes_on(item):
             item = f"{self.recipient_unfinished} {item.strip()}"  # one entry over two lines
             self.recipients.pop()
-        self.recipient_unfinished = "" if item.rstrip().endswith((";", ",", ".")) else item
+        self.recipient_unfinished = "" if item.rstrip().endswith((";", ".")) else item
         text = BULLET_RE.sub("", item, count=1)
         full = text.rstrip(" \t;,.")
         if not full:
@@ -748,6 +783,19 @@ class _Parser:
         )
 
 
+def _join_org_fragments(org_lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Join an issuing body's name broken over lines: a single word ("BỘ" / "CHÍNH TRỊ") goes
+    on to the next line, and a term ("LẦN THỨ XI", "NHIỆM KỲ 2020 - 2025") closes the line
+    above."""
+    joined: list[tuple[int, str]] = []
+    for number, text in org_lines:
+        if joined and (len(joined[-1][1].split()) == 1 or _ORG_TERM_RE.match(text)):
+            joined[-1] = (joined[-1][0], f"{joined[-1][1]} {text}")
+        else:
+            joined.append((number, text))
+    return joined
+
+
 def _is_header_anchor(line: str) -> bool:
     """True for a line holding the Party's name, a "Số ..." number or a date line."""
     return any(
@@ -789,13 +837,16 @@ def _bases_run(preamble: list[str]) -> int:
     """Length of the leading run of "Căn cứ" / "Kính gửi" paragraphs (with Kính gửi's list).
 
     The run may open with upper-case lines: the authority a quyết định is issued by
-    ("CHI ỦY CHI BỘ ...") stands above its "Căn cứ" lines.
+    ("CHI ỦY CHI BỘ ...") stands above its "Căn cứ" lines. The request that closes the bases
+    ("Xét đề nghị của …") is not one of them: the body opens with it.
     """
     start = 0
     while start < len(preamble) and is_upper(preamble[start]):
         start += 1
     end, after_kinh_gui = start, False
     for paragraph in preamble[start:]:
+        if REQUEST_RE.match(paragraph):
+            break
         if BASIS_RE.match(paragraph):
             after_kinh_gui = bool(_KINH_GUI_RE.match(paragraph))
         elif not (after_kinh_gui and BULLET_RE.match(paragraph)):

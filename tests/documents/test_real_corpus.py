@@ -5,18 +5,24 @@ are listed, per document, in tests/documents/real_corpus_misreads.json: a ratche
 Every field not listed must be read right (a regression fails), and every listed field must
 still be wrong (a fix fails until its line is removed, so the list only shrinks and always
 says exactly what is left). `python -m bench.documents --corpus tests/fixtures/real` prints
-the same per document, with what was expected and what was read.
+the same per document, with what was expected and what was read; `python -m bench.documents
+--record-misreads` writes the list afresh after a change to the parser.
 """
 
 import json
-from pathlib import Path
 
 import pytest
 
-from tests.documents.real_corpus import FIELDS, REAL, documents, mismatches, words_retained
+from tests.documents.real_corpus import (
+    FIELDS,
+    MISREADS_FILE,
+    REAL,
+    documents,
+    mismatches,
+    words_retained,
+)
 
 CORPUS = documents()
-MISREADS_FILE = Path(__file__).with_name("real_corpus_misreads.json")
 MISREADS: dict[str, list[str]] = json.loads(MISREADS_FILE.read_text(encoding="utf-8"))
 
 
