@@ -253,6 +253,10 @@ SIGNING_NOT_CONFIGURED = (
     "Chưa cấu hình chứng thư số để ký bản chính thức (SIGNING_PKCS12_PATH hoặc SIGNING_PKCS11_LIB)."
 )
 SIGNING_REASON = "Ban hành văn bản"
+SIGNED_COPY_NO_FILE = "Đồng chí chưa chọn tệp PDF đã ký số."
+SIGNED_COPY_ACCEPTED = (
+    "Đã nhận bản chính thức có chữ ký số; văn bản đang được gửi tới các nơi nhận."
+)
 SIGNED_COPY_NOT_ALLOWED = "Chỉ bí thư của tổ chức ban hành mới được tải lên bản đã ký số."
 SIGNED_COPY_NOT_EXPECTED = "Tổ chức này ký số trên hệ thống; không cần tải lên bản đã ký."
 SIGNED_COPY_ALREADY = "Bản chính thức đã có chữ ký số; không thể thay thế."

@@ -36,6 +36,13 @@ class TransitionForm(FlaskForm):
     comment = TextAreaField("Lý do", validators=[Optional()])
 
 
+class SignedCopyForm(FlaskForm):
+    """The approved PDF as signed by the office's own tool (external signing)."""
+
+    upload = FileField("Tệp PDF đã ký số")
+    submit = SubmitField("Tải lên bản đã ký số")
+
+
 class MapRecipientForm(FlaskForm):
     """The picker: which group an unresolved or ambiguous "Nơi nhận" line means."""
 

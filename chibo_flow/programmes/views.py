@@ -25,9 +25,11 @@ from chibo_flow import directory, messages
 from chibo_flow.access import get_programme
 from chibo_flow.documents.final_copy import (
     MEDIA_TYPES,
+    accept_signed_copy,
     content_disposition,
     final_copy_for,
     render_pdf,
+    stored_final_copy,
 )
 from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
 from chibo_flow.documents.programme_doc import PURPOSES, ProgrammeDoc
@@ -42,13 +44,15 @@ from chibo_flow.models import (
 )
 from chibo_flow.models.delivery import FINAL_COPY, DeliveryStatus
 from chibo_flow.models.programmes import State
-from chibo_flow.models.users import Role
+from chibo_flow.models.users import Role, SigningMode
 from chibo_flow.notifications.relay import resend_failed
+from chibo_flow.notifications.tasks import enqueue_final_copies
 from chibo_flow.programmes.forms import (
     EditProgrammeForm,
     MapRecipientForm,
     NewProgrammeForm,
     ResendForm,
+    SignedCopyForm,
     TransitionForm,
 )
 from chibo_flow.programmes.item_cache import list_items
@@ -272,7 +276,41 @@ def detail(programme_id: int):
         events=list(history),
         deliveries=deliveries,
         can_see_deliveries=_may_see_deliveries(programme),
+        signing_form=SignedCopyForm() if _awaits_signed_copy(programme) else None,
     )
+
+
+def _awaits_signed_copy(programme: Programme) -> bool:
+    """Whether the current user is the secretary who should upload the signed final copy: the
+    org signs with its own tool and the approved PDF is not signed yet."""
+    if programme.state != State.APPROVED or programme.org.signing_mode != SigningMode.EXTERNAL:
+        return False
+    copy = stored_final_copy(programme.id)
+    signed = copy is not None and copy.signed_at is not None
+    return not signed and current_user.has_role(Role.SECRETARY, programme.org)
+
+
+@bp.post("/programmes/<int:programme_id>/ban-da-ky")
+@login_required
+def upload_signed_copy(programme_id: int) -> Response:
+    """External signing: the secretary uploads the approved PDF signed with the office's own
+    tool; once it is accepted the final copy goes out. Refusals are flashed with the reason."""
+    programme = get_programme(programme_id, current_user)
+    if not _awaits_signed_copy(programme):
+        abort(403)
+    form = SignedCopyForm()
+    upload = form.upload.data
+    if not upload or not upload.filename:
+        flash(messages.SIGNED_COPY_NO_FILE, "danger")
+    else:
+        try:
+            accept_signed_copy(final_copy_for(programme), upload.read(), current_user)
+        except WorkflowError as exc:
+            flash(exc.message, "danger")
+        else:
+            enqueue_final_copies(programme.id)  # distribution waited for this signed copy
+            flash(messages.SIGNED_COPY_ACCEPTED, "success")
+    return redirect(url_for(".detail", programme_id=programme.id))
 
 
 @bp.get("/programmes/<int:programme_id>/ban-in.<any(pdf, docx):extension>")

@@ -143,3 +143,42 @@ def test_without_a_signing_certificate_no_copy_is_issued(app, db, client, monkey
     web = client.get(f"/programmes/{programme.id}/ban-in.pdf")
     assert web.status_code == 503
     assert messages.SIGNING_NOT_CONFIGURED in web.get_data(as_text=True)
+
+
+def test_the_secretary_uploads_the_signed_copy_from_the_programme_page(app, db, client,
+                                                                       approved):  # fmt: skip
+    programme, copy = approved
+    log_in(client, demo_user(SECRETARY), password=DEMO_PASSWORD)
+    page = client.get(f"/programmes/{programme.id}").get_data(as_text=True)
+    assert "Ký số bản chính thức" in page and f"/programmes/{programme.id}/ban-da-ky" in page
+
+    def post(data: bytes) -> str:
+        answer = client.post(f"/programmes/{programme.id}/ban-da-ky",
+                             data={"upload": (io.BytesIO(data), "da-ky.pdf")},
+                             content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+        assert answer.status_code == 200
+        return answer.get_data(as_text=True)
+
+    refused = post(copy.pdf)  # the unsigned PDF as it was downloaded
+    assert messages.SIGNED_COPY_UNSIGNED in refused
+    db.session.expire_all()
+    assert final_copy_ready(programme) is False
+
+    accepted = post(sign_pdf(copy.pdf, ORG, app.config))
+    assert messages.SIGNED_COPY_ACCEPTED in accepted
+    assert "Ký số bản chính thức" not in accepted  # nothing left to upload
+    db.session.expire_all()
+    assert final_copy_ready(programme) is True
+
+
+def test_only_a_secretary_of_an_external_org_sees_or_uses_the_upload(app, db, client, approved):
+    programme, copy = approved
+    log_in(client, demo_user(COMMITTEE_1), password=DEMO_PASSWORD)
+    assert "Ký số bản chính thức" not in client.get(f"/programmes/{programme.id}").text
+    signed = sign_pdf(copy.pdf, ORG, app.config)
+    answer = client.post(f"/programmes/{programme.id}/ban-da-ky",
+                         data={"upload": (io.BytesIO(signed), "x.pdf")},
+                         content_type="multipart/form-data")  # fmt: skip
+    assert answer.status_code == 403
+    db.session.expire_all()
+    assert final_copy_ready(programme) is False
