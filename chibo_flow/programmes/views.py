@@ -28,8 +28,8 @@ from chibo_flow.documents.final_copy import (
     accept_signed_copy,
     content_disposition,
     final_copy_for,
+    final_copy_ready,
     render_pdf,
-    stored_final_copy,
 )
 from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
 from chibo_flow.documents.programme_doc import PURPOSES, ProgrammeDoc
@@ -282,12 +282,13 @@ def detail(programme_id: int):
 
 def _awaits_signed_copy(programme: Programme) -> bool:
     """Whether the current user is the secretary who should upload the signed final copy: the
-    org signs with its own tool and the approved PDF is not signed yet."""
-    if programme.state != State.APPROVED or programme.org.signing_mode != SigningMode.EXTERNAL:
-        return False
-    copy = stored_final_copy(programme.id)
-    signed = copy is not None and copy.signed_at is not None
-    return not signed and current_user.has_role(Role.SECRETARY, programme.org)
+    org signs with its own tool and its approved PDF is not ready for distribution yet."""
+    return (
+        programme.state == State.APPROVED
+        and programme.org.signing_mode == SigningMode.EXTERNAL
+        and not final_copy_ready(programme)
+        and current_user.has_role(Role.SECRETARY, programme.org)
+    )
 
 
 @bp.post("/programmes/<int:programme_id>/ban-da-ky")
