@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from chibo_flow import directory, messages
+from chibo_flow import directory, messages, orgs
 from chibo_flow.auth import totp
 from chibo_flow.auth.passwords import hash_password, password_problem
 from chibo_flow.auth.sessions import issue_token, revoke_token, tokens_of
@@ -64,6 +64,18 @@ def create_org(name: str, code: str, parent: str | None, place: str | None, appr
     db.session.add(org)
     db.session.commit()
     click.echo(f"Đã tạo {org.name} (id {org.id})")
+
+
+@orgs_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_orgs(as_json: bool):
+    """List every org: id, name, code, parent id (as GET /api/v1/orgs shows them)."""
+    rows = [orgs.org_data(org) for org in db.session.scalars(select(Org).order_by(Org.name))]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['id']}\t{row['code']}\t{row['name']}\t{row['parent_id'] or '-'}")
 
 
 @users_cli.command("create")

@@ -425,3 +425,15 @@ NOTICE_LABELS = {
     "reminder": "Thư nhắc duyệt",
     "escalation": "Thư báo vòng duyệt chậm",
 }
+
+# --- organisations (chibo_flow.orgs) -------------------------------------------------------------
+ORG_NOT_ADMINISTERED = "Đồng chí không quản trị tổ chức này."
+ORG_PARENT_REQUIRED = "Cần chọn tổ chức cấp trên mà đồng chí quản trị."
+ORG_PARENT_CYCLE = "Không thể chuyển một tổ chức vào dưới chính nó hoặc tổ chức trực thuộc nó."
+ORG_NAME_REQUIRED = "Cần nhập tên tổ chức (tối đa 200 ký tự)."
+ORG_NAME_TAKEN = "Đã có tổ chức tên “{name}”."
+ORG_CODE_REQUIRED = "Cần nhập ký hiệu viết tắt dùng trong số văn bản (tối đa 20 ký tự)."
+ORG_PLACE_TOO_LONG = "Địa danh ghi ở dòng ngày tháng tối đa 100 ký tự."
+ORG_TERM_START_INVALID = "Ngày bắt đầu nhiệm kỳ không hợp lệ."
+ORG_APPROVALS_TOO_FEW = "Số ý kiến tán thành cần có phải ít nhất là 1."
+ORG_APPROVALS_TOO_MANY = "Cấp ủy có {size} đồng chí, không thể yêu cầu {required} ý kiến tán thành."

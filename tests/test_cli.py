@@ -43,6 +43,21 @@ def test_orgs_create_with_parent_and_place(env, db):
     assert (org.code, org.place, org.parent.name) == ("CB", "Tiên Cường", "Đảng bộ xã Tiên Cường")
 
 
+def test_orgs_list_json_gives_ids_and_the_tree(env, db):
+    cli_ok(env, "orgs", "create", "Đảng bộ xã Tiên Cường", "--code", "ĐU")
+    cli_ok(env, "orgs", "create", "Chi bộ Thôn Đông", "--code", "CB",
+           "--parent", "Đảng bộ xã Tiên Cường")  # fmt: skip
+
+    listed = json.loads(cli_ok(env, "orgs", "list", "--json"))
+
+    parent, cell = (fresh(db, select(Org).where(Org.name == name))[0]
+                    for name in ("Đảng bộ xã Tiên Cường", "Chi bộ Thôn Đông"))  # fmt: skip
+    assert [{k: o[k] for k in ("id", "name", "code", "parent_id")} for o in listed] == [
+        {"id": cell.id, "name": "Chi bộ Thôn Đông", "code": "CB", "parent_id": parent.id},
+        {"id": parent.id, "name": "Đảng bộ xã Tiên Cường", "code": "ĐU", "parent_id": None},
+    ]
+
+
 def test_orgs_create_twice_is_refused_in_vietnamese(env, db):
     cli_ok(env, "orgs", "create", "Chi bộ Thôn Đông", "--code", "CB")
     result = flask_cli(env, "orgs", "create", "Chi bộ Thôn Đông", "--code", "CB")

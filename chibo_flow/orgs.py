@@ -1,0 +1,169 @@
+"""The one place that creates and changes organisations (API, admin pages, CLI).
+
+An admin acts on the orgs they administer and on every org under those
+(access.administered_org_ids); each change is one transaction and raises the workflow's errors
+(NotAllowed 403, Invalid 422, Conflict 409) with a Vietnamese message.
+"""
+
+import unicodedata
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from chibo_flow import messages
+from chibo_flow.access import administered_org_ids
+from chibo_flow.extensions import db
+from chibo_flow.models import AuditEvent, Membership, Org, User
+from chibo_flow.models.users import HoldsRoles, Role
+from chibo_flow.workflow_errors import Conflict, Invalid, NotAllowed
+
+NAME_MAX = 200
+CODE_MAX = 20
+PLACE_MAX = 100
+# The fields of an org an admin may change, with the audit trail's name for each.
+EDITABLE = ("name", "code", "parent_id", "place", "term_start", "approvals_required")
+
+
+def _text(value: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFC", value or "").split())
+
+
+def visible_orgs(user: HoldsRoles) -> list[Org]:
+    """The orgs `user` belongs to or administers, with the children of each, by name."""
+    own = set(user.org_ids()) | administered_org_ids(user)
+    if not own:
+        return []
+    return list(
+        db.session.scalars(
+            select(Org).where(Org.id.in_(own) | Org.parent_id.in_(own)).order_by(Org.name)
+        )
+    )
+
+
+def administered_org(user: HoldsRoles, org_id: int) -> Org:
+    """The org `org_id` if `user` administers it (or an org above it); raises NotAllowed."""
+    org = db.session.get(Org, org_id)
+    if org is None or org.id not in administered_org_ids(user):
+        raise NotAllowed(messages.ORG_NOT_ADMINISTERED)
+    return org
+
+
+def committee_size(org: Org) -> int:
+    """How many active members of the org's committee there are."""
+    return db.session.scalar(
+        select(func.count(func.distinct(Membership.user_id)))
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.org_id == org.id, Membership.role == Role.COMMITTEE, User.active)
+    )
+
+
+def create_org(actor: HoldsRoles, values: dict[str, Any]) -> Org:
+    """A new org under `values["parent_id"]`, which `actor` must administer (NotAllowed);
+    raises Invalid for a bad field and Conflict for a name already taken."""
+    if values.get("parent_id") is None:
+        raise NotAllowed(messages.ORG_PARENT_REQUIRED)
+    org = Org()
+    _apply(actor, org, {**values})
+    db.session.add(org)
+    _audit(actor, "org_created", org, values)
+    return org
+
+
+def update_org(actor: HoldsRoles, org: Org, values: dict[str, Any]) -> Org:
+    """Change the given fields of `org` (administered by `actor`, checked by the caller); a
+    new parent must be administered by `actor` too and not lie under `org`."""
+    _apply(actor, org, values)
+    _audit(actor, "org_changed", org, values)
+    return org
+
+
+def _apply(actor: HoldsRoles, org: Org, values: dict[str, Any]) -> None:
+    """Validate and set the fields present in `values`; raises Invalid or NotAllowed."""
+    if "name" in values or org.id is None:
+        name = _text(values.get("name"))
+        if not name or len(name) > NAME_MAX:
+            raise Invalid(messages.ORG_NAME_REQUIRED)
+        taken = db.session.scalar(select(Org.id).where(Org.name == name))
+        if taken is not None and taken != org.id:
+            raise Conflict(messages.ORG_NAME_TAKEN.format(name=name))
+        org.name = name
+    if "code" in values or org.id is None:
+        code = _text(values.get("code"))
+        if not code or len(code) > CODE_MAX:
+            raise Invalid(messages.ORG_CODE_REQUIRED)
+        org.code = code
+    if "place" in values:
+        place = _text(values["place"])
+        if len(place) > PLACE_MAX:
+            raise Invalid(messages.ORG_PLACE_TOO_LONG)
+        org.place = place or None
+    if "term_start" in values:
+        term_start = values["term_start"]
+        if term_start is not None and not isinstance(term_start, date):
+            raise Invalid(messages.ORG_TERM_START_INVALID)
+        org.term_start = term_start
+    if "parent_id" in values:
+        org.parent_id = _new_parent(actor, org, values["parent_id"]).id
+    if "approvals_required" in values:
+        org.approvals_required = _approvals(org, values["approvals_required"])
+
+
+def _new_parent(actor: HoldsRoles, org: Org, parent_id: int | None) -> Org:
+    """The parent `org` moves under: administered by `actor` and not `org` or below it."""
+    if parent_id is None:
+        raise NotAllowed(messages.ORG_PARENT_REQUIRED)
+    administered = administered_org_ids(actor)
+    if parent_id not in administered:
+        raise NotAllowed(messages.ORG_NOT_ADMINISTERED)
+    if org.id is not None:
+        ancestor = db.session.get(Org, parent_id)
+        while ancestor is not None:
+            if ancestor.id == org.id:
+                raise Invalid(messages.ORG_PARENT_CYCLE)
+            ancestor = ancestor.parent
+    return db.session.get(Org, parent_id)
+
+
+def _approvals(org: Org, required: int | None) -> int | None:
+    """`required` if the org's committee can give that many approvals; None means a majority.
+    Raises Invalid below 1 or above the committee's size (once the org has a committee)."""
+    if required is None:
+        return None
+    if required < 1:
+        raise Invalid(messages.ORG_APPROVALS_TOO_FEW)
+    size = committee_size(org) if org.id is not None else 0
+    if size and required > size:
+        raise Invalid(messages.ORG_APPROVALS_TOO_MANY.format(required=required, size=size))
+    return required
+
+
+def _audit(actor: HoldsRoles, action: str, org: Org, values: dict[str, Any]) -> None:
+    """Record the change and commit; a name taken meanwhile is a Conflict."""
+    db.session.flush()
+    changed = {key: _jsonable(values[key]) for key in EDITABLE if key in values}
+    db.session.add(AuditEvent(actor_id=actor.id, action=action, data={"org_id": org.id, **changed}))
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise Conflict(messages.ORG_NAME_TAKEN.format(name=org.name)) from exc
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def org_data(org: Org) -> dict[str, Any]:
+    """An org as the API and the CLI show it (DESIGN §4b: id, name, code, parent_id; more)."""
+    return {
+        "id": org.id,
+        "name": org.name,
+        "code": org.code,
+        "parent_id": org.parent_id,
+        "place": org.place,
+        "term_start": org.term_start.isoformat() if org.term_start else None,
+        "approvals_required": org.approvals_required,
+        "committee_size": committee_size(org),
+    }

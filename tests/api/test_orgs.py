@@ -1,0 +1,227 @@
+"""/api/v1/orgs: the orgs a caller belongs to or administers, and the admin's changes to the
+orgs under them (an admin of chi bộ A cannot touch chi bộ B or the parent)."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from chibo_flow.auth.sessions import issue_token
+from chibo_flow.models import AuditEvent, Membership, Org, Programme, User
+from chibo_flow.models.users import Role
+from chibo_flow.workflow import create_programme
+from tests.api.conftest import ApiClient, assert_error
+
+PARENT = "Đảng bộ xã Tiên Cường"
+CELL_A = "Chi bộ Trường Mầm non Tiên Cường"
+CELL_B = "Chi bộ Thôn Đông"
+# Who holds which role where (org key), for the role × action table.
+PEOPLE = {
+    "parent_admin": ("parent", Role.ADMIN),
+    "a_admin": ("a", Role.ADMIN),
+    "b_admin": ("b", Role.ADMIN),
+    "a_secretary": ("a", Role.SECRETARY),
+    "a_member": ("a", Role.MEMBER),
+}
+
+
+@pytest.fixture
+def tree(db):
+    """A Đảng ủy with two chi bộ, the people of PEOPLE and their tokens."""
+    parent = Org(name=PARENT, code="ĐU", place="Tiên Cường")
+    db.session.add(parent)
+    db.session.flush()
+    cells = {
+        "a": Org(name=CELL_A, code="CB", parent_id=parent.id, place="Tiên Cường"),
+        "b": Org(name=CELL_B, code="TĐ", parent_id=parent.id, place="Tiên Cường"),
+    }
+    db.session.add_all(cells.values())
+    db.session.flush()
+    found = {"parent": parent, **cells}
+    tokens = {}
+    for key, (org_key, role) in PEOPLE.items():
+        user = User(email=f"{key.replace('_', '-')}@chibo.test", name=f"Đồng chí {key}")
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(Membership(user=user, org=found[org_key], role=role))
+        db.session.flush()
+        tokens[key] = issue_token(user)
+    db.session.commit()
+    return found, tokens
+
+
+@pytest.fixture
+def as_(client, tree):
+    return lambda key: ApiClient(client, tree[1][key])
+
+
+@pytest.mark.parametrize(
+    ("key", "names"),
+    [
+        ("parent_admin", {PARENT, CELL_A, CELL_B}),
+        ("a_admin", {CELL_A}),
+        ("a_secretary", {CELL_A}),
+        ("a_member", {CELL_A}),
+    ],
+)
+def test_get_orgs_lists_own_orgs_with_their_children(as_, tree, key, names):
+    response = as_(key).get("/orgs")
+
+    assert response.status_code == 200
+    items = response.get_json()["items"]
+    assert {item["name"] for item in items} == names
+    orgs = tree[0]
+    for item in items:
+        org = next(o for o in orgs.values() if o.id == item["id"])
+        assert {k: item[k] for k in ("id", "name", "code", "parent_id")} == {
+            "id": org.id, "name": org.name, "code": org.code, "parent_id": org.parent_id,
+        }  # fmt: skip
+
+
+def test_get_orgs_needs_a_token(client, tree):
+    assert_error(client.get("/api/v1/orgs"), 401, "unauthorized")
+
+
+NEW_CELL = {"name": "Chi bộ Thôn Tây", "code": "TT", "place": "Tiên Cường",
+            "term_start": "2025-10-01", "approvals_required": 2}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("key", "parent", "status"),
+    [
+        ("parent_admin", "parent", 201),
+        ("parent_admin", "a", 201),
+        ("a_admin", "a", 201),
+        ("a_admin", "parent", 403),
+        ("a_admin", "b", 403),
+        ("b_admin", "a", 403),
+        ("a_secretary", "a", 403),
+        ("a_member", "a", 403),
+    ],
+)
+def test_who_may_create_an_org_where(db, as_, tree, key, parent, status):
+    orgs = tree[0]
+    response = as_(key).post("/orgs", json={**NEW_CELL, "parent_id": orgs[parent].id})
+
+    assert response.status_code == status, response.get_data(as_text=True)
+    created = db.session.scalar(select(Org).where(Org.name == NEW_CELL["name"]))
+    if status == 201:
+        assert response.get_json() == {
+            "id": created.id, "name": "Chi bộ Thôn Tây", "code": "TT",
+            "parent_id": orgs[parent].id, "place": "Tiên Cường", "term_start": "2025-10-01",
+            "approvals_required": 2, "committee_size": 0,
+        }  # fmt: skip
+        assert created.term_start == date(2025, 10, 1)
+        audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "org_created"))
+        assert audit.data["org_id"] == created.id
+    else:
+        assert_error(response, 403, "forbidden")
+        assert created is None
+
+
+@pytest.mark.parametrize(
+    ("key", "target", "status"),
+    [
+        ("parent_admin", "parent", 200),
+        ("parent_admin", "b", 200),
+        ("a_admin", "a", 200),
+        ("a_admin", "b", 403),
+        ("a_admin", "parent", 403),
+        ("b_admin", "a", 403),
+        ("a_secretary", "a", 403),
+        ("a_member", "a", 403),
+    ],
+)
+def test_who_may_change_which_org(db, as_, tree, key, target, status):
+    org = tree[0][target]
+    response = as_(key).patch(f"/orgs/{org.id}", json={"place": "Xã Tiên Cường"})
+
+    assert response.status_code == status
+    db.session.expire_all()
+    assert (db.session.get(Org, org.id).place == "Xã Tiên Cường") == (status == 200)
+
+
+def test_an_unknown_org_is_refused_like_anothers(as_):
+    assert_error(as_("a_admin").patch("/orgs/999999", json={"place": "X"}), 403, "forbidden")
+
+
+def test_moving_a_cell_keeps_its_programmes(db, as_, tree, seed_text):
+    orgs = tree[0]
+    secretary = db.session.scalar(select(User).where(User.email == "a-secretary@chibo.test"))
+    programme = create_programme(orgs["a"], secretary, {"title": "Chương trình hành động"})
+    new_parent = Org(name="Đảng bộ Trường học", code="ĐBTH", parent_id=orgs["parent"].id)
+    db.session.add(new_parent)
+    db.session.commit()
+
+    response = as_("parent_admin").patch(f"/orgs/{orgs['a'].id}", json={"parent_id": new_parent.id})
+
+    assert response.status_code == 200
+    assert response.get_json()["parent_id"] == new_parent.id
+    db.session.expire_all()
+    assert db.session.get(Programme, programme.id).org_id == orgs["a"].id
+
+
+@pytest.mark.parametrize(
+    ("key", "target", "parent", "status"),
+    [
+        ("a_admin", "a", "b", 403),  # not an admin of the new parent
+        ("parent_admin", "parent", "a", 422),  # under its own child
+        ("parent_admin", "a", "a", 422),  # under itself
+    ],
+)
+def test_moves_that_are_refused(db, as_, tree, key, target, parent, status):
+    orgs = tree[0]
+    before = orgs[target].parent_id
+    response = as_(key).patch(f"/orgs/{orgs[target].id}", json={"parent_id": orgs[parent].id})
+
+    assert_error(response, status, "forbidden" if status == 403 else "invalid")
+    db.session.expire_all()
+    assert db.session.get(Org, orgs[target].id).parent_id == before
+
+
+def test_approvals_cannot_exceed_the_committee(db, as_, tree):
+    cell = tree[0]["a"]
+    for n in range(2):
+        user = User(email=f"capuy{n}@chibo.test", name=f"Cấp ủy {n}")
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(Membership(user=user, org=cell, role=Role.COMMITTEE))
+    db.session.commit()
+    admin = as_("a_admin")
+
+    refused = admin.patch(f"/orgs/{cell.id}", json={"approvals_required": 3})
+    accepted = admin.patch(f"/orgs/{cell.id}", json={"approvals_required": 2})
+
+    assert "2 đồng chí" in assert_error(refused, 422, "invalid")["message"]
+    assert accepted.status_code == 200
+    assert accepted.get_json()["committee_size"] == 2
+    assert accepted.get_json()["approvals_required"] == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": CELL_B},  # taken
+        {"name": "   "},
+        {"code": ""},
+        {"approvals_required": 0},
+        {"term_start": "mùng 1"},
+        {"unknown": 1},
+    ],
+)
+def test_bad_changes_are_refused_with_a_message(db, as_, tree, body):
+    cell = tree[0]["a"]
+    response = as_("a_admin").patch(f"/orgs/{cell.id}", json=body)
+
+    assert response.status_code in (409, 422)
+    assert_error(response, response.status_code, "conflict" if "name" in body and body["name"]
+                 .strip() else "invalid")  # fmt: skip
+    db.session.expire_all()
+    assert db.session.get(Org, cell.id).name == CELL_A
+    assert not db.session.scalar(select(func.count(AuditEvent.id)))
+
+
+def test_the_spec_documents_orgs(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/orgs"])
+    assert "patch" in paths["/api/v1/orgs/{org_id}"]
