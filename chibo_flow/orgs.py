@@ -155,6 +155,31 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def members(org: Org) -> list[tuple[User, list[str]]]:
+    """The org's people (active or not: their history stays) with their roles here, by name."""
+    found: dict[int, tuple[User, list[str]]] = {}
+    rows = db.session.execute(
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.org_id == org.id)
+        .order_by(User.name, User.email, Membership.role)
+    )
+    for user, role in rows:
+        found.setdefault(user.id, (user, []))[1].append(role)
+    return list(found.values())
+
+
+def member_data(user: User, roles: list[str]) -> dict[str, Any]:
+    """A member of an org as the API shows them."""
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "roles": roles,
+        "active": user.active,
+    }
+
+
 def org_data(org: Org) -> dict[str, Any]:
     """An org as the API and the CLI show it (DESIGN §4b: id, name, code, parent_id; more)."""
     return {

@@ -45,6 +45,24 @@ class OrgListSchema(Schema):
     items = fields.List(fields.Nested(OrgSchema))
 
 
+class OrgMemberSchema(Schema):
+    """Someone holding roles in the org."""
+
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    roles = fields.List(
+        fields.String(), metadata={"description": "secretary | committee | member | admin"}
+    )
+    active = fields.Boolean(metadata={"description": "false: deactivated, history kept"})
+
+
+class OrgMemberListSchema(Schema):
+    """The org's members by name."""
+
+    items = fields.List(fields.Nested(OrgMemberSchema))
+
+
 class OrgEditSchema(Schema):
     """PATCH /orgs/<id>: the fields to change (a new `parent_id` moves the org)."""
 
@@ -97,3 +115,12 @@ class OrgResource(MethodView):
         user = current_api_user()
         org = orgs.administered_org(user, org_id)
         return orgs.org_data(orgs.update_org(user, org, body))
+
+
+@blp.route("/orgs/<int:org_id>/members")
+@blp.response(200, OrgMemberListSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+def members(org_id: int) -> dict[str, Any]:
+    """The members of an org you administer (or one under it), with their roles there."""
+    org = orgs.administered_org(current_api_user(), org_id)
+    return {"items": [orgs.member_data(user, roles) for user, roles in orgs.members(org)]}

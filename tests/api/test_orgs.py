@@ -225,3 +225,26 @@ def test_the_spec_documents_orgs(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"get", "post"} <= set(paths["/api/v1/orgs"])
     assert "patch" in paths["/api/v1/orgs/{org_id}"]
+
+
+@pytest.mark.parametrize(
+    ("key", "target", "status"),
+    [
+        ("parent_admin", "a", 200),
+        ("a_admin", "a", 200),
+        ("a_admin", "b", 403),
+        ("a_admin", "parent", 403),
+        ("a_secretary", "a", 403),
+        ("a_member", "a", 403),
+    ],
+)
+def test_who_may_list_an_orgs_members(as_, tree, key, target, status):
+    response = as_(key).get(f"/orgs/{tree[0][target].id}/members")
+
+    assert response.status_code == status
+    if status == 200:
+        assert [(m["email"], m["roles"], m["active"]) for m in response.get_json()["items"]] == [
+            ("a-admin@chibo.test", ["admin"], True),
+            ("a-member@chibo.test", ["member"], True),
+            ("a-secretary@chibo.test", ["secretary"], True),
+        ]
