@@ -437,3 +437,11 @@ ORG_PLACE_TOO_LONG = "Địa danh ghi ở dòng ngày tháng tối đa 100 ký t
 ORG_TERM_START_INVALID = "Ngày bắt đầu nhiệm kỳ không hợp lệ."
 ORG_APPROVALS_TOO_FEW = "Số ý kiến tán thành cần có phải ít nhất là 1."
 ORG_APPROVALS_TOO_MANY = "Cấp ủy có {size} đồng chí, không thể yêu cầu {required} ý kiến tán thành."
+ORG_MEMBER_UNKNOWN = "Không tìm thấy đồng chí này trong tổ chức."
+ORG_ROLES_INVALID = (
+    "Vai trò phải là một hoặc nhiều trong: secretary (bí thư / phó bí thư), committee (cấp ủy"
+    " viên), member (đảng viên), admin (quản trị)."
+)
+ORG_MEMBER_ELSEWHERE = (
+    "Đồng chí này còn sinh hoạt ở tổ chức mà đồng chí không quản trị; không thể khóa tài khoản."
+)

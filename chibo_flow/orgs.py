@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from chibo_flow import messages
 from chibo_flow.access import administered_org_ids
+from chibo_flow.auth.sessions import end_sessions
 from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, Membership, Org, User
 from chibo_flow.models.users import HoldsRoles, Role
@@ -167,6 +168,54 @@ def members(org: Org) -> list[tuple[User, list[str]]]:
     for user, role in rows:
         found.setdefault(user.id, (user, []))[1].append(role)
     return list(found.values())
+
+
+def member_of(org: Org, user_id: int) -> User:
+    """The person holding a role in `org`; raises NotAllowed otherwise (no hint elsewhere)."""
+    user = db.session.get(User, user_id)
+    if user is None or not any(m.org_id == org.id for m in user.memberships):
+        raise NotAllowed(messages.ORG_MEMBER_UNKNOWN)
+    return user
+
+
+def change_member(
+    actor: HoldsRoles, org: Org, user: User, roles: list[str] | None, active: bool | None
+) -> None:
+    """Set `user`'s roles in `org` and/or (de)activate the account, audited as
+    "member_changed". Deactivating ends their sessions (history stays) and needs the actor to
+    administer every org of theirs (NotAllowed); roles that leave the committee smaller than
+    the approvals the org requires raise Invalid, as do unknown or no roles."""
+    if roles is not None:
+        wanted = set(roles)
+        if not wanted or not wanted <= {r.value for r in Role}:
+            raise Invalid(messages.ORG_ROLES_INVALID)
+        for membership in [m for m in user.memberships if m.org_id == org.id]:
+            if membership.role not in wanted:
+                user.memberships.remove(membership)
+        held = {m.role for m in user.memberships if m.org_id == org.id}
+        user.memberships.extend(Membership(org_id=org.id, role=r) for r in sorted(wanted - held))
+        db.session.flush()
+        size = committee_size(org)
+        if org.approvals_required and size < org.approvals_required:
+            db.session.rollback()
+            raise Invalid(
+                messages.ORG_APPROVALS_TOO_MANY.format(required=org.approvals_required, size=size)
+            )
+    if active is not None and active != user.active:
+        if not set(user.org_ids()) <= administered_org_ids(actor):
+            db.session.rollback()
+            raise NotAllowed(messages.ORG_MEMBER_ELSEWHERE)
+        user.active = active
+    db.session.add(
+        AuditEvent(
+            actor_id=actor.id,
+            action="member_changed",
+            data={"org_id": org.id, "user_id": user.id, "roles": roles, "active": active},
+        )
+    )
+    db.session.commit()
+    if active is False:
+        end_sessions(user.id)
 
 
 def member_data(user: User, roles: list[str]) -> dict[str, Any]:

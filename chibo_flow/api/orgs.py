@@ -63,6 +63,13 @@ class OrgMemberListSchema(Schema):
     items = fields.List(fields.Nested(OrgMemberSchema))
 
 
+class MemberEditSchema(Schema):
+    """PATCH /orgs/<id>/members/<user_id>: new roles in the org, or (de)activation."""
+
+    roles = fields.List(fields.String(validate=Length(max=20)), validate=Length(min=1, max=4))
+    active = fields.Boolean(metadata={"description": "false ends their sessions; history stays"})
+
+
 class OrgEditSchema(Schema):
     """PATCH /orgs/<id>: the fields to change (a new `parent_id` moves the org)."""
 
@@ -124,3 +131,17 @@ def members(org_id: int) -> dict[str, Any]:
     """The members of an org you administer (or one under it), with their roles there."""
     org = orgs.administered_org(current_api_user(), org_id)
     return {"items": [orgs.member_data(user, roles) for user, roles in orgs.members(org)]}
+
+
+@blp.route("/orgs/<int:org_id>/members/<int:user_id>", methods=["PATCH"])
+@blp.arguments(MemberEditSchema)
+@blp.response(200, OrgMemberSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+def change_member(body: dict[str, Any], org_id: int, user_id: int) -> dict[str, Any]:
+    """Change a member's roles in the org (audited) or deactivate them (their sessions end)."""
+    user = current_api_user()
+    org = orgs.administered_org(user, org_id)
+    member = orgs.member_of(org, user_id)
+    orgs.change_member(user, org, member, body.get("roles"), body.get("active"))
+    roles = sorted(m.role for m in member.memberships if m.org_id == org.id)
+    return orgs.member_data(member, roles)

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from chibo_flow.auth.sessions import issue_token
-from chibo_flow.models import AuditEvent, Membership, Org, Programme, User
+from chibo_flow.auth.sessions import issue_token, user_for_token
+from chibo_flow.models import AuditEvent, LoginSession, Membership, Org, Programme, User
 from chibo_flow.models.users import Role
 from chibo_flow.workflow import create_programme
 from tests.api.conftest import ApiClient, assert_error
@@ -248,3 +248,70 @@ def test_who_may_list_an_orgs_members(as_, tree, key, target, status):
             ("a-member@chibo.test", ["member"], True),
             ("a-secretary@chibo.test", ["secretary"], True),
         ]
+
+
+def _person(db, email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def test_change_roles_is_audited(db, as_, tree):
+    cell = tree[0]["a"]
+    member = _person(db, "a-member@chibo.test")
+
+    response = as_("a_admin").patch(
+        f"/orgs/{cell.id}/members/{member.id}", json={"roles": ["committee", "member"]}
+    )
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["roles"] == ["committee", "member"]
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "member_changed"))
+    assert audit.data["roles"] == ["committee", "member"]
+
+
+@pytest.mark.parametrize(("key", "status"), [("a_admin", 200), ("b_admin", 403),
+                                             ("a_secretary", 403)])  # fmt: skip
+def test_deactivating_ends_sessions_and_tokens_and_keeps_history(db, as_, tree, key, status):
+    cell, tokens = tree[0]["a"], tree[1]
+    member = _person(db, "a-member@chibo.test")
+    db.session.add(LoginSession(user_id=member.id))
+    db.session.commit()
+
+    response = as_(key).patch(f"/orgs/{cell.id}/members/{member.id}", json={"active": False})
+
+    assert response.status_code == status
+    db.session.expire_all()
+    member = db.session.get(User, member.id)
+    assert member.active is (status != 200)
+    open_sessions = db.session.scalar(
+        select(func.count(LoginSession.id)).where(
+            LoginSession.user_id == member.id, LoginSession.ended_at.is_(None)
+        )
+    )
+    assert open_sessions == (0 if status == 200 else 1)
+    assert (user_for_token(tokens["a_member"]) is None) == (status == 200)
+    assert member.memberships  # their history and roles stay
+
+
+@pytest.mark.parametrize("roles", [[], ["thủ quỹ"]])
+def test_unknown_or_no_roles_are_refused(db, as_, tree, roles):
+    cell = tree[0]["a"]
+    member = _person(db, "a-member@chibo.test")
+
+    response = as_("a_admin").patch(f"/orgs/{cell.id}/members/{member.id}", json={"roles": roles})
+
+    assert_error(response, 422, "invalid")
+    db.session.expire_all()
+    assert [m.role for m in db.session.get(User, member.id).memberships] == ["member"]
+
+
+def test_a_committee_smaller_than_the_approvals_is_refused(db, as_, tree):
+    cell = tree[0]["a"]
+    member = _person(db, "a-member@chibo.test")
+    admin = as_("a_admin")
+    assert admin.patch(f"/orgs/{cell.id}/members/{member.id}",
+                       json={"roles": ["committee"]}).status_code == 200  # fmt: skip
+    assert admin.patch(f"/orgs/{cell.id}", json={"approvals_required": 1}).status_code == 200
+
+    response = admin.patch(f"/orgs/{cell.id}/members/{member.id}", json={"roles": ["member"]})
+
+    assert "0 đồng chí" in assert_error(response, 422, "invalid")["message"]
