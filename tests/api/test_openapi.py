@@ -18,6 +18,10 @@ PATHS = {
     "/api/v1/directory/people": {"get", "post"},
     "/api/v1/directory/groups": {"get", "post"},
     "/api/v1/directory/aliases": {"get", "post"},
+    "/api/v1/orgs": {"get", "post"},
+    "/api/v1/orgs/{org_id}": {"patch"},
+    "/api/v1/orgs/{org_id}/members": {"get"},
+    "/api/v1/orgs/{org_id}/members/{user_id}": {"patch"},
 }
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
