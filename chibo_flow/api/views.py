@@ -47,6 +47,7 @@ from chibo_flow.models.delivery import FINAL_COPY
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.notifications.tasks import enqueue_final_copies
+from chibo_flow.review.rounds import round_votes
 from chibo_flow.workflow import (
     allowed_actions,
     apply_transition,
@@ -65,6 +66,8 @@ blp.before_request(authenticate)
 
 # The final copies are files, not JSON.
 BINARY = {"type": "string", "format": "binary"}
+# An opinion's name in the API (§4b) by the Vote.decision that stores it.
+OPINIONS = {"approve": "approve", "request_changes": "disapprove"}
 # Who sees the delivery list of an org's programmes.
 DELIVERY_VIEWERS = (Role.SECRETARY, Role.COMMITTEE, Role.ADMIN)
 
@@ -153,11 +156,18 @@ class ProgrammeResource(MethodView):
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
 def transition(body: dict[str, Any], programme_id: int) -> dict[str, Any]:
-    """Submit, approve, request changes (with a comment) or withdraw."""
+    """Submit; give an opinion: approve (tán thành) or request_changes (không tán thành, with
+    the reason as comment), changeable until the round closes, or retract_opinion; withdraw;
+    extend_deadline (secretary, with `deadline`)."""
     user = current_api_user()
     programme = get_programme(programme_id, user)
     apply_transition(
-        programme, body["action"], user, version=body["version"], comment=body.get("comment")
+        programme,
+        body["action"],
+        user,
+        version=body["version"],
+        comment=body.get("comment"),
+        params={"deadline": body.get("deadline")},
     )
     return present(programme, user)
 
@@ -234,6 +244,8 @@ def present(programme: Programme, user: User) -> dict[str, Any]:
         "org": org.name,
         "state": programme.state,
         "version": programme.version,
+        "revision": programme.revision,
+        "round": present_round(programme),
         "number": programme.number,
         "title": programme.title,
         "doc": programme.doc,
@@ -241,6 +253,29 @@ def present(programme: Programme, user: User) -> dict[str, Any]:
         "allowed_actions": allowed_actions(user, programme),
         "created_at": programme.created_at,
         "updated_at": programme.updated_at,
+    }
+
+
+def present_round(programme: Programme) -> dict[str, Any] | None:
+    """The open review round as the API returns it (None outside review): its members'
+    current opinions."""
+    if programme.state != State.REVIEW:
+        return None
+    return {
+        "number": programme.review_round,
+        "deadline": programme.review_deadline,
+        "required": programme.org.required_approvals(),
+        "opinions": [
+            {
+                # Who gave it; a delegate's opinion counts for `on_behalf_of`.
+                "member": vote.cast_by or vote.user,
+                "opinion": OPINIONS[vote.decision],
+                "reason": vote.reason,
+                "at": vote.created_at,
+                "on_behalf_of": vote.user if vote.cast_by_id else None,
+            }
+            for vote in round_votes(programme, programme.review_round)
+        ],
     }
 
 
