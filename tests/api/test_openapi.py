@@ -45,7 +45,14 @@ def test_openapi_declares_bearer_tokens_and_the_error_shape(client):
     programme = components["schemas"]["Programme"]["properties"]
     assert set(programme) >= PROGRAMME_KEYS
     transition = components["schemas"]["Transition"]["properties"]["action"]
-    assert transition["enum"] == ["submit", "approve", "request_changes", "withdraw"]
+    assert transition["enum"] == [
+        "submit",
+        "approve",
+        "request_changes",
+        "retract_opinion",
+        "withdraw",
+        "extend_deadline",
+    ]
 
 
 def test_the_verify_endpoint_is_documented_as_public(client):

@@ -172,7 +172,11 @@ def test_get_returns_the_programme_with_the_callers_actions(db, world, api, buil
 
     assert as_committee["id"] == programme.id and as_committee["state"] == "review"
     assert as_committee["allowed_actions"] == ["approve", "request_changes"]
-    assert as_secretary["allowed_actions"] == ["withdraw"]
+    assert as_secretary["allowed_actions"] == [
+        "withdraw",
+        "extend_deadline",
+        "record_meeting_vote",
+    ]
     assert as_secretary["approvals"] == {"required": APPROVALS_REQUIRED, "received": 0}
 
 
