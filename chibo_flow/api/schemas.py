@@ -130,6 +130,22 @@ class ImportFileSchema(Schema):
     file = Upload(required=True)
 
 
+class MeetingVoteSchema(Schema):
+    """POST /programmes/<id>/meeting-vote (form fields): a vote taken at a cấp ủy meeting."""
+
+    held_on = fields.Date(required=True, metadata={"description": "Ngày họp"})
+    present = fields.Integer(required=True, strict=False, validate=Range(min=0, max=MAX_ID))
+    votes_for = fields.Integer(required=True, strict=False, validate=Range(min=0, max=MAX_ID))
+    votes_against = fields.Integer(required=True, strict=False, validate=Range(min=0, max=MAX_ID))
+    version = fields.Integer(required=True, strict=False, validate=Range(min=0, max=MAX_ID))
+
+
+class MeetingMinutesSchema(Schema):
+    """POST /programmes/<id>/meeting-vote: the minutes (PDF, Word or image, ≤ 10 MB)."""
+
+    minutes = Upload(required=True)
+
+
 class SignedCopyFileSchema(Schema):
     """POST /programmes/<id>/signed.pdf: the approved PDF signed with the office's own tool."""
 

@@ -22,6 +22,8 @@ from chibo_flow.api.schemas import (
     HistorySchema,
     ImportFileSchema,
     ImportQuerySchema,
+    MeetingMinutesSchema,
+    MeetingVoteSchema,
     ProgrammeCreateSchema,
     ProgrammeEditSchema,
     ProgrammeListSchema,
@@ -47,6 +49,7 @@ from chibo_flow.models.delivery import FINAL_COPY
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.notifications.tasks import enqueue_final_copies
+from chibo_flow.review.meetings import MAX_MINUTES_BYTES, Meeting
 from chibo_flow.review.rounds import round_votes
 from chibo_flow.workflow import (
     allowed_actions,
@@ -169,6 +172,33 @@ def transition(body: dict[str, Any], programme_id: int) -> dict[str, Any]:
         comment=body.get("comment"),
         params={"deadline": body.get("deadline")},
     )
+    return present(programme, user)
+
+
+@blp.route("/programmes/<int:programme_id>/meeting-vote", methods=["POST"])
+@blp.arguments(MeetingVoteSchema, location="form")
+@blp.arguments(MeetingMinutesSchema, location="files")
+@blp.response(200, ProgrammeSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def meeting_vote(form: dict[str, Any], files: dict[str, Any], programme_id: int) -> dict[str, Any]:
+    """Record a vote taken at a cấp ủy meeting (secretary): it closes the round by the
+    majority rule (for ≥ required → approved, else returned to draft); 422 for counts that do
+    not fit the committee or minutes that are not a PDF, Word file or image of ≤ 10 MB."""
+    user = current_api_user()
+    programme = get_programme(programme_id, user)
+    upload = files["minutes"]
+    meeting = Meeting(
+        held_on=form["held_on"],
+        present=form["present"],
+        votes_for=form["votes_for"],
+        votes_against=form["votes_against"],
+        minutes=upload.read(MAX_MINUTES_BYTES + 1),
+        minutes_name=upload.filename or "",
+    )
+    apply_transition(programme, "record_meeting_vote", user, version=form["version"],
+                     params={"meeting": meeting})  # fmt: skip
     return present(programme, user)
 
 
