@@ -138,12 +138,8 @@ class MeetingVoteSchema(Schema):
     votes_for = fields.Integer(required=True, strict=False, validate=Range(min=0, max=MAX_ID))
     votes_against = fields.Integer(required=True, strict=False, validate=Range(min=0, max=MAX_ID))
     version = fields.Integer(required=True, strict=False, validate=Range(min=0, max=MAX_ID))
-
-
-class MeetingMinutesSchema(Schema):
-    """POST /programmes/<id>/meeting-vote: the minutes (PDF, Word or image, ≤ 10 MB)."""
-
-    minutes = Upload(required=True)
+    # Read from the request's files (a form field cannot hold it); declared for the document.
+    minutes = Upload(metadata={"description": "Biên bản họp: PDF, Word or image, ≤ 10 MB"})
 
 
 class SignedCopyFileSchema(Schema):

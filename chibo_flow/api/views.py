@@ -8,7 +8,7 @@ Every endpoint acts as the bearer token's user, loads programmes through
 import unicodedata
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -22,7 +22,6 @@ from chibo_flow.api.schemas import (
     HistorySchema,
     ImportFileSchema,
     ImportQuerySchema,
-    MeetingMinutesSchema,
     MeetingVoteSchema,
     ProgrammeCreateSchema,
     ProgrammeEditSchema,
@@ -176,26 +175,25 @@ def transition(body: dict[str, Any], programme_id: int) -> dict[str, Any]:
 
 
 @blp.route("/programmes/<int:programme_id>/meeting-vote", methods=["POST"])
-@blp.arguments(MeetingVoteSchema, location="form")
-@blp.arguments(MeetingMinutesSchema, location="files")
+@blp.arguments(MeetingVoteSchema, location="form", content_type="multipart/form-data")
 @blp.response(200, ProgrammeSchema)
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
-def meeting_vote(form: dict[str, Any], files: dict[str, Any], programme_id: int) -> dict[str, Any]:
+def meeting_vote(form: dict[str, Any], programme_id: int) -> dict[str, Any]:
     """Record a vote taken at a cấp ủy meeting (secretary): it closes the round by the
     majority rule (for ≥ required → approved, else returned to draft); 422 for counts that do
     not fit the committee or minutes that are not a PDF, Word file or image of ≤ 10 MB."""
     user = current_api_user()
     programme = get_programme(programme_id, user)
-    upload = files["minutes"]
+    upload = request.files.get("minutes")
     meeting = Meeting(
         held_on=form["held_on"],
         present=form["present"],
         votes_for=form["votes_for"],
         votes_against=form["votes_against"],
-        minutes=upload.read(MAX_MINUTES_BYTES + 1),
-        minutes_name=upload.filename or "",
+        minutes=upload.read(MAX_MINUTES_BYTES + 1) if upload else b"",
+        minutes_name=(upload.filename if upload else "") or "",
     )
     apply_transition(programme, "record_meeting_vote", user, version=form["version"],
                      params={"meeting": meeting})  # fmt: skip
