@@ -160,3 +160,15 @@ def test_one_current_opinion_per_member_which_they_may_change(db, world, browser
     assert flashes(response, "success") == [messages.ACTION_DONE["request_changes"]]
     db.session.expire_all()
     assert approvals_received(programme) == 0
+
+
+def test_a_member_takes_their_opinion_back_from_the_review_page(db, world, browser):
+    programme = bring_to(world, "review")
+    member = browser(world.users["committee"])
+    vote(member, programme, "approve")
+
+    response = vote(member, programme, "retract_opinion")
+
+    assert flashes(response, "success") == [messages.ACTION_DONE["retract_opinion"]]
+    db.session.expire_all()
+    assert (programme.state, approvals_received(programme)) == ("review", 0)
