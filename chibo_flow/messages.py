@@ -82,11 +82,25 @@ STALE_VERSION = (
     "Vui lòng tải lại trang để xem bản mới nhất."
 )
 TRANSITION_NOT_ALLOWED = "Không thể thực hiện thao tác này ở trạng thái hiện tại."
-COMMENT_REQUIRED = "Vui lòng nêu lý do khi yêu cầu chỉnh sửa."
+COMMENT_REQUIRED = "Vui lòng nêu lý do khi không tán thành."
 SELF_APPROVAL = (
     "Người trình không thể tự biểu quyết (tán thành hay không tán thành) chương trình của mình."
 )
-ALREADY_VOTED = "Bạn đã duyệt phiên bản này rồi."
+ALREADY_VOTED = (
+    "Đồng chí đã cho ý kiến này trong vòng duyệt; có thể đổi ý kiến hoặc rút lại "
+    "cho tới khi vòng duyệt kết thúc."
+)
+NO_OPINION_TO_RETRACT = "Đồng chí chưa có ý kiến nào trong vòng duyệt này để rút lại."
+DEADLINE_NOT_LATER = "Hạn mới phải sau hạn hiện tại và sau thời điểm này."
+DEADLINE_REQUIRED = "Vui lòng chọn hạn cho ý kiến mới."
+MEETING_COUNTS = (
+    "Số liệu biểu quyết không hợp lệ: số có mặt không quá số cấp ủy viên ({members}), "
+    "số tán thành cộng số không tán thành không quá số có mặt."
+)
+MEETING_DATE_FUTURE = "Ngày họp không thể sau hôm nay."
+MEETING_MINUTES_REQUIRED = "Vui lòng đính kèm biên bản cuộc họp."
+MEETING_MINUTES_TOO_LARGE = "Biên bản họp quá lớn (tối đa {limit} MB)."
+MEETING_MINUTES_TYPE = "Biên bản họp phải là tệp PDF, Word (.docx, .doc) hoặc ảnh (JPEG, PNG)."
 NOT_EDITABLE = "Chỉ có thể sửa chương trình ở trạng thái dự thảo."
 UNRESOLVED_RECIPIENTS = "Chưa xác định được người nhận cho dòng Nơi nhận: {lines}."
 NO_RECIPIENTS = "Văn bản chưa có mục “Nơi nhận”."
@@ -96,8 +110,11 @@ NO_SECTIONS = "Không tìm thấy nội dung chính (các mục I, II, ...) tron
 ACTION_DONE = {
     "edit": "Đã lưu dự thảo.",
     "submit": "Đã trình cấp ủy duyệt.",
-    "approve": "Đã ghi nhận ý kiến đồng ý.",
-    "request_changes": "Đã gửi yêu cầu chỉnh sửa về người soạn.",
+    "approve": "Đã ghi nhận ý kiến tán thành.",
+    "request_changes": "Đã ghi nhận ý kiến không tán thành và báo cho bí thư.",
+    "retract_opinion": "Đã rút lại ý kiến của đồng chí.",
+    "extend_deadline": "Đã gia hạn cho ý kiến.",
+    "record_meeting_vote": "Đã ghi nhận kết quả biểu quyết tại cuộc họp.",
     "withdraw": "Đã rút lại để chỉnh sửa.",
 }
 PROGRAMME_APPROVED = "Chương trình đã được thông qua và gửi tới nơi nhận."
@@ -200,9 +217,12 @@ HISTORY_LABELS = {
     "create": "Tạo dự thảo",
     "edit": "Sửa dự thảo",
     "submit": "Trình duyệt",
-    "approve": "Đồng ý",
-    "request_changes": "Yêu cầu chỉnh sửa",
+    "approve": "Tán thành",
+    "request_changes": "Không tán thành",
+    "retract_opinion": "Rút lại ý kiến",
     "withdraw": "Rút lại",
+    "extend_deadline": "Gia hạn cho ý kiến",
+    "record_meeting_vote": "Ghi kết quả biểu quyết tại cuộc họp",
 }
 DELIVERY_STATUS_LABELS = {
     "pending": "Chờ gửi",
@@ -382,10 +402,11 @@ DELEGATION_OVERLAP = "Đồng chí đã ủy quyền cho {name} trong khoảng t
 NOTICE_SUBJECTS = {
     "review_request": "[{org}] Đề nghị duyệt: {title}",
     "resubmitted": "[{org}] Trình lại sau khi sửa: {title}",
-    "changes_requested": "[{org}] Cấp ủy yêu cầu chỉnh sửa: {title}",
+    "changes_requested": "[{org}] Ý kiến không tán thành: {title}",
     "approved_notice": "[{org}] Đã thông qua: {title} (số {number})",
     "reminder": "[{org}] Nhắc duyệt: {title}",
     "escalation": "[{org}] Vòng duyệt còn chờ ý kiến: {title}",
+    "deadline_passed": "[{org}] Đã hết hạn cho ý kiến: {title}",
 }
 REVIEW_HISTORY_LABELS = {
     "comment": "Góp ý",
@@ -424,6 +445,7 @@ NOTICE_LABELS = {
     "approved_notice": "Thư báo đã thông qua",
     "reminder": "Thư nhắc duyệt",
     "escalation": "Thư báo vòng duyệt chậm",
+    "deadline_passed": "Thư báo hết hạn cho ý kiến",
 }
 
 # --- organisations (chibo_flow.orgs) -------------------------------------------------------------

@@ -8,6 +8,7 @@ outbox, chibo_flow.events), on approval with the number and the recipients froze
 Once committed the events are announced; this module knows nothing of email.
 """
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from chibo_flow.models import (
     Delegation,
     DomainEvent,
     EventKind,
+    MeetingVote,
     Org,
     Programme,
     Revision,
@@ -34,6 +36,9 @@ from chibo_flow.models._types import utcnow
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.recipients import freeze_recipients, resolve_recipients
+from chibo_flow.review.deadlines import round_deadline
+from chibo_flow.review.meetings import check_meeting
+from chibo_flow.review.rounds import reviewers
 from chibo_flow.review.threads import start_thread
 from chibo_flow.security.limits import document_too_long
 from chibo_flow.timefmt import local_date
@@ -46,18 +51,20 @@ NUMBER_RETRIES = 5
 class Step:
     """One transition being applied: who acts (and for whom), with what, and what it records."""
 
+    action: str
     programme: Programme
     actor: User
-    on_behalf_of: User | None  # the member whose vote a delegate casts
+    on_behalf_of: User | None  # the member whose opinion a delegate gives
     comment: str | None
     doc: dict[str, Any] | None
     anchor: list[str] | None
+    params: dict[str, Any] = field(default_factory=dict)  # the action's own input
     data: dict[str, Any] = field(default_factory=dict)  # the audit row's data
     events: list[DomainEvent] = field(default_factory=list)
 
     @property
     def voter(self) -> User:
-        """Whose vote this is: the member a delegate votes for, else the actor."""
+        """Whose opinion this is: the member a delegate acts for, else the actor."""
         return self.on_behalf_of or self.actor
 
     def record(self, kind: str, *, recipients: int = 0, **data: Any) -> None:
@@ -77,7 +84,20 @@ class Transition:
     comment_required: bool = False
     submitter_may: bool = False  # the submitter may act even without the role
     not_by_submitter: bool = False  # the submitter's own opinion does not count
-    vote: bool = False  # one per member per round, which a delegate may cast
+    vote: bool = False  # acts on the member's one current opinion, which a delegate may give
+    opinion: str | None = None  # the opinion the action gives (None: it gives none)
+    retracts: bool = False  # takes the member's current opinion back
+
+
+def decided(approvals: int, possible: int, required: int) -> str | None:
+    """THE majority rule (tập trung dân chủ): "approved" once `approvals` reach `required`,
+    "returned" once they can no longer (`possible`: members who have not disapproved), else
+    None while the round stays open."""
+    if approvals >= required:
+        return "approved"
+    if possible < required:
+        return "returned"
+    return None
 
 
 def _edit(step: Step) -> None:
@@ -94,18 +114,141 @@ def _submit(step: Step) -> None:
     programme.review_round += 1
     programme.submitted_by_id = step.actor.id
     programme.state = State.REVIEW
-    step.record(EventKind.SUBMITTED, round=programme.review_round)
+    programme.review_deadline = round_deadline(programme, utcnow())
+    step.data.update(deadline=programme.review_deadline.isoformat())
+    step.record(
+        EventKind.SUBMITTED,
+        round=programme.review_round,
+        required=programme.org.required_approvals(),
+        members=len(reviewers(programme)),
+        deadline=programme.review_deadline.isoformat(),
+    )
 
 
 def _approve(step: Step) -> None:
+    _give_opinion(step)
+    _close_if_decided(step)
+
+
+def _request_changes(step: Step) -> None:
+    # The reason starts a comment thread anchored where the member chose, and stays on the
+    # opinion for the decision record.
+    vote = _give_opinion(step)
+    thread = start_thread(step.programme, step.actor, step.comment, step.anchor, vote=vote)
+    step.data.update(thread=thread.id, anchor=thread.anchor or [])
+    _close_if_decided(step)
+
+
+def _retract_opinion(step: Step) -> None:
+    # Taking an opinion back cannot decide the round: approvals only fall, possible ones rise.
+    current = current_opinion(step.programme, step.voter)
+    current.superseded_at = utcnow()
+    step.data.update(retracted=current.decision, vote=current.id)
+    step.record(
+        EventKind.OPINION_CAST,
+        decision="retracted",
+        voter=step.voter.id,
+        round=step.programme.review_round,
+        vote=current.id,
+    )
+
+
+def _withdraw(step: Step) -> None:
+    step.programme.state = State.DRAFT
+    step.record(EventKind.WITHDRAWN, round=step.programme.review_round)
+    _record_closed(step, "withdrawn")
+
+
+def _extend_deadline(step: Step) -> None:
+    programme, until = step.programme, step.params.get("deadline")
+    if until is None:
+        raise Invalid(messages.DEADLINE_REQUIRED)
+    if until <= utcnow() or (programme.review_deadline and until <= programme.review_deadline):
+        raise Invalid(messages.DEADLINE_NOT_LATER)
+    step.data.update(
+        previous=programme.review_deadline.isoformat() if programme.review_deadline else None,
+        deadline=until.isoformat(),
+    )
+    programme.review_deadline = until
+
+
+def _record_meeting_vote(step: Step) -> None:
+    programme, meeting = step.programme, step.params["meeting"]
+    members = len(programme.org.members_with_role(Role.COMMITTEE))
+    media_type = check_meeting(meeting, members, local_date(utcnow()))
+    row = MeetingVote(
+        programme_id=programme.id,
+        review_round=programme.review_round,
+        revision_id=programme.current_revision_id,
+        held_on=meeting.held_on,
+        present=meeting.present,
+        votes_for=meeting.votes_for,
+        votes_against=meeting.votes_against,
+        minutes=meeting.minutes,
+        minutes_name=unicodedata.normalize("NFC", meeting.minutes_name)[:200] or "bien-ban",
+        minutes_type=media_type,
+        recorded_by_id=step.actor.id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    step.data.update(meeting=row.id, held_on=meeting.held_on.isoformat(), present=meeting.present,
+                     votes_for=meeting.votes_for, votes_against=meeting.votes_against)  # fmt: skip
+    # At a meeting every vote is in: whoever did not vote for cannot approve any more.
+    required = programme.org.required_approvals()
+    outcome = decided(meeting.votes_for, meeting.votes_for, required)
+    _close(step, outcome)
+
+
+def _give_opinion(step: Step) -> Vote:
+    """Record the voter's opinion (given by the actor, replacing their current one) and its
+    event."""
+    programme, actor, voter = step.programme, step.actor, step.voter
+    decision = TRANSITIONS[step.action].opinion
+    previous = current_opinion(programme, voter)
+    if previous is not None:
+        previous.superseded_at = utcnow()
+        step.data.update(changed_from=previous.decision)
+        db.session.flush()  # the one current opinion is the new one
+    vote = Vote(
+        programme_id=programme.id,
+        revision_id=programme.current_revision_id,
+        review_round=programme.review_round,
+        user_id=voter.id,
+        cast_by_id=actor.id if actor.id != voter.id else None,
+        decision=decision,
+        reason=step.comment if decision == "request_changes" else None,
+    )
+    db.session.add(vote)
+    db.session.flush()
+    step.data.update(vote=vote.id)
+    step.record(EventKind.OPINION_CAST, decision=decision, voter=voter.id,
+                round=programme.review_round, vote=vote.id)  # fmt: skip
+    return vote
+
+
+def _close_if_decided(step: Step) -> None:
+    """Close the round when the opinions given decide it by the majority rule."""
     programme = step.programme
-    _cast(step, "approve")
-    if approvals_received(programme) < programme.org.required_approvals():
+    members = {user.id for user in reviewers(programme)}
+    current = [vote for vote in current_opinions(programme) if vote.user_id in members]
+    approvals = sum(1 for vote in current if vote.decision == "approve")
+    disapprovals = len(current) - approvals
+    outcome = decided(approvals, len(members) - disapprovals, programme.org.required_approvals())
+    if outcome is not None:
+        _close(step, outcome)
+
+
+def _close(step: Step, outcome: str) -> None:
+    """Close the round as approved (numbered, recipients frozen) or returned to draft."""
+    programme = step.programme
+    if outcome == "returned":
+        programme.state = State.DRAFT
+        _record_closed(step, outcome)
         return
     programme.state = State.APPROVED
     programme.approved_at = utcnow()
     assign_number(programme)
-    step.record(EventKind.ROUND_CLOSED, outcome="approved", round=programme.review_round)
+    _record_closed(step, outcome)
     frozen = freeze_recipients(programme.org, programme.doc.get("recipients", []))
     step.record(
         EventKind.APPROVED,
@@ -117,39 +260,12 @@ def _approve(step: Step) -> None:
     )
 
 
-def _request_changes(step: Step) -> None:
-    # The reason starts a comment thread anchored where the reviewer chose.
+def _record_closed(step: Step, outcome: str) -> None:
     programme = step.programme
-    vote = _cast(step, "request_changes")
-    thread = start_thread(programme, step.actor, step.comment, step.anchor, vote=vote)
-    step.data.update(thread=thread.id, anchor=thread.anchor or [])
-    programme.state = State.DRAFT
-    step.record(EventKind.ROUND_CLOSED, outcome="returned", round=programme.review_round)
-
-
-def _withdraw(step: Step) -> None:
-    step.programme.state = State.DRAFT
-    step.record(EventKind.WITHDRAWN, round=step.programme.review_round)
-    step.record(EventKind.ROUND_CLOSED, outcome="withdrawn", round=step.programme.review_round)
-
-
-def _cast(step: Step, decision: str) -> Vote:
-    """Record the voter's opinion (cast by the actor) and its event."""
-    programme, actor, voter = step.programme, step.actor, step.voter
-    vote = Vote(
-        programme_id=programme.id,
-        revision_id=programme.current_revision_id,
-        review_round=programme.review_round,
-        user_id=voter.id,
-        cast_by_id=actor.id if actor.id != voter.id else None,
-        decision=decision,
-    )
-    db.session.add(vote)
-    db.session.flush()
-    step.record(
-        EventKind.OPINION_CAST, decision=decision, voter=voter.id, round=programme.review_round
-    )
-    return vote
+    deadline = programme.review_deadline.isoformat() if programme.review_deadline else None
+    step.data.update(outcome=outcome)
+    step.record(EventKind.ROUND_CLOSED, outcome=outcome, round=programme.review_round,
+                deadline=deadline, required=programme.org.required_approvals())  # fmt: skip
 
 
 SECRETARY, COMMITTEE = frozenset({Role.SECRETARY}), frozenset({Role.COMMITTEE})
@@ -157,8 +273,10 @@ DRAFT, REVIEW = frozenset({State.DRAFT}), frozenset({State.REVIEW})
 TRANSITIONS: dict[str, Transition] = {
     "edit": Transition(DRAFT, SECRETARY, _edit),
     "submit": Transition(DRAFT, SECRETARY, _submit),
-    # approve reaches APPROVED only once enough votes are in; until then it stays in REVIEW.
-    "approve": Transition(REVIEW, COMMITTEE, _approve, not_by_submitter=True, vote=True),
+    # An opinion closes the round only when it decides it (decided()); until then: REVIEW.
+    "approve": Transition(
+        REVIEW, COMMITTEE, _approve, not_by_submitter=True, vote=True, opinion="approve"
+    ),
     "request_changes": Transition(
         REVIEW,
         COMMITTEE,
@@ -166,10 +284,16 @@ TRANSITIONS: dict[str, Transition] = {
         comment_required=True,
         not_by_submitter=True,
         vote=True,
+        opinion="request_changes",
+    ),
+    "retract_opinion": Transition(
+        REVIEW, COMMITTEE, _retract_opinion, not_by_submitter=True, vote=True, retracts=True
     ),
     "withdraw": Transition(REVIEW, SECRETARY, _withdraw, submitter_may=True),
+    "extend_deadline": Transition(REVIEW, SECRETARY, _extend_deadline),
+    "record_meeting_vote": Transition(REVIEW, SECRETARY, _record_meeting_vote),
 }
-# Votes a committee member may let a delegate cast for them.
+# Actions a committee member may let a delegate take for them.
 DELEGABLE = frozenset(action for action, rule in TRANSITIONS.items() if rule.vote)
 
 
@@ -177,8 +301,8 @@ def refusal(
     actor: User, programme: Programme, action: str, on_behalf_of: User | None = None
 ) -> WorkflowError | None:
     """The one check of the table: None if `actor` may do `action` on `programme` now (with
-    `on_behalf_of`: as that member's delegate, their role, their one vote), else the error that
-    refuses it, carrying the reason."""
+    `on_behalf_of`: as that member's delegate, their role, their one opinion), else the error
+    that refuses it, carrying the reason."""
     rule = TRANSITIONS.get(action)
     if rule is None:
         return Invalid(messages.BAD_REQUEST)
@@ -199,8 +323,13 @@ def refusal(
     for person in {actor, voter}:
         if not any(person.has_role(role, programme.org) for role in rule.roles):
             return NotAllowed(messages.FORBIDDEN)
-    # One vote per member per round, whoever casts it.
-    if rule.vote and _has_voted(programme, voter):
+    if not rule.vote:
+        return None
+    # One current opinion per member per round, whoever gives it; changeable, retractable.
+    current = current_opinion(programme, voter)
+    if rule.retracts and current is None:
+        return Conflict(messages.NO_OPINION_TO_RETRACT)
+    if rule.opinion and current is not None and current.decision == rule.opinion:
         if on_behalf_of is not None:
             return Conflict(messages.REVIEW_ALREADY_VOTED_FOR.format(name=voter.name))
         return Conflict(messages.ALREADY_VOTED)
@@ -246,15 +375,19 @@ def apply_transition(
     doc: dict[str, Any] | None = None,
     anchor: list[str] | None = None,
     on_behalf_of: User | None = None,
+    params: dict[str, Any] | None = None,
 ) -> Programme:
     """Apply `action` in one transaction; raises NotAllowed, Conflict or Invalid, changing nothing.
 
-    `anchor` is the heading path the request-changes reason is about (None: the whole
-    document); `on_behalf_of` is the member whose vote a delegate casts. The domain events are
-    announced after commit.
+    `anchor` is the heading path the disapproval's reason is about (None: the whole
+    document); `on_behalf_of` is the member whose opinion a delegate gives; `params` the
+    action's own input (extend_deadline: `deadline`; record_meeting_vote: `meeting`). The
+    domain events are announced after commit.
     """
     for attempt in range(NUMBER_RETRIES):
-        step = Step(programme, actor, on_behalf_of, comment, doc, anchor)
+        step = Step(
+            action, programme, actor, on_behalf_of, comment, doc, anchor, dict(params or {})
+        )
         try:
             _apply(step, action, version)
             recorded = events.pending(step.events)
@@ -289,7 +422,7 @@ def _apply(step: Step, action: str, version: int | None) -> None:
     if refused is not None:
         raise refused
     rule = TRANSITIONS[action]
-    step.comment = (step.comment or "").strip() or None
+    step.comment = unicodedata.normalize("NFC", (step.comment or "").strip()) or None
     if rule.comment_required and not step.comment:
         raise Invalid(messages.COMMENT_REQUIRED)
     if on_behalf_of is not None:
@@ -297,8 +430,8 @@ def _apply(step: Step, action: str, version: int | None) -> None:
     from_state = State(programme.state)
     rule.effect(step)
     programme.updated_at = utcnow()
-    # A vote that does not decide the programme changes neither its text nor its state, so it
-    # keeps the version: members voting from the same page at the same time all count.
+    # An opinion that does not decide the programme changes neither its text nor its state, so
+    # it keeps the version: members giving opinions from the same page at once all count.
     if not rule.vote or programme.state != from_state:
         programme.version += 1
     step.data.update(round=programme.review_round, revision=programme.current_revision.seq)
@@ -313,23 +446,36 @@ def approvals_received(programme: Programme) -> int:
         select(func.count(Vote.id)).where(
             Vote.programme_id == programme.id,
             Vote.review_round == programme.review_round,
+            Vote.superseded_at.is_(None),
             Vote.decision == "approve",
             Vote.user_id != programme.submitted_by_id,
         )
     )
 
 
-def _has_voted(programme: Programme, voter: User) -> bool:
-    """True if `voter` (themselves or through a delegate) has voted in the current round."""
-    return (
-        db.session.scalar(
-            select(Vote.id).where(
+def current_opinions(programme: Programme) -> list[Vote]:
+    """The members' current opinions in the current round."""
+    db.session.flush()
+    return list(
+        db.session.scalars(
+            select(Vote).where(
                 Vote.programme_id == programme.id,
                 Vote.review_round == programme.review_round,
-                Vote.user_id == voter.id,
+                Vote.superseded_at.is_(None),
             )
         )
-        is not None
+    )
+
+
+def current_opinion(programme: Programme, voter: User) -> Vote | None:
+    """`voter`'s current opinion in the current round (given themselves or by a delegate)."""
+    return db.session.scalar(
+        select(Vote).where(
+            Vote.programme_id == programme.id,
+            Vote.review_round == programme.review_round,
+            Vote.user_id == voter.id,
+            Vote.superseded_at.is_(None),
+        )
     )
 
 
@@ -400,6 +546,9 @@ __all__ = [
     "apply_transition",
     "approvals_received",
     "create_programme",
+    "current_opinion",
+    "current_opinions",
+    "decided",
     "is_delegate",
     "may",
     "refusal",

@@ -15,7 +15,10 @@ from chibo_flow.workflow import TRANSITIONS
 
 STATES = [state.value for state in State]
 # `edit` carries a new document, so it is PATCH /programmes/<id>, not a bare transition.
-TRANSITION_ACTIONS = [action for action in TRANSITIONS if action != "edit"]
+# record_meeting_vote carries the minutes: POST /programmes/<id>/meeting-vote (multipart).
+TRANSITION_ACTIONS = [
+    action for action in TRANSITIONS if action not in ("edit", "record_meeting_vote")
+]
 
 
 class UTCDateTime(fields.DateTime):
@@ -97,6 +100,10 @@ class TransitionSchema(Schema):
         validate=Length(max=MAX_COMMENT_CHARS),
         metadata={"description": "Required for request_changes"},
     )
+    deadline = fields.AwareDateTime(
+        default_timezone=UTC,
+        metadata={"description": "extend_deadline: the new hạn cho ý kiến"},
+    )
     version = version_field()
 
     @validates_schema
@@ -123,6 +130,18 @@ class ImportFileSchema(Schema):
     file = Upload(required=True)
 
 
+class MeetingVoteSchema(Schema):
+    """POST /programmes/<id>/meeting-vote (form fields): a vote taken at a cấp ủy meeting."""
+
+    held_on = fields.Date(required=True, metadata={"description": "Ngày họp"})
+    present = fields.Integer(required=True, strict=False, validate=Range(min=0, max=MAX_ID))
+    votes_for = fields.Integer(required=True, strict=False, validate=Range(min=0, max=MAX_ID))
+    votes_against = fields.Integer(required=True, strict=False, validate=Range(min=0, max=MAX_ID))
+    version = fields.Integer(required=True, strict=False, validate=Range(min=0, max=MAX_ID))
+    # Read from the request's files (a form field cannot hold it); declared for the document.
+    minutes = Upload(metadata={"description": "Biên bản họp: PDF, Word or image, ≤ 10 MB"})
+
+
 class SignedCopyFileSchema(Schema):
     """POST /programmes/<id>/signed.pdf: the approved PDF signed with the office's own tool."""
 
@@ -139,6 +158,30 @@ class ApprovalsSchema(Schema):
     received = fields.Integer()
 
 
+class OpinionSchema(Schema):
+    """One committee member's current opinion in the open round."""
+
+    member = fields.Nested(lambda: ActorSchema(), metadata={"description": "Who gave it"})
+    opinion = fields.String(validate=OneOf(["approve", "disapprove"]))
+    reason = fields.String(allow_none=True, metadata={"description": "Why not (disapprove)"})
+    at = UTCDateTime()
+    on_behalf_of = fields.Nested(
+        lambda: ActorSchema(),
+        allow_none=True,
+        metadata={"description": "The member a delegate gave it for (null: their own)"},
+    )
+
+
+class RoundSchema(Schema):
+    """The open review round: its deadline (hạn cho ý kiến), the approvals it needs and the
+    opinions given so far."""
+
+    number = fields.Integer()
+    deadline = UTCDateTime(allow_none=True)
+    required = fields.Integer()
+    opinions = fields.List(fields.Nested(OpinionSchema))
+
+
 class ProgrammeSchema(Schema):
     """A programme as the API returns it."""
 
@@ -151,6 +194,12 @@ class ProgrammeSchema(Schema):
             "moves on with every change of text or state; a vote that leaves the programme in "
             "review keeps it, so members voting at once all count."
         }
+    )
+    revision = fields.Integer(
+        metadata={"description": "n of “Dự thảo lần n”, the only draft number people see"}
+    )
+    round = fields.Nested(
+        RoundSchema, allow_none=True, metadata={"description": "While in review; else null"}
     )
     number = fields.String(allow_none=True, metadata={"description": "Assigned on approval"})
     title = fields.String()

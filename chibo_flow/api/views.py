@@ -8,7 +8,7 @@ Every endpoint acts as the bearer token's user, loads programmes through
 import unicodedata
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from chibo_flow.api.schemas import (
     HistorySchema,
     ImportFileSchema,
     ImportQuerySchema,
+    MeetingVoteSchema,
     ProgrammeCreateSchema,
     ProgrammeEditSchema,
     ProgrammeListSchema,
@@ -47,6 +48,8 @@ from chibo_flow.models.delivery import FINAL_COPY
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.notifications.tasks import enqueue_final_copies
+from chibo_flow.review.meetings import MAX_MINUTES_BYTES, Meeting
+from chibo_flow.review.rounds import round_votes
 from chibo_flow.workflow import (
     allowed_actions,
     apply_transition,
@@ -65,6 +68,8 @@ blp.before_request(authenticate)
 
 # The final copies are files, not JSON.
 BINARY = {"type": "string", "format": "binary"}
+# An opinion's name in the API (§4b) by the Vote.decision that stores it.
+OPINIONS = {"approve": "approve", "request_changes": "disapprove"}
 # Who sees the delivery list of an org's programmes.
 DELIVERY_VIEWERS = (Role.SECRETARY, Role.COMMITTEE, Role.ADMIN)
 
@@ -153,12 +158,45 @@ class ProgrammeResource(MethodView):
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
 def transition(body: dict[str, Any], programme_id: int) -> dict[str, Any]:
-    """Submit, approve, request changes (with a comment) or withdraw."""
+    """Submit; give an opinion: approve (tán thành) or request_changes (không tán thành, with
+    the reason as comment), changeable until the round closes, or retract_opinion; withdraw;
+    extend_deadline (secretary, with `deadline`)."""
     user = current_api_user()
     programme = get_programme(programme_id, user)
     apply_transition(
-        programme, body["action"], user, version=body["version"], comment=body.get("comment")
+        programme,
+        body["action"],
+        user,
+        version=body["version"],
+        comment=body.get("comment"),
+        params={"deadline": body.get("deadline")},
     )
+    return present(programme, user)
+
+
+@blp.route("/programmes/<int:programme_id>/meeting-vote", methods=["POST"])
+@blp.arguments(MeetingVoteSchema, location="form", content_type="multipart/form-data")
+@blp.response(200, ProgrammeSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def meeting_vote(form: dict[str, Any], programme_id: int) -> dict[str, Any]:
+    """Record a vote taken at a cấp ủy meeting (secretary): it closes the round by the
+    majority rule (for ≥ required → approved, else returned to draft); 422 for counts that do
+    not fit the committee or minutes that are not a PDF, Word file or image of ≤ 10 MB."""
+    user = current_api_user()
+    programme = get_programme(programme_id, user)
+    upload = request.files.get("minutes")
+    meeting = Meeting(
+        held_on=form["held_on"],
+        present=form["present"],
+        votes_for=form["votes_for"],
+        votes_against=form["votes_against"],
+        minutes=upload.read(MAX_MINUTES_BYTES + 1) if upload else b"",
+        minutes_name=(upload.filename if upload else "") or "",
+    )
+    apply_transition(programme, "record_meeting_vote", user, version=form["version"],
+                     params={"meeting": meeting})  # fmt: skip
     return present(programme, user)
 
 
@@ -234,6 +272,8 @@ def present(programme: Programme, user: User) -> dict[str, Any]:
         "org": org.name,
         "state": programme.state,
         "version": programme.version,
+        "revision": programme.revision,
+        "round": present_round(programme),
         "number": programme.number,
         "title": programme.title,
         "doc": programme.doc,
@@ -241,6 +281,29 @@ def present(programme: Programme, user: User) -> dict[str, Any]:
         "allowed_actions": allowed_actions(user, programme),
         "created_at": programme.created_at,
         "updated_at": programme.updated_at,
+    }
+
+
+def present_round(programme: Programme) -> dict[str, Any] | None:
+    """The open review round as the API returns it (None outside review): its members'
+    current opinions."""
+    if programme.state != State.REVIEW:
+        return None
+    return {
+        "number": programme.review_round,
+        "deadline": programme.review_deadline,
+        "required": programme.org.required_approvals(),
+        "opinions": [
+            {
+                # Who gave it; a delegate's opinion counts for `on_behalf_of`.
+                "member": vote.cast_by or vote.user,
+                "opinion": OPINIONS[vote.decision],
+                "reason": vote.reason,
+                "at": vote.created_at,
+                "on_behalf_of": vote.user if vote.cast_by_id else None,
+            }
+            for vote in round_votes(programme, programme.review_round)
+        ],
     }
 
 

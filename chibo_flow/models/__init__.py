@@ -3,7 +3,14 @@
 from chibo_flow.models.audit import AuditEvent
 from chibo_flow.models.delivery import Delivery
 from chibo_flow.models.events import DomainEvent, EventKind
-from chibo_flow.models.programmes import Comment, FinalCopy, Programme, Revision, Vote
+from chibo_flow.models.programmes import (
+    Comment,
+    FinalCopy,
+    MeetingVote,
+    Programme,
+    Revision,
+    Vote,
+)
 from chibo_flow.models.recipients import Alias, DirectoryEntry, Group
 from chibo_flow.models.review import Delegation, ReviewView
 from chibo_flow.models.users import (
@@ -31,6 +38,7 @@ __all__ = [
     "Group",
     "LoginFailure",
     "LoginSession",
+    "MeetingVote",
     "Membership",
     "Org",
     "Programme",

@@ -16,7 +16,8 @@ class EventKind:
 
     EDITED = "edited"
     SUBMITTED = "submitted"
-    OPINION_CAST = "opinion_cast"  # data: decision (approve | request_changes), voter, round
+    # data: decision (approve | request_changes | retracted), voter, round, vote (its id)
+    OPINION_CAST = "opinion_cast"
     ROUND_CLOSED = "round_closed"  # data: outcome (approved | returned | withdrawn), round
     WITHDRAWN = "withdrawn"
     # data: number, and the recipients frozen as of approval: lines [[label, purpose]] and
@@ -24,6 +25,9 @@ class EventKind:
     APPROVED = "approved"
     REMINDER_DUE = "reminder_due"  # data: people (user ids), key (round and interval)
     ESCALATION_DUE = "escalation_due"  # data: people (user ids), key
+    # The round's deadline passed with opinions missing: data people (the secretaries),
+    # waiting (user ids who have not answered), deadline; key the round and deadline.
+    DEADLINE_PASSED = "deadline_passed"
 
 
 class DomainEvent(db.Model):

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -51,6 +52,8 @@ class Programme(db.Model):
         ForeignKey("revision.id", use_alter=True)
     )
     review_round: Mapped[int] = mapped_column(Integer, default=0)
+    # Hạn cho ý kiến of the current round (set on submit, extended by the secretary).
+    review_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     term_start: Mapped[date | None]
     number_seq: Mapped[int | None] = mapped_column(Integer)
@@ -77,6 +80,12 @@ class Programme(db.Model):
         """The structured content (ProgrammeDoc as a dict) of the current revision."""
         return self.current_revision.content if self.current_revision else {}
 
+    @property
+    def revision(self) -> int:
+        """n of "Dự thảo lần n": the ordinal of the current revision, the only draft number
+        people see (the optimistic-lock `version` is never shown)."""
+        return self.current_revision.seq if self.current_revision else 0
+
 
 class Revision(db.Model):
     """An immutable snapshot of the structured content, made each time the draft changes."""
@@ -96,9 +105,25 @@ class Revision(db.Model):
 
 
 class Vote(db.Model):
-    """A committee member's decision on one revision within one review round."""
+    """A committee member's opinion on one revision within one review round: "tán thành"
+    (approve) or "không tán thành" (request_changes, with its reason).
 
-    __table_args__ = (UniqueConstraint("programme_id", "review_round", "user_id"),)
+    A member holds one current opinion per round; changing it or taking it back marks the row
+    `superseded_at` (kept for the decision record) and a change adds a new row.
+    """
+
+    __table_args__ = (
+        # One current opinion per member per round (a double click inserts nothing twice).
+        Index(
+            "uq_vote_current",
+            "programme_id",
+            "review_round",
+            "user_id",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(
@@ -106,15 +131,42 @@ class Vote(db.Model):
     )
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
     review_round: Mapped[int] = mapped_column(Integer)
-    # Whose vote this is (one per person per round), even when a delegate cast it.
+    # Whose opinion this is (one current per person per round), even when a delegate cast it.
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     # The delegate who voted on behalf of `user_id`; None when the member voted themselves.
     cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decision: Mapped[str] = mapped_column(String(20))  # approve | request_changes
+    reason: Mapped[str | None] = mapped_column(Text)  # "không tán thành": why
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the member changed or took back this opinion (None: it is their current one).
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     cast_by: Mapped[User | None] = relationship(foreign_keys=[cast_by_id])
+
+
+class MeetingVote(db.Model):
+    """A vote the committee took at a meeting, recorded by the secretary; it closes the round
+    by the same majority rule as the opinions given online."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    review_round: Mapped[int] = mapped_column(Integer)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
+    held_on: Mapped[date]
+    present: Mapped[int] = mapped_column(Integer)
+    votes_for: Mapped[int] = mapped_column(Integer)
+    votes_against: Mapped[int] = mapped_column(Integer)
+    # The minutes (biên bản họp) as uploaded, deferred: listings read the counts only.
+    minutes: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    minutes_name: Mapped[str] = mapped_column(NFCString(200))
+    minutes_type: Mapped[str] = mapped_column(String(100))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped[User] = relationship()
 
 
 class Comment(db.Model):

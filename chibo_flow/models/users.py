@@ -47,6 +47,9 @@ class Org(db.Model):
     # `escalate_after_days` the secretary is told who holds the round up.
     reminder_after_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     escalate_after_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    # Hạn cho ý kiến: days the committee has to give its opinions on an ordinary document
+    # (urgent ones get fewer, chibo_flow.review.deadlines).
+    opinion_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     # A login session unused this long ends (a person in several orgs gets the shortest).
     session_idle_minutes: Mapped[int] = mapped_column(
         Integer,

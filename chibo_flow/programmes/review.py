@@ -47,7 +47,7 @@ from chibo_flow.review.timeline import duration_text, events_of, history_csv, ti
 from chibo_flow.workflow import apply_transition, may
 from chibo_flow.workflow_errors import Invalid, WorkflowError
 
-VOTES = ("approve", "request_changes")
+VOTES = ("approve", "request_changes", "retract_opinion")
 
 
 @bp.record_once

@@ -7,10 +7,11 @@ dispatcher (chibo_flow.notifications.dispatcher) expands each domain event into 
 - submitted: each committee member of the org except the submitter — `resubmitted` (with what
   changed since the revision they voted on) to those who voted in an earlier round,
   `review_request` to the others; both carry a signed link to the review page;
-- an opinion "không tán thành" (request_changes): the submitter, with the reason
-  (`changes_requested`);
+- each opinion "không tán thành" (request_changes), whether or not it closes the round: the
+  submitter and the org's secretaries, with its reason (`changes_requested`);
 - approved: the org's secretaries and committee (`approved_notice`);
-- reminder_due and escalation_due (recorded by chibo_flow.review.reminders): the people named.
+- reminder_due, escalation_due and deadline_passed (recorded by chibo_flow.review.reminders):
+  the people named (deadline_passed: the secretaries, naming who has not answered).
 """
 
 from dataclasses import dataclass
@@ -40,7 +41,11 @@ KINDS = tuple(messages.NOTICE_SUBJECTS)
 # Kinds whose email links to the review page with a signed link (the others: the programme).
 REVIEW_LINK_KINDS = frozenset({"review_request", "resubmitted", "reminder"})
 # The notice kind of the events that name their people (data["people"]: user ids).
-NAMED_PEOPLE = {EventKind.REMINDER_DUE: "reminder", EventKind.ESCALATION_DUE: "escalation"}
+NAMED_PEOPLE = {
+    EventKind.REMINDER_DUE: "reminder",
+    EventKind.ESCALATION_DUE: "escalation",
+    EventKind.DEADLINE_PASSED: "deadline_passed",
+}
 
 
 @dataclass(frozen=True)
@@ -75,9 +80,11 @@ def notices_for(event: DomainEvent, programme: Programme) -> list[Notice]:
             Notice("review_request", key, [user for user in people if user.id not in voted_before]),
         ]
     if event.kind == EventKind.OPINION_CAST and data["decision"] == "request_changes":
-        submitter = programme.submitted_by
-        key = round_key(data["round"])
-        return [Notice("changes_requested", key, [submitter])] if submitter else []
+        # Each disapproval, whether or not it closes the round: its own key names the opinion.
+        people = [programme.submitted_by] if programme.submitted_by else []
+        people += programme.org.members_with_role(Role.SECRETARY)
+        key = f"{round_key(data['round'])}-v{data.get('vote', 0)}"
+        return [Notice("changes_requested", key, people)]
     if event.kind == EventKind.APPROVED:
         org = programme.org
         people = org.members_with_role(Role.SECRETARY) + org.members_with_role(Role.COMMITTEE)
@@ -134,7 +141,7 @@ def notice_context(delivery: Delivery) -> dict[str, Any]:
     if delivery.kind == "resubmitted" and recipient is not None:
         context["changes"] = _changes_since_vote(programme, recipient, revision)
     elif delivery.kind == "changes_requested":
-        context["reason"] = _reason(programme, number)
+        context["reason"] = _reason(programme, number, vote_of(delivery.notice_key))
     elif delivery.kind in ("reminder", "escalation"):
         org = programme.org
         every = org.reminder_after_days if delivery.kind == "reminder" else org.escalate_after_days
@@ -156,9 +163,16 @@ def _changes_since_vote(programme: Programme, user: User, revision: Revision) ->
     return diff_documents(voted_on.content, revision.content).summary()
 
 
-def _reason(programme: Programme, number: int) -> Comment | None:
-    """The comment that gave the reason for the changes requested in round `number`."""
-    return db.session.scalar(
+def vote_of(key: str) -> int | None:
+    """The opinion named in a notice key ("r2-v17" → 17; None for keys of old notices)."""
+    _, _, vote = key.partition("-v")
+    return int(vote) if vote.isdigit() else None
+
+
+def _reason(programme: Programme, number: int, vote_id: int | None) -> Comment | None:
+    """The comment that gave the reason of disapproval `vote_id` (old notices: the round's
+    first)."""
+    statement = (
         select(Comment)
         .join(Vote, Comment.vote_id == Vote.id)
         .where(
@@ -166,5 +180,9 @@ def _reason(programme: Programme, number: int) -> Comment | None:
             Vote.review_round == number,
             Vote.decision == "request_changes",
         )
+        .order_by(Vote.id)
         .limit(1)
     )
+    if vote_id is not None:
+        statement = statement.where(Vote.id == vote_id)
+    return db.session.scalar(statement)

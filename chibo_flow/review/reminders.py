@@ -1,8 +1,9 @@
 """Reminders (beat task): a vote pending for the org's `reminder_after_days` is reminded, at
 most once per interval; after `escalate_after_days` the secretaries are told who holds the
-round up. Both are domain events (reminder_due, escalation_due) whose key carries the
-interval, dispatched into notices like any other; running the task again in the same interval
-records nothing."""
+round up; when the round's deadline (hạn cho ý kiến) passes with opinions missing, they are
+told once who has not answered. All are domain events (reminder_due, escalation_due,
+deadline_passed) whose key carries the interval or the deadline, dispatched into notices like
+any other; running the task again in the same interval records nothing."""
 
 from datetime import datetime, timedelta
 
@@ -54,13 +55,23 @@ def remind(now: datetime) -> list[tuple[int, int]]:
             key = f"{round_key(programme.review_round)}-i{escalation}"
             secretaries = org.members_with_role(Role.SECRETARY)
             recorded += _due(programme, EventKind.ESCALATION_DUE, key, secretaries)
+        deadline = programme.review_deadline
+        if deadline is not None and now >= deadline:
+            # Once per deadline: an extended one that passes again is told again.
+            key = f"{round_key(programme.review_round)}-d{deadline:%Y%m%d%H%M}"
+            secretaries = org.members_with_role(Role.SECRETARY)
+            waiting = [user.id for user in status.waiting]
+            recorded += _due(programme, EventKind.DEADLINE_PASSED, key, secretaries,
+                             waiting=waiting, deadline=deadline.isoformat())  # fmt: skip
     pending = events.pending(recorded)
     db.session.commit()
     return pending
 
 
-def _due(programme: Programme, kind: str, key: str, people: list[User]) -> list[DomainEvent]:
-    """The event of `kind` under `key`, unless one was recorded already."""
+def _due(
+    programme: Programme, kind: str, key: str, people: list[User], **data: object
+) -> list[DomainEvent]:
+    """The event of `kind` under `key` (with `data`), unless one was recorded already."""
     recorded = db.session.scalar(
         select(DomainEvent.id).where(
             DomainEvent.programme_id == programme.id,
@@ -70,7 +81,9 @@ def _due(programme: Programme, kind: str, key: str, people: list[User]) -> list[
     )
     if recorded is not None or not people:
         return []
-    return [events.record(programme, kind, key=key, people=[person.id for person in people])]
+    return [
+        events.record(programme, kind, key=key, people=[person.id for person in people], **data)
+    ]
 
 
 @shared_task(name="chibo_flow.review.reminders.send_reminders", ignore_result=True,

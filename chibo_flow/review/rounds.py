@@ -42,16 +42,18 @@ def reviewers(programme: Programme) -> list[User]:
     ]
 
 
-def round_votes(programme: Programme, number: int) -> list[Vote]:
-    """The votes of one round, with voters and delegates, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Vote)
-            .options(joinedload(Vote.user), joinedload(Vote.cast_by))
-            .where(Vote.programme_id == programme.id, Vote.review_round == number)
-            .order_by(Vote.created_at, Vote.id)
-        )
+def round_votes(programme: Programme, number: int, *, current: bool = True) -> list[Vote]:
+    """The opinions of one round, with voters and delegates, oldest first: the members'
+    current ones, or (`current=False`) every one given, changed and taken back included."""
+    statement = (
+        select(Vote)
+        .options(joinedload(Vote.user), joinedload(Vote.cast_by))
+        .where(Vote.programme_id == programme.id, Vote.review_round == number)
+        .order_by(Vote.created_at, Vote.id)
     )
+    if current:
+        statement = statement.where(Vote.superseded_at.is_(None))
+    return list(db.session.scalars(statement))
 
 
 def round_status(programme: Programme, number: int | None = None) -> RoundStatus | None:

@@ -48,6 +48,8 @@ PROGRAMME_KEYS = {
     "org",
     "state",
     "version",
+    "revision",
+    "round",
     "number",
     "title",
     "doc",

@@ -10,6 +10,7 @@ PATHS = {
     "/api/v1/programmes/{programme_id}": {"get", "patch"},
     "/api/v1/programmes/{programme_id}/transitions": {"post"},
     "/api/v1/programmes/{programme_id}/history": {"get"},
+    "/api/v1/programmes/{programme_id}/meeting-vote": {"post"},
     "/api/v1/programmes/{programme_id}/deliveries": {"get"},
     "/api/v1/programmes/{programme_id}/final.pdf": {"get"},
     "/api/v1/programmes/{programme_id}/final.docx": {"get"},
@@ -49,7 +50,14 @@ def test_openapi_declares_bearer_tokens_and_the_error_shape(client):
     programme = components["schemas"]["Programme"]["properties"]
     assert set(programme) >= PROGRAMME_KEYS
     transition = components["schemas"]["Transition"]["properties"]["action"]
-    assert transition["enum"] == ["submit", "approve", "request_changes", "withdraw"]
+    assert transition["enum"] == [
+        "submit",
+        "approve",
+        "request_changes",
+        "retract_opinion",
+        "withdraw",
+        "extend_deadline",
+    ]
 
 
 def test_the_verify_endpoint_is_documented_as_public(client):

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from chibo_flow import messages
-from chibo_flow.models import Membership, Programme
+from chibo_flow.models import MeetingVote, Membership, Programme
 from chibo_flow.models.users import Role
 from tests.api.conftest import (
     APPROVALS_REQUIRED,
@@ -172,7 +172,11 @@ def test_get_returns_the_programme_with_the_callers_actions(db, world, api, buil
 
     assert as_committee["id"] == programme.id and as_committee["state"] == "review"
     assert as_committee["allowed_actions"] == ["approve", "request_changes"]
-    assert as_secretary["allowed_actions"] == ["withdraw"]
+    assert as_secretary["allowed_actions"] == [
+        "withdraw",
+        "extend_deadline",
+        "record_meeting_vote",
+    ]
     assert as_secretary["approvals"] == {"required": APPROVALS_REQUIRED, "received": 0}
 
 
@@ -323,3 +327,33 @@ def test_import_by_a_committee_member_is_forbidden(db, world, api, seed_text):
 
     assert_error(response, 403, "forbidden")
     assert programme_count(db) == 0
+
+
+@pytest.mark.parametrize(
+    ("votes_for", "state"), [(APPROVALS_REQUIRED, "approved"), (APPROVALS_REQUIRED - 1, "draft")]
+)
+def test_a_meeting_vote_closes_the_round_by_the_majority_rule(db, world, api, build, votes_for,
+                                                              state):  # fmt: skip
+    programme = build("review")
+    form = {"held_on": "2026-11-30", "present": "4", "votes_for": str(votes_for),
+            "votes_against": str(4 - votes_for), "version": str(programme.version),
+            "minutes": (io.BytesIO(b"%PDF-1.4 bien ban"), "bien-ban.pdf")}  # fmt: skip
+
+    response = api("secretary").post(f"/programmes/{programme.id}/meeting-vote", data=form)
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["state"] == state
+    row = db.session.scalar(select(MeetingVote))
+    assert (row.present, row.votes_for, row.minutes_type) == (4, votes_for, "application/pdf")
+
+
+def test_a_meeting_vote_with_minutes_of_another_kind_is_refused(db, world, api, build):
+    programme = build("review")
+    form = {"held_on": "2026-11-30", "present": "4", "votes_for": "4", "votes_against": "0",
+            "version": str(programme.version),
+            "minutes": (io.BytesIO(b"MZ\x90\x00"), "bien-ban.pdf")}  # fmt: skip
+
+    response = api("secretary").post(f"/programmes/{programme.id}/meeting-vote", data=form)
+
+    assert_error(response, 422, "invalid")
+    assert db.session.scalar(select(MeetingVote)) is None

@@ -317,9 +317,10 @@ def test_a_copy_stored_meanwhile_by_another_worker_wins(app, db):
 
 def test_a_draft_in_review_is_marked_with_its_round_and_has_no_number(app, db):
     programme = demo_programme("review")
-    committee = demo_user(COMMITTEE_1)
-    apply_transition(programme, "request_changes", committee, version=programme.version,
-                     comment="Bổ sung chỉ tiêu.")  # fmt: skip
+    # One disapproval no longer returns the draft: the secretary withdraws it to revise.
+    apply_transition(programme, "request_changes", demo_user(COMMITTEE_1),
+                     version=programme.version, comment="Bổ sung chỉ tiêu.")  # fmt: skip
+    apply_transition(programme, "withdraw", demo_user(SECRETARY), version=programme.version)
     apply_transition(programme, "submit", demo_user(SECRETARY), version=programme.version)
 
     text = pdf_text(render_pdf(programme))

@@ -113,7 +113,8 @@ def test_the_delegate_may_request_changes_on_behalf(db, world, absent):
                      on_behalf_of=absent)  # fmt: skip
     row = db.session.scalar(select(Vote))
     assert (row.user_id, row.decision) == (absent.id, "request_changes")
-    assert programme.state == "draft"
+    # One disapproval does not end the round while the others may still approve.
+    assert programme.state == "review"
 
 
 def test_what_delegation_does_not_allow(db, world, make, absent):

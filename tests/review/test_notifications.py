@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import select
 
 from chibo_flow import messages
-from chibo_flow.models import Delivery
+from chibo_flow.models import Delivery, Vote
 from chibo_flow.models.users import Role
 from chibo_flow.notifications.compose import compose_for
 from chibo_flow.review.links import read_review_token
@@ -35,7 +35,7 @@ def only(db, programme_id: int, kind: str) -> Delivery:
 
 
 def test_each_transition_notifies_the_right_people(db, world, make):
-    make.user(Role.COMMITTEE, world.org, email="capuy3@chibo.test", name="Lê Văn Cường")
+    third = make.user(Role.COMMITTEE, world.org, email="capuy3@chibo.test", name="Lê Văn Cường")
     secretary, first, second = (world.users[k] for k in ("secretary", "committee", "committee2"))
     programme = world.programme
 
@@ -55,15 +55,23 @@ def test_each_transition_notifies_the_right_people(db, world, make):
         comment="Bổ sung chỉ tiêu.",
         anchor=SECTION_II,
     )
+    # Each disapproval tells the secretary, whether or not it closes the round.
+    disapproval = db.session.scalar(select(Vote.id).where(Vote.decision == "request_changes"))
     assert notices(db, programme.id, "changes_requested") == [
-        ("changes_requested", "secretary@chibo.test", "r1")
+        ("changes_requested", "secretary@chibo.test", f"r1-v{disapproval}")
     ]
+    assert programme.state == "review"  # 2 of 3 may still approve
+    apply_transition(programme, "request_changes", third, version=programme.version,
+                     comment="Chưa rõ kinh phí.")  # fmt: skip
+    assert programme.state == "draft"
+    assert len(notices(db, programme.id, "changes_requested")) == 2
 
     apply_transition(programme, "submit", secretary, version=programme.version)
-    assert notices(db, programme.id)[4:] == [
+    # Everyone gave an opinion in round 1: each is told what changed since.
+    assert notices(db, programme.id)[5:] == [
+        ("resubmitted", "capuy3@chibo.test", "r2"),
         ("resubmitted", "committee@chibo.test", "r2"),
         ("resubmitted", "committee2@chibo.test", "r2"),
-        ("review_request", "capuy3@chibo.test", "r2"),
     ]
 
     for member in (first, second):

@@ -34,6 +34,8 @@ def written(db, now) -> list[tuple[str, str, str]]:
 
 
 def test_pending_votes_are_reminded_once_per_interval_then_escalated(db, world):
+    world.org.opinion_days = 10  # the deadline comes later (test_the_deadline_passing)
+    db.session.commit()
     programme = bring_to(world, "review")
     apply_transition(programme, "approve", world.users["committee"], version=programme.version)
     start = submitted_at(db, programme.id)
@@ -77,3 +79,23 @@ def test_nothing_once_the_round_is_over(db, world):
 
     assert remind(start + timedelta(days=30)) == []
     assert notices(db, programme.id, "reminder") == []
+
+
+def test_the_deadline_passing_tells_the_secretary_once_who_has_not_answered(db, world):
+    programme = bring_to(world, "review")  # org default: 5 days
+    apply_transition(programme, "approve", world.users["committee"], version=programme.version)
+    deadline = programme.review_deadline
+    key = f"r1-d{deadline:%Y%m%d%H%M}"
+
+    before = [r for r in written(db, deadline - timedelta(minutes=1)) if r[0] == "deadline_passed"]
+    at = written(db, deadline)
+
+    assert before == []
+    assert ("deadline_passed", "secretary@chibo.test", key) in at
+    later = written(db, deadline + timedelta(hours=1))
+    assert [r for r in later if r[0] == "deadline_passed"] == []  # once
+    notice = db.session.scalar(select(Delivery).where(Delivery.kind == "deadline_passed"))
+    text = compose_for(notice).get_body(preferencelist=("plain",)).get_content()
+    assert "đã hết hạn cho ý kiến" in text
+    assert "- Trần Thị Bình <committee2@chibo.test>" in text
+    assert "Nguyễn Văn An" not in text

@@ -41,7 +41,8 @@ def test_the_reason_is_a_thread_anchored_on_the_chosen_section(db, world, browse
     assert (thread.anchor, thread.parent_id, thread.resolved_at) == (SECTION_II, None, None)
     assert thread.vote.decision == "request_changes"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "request_changes"))
-    assert event.data == {"thread": thread.id, "anchor": SECTION_II, "round": 1, "revision": 1}
+    assert event.data == {"vote": thread.vote_id, "thread": thread.id, "anchor": SECTION_II,
+                          "outcome": "returned", "round": 1, "revision": 1}  # fmt: skip
 
     secretary = browser(world.users["secretary"])
     detail = page_text(secretary.get(f"/programmes/{programme.id}"))
@@ -116,6 +117,13 @@ def test_the_programme_page_shows_the_round_at_a_glance(db, world, make, browser
     )
     text = page_text(browser(world.users["secretary"]).get(f"/programmes/{programme.id}"))
     assert "Lê Văn Cường — yêu cầu chỉnh sửa lúc" in text
+    # One disapproval of three: a majority can still be reached, Trần Thị Bình keeps her say.
+    assert "Trần Thị Bình — chưa có ý kiến" in text
+    assert "Vòng duyệt này đã kết thúc" not in text
+
+    apply_transition(programme, "request_changes", world.users["committee2"],
+                     version=programme.version, comment="Mục II chưa đủ.")  # fmt: skip
+    text = page_text(browser(world.users["secretary"]).get(f"/programmes/{programme.id}"))
     assert "Vòng duyệt này đã kết thúc" in text
     assert "chưa có ý kiến" not in text
 
@@ -135,15 +143,32 @@ def test_withdraw_clears_the_round_and_resubmission_starts_a_new_one(db, world, 
     assert approvals_received(programme) == 1
 
 
-def test_one_vote_per_member_per_round_approve_or_request_changes(db, world, browser):
+def test_one_current_opinion_per_member_which_they_may_change(db, world, browser):
     programme = bring_to(world, "review")
     member = browser(world.users["committee"])
     vote(member, programme, "approve")
     db.session.expire_all()
     before = snapshot(db, programme.id)
 
-    response = vote(member, programme, "request_changes", comment="Đổi ý.")
+    response = vote(member, programme, "approve")
 
     assert flashes(response, "danger") == [messages.ALREADY_VOTED]
     assert snapshot(db, programme.id) == before
-    assert "Yêu cầu chỉnh sửa" not in page_text(response).split("Toàn văn và góp ý")[0]
+
+    response = vote(member, programme, "request_changes", comment="Đổi ý.")
+
+    assert flashes(response, "success") == [messages.ACTION_DONE["request_changes"]]
+    db.session.expire_all()
+    assert approvals_received(programme) == 0
+
+
+def test_a_member_takes_their_opinion_back_from_the_review_page(db, world, browser):
+    programme = bring_to(world, "review")
+    member = browser(world.users["committee"])
+    vote(member, programme, "approve")
+
+    response = vote(member, programme, "retract_opinion")
+
+    assert flashes(response, "success") == [messages.ACTION_DONE["retract_opinion"]]
+    db.session.expire_all()
+    assert (programme.state, approvals_received(programme)) == ("review", 0)

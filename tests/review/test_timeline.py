@@ -93,7 +93,7 @@ def test_the_timeline_page_and_the_csv_export(db, world, browser):
     assert [row[1:] for row in rows[1:]] == [
         ["Vũ Thị Xuyên", "Tạo dự thảo", "", "Dự thảo", "", "", "", ""],
         ["Vũ Thị Xuyên", "Trình duyệt", "Dự thảo", "Đang trình duyệt", "1", "1", "", ""],
-        ["Trần Thị Bình", "Yêu cầu chỉnh sửa", "Đang trình duyệt", "Dự thảo", "1", "1", "",
+        ["Trần Thị Bình", "Không tán thành", "Đang trình duyệt", "Dự thảo", "1", "1", "",
          "Mục II, dòng “CBĐV”: viết đầy đủ."],
     ]  # fmt: skip
     assert all(len(row[0]) == len("2026-11-25 14:05:00") for row in rows[1:])

@@ -91,7 +91,7 @@ def test_request_changes_needs_a_reason(db, world, browser):
     secretary_view = page_text(browser(world.users["secretary"]).get(f"/programmes/{programme.id}"))
     assert "Ý kiến góp ý chưa giải quyết (1) Nguyễn Văn An ·" in secretary_view
     assert reason in secretary_view
-    assert "Yêu cầu chỉnh sửa Đang trình duyệt → Dự thảo " + reason in secretary_view
+    assert "Không tán thành Đang trình duyệt → Dự thảo " + reason in secretary_view
 
 
 def test_the_submitter_on_the_committee_cannot_approve_their_own_submission(db, world, browser):

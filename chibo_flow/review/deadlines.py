@@ -1,0 +1,29 @@
+"""Hạn cho ý kiến: how long the committee has to give its opinions on a document.
+
+An ordinary document gets the org's `opinion_days`; an urgent one fewer (độ khẩn: khẩn,
+thượng khẩn, hỏa tốc). This is the one place that maps urgency to days.
+"""
+
+from datetime import datetime, timedelta
+
+from chibo_flow.models import Org, Programme
+
+# The most days each urgency allows (None: the org's default applies as it is).
+URGENCY_MAX_DAYS = {"thuong": None, "khan": 3, "thuong_khan": 2, "hoa_toc": 1}
+
+
+def opinion_days(org: Org, urgency: str | None) -> int:
+    """Days the committee has for its opinions on a document of `urgency` in `org` (≥ 1)."""
+    days = max(1, org.opinion_days or 1)
+    ceiling = URGENCY_MAX_DAYS.get(urgency or "thuong")
+    return min(days, ceiling) if ceiling else days
+
+
+def urgency_of(programme: Programme) -> str:
+    """The programme's độ khẩn ("thuong" until urgency is recorded)."""
+    return getattr(programme, "urgency", None) or "thuong"
+
+
+def round_deadline(programme: Programme, opened_at: datetime) -> datetime:
+    """The deadline of a round opened at `opened_at`."""
+    return opened_at + timedelta(days=opinion_days(programme.org, urgency_of(programme)))
