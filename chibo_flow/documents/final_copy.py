@@ -51,6 +51,7 @@ from chibo_flow.workflow_errors import Invalid
 VERIFY_CODE_BYTES = 10  # 80 random bits: 16 base32 characters
 # The QR code of the verify URL in the PDF's footer: ~14 mm wide at 0.4 mm a module.
 QR_MODULE_MM = 0.4
+QR_DOCX_DPI = 300  # the DOCX carries the QR code as a PNG printed at this resolution
 # The public verification page (chibo_flow/verify) answers at this path.
 VERIFY_PATH = "/xac-thuc/{code}"
 PDF_TYPE = "application/pdf"
@@ -116,10 +117,22 @@ def _footer(programme: Programme, code: str | None) -> str:
     return VERIFY_LINE.format(code=code, url=verify_url(code))
 
 
+def _verify_qr(code: str) -> segno.QRCode:
+    """The QR code that opens the code's verify page."""
+    return segno.make(verify_url(code), error="m", micro=False)
+
+
 def verify_qr_uri(code: str) -> str:
     """A data: URI of the QR code (SVG, in millimetres) that opens the code's verify page."""
-    symbol = segno.make(verify_url(code), error="m", micro=False)
-    return symbol.svg_data_uri(scale=QR_MODULE_MM, unit="mm", border=1)
+    return _verify_qr(code).svg_data_uri(scale=QR_MODULE_MM, unit="mm", border=1)
+
+
+def verify_qr_png(code: str) -> bytes:
+    """The same QR code as a PNG (Word has no SVG before 2016), QR_DOCX_DPI pixels an inch."""
+    module_px = max(1, round(QR_MODULE_MM / 25.4 * QR_DOCX_DPI))
+    buffer = io.BytesIO()
+    _verify_qr(code).save(buffer, kind="png", scale=module_px, border=1, dpi=QR_DOCX_DPI)
+    return buffer.getvalue()
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -205,7 +218,8 @@ def render_docx(programme: Programme, verify_code: str | None = None) -> bytes:
     """The programme as a .docx laid out like the PDF, the same bytes on every render."""
     fragment = lxml.html.fragment_fromstring(str(render_document_html(programme)))
     document = docx.Document()
-    _page_setup(document, _footer(programme, verify_code))
+    footer = _footer(programme, verify_code)
+    _page_setup(document, footer, verify_qr_png(verify_code) if footer else None)
     for element in fragment:
         if element.tag == "table":
             _two_columns(document, element)
@@ -284,8 +298,9 @@ def _no_borders(table) -> None:
     )  # fmt: skip
 
 
-def _page_setup(document, footer: str) -> None:
-    """A4 and the margins, the typeface, page numbers from page 2, the verification footer."""
+def _page_setup(document, footer: str, qr_png: bytes | None) -> None:
+    """A4 and the margins, the typeface, page numbers from page 2, the verification footer
+    with its QR code before the line, as in the PDF."""
     normal = document.styles["Normal"]
     normal.font.name = PAGE.docx_font
     normal.font.size = Pt(STYLES["para"].size_pt)
@@ -306,7 +321,10 @@ def _page_setup(document, footer: str) -> None:
     number._p.append(field)
     if footer:
         for part in (section.footer, section.first_page_footer):
-            _paragraph(part.paragraphs[0], "verify", footer)
+            paragraph = part.paragraphs[0]
+            if qr_png is not None:
+                paragraph.add_run().add_picture(io.BytesIO(qr_png))  # sized by the PNG's dpi
+            _paragraph(paragraph, "verify", "  " + footer)
 
 
 def _fixed_zip(data: bytes, when: datetime) -> bytes:

@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from fontTools.misc.timeTools import timestampSinceEpoch
 from fontTools.ttLib import TTFont
+from PIL import Image
 from sqlalchemy import func, select
 
 from chibo_flow import messages
@@ -221,6 +222,22 @@ def test_docx_has_the_party_layout(issued):
     assert section.header._element.xpath(".//w:fldSimple/@w:instr") == ["PAGE"]
     assert section.first_page_header.paragraphs[0].text == ""
     assert issued.verify_code in section.footer.paragraphs[0].text
+
+
+def test_docx_footer_carries_the_qr_code_beside_the_verification_code(issued):
+    """The printed .docx, like the PDF: a phone reading the footer's QR code opens the verify
+    page, and the code is printed beside it, on the first page and on the others."""
+    section = docx.Document(io.BytesIO(issued.docx)).sections[0]
+    url = f"{PUBLIC_URL}/xac-thuc/{issued.verify_code}"
+    for footer in (section.first_page_footer, section.footer):
+        (paragraph,) = footer.paragraphs
+        (blip,) = paragraph._p.xpath(".//a:blip/@r:embed")
+        image = Image.open(io.BytesIO(footer.part.related_parts[blip].blob))
+        found = [code.text for code in zxingcpp.read_barcodes(image)]
+        assert found == [url]
+        assert f"Mã xác thực: {issued.verify_code} — {url}" in paragraph.text
+        (extent,) = paragraph._p.xpath(".//wp:extent/@cx")
+        assert 10 <= int(extent) / 36000 <= 20  # a small code in the margin: 10-20 mm wide
 
 
 def test_docx_keeps_noi_nhan_and_the_signer_on_one_page(issued):
