@@ -191,3 +191,29 @@ STYLES: dict[str, TextStyle] = {
 # the verification line as the footer of every page.
 DRAFT_ROUND_SUFFIX = " LẦN {round}"
 VERIFY_LINE = "Mã xác thực: {code} — {url}"
+
+# --- độ mật and độ khẩn -------------------------------------------------------------------------
+
+# Secrecy and urgency marks (Hướng dẫn 36-HD/VPTW): the stamp of the secrecy level sits under the
+# số ký hiệu in the left column, the urgency stamp under it; a document of ordinary secrecy or
+# urgency ("thuong") carries no mark. Code → the word stamped.
+SECRECY_MARKS: dict[str, str | None] = {"thuong": None, "mat": "Mật"}
+URGENCY_MARKS: dict[str, str | None] = {
+    "thuong": None,
+    "khan": "Khẩn",
+    "thuong_khan": "Thượng khẩn",
+    "hoa_toc": "Hỏa tốc",
+}
+# Ordinary level; every other secrecy level needs the care of a "mật" document.
+ORDINARY = "thuong"
+SECRET = "mat"
+# How each level is named in a form (the ordinary level prints nothing, but a form names it).
+SECRECY_LABELS: dict[str, str] = {"thuong": "Thường", "mat": "Mật"}
+URGENCY_LABELS: dict[str, str] = {"thuong": "Thường"} | {
+    code: mark for code, mark in URGENCY_MARKS.items() if mark
+}
+# Higher levels that exist in the Party's rules but are not handled by this system.
+REFUSED_SECRECY = ("toi_mat", "tuyet_mat")
+REFUSED_SECRECY_MESSAGE = "Văn bản tối mật, tuyệt mật không được xử lý trên hệ thống này."
+# Send order: the more urgent, the sooner (smaller first).
+URGENCY_SEND_RANK: dict[str, int] = {"hoa_toc": 0, "thuong_khan": 1, "khan": 2, "thuong": 3}

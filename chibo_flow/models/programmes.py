@@ -58,6 +58,9 @@ class Programme(db.Model):
     term_start: Mapped[date | None]
     number_seq: Mapped[int | None] = mapped_column(Integer)
     number: Mapped[str | None] = mapped_column(String(50))
+    # Độ mật and độ khẩn: codes of documents/format.py SECRECY_MARKS and URGENCY_MARKS.
+    secrecy: Mapped[str] = mapped_column(String(20), default="thuong", server_default="thuong")
+    urgency: Mapped[str] = mapped_column(String(20), default="thuong", server_default="thuong")
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
