@@ -4,7 +4,7 @@ round's deadline (programme.review_deadline, org.opinion_days) and votes taken a
 (meeting_vote)
 
 Revision ID: 16a0d3c1e5f2
-Revises: 5e1a9c0d2b47
+Revises: 7a3f5c1e9d20
 Create Date: 2026-12-02 11:10:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "16a0d3c1e5f2"
-down_revision = "5e1a9c0d2b47"
+down_revision = "7a3f5c1e9d20"
 branch_labels = None
 depends_on = None
 
