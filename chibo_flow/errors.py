@@ -70,6 +70,8 @@ def init_errors(app: Flask) -> None:
     def http_error(exc: HTTPException) -> Response:
         if isinstance(exc, InternalServerError):
             return server_error(exc)
+        if exc.response is not None:  # an answer of its own (a rate limit's on_breach)
+            return exc.response
         message = exc.description if _is_ours(exc) else None
         return error_response(exc.code or 500, message)
 

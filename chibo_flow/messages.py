@@ -7,7 +7,11 @@ form errors and API error messages.
 # --- auth -------------------------------------------------------------------------------------
 LOGIN_FAILED = "Email hoặc mật khẩu không đúng."
 LOGIN_REQUIRED = "Vui lòng đăng nhập để tiếp tục."
-SESSION_EXPIRED = "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."
+SESSION_EXPIRED = (
+    "Phiên làm việc đã hết hạn do đồng chí không thao tác trong thời gian quy định. "
+    "Vui lòng đăng nhập lại."
+)
+SESSION_CLOSED = "Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại."
 LOGGED_OUT = "Đã đăng xuất."
 TOKEN_INVALID = "Mã truy cập (token) không hợp lệ, đã hết hạn hoặc đã bị thu hồi."
 TOO_MANY_REQUESTS = (

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
@@ -10,12 +9,13 @@ from chibo_flow import messages
 from chibo_flow.errors import error_response
 from chibo_flow.timefmt import local_date
 from chibo_flow.verify.check import Verdict, check_copy
-from chibo_flow.verify.ratelimit import verify_allowed
+from chibo_flow.verify.ratelimit import limit_verification
 
 blp = Blueprint(
     "api_verify", __name__, url_prefix="/api/v1",
     description="Xác thực một tệp PDF: văn bản nào, chữ ký số có nguyên vẹn và tin cậy không.",
 )  # fmt: skip
+limit_verification(blp)
 
 
 class VerifyFileSchema(Schema):
@@ -49,14 +49,6 @@ class VerifyResultSchema(Schema):
     genuine = fields.Boolean()
     programme = fields.Nested(VerifiedProgrammeSchema, allow_none=True)
     signature = fields.Nested(VerifiedSignatureSchema, allow_none=True)
-
-
-@blp.before_request
-def limit_rate() -> Response | None:
-    """429 once a client is over VERIFY_RATE_LIMIT."""
-    if not verify_allowed():
-        return error_response(429, messages.VERIFY_RATE_LIMITED, "rate_limited")
-    return None
 
 
 @blp.route("/verify", methods=["POST"])

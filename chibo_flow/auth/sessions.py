@@ -11,9 +11,10 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, request
-from flask_login import UserMixin, login_user, logout_user
+from flask import Flask, current_app, flash, g, redirect, request
+from flask_login import UserMixin, login_url, login_user, logout_user
 from sqlalchemy import bindparam, select, update
+from werkzeug.wrappers import Response
 
 from chibo_flow import messages
 from chibo_flow.extensions import db, login_manager
@@ -29,9 +30,15 @@ def init_login(app: Flask) -> None:
     """Configure Flask-Login to load users through their server-side session."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = messages.LOGIN_REQUIRED
-    login_manager.login_message_category = "warning"
     login_manager.session_protection = "basic"
+    login_manager.unauthorized_handler(_to_login)
+
+
+def _to_login() -> Response:
+    """To the login page, saying why: the session timed out or was ended (the cookie still
+    names it), or there was none."""
+    flash(g.get("session_closed", messages.LOGIN_REQUIRED), "warning")
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 class SignedInUser(HoldsRoles, UserMixin):
@@ -103,13 +110,17 @@ def _load_user(session_id: str) -> SignedInUser | None:
     if not rows:
         return None
     first, now = rows[0], utcnow()
-    if first.ended_at is not None or not first.active:
+    if first.ended_at is not None:
+        g.session_closed = messages.SESSION_CLOSED
+        return None
+    if not first.active:
         return None
     idle = timedelta(minutes=min((r.session_idle_minutes for r in rows if r.org_id is not None),
                                  default=DEFAULT_SESSION_IDLE_MINUTES))  # fmt: skip
     if _expired(first.created_at, first.last_seen_at, idle, now):
         connection.execute(_END_SESSION, {"session_id": session_id, "now": now})
         db.session.commit()
+        g.session_closed = messages.SESSION_EXPIRED
         return None
     if now - first.last_seen_at > TOUCH_INTERVAL:
         connection.execute(_TOUCH_SESSION, {"session_id": session_id, "now": now})

@@ -1,22 +1,25 @@
-"""The rate limit of the public verification page and API: hits per client address, counted by
-the `limits` library in RATELIMIT_STORAGE_URI (memory:// per process, redis://... shared).
+"""The rate limit of the public verification page and API: one Flask-Limiter budget ("verify"
+scope) per client address, shared by /xac-thuc and POST /api/v1/verify, counted where the app's
+other limits are (RATELIMIT_STORAGE_URI)."""
 
-Kept to this one function so it can become a Flask-Limiter `limit()` when the app has one.
-"""
+from flask import Blueprint, current_app
+from flask_limiter import RequestLimit
+from werkzeug.wrappers import Response
 
-from flask import current_app, request
-from limits import parse
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
-
-EXTENSION = "verify_rate_limiter"
+from chibo_flow import messages
+from chibo_flow.errors import error_response
+from chibo_flow.extensions import limiter
 
 
-def verify_allowed() -> bool:
-    """Count this request against VERIFY_RATE_LIMIT; False once the client is over it."""
-    limiter = current_app.extensions.get(EXTENSION)
-    if limiter is None:
-        storage = storage_from_string(current_app.config["RATELIMIT_STORAGE_URI"])
-        limiter = current_app.extensions[EXTENSION] = MovingWindowRateLimiter(storage)
-    limit = parse(current_app.config["VERIFY_RATE_LIMIT"])
-    return limiter.hit(limit, "verify", request.remote_addr or "unknown")
+def _verify_rate_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+def _refuse(limit: RequestLimit) -> Response:
+    """429 with the verification wording: a Vietnamese page, or the API's `rate_limited`."""
+    return error_response(429, messages.VERIFY_RATE_LIMITED, "rate_limited")
+
+
+def limit_verification(blueprint: Blueprint) -> None:
+    """Count every request to `blueprint` against VERIFY_RATE_LIMIT, in the shared scope."""
+    limiter.shared_limit(_verify_rate_limit, scope="verify", on_breach=_refuse)(blueprint)

@@ -15,18 +15,11 @@ from chibo_flow.errors import error_response
 from chibo_flow.timefmt import local_date
 from chibo_flow.verify.check import check_copy
 from chibo_flow.verify.forms import VerifyUploadForm
-from chibo_flow.verify.ratelimit import verify_allowed
+from chibo_flow.verify.ratelimit import limit_verification
 
 bp = Blueprint("verify", __name__)
+limit_verification(bp)
 FINGERPRINT_GROUP = 8  # hex digits shown together, so the fingerprint wraps between groups
-
-
-@bp.before_request
-def limit_rate() -> Response | None:
-    """429 with a Vietnamese page once a visitor is over VERIFY_RATE_LIMIT."""
-    if not verify_allowed():
-        return error_response(429, messages.VERIFY_RATE_LIMITED, "rate_limited")
-    return None
 
 
 @bp.route("/xac-thuc/<code>", methods=["GET", "POST"])

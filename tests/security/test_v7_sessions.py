@@ -36,6 +36,34 @@ def test_a_session_idle_for_the_orgs_time_ends(db, world, browser, idle_minutes,
     assert (ended_at is not None) is expired
 
 
+@pytest.mark.parametrize(
+    "aged", [{"idle": timedelta(minutes=31)}, {"age": timedelta(hours=12, minutes=1)}],
+    ids=["idle", "absolute"],
+)  # fmt: skip
+def test_the_next_page_after_a_timeout_says_the_session_expired(db, world, browser, aged):
+    """Not a silent login page: the person is told why they must log in again, and comes back
+    to the page they opened."""
+    client = browser(world.users["member"])
+    age_sessions(db, **aged)
+
+    response = client.get("/", follow_redirects=True)
+
+    assert response.request.path == "/login"
+    assert response.request.args["next"] == "/"
+    assert messages.SESSION_EXPIRED in page_text(response)
+    assert messages.LOGIN_REQUIRED not in page_text(response)
+    again = client.get("/", follow_redirects=True)
+    assert messages.SESSION_CLOSED in page_text(again), "the cookie names an ended session"
+
+
+def test_a_visitor_without_a_session_is_asked_to_log_in(client):
+    response = client.get("/", follow_redirects=True)
+
+    assert response.request.path == "/login"
+    assert messages.LOGIN_REQUIRED in page_text(response)
+    assert messages.SESSION_EXPIRED not in page_text(response)
+
+
 def test_activity_keeps_a_session_alive(db, world, browser):
     client = browser(world.users["member"])
     age_sessions(db, idle=timedelta(minutes=20))
