@@ -50,6 +50,8 @@ PROGRAMME_KEYS = {
     "version",
     "number",
     "title",
+    "secrecy",
+    "urgency",
     "doc",
     "approvals",
     "allowed_actions",
