@@ -106,6 +106,12 @@ MEETING_MINUTES_REQUIRED = "Vui lòng đính kèm biên bản cuộc họp."
 MEETING_MINUTES_TOO_LARGE = "Biên bản họp quá lớn (tối đa {limit} MB)."
 MEETING_MINUTES_TYPE = "Biên bản họp phải là tệp PDF, Word (.docx, .doc) hoặc ảnh (JPEG, PNG)."
 NOT_EDITABLE = "Chỉ có thể sửa chương trình ở trạng thái dự thảo."
+SECRECY_REFUSED = "Văn bản tối mật, tuyệt mật không được xử lý trên hệ thống này."
+SECRECY_UNKNOWN = "Độ mật không hợp lệ: chỉ nhận thuong (thường) hoặc mat (mật)."
+URGENCY_UNKNOWN = (
+    "Độ khẩn không hợp lệ: chỉ nhận thuong (thường), khan (khẩn), thuong_khan (thượng khẩn) "
+    "hoặc hoa_toc (hỏa tốc)."
+)
 UNRESOLVED_RECIPIENTS = "Chưa xác định được người nhận cho dòng Nơi nhận: {lines}."
 NO_RECIPIENTS = "Văn bản chưa có mục “Nơi nhận”."
 EMPTY_DOCUMENT = "Văn bản trống. Vui lòng nhập hoặc tải lên nội dung chương trình."

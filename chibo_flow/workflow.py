@@ -18,6 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from chibo_flow import events, messages
+from chibo_flow.documents.format import (
+    ORDINARY,
+    REFUSED_SECRECY,
+    SECRECY_MARKS,
+    URGENCY_MARKS,
+)
 from chibo_flow.documents.numbering import assign_number
 from chibo_flow.extensions import db
 from chibo_flow.models import (
@@ -59,6 +65,7 @@ class Step:
     doc: dict[str, Any] | None
     anchor: list[str] | None
     params: dict[str, Any] = field(default_factory=dict)  # the action's own input
+    marks: dict[str, str] | None = None  # new `secrecy` and/or `urgency` of an edit
     data: dict[str, Any] = field(default_factory=dict)  # the audit row's data
     events: list[DomainEvent] = field(default_factory=list)
 
@@ -101,10 +108,14 @@ def decided(approvals: int, possible: int, required: int) -> str | None:
 
 
 def _edit(step: Step) -> None:
-    if step.doc is None:
+    if step.doc is None and not step.marks:
         raise Invalid(messages.EMPTY_DOCUMENT)
-    _check_content(step.doc)
-    _new_revision(step.programme, step.actor, step.doc)
+    if step.doc is not None:
+        _check_content(step.doc)
+        _new_revision(step.programme, step.actor, step.doc)
+    changed = _set_marks(step.programme, step.marks)
+    if changed:
+        step.data["marks"] = changed
     step.record(EventKind.EDITED, revision=step.programme.current_revision.seq)
 
 
@@ -352,15 +363,24 @@ def allowed_actions(actor: User, programme: Programme) -> list[str]:
     return [action for action in TRANSITIONS if may(actor, programme, action)]
 
 
-def create_programme(org: Org, actor: User, doc: dict[str, Any]) -> Programme:
-    """Create a draft from a ProgrammeDoc dict; raises NotAllowed (not secretary) or Invalid."""
+def create_programme(
+    org: Org, actor: User, doc: dict[str, Any], marks: dict[str, str] | None = None
+) -> Programme:
+    """Create a draft from a ProgrammeDoc dict with its `secrecy` and `urgency` (`marks`,
+    default thường); raises NotAllowed (not secretary) or Invalid."""
     if not actor.has_role(Role.SECRETARY, org):
         raise NotAllowed(messages.FORBIDDEN)
     _check_content(doc)
-    programme = Programme(org=org, created_by_id=actor.id, state=State.DRAFT)
+    _check_marks(marks)
+    programme = Programme(
+        org=org, created_by_id=actor.id, state=State.DRAFT, secrecy=ORDINARY, urgency=ORDINARY
+    )
     db.session.add(programme)
     _new_revision(programme, actor, doc)
-    _audit(programme, actor, "create", None, State.DRAFT, None)
+    changed = _set_marks(programme, marks)
+    _audit(
+        programme, actor, "create", None, State.DRAFT, None, {"marks": changed} if changed else None
+    )
     db.session.commit()
     return programme
 
@@ -376,17 +396,19 @@ def apply_transition(
     anchor: list[str] | None = None,
     on_behalf_of: User | None = None,
     params: dict[str, Any] | None = None,
+    marks: dict[str, str] | None = None,
 ) -> Programme:
     """Apply `action` in one transaction; raises NotAllowed, Conflict or Invalid, changing nothing.
 
     `anchor` is the heading path the disapproval's reason is about (None: the whole
     document); `on_behalf_of` is the member whose opinion a delegate gives; `params` the
-    action's own input (extend_deadline: `deadline`; record_meeting_vote: `meeting`). The
-    domain events are announced after commit.
+    action's own input (extend_deadline: `deadline`; record_meeting_vote: `meeting`); `marks`
+    the new `secrecy` and/or `urgency` an edit sets. The domain events are announced after
+    commit.
     """
     for attempt in range(NUMBER_RETRIES):
         step = Step(
-            action, programme, actor, on_behalf_of, comment, doc, anchor, dict(params or {})
+            action, programme, actor, on_behalf_of, comment, doc, anchor, dict(params or {}), marks
         )
         try:
             _apply(step, action, version)
@@ -493,6 +515,29 @@ def _new_revision(programme: Programme, actor: User, doc: dict[str, Any]) -> Rev
     programme.title = doc.get("title") or ""
     programme.doc_type = doc.get("doc_type") or "CHƯƠNG TRÌNH"
     return revision
+
+
+def _check_marks(marks: dict[str, str] | None) -> None:
+    """Raises Invalid for a độ mật this system does not handle (tối mật, tuyệt mật) or an
+    unknown độ mật / độ khẩn."""
+    marks = marks or {}
+    if marks.get("secrecy") in REFUSED_SECRECY:
+        raise Invalid(messages.SECRECY_REFUSED)
+    if marks.get("secrecy", ORDINARY) not in SECRECY_MARKS:
+        raise Invalid(messages.SECRECY_UNKNOWN)
+    if marks.get("urgency", ORDINARY) not in URGENCY_MARKS:
+        raise Invalid(messages.URGENCY_UNKNOWN)
+
+
+def _set_marks(programme: Programme, marks: dict[str, str] | None) -> dict[str, str]:
+    """Set the programme's `secrecy` / `urgency` from `marks`; returns those that changed."""
+    _check_marks(marks)
+    changed = {
+        name: value for name, value in (marks or {}).items() if getattr(programme, name) != value
+    }
+    for name, value in changed.items():
+        setattr(programme, name, value)
+    return changed
 
 
 def _check_content(doc: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 from marshmallow.validate import Length, OneOf, Range
 
 from chibo_flow import messages
+from chibo_flow.documents.format import SECRECY_MARKS, URGENCY_MARKS
 from chibo_flow.models.delivery import DeliveryStatus
 from chibo_flow.models.programmes import State
 from chibo_flow.security.limits import MAX_COMMENT_CHARS, MAX_ID, MAX_TEXT_CHARS
@@ -61,7 +62,7 @@ class ErrorSchema(Schema):
 
 class DocumentInSchema(Schema):
     """A document as plain text (parsed on the server) or as a ProgrammeDoc object: exactly
-    one of `text` and `doc`."""
+    one of `text` and `doc`; with its độ mật and độ khẩn."""
 
     class Meta:
         # What marshmallow cannot say, for the OpenAPI document (see api.SchemaExtrasPlugin).
@@ -72,10 +73,23 @@ class DocumentInSchema(Schema):
         metadata={"description": "The document as plain text"},
     )
     doc = fields.Dict(metadata={"description": "A ProgrammeDoc object (as returned in `doc`)"})
+    secrecy = fields.String(
+        metadata={
+            "enum": list(SECRECY_MARKS),
+            "description": "Độ mật; toi_mat and tuyet_mat are refused (not handled here)",
+        }
+    )
+    urgency = fields.String(metadata={"enum": list(URGENCY_MARKS), "description": "Độ khẩn"})
+
+    def document_required(self, data: dict[str, Any]) -> bool:
+        """Whether this request must carry `text` or `doc`."""
+        return True
 
     @validates_schema
     def _text_or_doc(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if ("text" in data) == ("doc" in data):
+        if "text" in data and "doc" in data:
+            raise ValidationError(messages.API_TEXT_OR_DOC)
+        if "text" not in data and "doc" not in data and self.document_required(data):
             raise ValidationError(messages.API_TEXT_OR_DOC)
 
 
@@ -86,9 +100,19 @@ class ProgrammeCreateSchema(DocumentInSchema):
 
 
 class ProgrammeEditSchema(DocumentInSchema):
-    """PATCH /programmes/<id>: the `edit` transition."""
+    """PATCH /programmes/<id>: the `edit` transition (new content, new marks, or both)."""
+
+    class Meta:
+        openapi = {
+            "not": {"required": ["text", "doc"]},
+            "anyOf": [{"required": [name]} for name in ("text", "doc", "secrecy", "urgency")],
+        }
 
     version = version_field()
+
+    def document_required(self, data: dict[str, Any]) -> bool:
+        """Marks alone may change; otherwise the new content is required."""
+        return "secrecy" not in data and "urgency" not in data
 
 
 class TransitionSchema(Schema):
@@ -203,6 +227,10 @@ class ProgrammeSchema(Schema):
     )
     number = fields.String(allow_none=True, metadata={"description": "Assigned on approval"})
     title = fields.String()
+    secrecy = fields.String(validate=OneOf(list(SECRECY_MARKS)), metadata={"description": "Độ mật"})
+    urgency = fields.String(
+        validate=OneOf(list(URGENCY_MARKS)), metadata={"description": "Độ khẩn"}
+    )
     doc = fields.Dict(metadata={"description": "The ProgrammeDoc of the current revision"})
     approvals = fields.Nested(ApprovalsSchema)
     allowed_actions = fields.List(

@@ -107,7 +107,7 @@ class Programmes(MethodView):
         """Create a draft from text or a ProgrammeDoc (secretaries only)."""
         user = current_api_user()
         org = _target_org(user, body.get("org"))
-        return present(create_programme(org, user, _doc_from(body)), user)
+        return present(create_programme(org, user, _doc_from(body), _marks_from(body)), user)
 
 
 @blp.route("/programmes/import", methods=["POST"])
@@ -147,7 +147,10 @@ class ProgrammeResource(MethodView):
         """Replace the draft's content (the `edit` transition); a stale `version` gives 409."""
         user = current_api_user()
         programme = get_programme(programme_id, user)
-        apply_transition(programme, "edit", user, version=body["version"], doc=_doc_from(body))
+        doc = _doc_from(body) if "text" in body or "doc" in body else None
+        apply_transition(
+            programme, "edit", user, version=body["version"], doc=doc, marks=_marks_from(body)
+        )
         return present(programme, user)
 
 
@@ -276,6 +279,8 @@ def present(programme: Programme, user: User) -> dict[str, Any]:
         "round": present_round(programme),
         "number": programme.number,
         "title": programme.title,
+        "secrecy": programme.secrecy,
+        "urgency": programme.urgency,
         "doc": programme.doc,
         "approvals": {"required": org.required_approvals(), "received": received},
         "allowed_actions": allowed_actions(user, programme),
@@ -351,6 +356,11 @@ def _doc_from(body: dict[str, Any]) -> dict[str, Any]:
         raise Invalid(exc.message) from exc
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
+
+
+def _marks_from(body: dict[str, Any]) -> dict[str, str]:
+    """The `secrecy` and `urgency` a request sets (none: unchanged, or thường on creation)."""
+    return {name: body[name] for name in ("secrecy", "urgency") if name in body}
 
 
 def _describe(errors: dict[str, dict[str, Any]]) -> str:

@@ -214,6 +214,5 @@ URGENCY_LABELS: dict[str, str] = {"thuong": "Thường"} | {
 }
 # Higher levels that exist in the Party's rules but are not handled by this system.
 REFUSED_SECRECY = ("toi_mat", "tuyet_mat")
-REFUSED_SECRECY_MESSAGE = "Văn bản tối mật, tuyệt mật không được xử lý trên hệ thống này."
 # Send order: the more urgent, the sooner (smaller first).
 URGENCY_SEND_RANK: dict[str, int] = {"hoa_toc": 0, "thuong_khan": 1, "khan": 2, "thuong": 3}

@@ -16,6 +16,7 @@ from typing import Protocol
 from flask import current_app, render_template
 
 from chibo_flow.documents.final_copy import download_names, final_copy_for
+from chibo_flow.documents.format import SECRET
 from chibo_flow.documents.programme_doc import PURPOSES
 from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, FinalCopy, Programme
@@ -98,8 +99,11 @@ def _shared_message(delivery: Delivery) -> EmailMessage:
 
 
 def final_copy_subject(programme: Programme) -> str:
-    """ "[Org] Chương trình số 01-CTr/CB: <trích yếu>"."""
+    """ "[Org] Chương trình số 01-CTr/CB: <trích yếu>"; a mật document's subject names only
+    its number (its trích yếu is itself secret)."""
     doc_type = (programme.doc_type or "").capitalize()
+    if programme.secrecy == SECRET:
+        return f"[{programme.org.name}] Văn bản số {programme.number}"
     return f"[{programme.org.name}] {doc_type} số {programme.number}: {programme.title}"
 
 
@@ -128,6 +132,10 @@ def compose_final_copy(
         "link": f"{current_app.config['PUBLIC_URL']}/programmes/{programme.id}",
     }
     message = _envelope(programme, FINAL_COPY, final_copy_subject(programme))
+    if programme.secrecy == SECRET:
+        # A mật document never leaves by email: a notice to log in, no text, no attachment.
+        message.set_content(render_template("email/secret_notice.txt", **context))
+        return message
     message.set_content(render_template("email/final_copy.txt", **context))
     message.add_alternative(render_template("email/final_copy.html", **context), subtype="html")
     message.add_attachment(

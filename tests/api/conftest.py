@@ -52,6 +52,8 @@ PROGRAMME_KEYS = {
     "round",
     "number",
     "title",
+    "secrecy",
+    "urgency",
     "doc",
     "approvals",
     "allowed_actions",

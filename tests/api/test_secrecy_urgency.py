@@ -1,0 +1,66 @@
+"""Độ mật and độ khẩn through /api/v1: carried, set on POST and PATCH, higher levels refused."""
+
+import pytest
+
+from chibo_flow import messages
+from chibo_flow.models import Programme
+from tests.api.conftest import assert_error
+
+
+def test_a_new_draft_is_ordinary_unless_told(db, world, api, seed_text):
+    body = api("secretary").post("/programmes", json={"text": seed_text}).get_json()
+
+    assert (body["secrecy"], body["urgency"]) == ("thuong", "thuong")
+
+
+def test_post_and_patch_set_secrecy_and_urgency(db, world, api, seed_text):
+    secretary = api("secretary")
+    created = secretary.post(
+        "/programmes", json={"text": seed_text, "secrecy": "mat", "urgency": "khan"}
+    ).get_json()
+    assert (created["secrecy"], created["urgency"]) == ("mat", "khan")
+
+    response = secretary.patch(
+        f"/programmes/{created['id']}", json={"urgency": "hoa_toc", "version": created["version"]}
+    )
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["urgency"] == "hoa_toc"
+    assert response.get_json()["doc"] == created["doc"], "marks alone keep the content"
+    stored = db.session.get(Programme, created["id"])
+    assert (stored.secrecy, stored.urgency) == ("mat", "hoa_toc")
+
+
+@pytest.mark.parametrize("level", ["toi_mat", "tuyet_mat"])
+def test_toi_mat_and_tuyet_mat_are_refused(db, world, api, seed_text, level):
+    response = api("secretary").post("/programmes", json={"text": seed_text, "secrecy": level})
+
+    error = assert_error(response, 422, "invalid")
+    assert error["message"] == messages.SECRECY_REFUSED
+    assert db.session.query(Programme).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("secrecy", "bi_mat"), ("urgency", "gap"), ("secrecy", "")]
+)
+def test_unknown_levels_are_refused(db, world, api, seed_text, field, value):
+    response = api("secretary").post("/programmes", json={"text": seed_text, field: value})
+
+    assert_error(response, 422, "invalid")
+
+
+def test_marks_cannot_change_in_review(db, world, api, seed_text):
+    secretary = api("secretary")
+    created = secretary.post("/programmes", json={"text": seed_text}).get_json()
+    submitted = secretary.post(
+        f"/programmes/{created['id']}/transitions",
+        json={"action": "submit", "version": created["version"]},
+    ).get_json()
+    assert submitted["state"] == "review", submitted
+
+    response = secretary.patch(
+        f"/programmes/{created['id']}", json={"secrecy": "mat", "version": submitted["version"]}
+    )
+
+    assert response.status_code in (403, 409), response.get_data(as_text=True)
+    assert db.session.get(Programme, created["id"]).secrecy == "thuong"
