@@ -13,6 +13,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from chibo_flow import messages
 from chibo_flow.auth import totp
 from tests.browser.conftest import CONTROL, PHONE, log_in
 from tests.support import SEED, wait_for
@@ -120,7 +121,7 @@ def test_review_on_a_phone_from_submission_to_approval(
     check_page(member1, "Đồng ý thông qua")
     shots(member1, "member1-review")
     member1.get_by_role("button", name="Đồng ý thông qua").click()
-    expect(member1.get_by_text("Đã ghi nhận ý kiến đồng ý.")).to_be_visible()
+    expect(member1.get_by_text(messages.ACTION_DONE["approve"])).to_be_visible()
     expect(member1.get_by_text("Nguyễn Văn An — đồng ý lúc")).to_be_visible()
     shots(member1, "member1-approved")
 
@@ -135,7 +136,7 @@ def test_review_on_a_phone_from_submission_to_approval(
     check_page(member2, "Gửi yêu cầu chỉnh sửa")
     shots(member2, "member2-requests-changes")
     member2.get_by_role("button", name="Gửi yêu cầu chỉnh sửa").click()
-    expect(member2.get_by_text("Đã gửi yêu cầu chỉnh sửa về người soạn.")).to_be_visible()
+    expect(member2.get_by_text(messages.ACTION_DONE["request_changes"])).to_be_visible()
     assert REASON in mail_to(smtp_server, "changes_requested", "secretary@chibo.test")
 
     # The secretary sees the open thread, edits section II and resubmits.

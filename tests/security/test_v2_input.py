@@ -288,7 +288,11 @@ def test_the_draft_pdf_of_a_too_long_draft_is_refused_at_once(db, world, browser
 def test_the_openapi_document_says_text_xor_doc(client, schema):
     spec = client.get("/api/v1/openapi.json").get_json()
     definition = spec["components"]["schemas"][schema]
-    assert definition["oneOf"] == [{"required": ["text"]}, {"required": ["doc"]}]
+    if schema == "ProgrammeCreate":
+        assert definition["oneOf"] == [{"required": ["text"]}, {"required": ["doc"]}]
+    else:  # an edit may change only the secrecy/urgency marks, never send text and doc both
+        assert definition["not"] == {"required": ["text", "doc"]}
+        assert {"required": ["secrecy"]} in definition["anyOf"]
     assert definition["properties"]["text"]["maxLength"] == MAX_TEXT_CHARS
     assert definition["additionalProperties"] is False
 
