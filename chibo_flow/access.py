@@ -1,10 +1,10 @@
 """Object-level access checks used by every view, API endpoint and command."""
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from chibo_flow.extensions import db
-from chibo_flow.models import Org, Programme, User
+from chibo_flow.models import Delivery, Membership, Org, Programme, User
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 
@@ -28,6 +28,20 @@ def administered_org_ids(user: User) -> set[int]:
             found.add(org_id)
             todo.extend(children.get(org_id, ()))
     return found
+
+
+def administered_deliveries(user: User) -> ColumnElement[bool]:
+    """The condition on Delivery rows an admin sees (DESIGN §4b): those of the programmes of
+    their orgs, and the account emails (no programme) to members of their orgs."""
+    org_ids = administered_org_ids(user)
+    members = select(User.email).join(Membership, Membership.user_id == User.id)
+    return or_(
+        Delivery.programme_id.in_(select(Programme.id).where(Programme.org_id.in_(org_ids))),
+        and_(
+            Delivery.programme_id.is_(None),
+            Delivery.address.in_(members.where(Membership.org_id.in_(org_ids))),
+        ),
+    )
 
 
 def can_view(user: User, programme: Programme) -> bool:

@@ -270,9 +270,7 @@ def retry_deliveries(programme_id: int | None, actor_email: str | None):
         click.echo(messages.DELIVERY_RESEND_NONE)
         return
     click.echo(
-        messages.DELIVERY_RESEND_DONE.format(
-            count=resent.count, programmes=len(resent.by_programme)
-        )
+        messages.DELIVERY_RESEND_DONE.format(count=resent.count, programmes=resent.programmes)
     )
     if resent.queued < resent.count:
         click.echo(messages.DELIVERY_RESEND_QUEUE_DOWN.format(count=resent.count - resent.queued))

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
+from chibo_flow.documents.format import URGENCY_SEND_RANK
+
 DEV_SECRET_KEY = "dev-only-not-secret"
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -193,6 +195,9 @@ class Config:
                 # Connecting is tried once when a publish needs a connection (kombu's default
                 # retries for several seconds).
                 "max_retries": 0,
+                # One Redis list per send rank (notifications.queue: urgent documents and
+                # account emails first); a worker takes the most urgent waiting task next.
+                "priority_steps": sorted(set(URGENCY_SEND_RANK.values())),
             }
 
     def _signing(self, instance_path: str, env: Mapping[str, str]) -> None:

@@ -21,7 +21,7 @@ committed = _signals.signal("domain-events-committed")
 
 
 def record(
-    programme: Programme,
+    programme: Programme | None,
     kind: str,
     actor: User | None = None,
     *,
@@ -29,10 +29,11 @@ def record(
     recipients: int = 0,
     **data: Any,
 ) -> DomainEvent:
-    """Add one event about `programme` (its current revision) to the session's transaction."""
+    """Add one event about `programme` (its current revision; None: about an account) to the
+    session's transaction."""
     event = DomainEvent(
-        programme_id=programme.id,
-        revision_id=programme.current_revision_id,
+        programme_id=programme.id if programme else None,
+        revision_id=programme.current_revision_id if programme else None,
         kind=kind,
         actor_id=actor.id if actor else None,
         key=key,

@@ -456,7 +456,15 @@ NOTICE_LABELS = {
     "reminder": "Thư nhắc duyệt",
     "escalation": "Thư báo vòng duyệt chậm",
     "deadline_passed": "Thư báo hết hạn cho ý kiến",
+    "password_reset": "Thư đặt lại mật khẩu",
+    "account_locked": "Thư báo tài khoản tạm khóa",
 }
+# Emails about a person's own account (chibo_flow.auth.mail.ACCOUNT_MAILS), by kind.
+ACCOUNT_MAIL_SUBJECTS = {
+    "password_reset": "[Chi bộ Flow] Đặt lại mật khẩu",
+    "account_locked": "[Chi bộ Flow] Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần",
+}
+ACCOUNT_MAIL_NO_ACCOUNT = "tài khoản không còn hoặc đã bị khóa"
 
 # --- organisations (chibo_flow.orgs) -------------------------------------------------------------
 ORG_NOT_ADMINISTERED = "Đồng chí không quản trị tổ chức này."

@@ -145,7 +145,8 @@ def forget_redis_queue(queue: str, url: str = REDIS_URL) -> None:
     routed to it (a killed worker's); nothing else (never FLUSHALL: Redis may be shared)."""
     client = redis.Redis.from_url(url)
     try:
-        priorities = [f"{queue}\x06\x16{step}" for step in (3, 6, 9)]  # kombu's priority lists
+        # kombu's priority lists (the send ranks, and kombu's default steps)
+        priorities = [f"{queue}\x06\x16{step}" for step in range(1, 10)]
         bindings = [f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"]
         client.delete(queue, *priorities, *bindings)
         for tag, payload in client.hscan_iter("unacked"):

@@ -1,8 +1,10 @@
 """Admin pages: the test mailbox ("Hộp thư thử"), delivery status ("Tình trạng gửi thư") and,
 nested, the directory ("Danh bạ nơi nhận", chibo_flow.admin.directory).
 
-Every page shows only the orgs the admin administers (access.administered_org_ids); the mailbox
-exists only while mail goes to the local capture server (config MAILBOX_ENABLED).
+Every page shows only the orgs the admin administers (access.administered_org_ids; deliveries and
+mailbox: access.administered_deliveries, which adds their members' account emails); the mailbox
+exists only while mail goes to the local capture server (config MAILBOX_ENABLED) and never shows
+a private email (a password-reset link).
 """
 
 import re
@@ -10,15 +12,16 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from chibo_flow.access import administered_org_ids
+from chibo_flow.access import administered_deliveries, administered_org_ids
 from chibo_flow.admin.directory import bp as directory_bp
 from chibo_flow.auth.admin import bp as member_security_bp
+from chibo_flow.auth.mail import PRIVATE_KINDS
 from chibo_flow.extensions import db, login_manager
-from chibo_flow.models import Delivery, Membership, Programme, User
+from chibo_flow.models import Delivery, Membership, User
 from chibo_flow.models.users import Role
 from chibo_flow.notifications.capture import CapturedMessage, read_mailbox, read_message
 from chibo_flow.security.limits import MAX_ID, MAX_PAGE
@@ -57,19 +60,19 @@ def home() -> Response:
 
 
 def _visible_messages(captured: list[CapturedMessage]) -> list[CapturedMessage]:
-    """The messages that concern the admin's orgs: an email of one of their programmes (by its
-    Delivery row's Message-ID), or one addressed to a member of one of them."""
-    org_ids = administered_org_ids(current_user)
-    ours = set(
-        db.session.scalars(
-            select(Delivery.message_id)
-            .join(Programme, Programme.id == Delivery.programme_id)
-            .where(
-                Delivery.message_id.in_({m.message_id for m in captured}),
-                Programme.org_id.in_(org_ids),
-            )
-        )
+    """The messages the admin may read: those of a Delivery row they see (their orgs'
+    programmes, their members' account emails) and, of the others, those addressed to a member
+    of their orgs; never a private one (a password-reset link is its owner's secret)."""
+    message_ids = {m.message_id for m in captured}
+    rows = dict(
+        db.session.execute(
+            select(
+                Delivery.message_id,
+                and_(administered_deliveries(current_user), Delivery.kind.not_in(PRIVATE_KINDS)),
+            ).where(Delivery.message_id.in_(message_ids))
+        ).all()
     )
+    org_ids = administered_org_ids(current_user)
     members = set(
         db.session.scalars(
             select(User.email)
@@ -80,7 +83,15 @@ def _visible_messages(captured: list[CapturedMessage]) -> list[CapturedMessage]:
             )
         )
     )
-    return [m for m in captured if m.message_id in ours or not members.isdisjoint(_addressees(m))]
+
+    def visible(message: CapturedMessage) -> bool:
+        if message.message["X-Chibo-Flow-Kind"] in PRIVATE_KINDS:
+            return False
+        if message.message_id in rows:
+            return bool(rows[message.message_id])
+        return not members.isdisjoint(_addressees(message))
+
+    return [m for m in captured if visible(m)]
 
 
 def _addressees(captured: CapturedMessage) -> set[str]:
@@ -152,11 +163,7 @@ def deliveries():
     if programme_id is not None and not 0 <= programme_id <= MAX_ID:
         abort(404)  # no such programme
     status = request.args.get("status") or None
-    query = (
-        select(Delivery)
-        .join(Programme, Programme.id == Delivery.programme_id)
-        .where(Programme.org_id.in_(administered_org_ids(current_user)))
-    )
+    query = select(Delivery).where(administered_deliveries(current_user))
     if programme_id is not None:
         query = query.where(Delivery.programme_id == programme_id)
     counts = dict(

@@ -1,64 +1,86 @@
-"""Emails about a person's own account (password-reset link, account locked), sent by Celery
-after the request's commit; the task is given the user's id only."""
+"""Emails about a person's own account (password-reset link, account locked, ...): Delivery rows
+like every other email, through the one dispatcher.
 
-import email.policy
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, parseaddr
+`queue_account_mail` records an `account_mail` domain event and commits it; the dispatcher expands
+it into one row to the account's address (`notices_for`), the worker sends it and the relay
+re-runs whatever was lost. The email is composed when it is sent (`account_context`), so a reset
+link is as fresh as the email. Adding a kind is one entry in ACCOUNT_MAILS, its subject in
+messages.ACCOUNT_MAIL_SUBJECTS and its templates email/<kind>.txt and .html.
+"""
 
-from celery import shared_task
-from flask import current_app, render_template
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+from flask import current_app
+
+from chibo_flow import events, messages
 from chibo_flow.auth.reset import reset_url
 from chibo_flow.extensions import db
-from chibo_flow.models import User
-from chibo_flow.models._types import utcnow
-from chibo_flow.notifications import mailer
-from chibo_flow.notifications.dispatcher import new_message_id
-from chibo_flow.notifications.queue import publish
+from chibo_flow.models import Delivery, DomainEvent, EventKind, Programme, User
+from chibo_flow.notifications.notice import Notice
 
 PASSWORD_RESET = "password_reset"
 ACCOUNT_LOCKED = "account_locked"
-SUBJECTS = {
-    PASSWORD_RESET: "[Chi bộ Flow] Đặt lại mật khẩu",
-    ACCOUNT_LOCKED: "[Chi bộ Flow] Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần",
+
+
+def _reset_context(user: User) -> dict[str, Any]:
+    return {
+        "link": reset_url(user),
+        "minutes": current_app.config["PASSWORD_RESET_MAX_AGE_S"] // 60,
+    }
+
+
+def _locked_context(user: User) -> dict[str, Any]:
+    return {"minutes": int(current_app.config["LOCKOUT_DURATION"].total_seconds() // 60)}
+
+
+@dataclass(frozen=True)
+class AccountMail:
+    """One kind of account email: what its templates need besides the user and PUBLIC_URL, and
+    whether it is private (it carries a link that acts as its owner: never shown to an admin,
+    not even in the development mailbox)."""
+
+    context: Callable[[User], dict[str, Any]]
+    private: bool = False
+
+
+ACCOUNT_MAILS: dict[str, AccountMail] = {
+    PASSWORD_RESET: AccountMail(_reset_context, private=True),
+    ACCOUNT_LOCKED: AccountMail(_locked_context),
 }
+PRIVATE_KINDS = frozenset(kind for kind, mail in ACCOUNT_MAILS.items() if mail.private)
 
 
-def queue_account_mail(kind: str, user_id: int) -> bool:
-    """Ask Celery to send the `kind` email to the user (call after commit); False when the
-    broker is down (the person can ask again)."""
-    return publish(send_account_mail.name, kind, user_id)
+def queue_account_mail(kind: str, user_id: int) -> None:
+    """Record that the `kind` email is due to the user and commit it (call after the caller's
+    own commit); the dispatcher sends it, or the relay if the broker is down."""
+    if kind not in ACCOUNT_MAILS:
+        raise ValueError(f"unknown account email {kind!r}")
+    event = events.record(None, EventKind.ACCOUNT_MAIL, mail=kind, user=user_id, recipients=1)
+    recorded = events.pending([event])
+    db.session.commit()
+    events.announce(recorded)
 
 
-def compose_account_mail(kind: str, user: User) -> EmailMessage:
-    """The `kind` email to `user` (templates/email/<kind>.txt and .html)."""
-    context = {"user": user, "public_url": current_app.config["PUBLIC_URL"]}
-    config = current_app.config
-    if kind == PASSWORD_RESET:
-        context["link"] = reset_url(user)
-        context["minutes"] = config["PASSWORD_RESET_MAX_AGE_S"] // 60
-    else:
-        context["minutes"] = int(config["LOCKOUT_DURATION"].total_seconds() // 60)
-    message = EmailMessage()
-    message["Subject"] = SUBJECTS[kind]
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = formataddr((user.name, user.email))
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = new_message_id()
-    message["Auto-Submitted"] = "auto-generated"
-    message["X-Chibo-Flow-Kind"] = kind
-    message.set_content(render_template(f"email/{kind}.txt", **context))
-    message.add_alternative(render_template(f"email/{kind}.html", **context), subtype="html")
-    return message
-
-
-@shared_task(name="chibo_flow.auth.mail.send_account_mail", ignore_result=True)
-def send_account_mail(kind: str, user_id: int) -> None:
-    """Send the `kind` email to the user, if they still exist and are active."""
-    user = db.session.get(User, user_id)
+def notices_for(event: DomainEvent, programme: Programme | None = None) -> list[Notice]:
+    """The account email an `account_mail` event causes: one, to the account's owner (none
+    when the account is gone or deactivated meanwhile)."""
+    if event.kind != EventKind.ACCOUNT_MAIL:
+        return []
+    user = db.session.get(User, event.data["user"])
     if user is None or not user.active:
-        return
-    message = compose_account_mail(kind, user)
-    sender = parseaddr(current_app.config["MAIL_FROM"])[1]
-    with mailer.connection(current_app.config["SMTP_URL"]) as smtp:
-        smtp.send(sender, user.email, message.as_bytes(policy=email.policy.SMTP))
+        return []
+    return [Notice(event.data["mail"], "", [user])]
+
+
+def account_context(delivery: Delivery) -> tuple[str, dict[str, Any]]:
+    """The subject and the template context of an account email (LookupError when its account
+    is gone or deactivated: the row fails with that reason)."""
+    event = db.session.get(DomainEvent, delivery.event_id)
+    user = db.session.get(User, event.data["user"]) if event is not None else None
+    if user is None or not user.active:
+        raise LookupError(messages.ACCOUNT_MAIL_NO_ACCOUNT)
+    context = {"user": user, "public_url": current_app.config["PUBLIC_URL"]}
+    context |= ACCOUNT_MAILS[delivery.kind].context(user)
+    return messages.ACCOUNT_MAIL_SUBJECTS[delivery.kind], context

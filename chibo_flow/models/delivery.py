@@ -1,4 +1,5 @@
-"""One email to one address about one programme revision: the source of truth for who got it."""
+"""One email to one address (about one programme revision, or about a person's own account):
+the source of truth for who got it."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -31,11 +32,13 @@ class Delivery(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    # None for an email about the recipient's own account (chibo_flow.auth.mail).
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id"), index=True)
     # The domain event this row was expanded from (None only for rows older than events).
     event_id: Mapped[int | None] = mapped_column(ForeignKey("domain_event.id"))
-    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
-    # final_copy, or a review notification (chibo_flow.review.notices.KINDS).
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id"))
+    # final_copy, a review notification (chibo_flow.review.notices.KINDS) or an account email
+    # (chibo_flow.auth.mail.ACCOUNT_MAILS).
     kind: Mapped[str] = mapped_column(String(30), default=FINAL_COPY)
     # Tells apart notifications of one kind to one address about one revision: the review
     # round ("r2"), with the reminder's interval ("r2-i3"); "" for the final copy.

@@ -1,5 +1,6 @@
-"""The outbox of domain events: what happened to a programme, written in the transaction that
-made it happen, and turned into notifications by chibo_flow.notifications.dispatcher."""
+"""The outbox of domain events: what happened to a programme (or to a person's account), written
+in the transaction that made it happen, and turned into notifications by
+chibo_flow.notifications.dispatcher."""
 
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,9 @@ class EventKind:
     # The round's deadline passed with opinions missing: data people (the secretaries),
     # waiting (user ids who have not answered), deadline; key the round and deadline.
     DEADLINE_PASSED = "deadline_passed"
+    # An email about a person's own account is due (no programme): data mail (its kind,
+    # chibo_flow.auth.mail.ACCOUNT_MAILS), user (the account's id).
+    ACCOUNT_MAIL = "account_mail"
 
 
 class DomainEvent(db.Model):
@@ -39,9 +43,10 @@ class DomainEvent(db.Model):
     __table_args__ = (Index("ix_domain_event_undispatched", "dispatched_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    # None for an event about an account (EventKind.ACCOUNT_MAIL).
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id"), index=True)
     # The revision the event is about (the one current when it happened).
-    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id"))
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id"))
     kind: Mapped[str] = mapped_column(String(30))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # Tells apart events of one kind that recur (a reminder's round and interval, "r2-i3").

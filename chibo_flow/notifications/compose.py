@@ -1,5 +1,6 @@
 """The email a recipient receives: Vietnamese subject, HTML and plain-text parts, headers; the
-final copy with its PDF attached, or a review notification (templates/email/<kind>.*).
+final copy with its PDF attached, a review notification or an account email
+(templates/email/<kind>.*).
 
 An email is its shared message (everything but the recipient's own headers, To and Message-ID)
 plus those headers. The final copy's shared message depends only on the programme and the "Nơi
@@ -15,6 +16,7 @@ from typing import Protocol
 
 from flask import current_app, render_template
 
+from chibo_flow.auth.mail import ACCOUNT_MAILS, account_context
 from chibo_flow.documents.final_copy import download_names, final_copy_for
 from chibo_flow.documents.format import SECRET
 from chibo_flow.documents.programme_doc import PURPOSES
@@ -32,7 +34,7 @@ class Addressed(Protocol):
 
     id: int
     kind: str
-    programme_id: int
+    programme_id: int | None
     address: str
     name: str | None
     line: str
@@ -95,6 +97,8 @@ def _shared_message(delivery: Delivery) -> EmailMessage:
         return compose_final_copy(
             programme, final_copy_for(programme), delivery.line, delivery.purpose
         )
+    if delivery.kind in ACCOUNT_MAILS:
+        return compose_account_mail(delivery)
     return compose_notice(delivery)
 
 
@@ -107,14 +111,15 @@ def final_copy_subject(programme: Programme) -> str:
     return f"[{programme.org.name}] {doc_type} số {programme.number}: {programme.title}"
 
 
-def _envelope(programme: Programme, kind: str, subject: str) -> EmailMessage:
-    """Headers every email carries, but the recipient's own."""
+def _envelope(programme: Programme | None, kind: str, subject: str) -> EmailMessage:
+    """Headers every email carries, but the recipient's own (List-Id: the programme's org)."""
     message = EmailMessage()
     message["Subject"] = header_text(subject)
     message["From"] = header_text(current_app.config["MAIL_FROM"])
     message["Date"] = format_datetime(utcnow())
     message["Auto-Submitted"] = "auto-generated"
-    message["List-Id"] = header_text(f"<programmes.{programme.org.code.lower()}.chibo-flow>")
+    if programme is not None:
+        message["List-Id"] = header_text(f"<programmes.{programme.org.code.lower()}.chibo-flow>")
     message["X-Chibo-Flow-Kind"] = kind
     return message
 
@@ -150,9 +155,19 @@ def compose_final_copy(
 def compose_notice(delivery: Delivery) -> EmailMessage:
     """A review notification (review request, changes requested, reminder, ...), without the
     recipient's headers."""
-    context = notice_context(delivery)
     message = _envelope(delivery.programme, delivery.kind, notice_subject(delivery))
-    template = f"email/{delivery.kind}"
-    message.set_content(render_template(f"{template}.txt", **context))
-    message.add_alternative(render_template(f"{template}.html", **context), subtype="html")
+    return _with_parts(message, delivery.kind, notice_context(delivery))
+
+
+def compose_account_mail(delivery: Delivery) -> EmailMessage:
+    """An email about the recipient's own account (chibo_flow.auth.mail), without the
+    recipient's headers."""
+    subject, context = account_context(delivery)
+    return _with_parts(_envelope(None, delivery.kind, subject), delivery.kind, context)
+
+
+def _with_parts(message: EmailMessage, kind: str, context: dict) -> EmailMessage:
+    """`message` with its text and HTML parts, templates/email/<kind>.txt and .html."""
+    message.set_content(render_template(f"email/{kind}.txt", **context))
+    message.add_alternative(render_template(f"email/{kind}.html", **context), subtype="html")
     return message

@@ -1,14 +1,14 @@
 """The one dispatcher: domain events → Delivery rows → Celery.
 
 It subscribes to chibo_flow.events.committed. Each event is expanded into the notifications it
-causes (review notices, chibo_flow.review.notices; on approval the final copy to each address
-frozen in the event) as Delivery rows, and marked dispatched in the same commit; then the rows
-are queued. Expanding is idempotent: a row's key is (event, kind, address) and a second expansion of
-the same event (the relay's, or a second dispatcher's at the same moment) inserts nothing, so
-nobody gets a second row, hence a second email. A small event is expanded right after the
-commit that recorded it; one reaching more than DISPATCH_INLINE_MAX people is left to a worker,
-so approving costs the same for 1 or 5,000 recipients. Whatever was not dispatched (broker
-down, process killed) is dispatched by beat's relay.
+causes (the notices of NOTICE_SOURCES: review notices, account emails; on approval the final
+copy to each address frozen in the event) as Delivery rows, and marked dispatched in the same
+commit; then the rows are queued. Expanding is idempotent: a row's key is (event, kind, address)
+and a second expansion of the same event (the relay's, or a second dispatcher's at the same
+moment) inserts nothing, so nobody gets a second row, hence a second email. A small event is
+expanded right after the commit that recorded it; one reaching more than DISPATCH_INLINE_MAX
+people is left to a worker, so approving costs the same for 1 or 5,000 recipients. Whatever was
+not dispatched (broker down, process killed) is dispatched by beat's relay.
 """
 
 import logging
@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from chibo_flow import events
+from chibo_flow.auth import mail as account_mail
 from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, DomainEvent, EventKind, Programme
 from chibo_flow.models._types import utcnow
@@ -30,10 +31,15 @@ from chibo_flow.notifications.queue import (
     RENDER_FINAL_COPY,
     enqueue_deliveries,
     publish,
+    send_rank,
 )
-from chibo_flow.review.notices import notices_for
+from chibo_flow.review import notices as review_notices
 
 log = logging.getLogger(__name__)
+# What an event causes besides the final copy: each source's notices_for(event, programme) lists
+# Notices (kind, key, people). A new kind of notification is one branch in its source (or one
+# more source here), plus its subject and templates.
+NOTICE_SOURCES = (review_notices.notices_for, account_mail.notices_for)
 
 
 def new_message_id() -> str:
@@ -42,12 +48,13 @@ def new_message_id() -> str:
     return f"<{uuid.uuid4()}@{domain}>"
 
 
-def planned_rows(event: DomainEvent, programme: Programme) -> list[dict]:
+def planned_rows(event: DomainEvent, programme: Programme | None) -> list[dict]:
     """The Delivery rows `event` causes, once per address and kind (without Message-IDs)."""
     base = {"programme_id": event.programme_id, "revision_id": event.revision_id,
             "event_id": event.id}  # fmt: skip
     rows = []
-    for notice in notices_for(event, programme):
+    notices = (notice for source in NOTICE_SOURCES for notice in source(event, programme))
+    for notice in notices:
         seen: set[str] = set()
         for person in notice.people:
             address = person.email.strip().lower()
@@ -78,18 +85,19 @@ def dispatch(event_id: int) -> int:
     if event is None or event.dispatched_at is not None:
         db.session.rollback()
         return 0
-    rows = planned_rows(event, db.session.get(Programme, event.programme_id))
+    programme = db.session.get(Programme, event.programme_id) if event.programme_id else None
+    rows = planned_rows(event, programme)
     if rows:
         db.session.execute(_insert_new(), [row | {"message_id": new_message_id()} for row in rows])
     event.dispatched_at = utcnow()
     db.session.commit()
-    _enqueue(event)
+    _enqueue(event, programme)
     return len(rows)
 
 
-def _enqueue(event: DomainEvent) -> None:
-    """Queue the event's pending rows: notices at once; final copies once their copy is
-    rendered (the render task queues them)."""
+def _enqueue(event: DomainEvent, programme: Programme | None) -> None:
+    """Queue the event's pending rows at its programme's send rank: notices at once; final
+    copies once their copy is rendered (the render task queues them)."""
     notices = db.session.scalars(
         select(Delivery.id)
         .where(
@@ -99,7 +107,7 @@ def _enqueue(event: DomainEvent) -> None:
         )
         .order_by(Delivery.id)
     )
-    enqueue_deliveries(list(notices))
+    enqueue_deliveries(list(notices), rank=send_rank(programme))
     if event.kind == EventKind.APPROVED:
         publish(RENDER_FINAL_COPY, event.programme_id)
 

@@ -25,9 +25,11 @@ from chibo_flow.notifications.compose import BatchComposer
 from chibo_flow.notifications.dispatcher import dispatch
 from chibo_flow.notifications.queue import (
     DISPATCH_EVENT,
+    ORDINARY_RANK,
     RENDER_FINAL_COPY,
     SEND_DELIVERIES,
     enqueue_deliveries,
+    send_rank,
 )
 
 log = logging.getLogger(__name__)
@@ -99,7 +101,8 @@ def render_final_copy(programme_id: int) -> int:
 
 
 def enqueue_final_copies(programme_id: int) -> int:
-    """Queue the programme's pending final-copy deliveries (the copy is ready); how many."""
+    """Queue the programme's pending final-copy deliveries (the copy is ready) at its urgency's
+    send rank; how many."""
     pending = db.session.scalars(
         select(Delivery.id)
         .where(
@@ -109,17 +112,19 @@ def enqueue_final_copies(programme_id: int) -> int:
         )
         .order_by(Delivery.id)
     )
-    return enqueue_deliveries(list(pending))
+    rank = send_rank(db.session.get(Programme, programme_id))
+    return enqueue_deliveries(list(pending), rank=rank)
 
 
 @shared_task(name=SEND_DELIVERIES, ignore_result=True,
              soft_time_limit=SEND_LIMITS[0], time_limit=SEND_LIMITS[1])  # fmt: skip
-def send_deliveries(delivery_ids: list[int]) -> dict[str, int]:
-    """Send a batch of Delivery rows over one SMTP connection: each row is claimed, sent in its
-    own SMTP transaction and recorded in its own commit before the next is claimed. A 4xx reply
-    retries that row with backoff; a 5xx, or a message that cannot be composed, fails it at once
-    with the reason; a lost connection stops the batch, and the rows not tried yet are queued
-    again with the retrying one. Returns how many rows ended each way."""
+def send_deliveries(delivery_ids: list[int], rank: int = ORDINARY_RANK) -> dict[str, int]:
+    """Send a batch of Delivery rows (queued at send `rank`) over one SMTP connection: each row
+    is claimed, sent in its own SMTP transaction and recorded in its own commit before the next
+    is claimed. A 4xx reply retries that row with backoff; a 5xx, or a message that cannot be
+    composed, fails it at once with the reason; a lost connection stops the batch, and the rows
+    not tried yet are queued again (at the same rank) with the retrying one. Returns how many
+    rows ended each way."""
     config = current_app.config
     sender = parseaddr(config["MAIL_FROM"])[1]
     composer = BatchComposer()
@@ -150,7 +155,8 @@ def send_deliveries(delivery_ids: list[int]) -> dict[str, int]:
                 untried = delivery_ids[position + 1 :] if failure.connection_lost else []
                 if untried:
                     outcomes["requeued"] = len(untried)
-                enqueue_deliveries(([delivery_id] if retrying else []) + untried, countdown=delay)
+                again = ([delivery_id] if retrying else []) + untried
+                enqueue_deliveries(again, countdown=delay, rank=rank)
                 if failure.connection_lost:
                     break
                 continue

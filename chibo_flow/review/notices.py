@@ -14,7 +14,6 @@ dispatcher (chibo_flow.notifications.dispatcher) expands each domain event into 
   the people named (deadline_passed: the secretaries, naming who has not answered).
 """
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -33,6 +32,7 @@ from chibo_flow.models import (
     Vote,
 )
 from chibo_flow.models.users import Role
+from chibo_flow.notifications.notice import Notice
 from chibo_flow.review.diff import diff_documents
 from chibo_flow.review.links import review_url
 from chibo_flow.review.rounds import reviewers, round_status
@@ -46,15 +46,6 @@ NAMED_PEOPLE = {
     EventKind.ESCALATION_DUE: "escalation",
     EventKind.DEADLINE_PASSED: "deadline_passed",
 }
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Notifications of one kind to some people, told apart from earlier ones by `key`."""
-
-    kind: str
-    key: str
-    people: list[User]
 
 
 def round_key(number: int) -> str:
