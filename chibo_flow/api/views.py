@@ -39,6 +39,7 @@ from chibo_flow.documents.final_copy import (
     final_copy_for,
     stored_final_copy,
 )
+from chibo_flow.documents.format import MARK_NAMES, merged_marks
 from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
 from chibo_flow.documents.programme_doc import ProgrammeDoc
 from chibo_flow.errors import error_response
@@ -107,7 +108,8 @@ class Programmes(MethodView):
         """Create a draft from text or a ProgrammeDoc (secretaries only)."""
         user = current_api_user()
         org = _target_org(user, body.get("org"))
-        return present(create_programme(org, user, _doc_from(body), _marks_from(body)), user)
+        doc = _doc_from(body)
+        return present(create_programme(org, user, doc.to_dict(), _marks_from(body, doc)), user)
 
 
 @blp.route("/programmes/import", methods=["POST"])
@@ -124,7 +126,7 @@ def import_programme(query: dict[str, Any], files: dict[str, Any]) -> dict[str, 
         doc = parse_upload(upload.read(), upload.filename or "")
     except DocumentError as exc:
         raise Invalid(exc.message) from exc
-    return present(create_programme(org, user, doc.to_dict()), user)
+    return present(create_programme(org, user, doc.to_dict(), merged_marks(doc.marks, {})), user)
 
 
 @blp.route("/programmes/<int:programme_id>")
@@ -149,7 +151,12 @@ class ProgrammeResource(MethodView):
         programme = get_programme(programme_id, user)
         doc = _doc_from(body) if "text" in body or "doc" in body else None
         apply_transition(
-            programme, "edit", user, version=body["version"], doc=doc, marks=_marks_from(body)
+            programme,
+            "edit",
+            user,
+            version=body["version"],
+            doc=doc.to_dict() if doc else None,
+            marks=_marks_from(body, doc),
         )
         return present(programme, user)
 
@@ -344,23 +351,25 @@ def _target_org(user: User, name: str | None) -> Org:
     return db.session.get(Org, org_ids[0])
 
 
-def _doc_from(body: dict[str, Any]) -> dict[str, Any]:
-    """The ProgrammeDoc dict of a request's `text` or `doc`; raises Invalid saying why not."""
+def _doc_from(body: dict[str, Any]) -> ProgrammeDoc:
+    """The ProgrammeDoc of a request's `text` or `doc`; raises Invalid saying why not."""
     try:
         if "text" in body:
             if not body["text"].strip():
                 raise Invalid(messages.EMPTY_DOCUMENT)
-            return parse_text(body["text"]).to_dict()
-        return ProgrammeDoc.from_dict(body["doc"]).to_dict()
+            return parse_text(body["text"])
+        return ProgrammeDoc.from_dict(body["doc"])
     except DocumentError as exc:
         raise Invalid(exc.message) from exc
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
 
 
-def _marks_from(body: dict[str, Any]) -> dict[str, str]:
-    """The `secrecy` and `urgency` a request sets (none: unchanged, or thường on creation)."""
-    return {name: body[name] for name in ("secrecy", "urgency") if name in body}
+def _marks_from(body: dict[str, Any], doc: ProgrammeDoc | None) -> dict[str, str]:
+    """The `secrecy` and `urgency` a request sets, else those stamped on its `text` (none:
+    unchanged, or thường on creation)."""
+    chosen = {name: body[name] for name in MARK_NAMES if name in body}
+    return merged_marks(doc.marks if doc else {}, chosen)
 
 
 def _describe(errors: dict[str, dict[str, Any]]) -> str:
