@@ -51,6 +51,7 @@ from chibo_flow.models.users import Role
 from chibo_flow.notifications.tasks import enqueue_final_copies
 from chibo_flow.review.meetings import MAX_MINUTES_BYTES, Meeting
 from chibo_flow.review.rounds import round_votes
+from chibo_flow.secret_reading import record_secret_view, served_file
 from chibo_flow.workflow import (
     allowed_actions,
     apply_transition,
@@ -274,7 +275,8 @@ def final_docx(programme_id: int) -> Response:
 
 
 def present(programme: Programme, user: User) -> dict[str, Any]:
-    """The programme as the API returns it to `user`."""
+    """The programme as the API returns it to `user` (who is shown a "mật" one: recorded)."""
+    record_secret_view(programme, user, "api")
     org = programme.org
     received = 0 if programme.state == State.DRAFT else approvals_received(programme)
     return {
@@ -321,11 +323,13 @@ def present_round(programme: Programme) -> dict[str, Any] | None:
 
 def _final_copy(programme_id: int, extension: str, content_type: str) -> Response:
     """The stored file (`extension` is the FinalCopy column), or 404 `not_rendered`."""
-    programme = get_programme(programme_id, current_api_user())
+    user = current_api_user()
+    programme = get_programme(programme_id, user)
     final_copy = stored_final_copy(programme.id)
     if final_copy is None:
         return error_response(404, messages.API_NOT_RENDERED, "not_rendered")
-    response = Response(getattr(final_copy, extension), content_type=content_type)
+    data = served_file(programme, user, extension, getattr(final_copy, extension), "api")
+    response = Response(data, content_type=content_type)
     response.headers["Content-Disposition"] = content_disposition(programme, extension)
     response.headers["Cache-Control"] = "private, max-age=0"
     return response

@@ -72,6 +72,7 @@ from chibo_flow.recipients import (
 )
 from chibo_flow.review.rounds import round_status
 from chibo_flow.review.threads import threads_of
+from chibo_flow.secret_reading import SECRET_ACCESS_ACTIONS, record_secret_view, served_file
 from chibo_flow.security.limits import document_too_long
 from chibo_flow.timefmt import local_time, register_template_filters
 from chibo_flow.workflow import (
@@ -223,6 +224,7 @@ def edit(programme_id: int):
     form = EditProgrammeForm()
     version, preview, status, stale = programme.version, None, 200, False
     if request.method == "GET":
+        record_secret_view(programme, current_user, "web")
         form.text.data = document_text(programme.doc)
         form.secrecy.data, form.urgency.data = programme.secrecy, programme.urgency
     elif not form.validate():
@@ -279,11 +281,14 @@ def detail(programme_id: int):
     """The rendered document with its state, the review round, unresolved comment threads,
     recipients, actions and history."""
     programme = get_programme(programme_id, current_user)
-    history = db.session.scalars(
-        select(AuditEvent)
-        .options(joinedload(AuditEvent.actor))
-        .where(AuditEvent.programme_id == programme.id)
-        .order_by(AuditEvent.at, AuditEvent.id)
+    record_secret_view(programme, current_user, "web")
+    history = list(
+        db.session.scalars(
+            select(AuditEvent)
+            .options(joinedload(AuditEvent.actor))
+            .where(AuditEvent.programme_id == programme.id)
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
     )
     deliveries = _deliveries(programme) if programme.state == State.APPROVED else []
     actions = allowed_actions(current_user, programme)
@@ -307,7 +312,11 @@ def detail(programme_id: int):
         pickers=pickers(programme.org, lines) if can_map else {},
         can_edit="edit" in actions,
         actions=[a for a in actions if a in BUTTON_ACTIONS],
-        events=list(history),
+        events=[e for e in history if e.action not in SECRET_ACCESS_ACTIONS],
+        # Who read a "mật" programme: for those who see its deliveries (not every member).
+        secret_access=[e for e in history if e.action in SECRET_ACCESS_ACTIONS]
+        if _may_see_deliveries(programme)
+        else [],
         deliveries=deliveries,
         can_see_deliveries=_may_see_deliveries(programme),
         signing_form=SignedCopyForm() if _awaits_signed_copy(programme) else None,
@@ -365,6 +374,7 @@ def download(programme_id: int, extension: str) -> Response:
         data = render_pdf(programme)
     else:
         abort(404)
+    data = served_file(programme, current_user, extension, data, "web")
     response = Response(data, content_type=MEDIA_TYPES[extension])
     response.headers["Content-Disposition"] = content_disposition(programme, extension)
     response.headers["Cache-Control"] = "private, max-age=0"
