@@ -1,5 +1,7 @@
 """Emails about a person's own account (password-reset link, account locked), sent by Celery
-after the request's commit; the task is given the user's id only."""
+after the request's commit; the task is given the user's id only, except a reset request, which
+is queued with the email asked for whatever it is and looked up by the worker (so that the web
+request does the same work, in the same time, for a known and an unknown email)."""
 
 import email.policy
 from email.message import EmailMessage
@@ -7,6 +9,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 
 from celery import shared_task
 from flask import current_app, render_template
+from sqlalchemy import select
 
 from chibo_flow.auth.reset import reset_url
 from chibo_flow.extensions import db
@@ -28,6 +31,12 @@ def queue_account_mail(kind: str, user_id: int) -> bool:
     """Ask Celery to send the `kind` email to the user (call after commit); False when the
     broker is down (the person can ask again)."""
     return publish(send_account_mail.name, kind, user_id)
+
+
+def queue_reset_mail(email: str) -> bool:
+    """Ask Celery to send a reset link to `email` if it is an active account's; the same call
+    for any email (False when the broker is down)."""
+    return publish(send_reset_mail.name, email)
 
 
 def compose_account_mail(kind: str, user: User) -> EmailMessage:
@@ -62,3 +71,12 @@ def send_account_mail(kind: str, user_id: int) -> None:
     sender = parseaddr(current_app.config["MAIL_FROM"])[1]
     with mailer.connection(current_app.config["SMTP_URL"]) as smtp:
         smtp.send(sender, user.email, message.as_bytes(policy=email.policy.SMTP))
+
+
+@shared_task(name="chibo_flow.auth.mail.send_reset_mail", ignore_result=True)
+def send_reset_mail(email: str) -> None:
+    """Send the reset link to the active account of `email` (normalised), and nothing for an
+    unknown email."""
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is not None and user.active:
+        send_account_mail(PASSWORD_RESET, user.id)
