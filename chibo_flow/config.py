@@ -1,12 +1,15 @@
 """Configuration: embedded defaults for one machine, every value overridable from the
 environment."""
 
+import base64
+import hashlib
 import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
 from chibo_flow.documents.format import URGENCY_SEND_RANK
@@ -32,6 +35,28 @@ def checked_secret_key(env: Mapping[str, str]) -> str:
             'print(secrets.token_urlsafe(48))"'
         )
     return key
+
+
+def checked_encryption_keys(env: Mapping[str, str], secret_key: str) -> list[str]:
+    """The Fernet keys of ENCRYPTION_KEY (several separated by commas: the first encrypts, all
+    decrypt, for rotating it), which encrypt secrets at rest (chibo_flow.security.encryption).
+    In development one is derived from SECRET_KEY when unset; elsewhere a missing or malformed
+    one stops the app from starting (RuntimeError)."""
+    keys = [key.strip() for key in env.get("ENCRYPTION_KEY", "").split(",") if key.strip()]
+    if not keys and is_development(env):
+        digest = hashlib.sha256(f"chibo_flow encryption key:{secret_key}".encode()).digest()
+        return [base64.urlsafe_b64encode(digest).decode()]
+    try:
+        if not keys:
+            raise ValueError("unset")
+        for key in keys:
+            Fernet(key)
+    except ValueError:
+        raise RuntimeError(
+            "ENCRYPTION_KEY must be set to a Fernet key outside development, e.g. python -c "
+            '"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+        ) from None
+    return keys
 
 
 def _broker_beside(database_url: str, instance_path: str) -> str:
@@ -106,6 +131,7 @@ class Config:
 
     def __init__(self, instance_path: str, env: Mapping[str, str] = os.environ) -> None:
         self.SECRET_KEY = checked_secret_key(env)
+        self.ENCRYPTION_KEYS = checked_encryption_keys(env, self.SECRET_KEY)
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or (
             f"sqlite:///{Path(instance_path) / 'chibo_flow.sqlite'}"
         )

@@ -16,7 +16,8 @@ from chibo_flow.extensions import db
 from chibo_flow.models import DomainEvent, Programme, User
 
 _signals = Namespace()
-# Sent after the transaction holding the events committed, with `recorded`: [(id, recipients)].
+# Sent after the transaction holding the events committed, with `recorded`: [(id, recipients)]
+# and `in_worker`: True when none of them may be expanded in the request that recorded them.
 committed = _signals.signal("domain-events-committed")
 
 
@@ -44,11 +45,12 @@ def record(
     return event
 
 
-def announce(events: Iterable[tuple[int, int]]) -> None:
-    """Tell the subscribers that these events, as (id, recipients), are committed."""
+def announce(events: Iterable[tuple[int, int]], *, in_worker: bool = False) -> None:
+    """Tell the subscribers that these events, as (id, recipients), are committed; with
+    `in_worker`, that a worker must expand them (the request must not do that work)."""
     events = list(events)
     if events:
-        committed.send(current_app._get_current_object(), recorded=events)
+        committed.send(current_app._get_current_object(), recorded=events, in_worker=in_worker)
 
 
 def pending(events: Iterable[DomainEvent]) -> list[tuple[int, int]]:

@@ -233,7 +233,11 @@ HISTORY_LABELS = {
     "withdraw": "Rút lại",
     "extend_deadline": "Gia hạn cho ý kiến",
     "record_meeting_vote": "Ghi kết quả biểu quyết tại cuộc họp",
+    "view_secret": "Xem văn bản mật",
+    "download_secret": "Tải văn bản mật",
 }
+# Printed in the top margin of every page of a "mật" PDF as it is downloaded (secret_reading).
+SECRET_COPY_STAMP = "MẬT — Bản của đồng chí {name} ({email}), tải lúc {when}"
 DELIVERY_STATUS_LABELS = {
     "pending": "Chờ gửi",
     "sending": "Đang gửi",

@@ -40,6 +40,8 @@ from tests.support import (
 )
 
 PASSWORD = "mat-khau-thu-nghiem"
+# The tests' ENCRYPTION_KEY (a Fernet key), shared by the app, `flask` subprocesses and workers.
+TEST_ENCRYPTION_KEY = "pavN0uDamJW4q9-hWkEyiQyusEuRcyfHWYWRQ7Z-mHQ="
 DATABASES = os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",")
 
 
@@ -116,6 +118,7 @@ def env(database_url, tmp_path, smtp_server) -> dict[str, str]:
         "RELAY_INTERVAL_S": "1",
         "DELIVERY_RETRY_BASE_S": "0.2",
         "MAILBOX_DIR": str(tmp_path / "mailbox"),
+        "ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,
     }
 
 

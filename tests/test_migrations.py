@@ -9,10 +9,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from chibo_flow import create_app
 from chibo_flow.extensions import db
+from chibo_flow.models import User
 from tests.conftest import DATABASES
 from tests.support import ROOT, config_for, flask_cli, postgres_database
 
@@ -94,3 +95,33 @@ def test_revisions_form_one_line_of_history():
     script = ScriptDirectory(str(Path(ROOT) / "migrations"))
 
     assert len(script.get_heads()) == 1, "merge the branches: flask --app wsgi db merge heads"
+
+
+TOTP_PLAIN = "16a0d3c1e5f2"  # the last revision that stored TOTP secrets in clear
+
+
+def _stored_secret(user_id: int) -> str:
+    return db.session.execute(
+        text('SELECT totp_secret FROM "user" WHERE id = :id'), {"id": user_id}
+    ).scalar_one()
+
+
+def test_the_migration_encrypts_the_secrets_already_enrolled(empty_app):
+    upgrade(revision=TOTP_PLAIN)
+    db.session.execute(
+        text(
+            'INSERT INTO "user" (email, name, password_hash, active, created_at, totp_secret) '
+            "VALUES ('a@chibo.test', 'A', 'x', true, CURRENT_TIMESTAMP, 'JBSWY3DPEHPK3PXP')"
+        )
+    )
+    db.session.commit()
+    user_id = db.session.execute(text('SELECT id FROM "user"')).scalar_one()
+
+    upgrade()
+    stored = _stored_secret(user_id)
+    assert stored.startswith("gAAAAA")
+    assert db.session.get(User, user_id).totp_secret == "JBSWY3DPEHPK3PXP"
+
+    downgrade(revision=TOTP_PLAIN)
+    assert _stored_secret(user_id) == "JBSWY3DPEHPK3PXP"
+    db.session.remove()

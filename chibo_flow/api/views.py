@@ -39,6 +39,7 @@ from chibo_flow.documents.final_copy import (
     final_copy_for,
     stored_final_copy,
 )
+from chibo_flow.documents.format import MARK_NAMES, merged_marks
 from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
 from chibo_flow.documents.programme_doc import ProgrammeDoc
 from chibo_flow.errors import error_response
@@ -50,6 +51,7 @@ from chibo_flow.models.users import Role
 from chibo_flow.notifications.tasks import enqueue_final_copies
 from chibo_flow.review.meetings import MAX_MINUTES_BYTES, Meeting
 from chibo_flow.review.rounds import round_votes
+from chibo_flow.secret_reading import record_secret_view, served_file
 from chibo_flow.workflow import (
     allowed_actions,
     apply_transition,
@@ -107,7 +109,8 @@ class Programmes(MethodView):
         """Create a draft from text or a ProgrammeDoc (secretaries only)."""
         user = current_api_user()
         org = _target_org(user, body.get("org"))
-        return present(create_programme(org, user, _doc_from(body), _marks_from(body)), user)
+        doc = _doc_from(body)
+        return present(create_programme(org, user, doc.to_dict(), _marks_from(body, doc)), user)
 
 
 @blp.route("/programmes/import", methods=["POST"])
@@ -124,7 +127,7 @@ def import_programme(query: dict[str, Any], files: dict[str, Any]) -> dict[str, 
         doc = parse_upload(upload.read(), upload.filename or "")
     except DocumentError as exc:
         raise Invalid(exc.message) from exc
-    return present(create_programme(org, user, doc.to_dict()), user)
+    return present(create_programme(org, user, doc.to_dict(), merged_marks(doc.marks, {})), user)
 
 
 @blp.route("/programmes/<int:programme_id>")
@@ -149,7 +152,12 @@ class ProgrammeResource(MethodView):
         programme = get_programme(programme_id, user)
         doc = _doc_from(body) if "text" in body or "doc" in body else None
         apply_transition(
-            programme, "edit", user, version=body["version"], doc=doc, marks=_marks_from(body)
+            programme,
+            "edit",
+            user,
+            version=body["version"],
+            doc=doc.to_dict() if doc else None,
+            marks=_marks_from(body, doc),
         )
         return present(programme, user)
 
@@ -267,7 +275,8 @@ def final_docx(programme_id: int) -> Response:
 
 
 def present(programme: Programme, user: User) -> dict[str, Any]:
-    """The programme as the API returns it to `user`."""
+    """The programme as the API returns it to `user` (who is shown a "mật" one: recorded)."""
+    record_secret_view(programme, user, "api")
     org = programme.org
     received = 0 if programme.state == State.DRAFT else approvals_received(programme)
     return {
@@ -314,11 +323,13 @@ def present_round(programme: Programme) -> dict[str, Any] | None:
 
 def _final_copy(programme_id: int, extension: str, content_type: str) -> Response:
     """The stored file (`extension` is the FinalCopy column), or 404 `not_rendered`."""
-    programme = get_programme(programme_id, current_api_user())
+    user = current_api_user()
+    programme = get_programme(programme_id, user)
     final_copy = stored_final_copy(programme.id)
     if final_copy is None:
         return error_response(404, messages.API_NOT_RENDERED, "not_rendered")
-    response = Response(getattr(final_copy, extension), content_type=content_type)
+    data = served_file(programme, user, extension, getattr(final_copy, extension), "api")
+    response = Response(data, content_type=content_type)
     response.headers["Content-Disposition"] = content_disposition(programme, extension)
     response.headers["Cache-Control"] = "private, max-age=0"
     return response
@@ -344,23 +355,25 @@ def _target_org(user: User, name: str | None) -> Org:
     return db.session.get(Org, org_ids[0])
 
 
-def _doc_from(body: dict[str, Any]) -> dict[str, Any]:
-    """The ProgrammeDoc dict of a request's `text` or `doc`; raises Invalid saying why not."""
+def _doc_from(body: dict[str, Any]) -> ProgrammeDoc:
+    """The ProgrammeDoc of a request's `text` or `doc`; raises Invalid saying why not."""
     try:
         if "text" in body:
             if not body["text"].strip():
                 raise Invalid(messages.EMPTY_DOCUMENT)
-            return parse_text(body["text"]).to_dict()
-        return ProgrammeDoc.from_dict(body["doc"]).to_dict()
+            return parse_text(body["text"])
+        return ProgrammeDoc.from_dict(body["doc"])
     except DocumentError as exc:
         raise Invalid(exc.message) from exc
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
 
 
-def _marks_from(body: dict[str, Any]) -> dict[str, str]:
-    """The `secrecy` and `urgency` a request sets (none: unchanged, or thường on creation)."""
-    return {name: body[name] for name in ("secrecy", "urgency") if name in body}
+def _marks_from(body: dict[str, Any], doc: ProgrammeDoc | None) -> dict[str, str]:
+    """The `secrecy` and `urgency` a request sets, else those stamped on its `text` (none:
+    unchanged, or thường on creation)."""
+    chosen = {name: body[name] for name in MARK_NAMES if name in body}
+    return merged_marks(doc.marks if doc else {}, chosen)
 
 
 def _describe(errors: dict[str, dict[str, Any]]) -> str:

@@ -4,7 +4,9 @@ like every other email, through the one dispatcher.
 `queue_account_mail` records an `account_mail` domain event and commits it; the dispatcher expands
 it into one row to the account's address (`notices_for`), the worker sends it and the relay
 re-runs whatever was lost. The email is composed when it is sent (`account_context`), so a reset
-link is as fresh as the email. Adding a kind is one entry in ACCOUNT_MAILS, its subject in
+link is as fresh as the email. A reset request (`queue_reset_mail`) records the email as typed and
+is dispatched by a worker, which looks the account up: the web request does the same work for a
+known and an unknown email. Adding a kind is one entry in ACCOUNT_MAILS, its subject in
 messages.ACCOUNT_MAIL_SUBJECTS and its templates email/<kind>.txt and .html.
 """
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from chibo_flow import events, messages
 from chibo_flow.auth.reset import reset_url
@@ -63,23 +66,41 @@ def queue_account_mail(kind: str, user_id: int) -> None:
     events.announce(recorded)
 
 
+def queue_reset_mail(email: str) -> None:
+    """Record a password-reset request for `email` whatever it is and commit it; a worker
+    looks the account up and sends the link only to an active one."""
+    event = events.record(None, EventKind.ACCOUNT_MAIL, mail=PASSWORD_RESET, email=email)
+    recorded = events.pending([event])
+    db.session.commit()
+    events.announce(recorded, in_worker=True)
+
+
+def _account(event: DomainEvent | None) -> User | None:
+    """The active account an `account_mail` event is for: by its id, or by the email a reset
+    request typed (None when there is none)."""
+    if event is None:
+        return None
+    if "user" in event.data:
+        user = db.session.get(User, event.data["user"])
+    else:
+        user = db.session.scalar(select(User).where(User.email == event.data["email"]))
+    return user if user is not None and user.active else None
+
+
 def notices_for(event: DomainEvent, programme: Programme | None = None) -> list[Notice]:
     """The account email an `account_mail` event causes: one, to the account's owner (none
-    when the account is gone or deactivated meanwhile)."""
+    when there is no such active account, or it was deactivated meanwhile)."""
     if event.kind != EventKind.ACCOUNT_MAIL:
         return []
-    user = db.session.get(User, event.data["user"])
-    if user is None or not user.active:
-        return []
-    return [Notice(event.data["mail"], "", [user])]
+    user = _account(event)
+    return [Notice(event.data["mail"], "", [user])] if user is not None else []
 
 
 def account_context(delivery: Delivery) -> tuple[str, dict[str, Any]]:
     """The subject and the template context of an account email (LookupError when its account
     is gone or deactivated: the row fails with that reason)."""
-    event = db.session.get(DomainEvent, delivery.event_id)
-    user = db.session.get(User, event.data["user"]) if event is not None else None
-    if user is None or not user.active:
+    user = _account(db.session.get(DomainEvent, delivery.event_id))
+    if user is None:
         raise LookupError(messages.ACCOUNT_MAIL_NO_ACCOUNT)
     context = {"user": user, "public_url": current_app.config["PUBLIC_URL"]}
     context |= ACCOUNT_MAILS[delivery.kind].context(user)

@@ -19,13 +19,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from chibo_flow import messages
 from chibo_flow.auth import totp
 from chibo_flow.auth.forms import CodeForm, LoginForm, NewPasswordForm, ResetRequestForm
 from chibo_flow.auth.login import check_password
-from chibo_flow.auth.mail import PASSWORD_RESET, queue_account_mail
+from chibo_flow.auth.mail import queue_reset_mail
 from chibo_flow.auth.passwords import hash_password
 from chibo_flow.auth.redirects import safe_next
 from chibo_flow.auth.reset import user_for_reset_token
@@ -182,13 +181,11 @@ def logout():
 @bp.route("/login/reset", methods=["GET", "POST"])
 @login_rate_limit
 def reset_request():
-    """Ask for a password-reset link by email; the answer is the same for any email."""
+    """Ask for a password-reset link by email: the same work, answer and time for any email
+    (the worker looks the account up and sends only to an active one)."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(User.email == email))
-        if user is not None and user.active:
-            queue_account_mail(PASSWORD_RESET, user.id)
+        queue_reset_mail(form.email.data.strip().lower())
         flash(messages.RESET_REQUESTED, "info")
         return redirect(url_for(".login"))
     return render_template("auth/reset_request.html", form=form)

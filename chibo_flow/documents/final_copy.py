@@ -67,6 +67,12 @@ _ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
     "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
 }
+# A boxed element (a stamp): a single frame around its text only, centred in its column.
+BOXED_CSS = (
+    " border: 1pt solid #000; padding: 0 4pt; display: table; margin-left: auto;"
+    " margin-right: auto;"
+)
+BOXED_DOCX_BORDER = {"w:val": "single", "w:sz": "8", "w:space": "1", "w:color": "000000"}
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _SLUG_MAX = 60
 
@@ -203,6 +209,7 @@ def _css_declarations(style: TextStyle) -> str:
         f"text-decoration: {'underline' if style.underline else 'none'}; "
         f"text-align: {style.align}; text-indent: {indent}; "
         f"margin-top: {style.space_before_pt}pt; margin-bottom: {style.space_after_pt}pt;"
+        + (BOXED_CSS if style.boxed else "")
     )
 
 
@@ -256,6 +263,11 @@ def _paragraph(paragraph: Paragraph, name: str, text: str) -> None:
     run.font.bold = style.bold
     run.font.italic = style.italic
     run.font.underline = style.underline
+    if style.boxed:
+        border = OxmlElement("w:bdr")  # a border around the run's text (Word's character frame)
+        for attribute, value in BOXED_DOCX_BORDER.items():
+            border.set(qn(attribute), value)
+        run._r.get_or_add_rPr().append(border)
     layout = paragraph.paragraph_format
     layout.alignment = _ALIGN[style.align]
     layout.space_before = Pt(style.space_before_pt)

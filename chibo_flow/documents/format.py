@@ -123,6 +123,7 @@ class TextStyle:
     space_before_pt: float = 0
     space_after_pt: float = 0
     indent: bool = False  # first line indented by PAGE.first_line_indent_mm
+    boxed: bool = False  # in a single-line frame, as the secrecy and urgency stamps are
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,9 @@ STYLES: dict[str, TextStyle] = {
     "party": TextStyle(15, bold=True, caps=True, underline=True),  # the rule under it
     "date": TextStyle(14, italic=True, space_before_pt=6),
     "draft-mark": TextStyle(14, bold=True, caps=True, space_before_pt=12),
+    # The stamps (Hướng dẫn 36-HD/VPTW): capitals, upright, bold, 13-14 pt, in a single frame.
+    "secrecy": TextStyle(14, bold=True, caps=True, space_before_pt=6, boxed=True),
+    "urgency": TextStyle(14, bold=True, caps=True, space_before_pt=6, boxed=True),
     "type": TextStyle(16, bold=True, caps=True, space_before_pt=18),
     "title": TextStyle(14, bold=True),
     "rule": TextStyle(14, space_after_pt=12),
@@ -204,6 +208,7 @@ URGENCY_MARKS: dict[str, str | None] = {
     "thuong_khan": "Thượng khẩn",
     "hoa_toc": "Hỏa tốc",
 }
+MARK_NAMES = ("secrecy", "urgency")  # the Programme fields of the two marks
 # Ordinary level; every other secrecy level needs the care of a "mật" document.
 ORDINARY = "thuong"
 SECRET = "mat"
@@ -212,7 +217,19 @@ SECRECY_LABELS: dict[str, str] = {"thuong": "Thường", "mat": "Mật"}
 URGENCY_LABELS: dict[str, str] = {"thuong": "Thường"} | {
     code: mark for code, mark in URGENCY_MARKS.items() if mark
 }
-# Higher levels that exist in the Party's rules but are not handled by this system.
-REFUSED_SECRECY = ("toi_mat", "tuyet_mat")
+# Higher levels that exist in the Party's rules but are not handled by this system (their stamps
+# are still read from an imported file, so that such a document is refused).
+REFUSED_SECRECY_MARKS: dict[str, str] = {"toi_mat": "Tối mật", "tuyet_mat": "Tuyệt mật"}
+REFUSED_SECRECY = tuple(REFUSED_SECRECY_MARKS)
 # Send order: the more urgent, the sooner (smaller first).
 URGENCY_SEND_RANK: dict[str, int] = {"hoa_toc": 0, "thuong_khan": 1, "khan": 2, "thuong": 3}
+
+
+def merged_marks(stamped: dict[str, str], chosen: dict[str, str | None]) -> dict[str, str]:
+    """The `secrecy` / `urgency` to record for an imported document: what the person chose (not
+    None), else the stamps read from the file (`ProgrammeDoc.marks`); a file stamped tối mật or
+    tuyệt mật keeps that level whatever was chosen, so that it is refused."""
+    marks = stamped | {name: code for name, code in chosen.items() if code is not None}
+    if stamped.get("secrecy") in REFUSED_SECRECY:
+        marks["secrecy"] = stamped["secrecy"]
+    return marks

@@ -18,6 +18,9 @@ from chibo_flow.documents.format import (
     DOC_TYPE_CODES,
     PARTY_NAME,
     PURPOSE_SPELLINGS,
+    REFUSED_SECRECY_MARKS,
+    SECRECY_MARKS,
+    URGENCY_MARKS,
     fold,
     strip_diacritics,
 )
@@ -379,7 +382,43 @@ def _parse_lines(raw_lines: list[str]) -> ProgrammeDoc:
     ]
     if not any(line.strip() for line in lines):
         raise DocumentError(messages.FILE_EMPTY)
-    return _Parser(_repair_lines(lines)).parse()
+    lines = _repair_lines(lines)
+    marks = _take_stamps(lines)
+    doc = _Parser(lines).parse()
+    doc.marks = marks
+    return doc
+
+
+# A stamp's word without diacritics or spaces → (mark, code): "thuongkhan" → ("urgency", ...).
+_STAMPS: dict[str, tuple[str, str]] = {
+    fold(word): (mark, code)
+    for mark, words in (
+        ("secrecy", SECRECY_MARKS | REFUSED_SECRECY_MARKS),
+        ("urgency", URGENCY_MARKS),
+    )
+    for code, word in words.items()
+    if word
+}
+_STAMP_FRAME = "[](){}|*_ "  # a stamp's frame as typed or copied: "[MẬT]", "**KHẨN**"
+_MAX_STAMP_LINES = 30  # stamps stand in the header, above the document type
+
+
+def _take_stamps(lines: list[str]) -> dict[str, str]:
+    """The secrecy and urgency stamps of the header ("MẬT", "THƯỢNG KHẨN", in capitals, each a
+    cell of its own above the document type), blanked from `lines`; {"secrecy": "mat", ...}."""
+    marks: dict[str, str] = {}
+    for index, line in enumerate(lines[:_MAX_STAMP_LINES]):
+        cells = _split_cells(line)
+        if any(_match_doc_type(cell) for cell in cells if fold(cell) not in _STAMPS):
+            break
+        for cell in cells:
+            word = cell.strip(_STAMP_FRAME)
+            stamp = _STAMPS.get(fold(word)) if word and is_upper(word) else None
+            if stamp:
+                marks.setdefault(*stamp)
+                left = lines[index].replace(word, " " * len(word), 1).rstrip()
+                lines[index] = "" if not left.strip(_STAMP_FRAME) else left
+    return marks
 
 
 class _Parser:

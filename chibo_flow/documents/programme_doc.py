@@ -74,10 +74,14 @@ class ProgrammeDoc:
     recipients: list[Recipient] = field(default_factory=list)
     signature: Signature = field(default_factory=Signature)
     warnings: list[Warning] = field(default_factory=list, compare=False)
+    # The stamps read from an imported file ({"secrecy": "mat", "urgency": "khan"}): they pre-fill
+    # the programme's own `secrecy` and `urgency` and are not part of the stored content.
+    marks: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the document as JSON-ready data (the date as "YYYY-MM-DD")."""
+        """Return the document as JSON-ready data (the date as "YYYY-MM-DD"), without `marks`."""
         data = asdict(self)
+        del data["marks"]
         date = self.header.date
         data["header"]["date"] = date.isoformat() if date else None
         return data

@@ -18,6 +18,8 @@ from chibo_flow.documents.format import (
     FALLBACK_TYPE_CODE,
     NUMBER_PREFIX,
     PARTY_NAME,
+    SECRECY_MARKS,
+    URGENCY_MARKS,
     recipient_line,
 )
 from chibo_flow.documents.format import party_date as written_date
@@ -60,6 +62,16 @@ def number_note(programme: Programme) -> str | None:
     return messages.NOTE_NUMBER_IN_FILE.format(number=typed)
 
 
+def stamps(programme: Programme) -> list[tuple[str, str]]:
+    """The secrecy and urgency stamps under the number, as (element, word): [("secrecy",
+    "Mật"), ("urgency", "Khẩn")]; none for an ordinary document."""
+    marks = (
+        ("secrecy", SECRECY_MARKS.get(programme.secrecy)),
+        ("urgency", URGENCY_MARKS.get(programme.urgency)),
+    )
+    return [(element, word) for element, word in marks if word]
+
+
 def draft_mark(programme: Programme) -> str:
     """ "DỰ THẢO", with " LẦN n" while the draft is in its n-th review."""
     if programme.state == State.REVIEW and programme.review_round:
@@ -89,6 +101,7 @@ def render_document_html(programme: Programme) -> Markup:
             org_name=header.get("org") or org.name,
             number=number_line(programme),
             number_note=number_note(programme),
+            stamps=stamps(programme),
             date_line=f"{place}, {party_date(issued)}" if place else party_date(issued),
             recipients=recipient_lines(doc.get("recipients") or []),
             type_line=None if doc.get("doc_type") == CONG_VAN else doc.get("doc_type"),

@@ -47,7 +47,7 @@ from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import TextStamp, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
@@ -67,6 +67,8 @@ MM = 72 / 25.4  # PDF points per millimetre
 SIGNATURE_ROOM, SIGNATURE_ROOM_TSA = 16 * 1024, 32 * 1024  # bytes reserved for the CMS
 SIGNER_ANCHOR = "party-doc__signer"  # templates/documents/print.css
 STAMP_GAP_PT = 6  # between the block and the signer's name below it
+VIEWER_STAMP_TOP_MM = 8  # the viewer's stamp of a "mật" copy: this far below the page's top
+PRINTED, LOCKED = 4, 128  # annotation flags: printed with the page, not movable in a reader
 # Catalog entries a signing tool writes: the signature field, permissions, metadata, LTV data.
 SIGNING_CATALOG_KEYS = {"/AcroForm", "/Perms", "/Metadata", "/DSS", "/Extensions"}
 # Changes after signing that leave the signed content as it was shown (notes, filled fields).
@@ -279,6 +281,45 @@ def sign_pdf(pdf: bytes, organisation: str, config: Mapping[str, Any]) -> bytes:
         reserved = SIGNATURE_ROOM_TSA if tsa_url else SIGNATURE_ROOM
         signed = pdf_signer.sign_pdf(writer, appearance_text_params=text, bytes_reserved=reserved)
         return signed.getvalue()
+
+
+def stamp_viewer(pdf: bytes, text: str) -> bytes:
+    """`pdf` with `text` (whose copy this is) printed in the top margin of every page, as stamp
+    annotations in an incremental update: the signed revision stays intact, and reading the
+    signatures back reports a note added after signing (`annotations_only`), not a change."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    style = TextStampStyle(
+        stamp_text="%(text)s",
+        text_box_style=TextBoxStyle(
+            font=_StampFont(STAMP_FONT, font_size=STAMP_FONT_SIZE), font_size=STAMP_FONT_SIZE
+        ),
+        border_width=0,
+        background=None,
+    )
+    stamp = TextStamp(writer, style, text_params={"text": text})
+    appearance = stamp.as_appearances().as_pdf_object()
+    width, height = stamp.box.width, stamp.box.height
+    left = PAGE.margin_left_mm * MM
+    for index in range(int(writer.root["/Pages"]["/Count"])):
+        page_ref, _ = writer.find_page_for_modification(index)
+        page = page_ref.get_object()
+        top = float(page["/MediaBox"][3]) - VIEWER_STAMP_TOP_MM * MM
+        note = generic.DictionaryObject({
+            generic.pdf_name("/Type"): generic.pdf_name("/Annot"),
+            generic.pdf_name("/Subtype"): generic.pdf_name("/Stamp"),
+            generic.pdf_name("/Rect"): generic.ArrayObject(
+                generic.FloatObject(v) for v in (left, top - height, left + width, top)
+            ),
+            generic.pdf_name("/Contents"): generic.TextStringObject(text),
+            generic.pdf_name("/F"): generic.NumberObject(PRINTED | LOCKED),
+            generic.pdf_name("/AP"): appearance,
+        })  # fmt: skip
+        notes = list(page.get("/Annots", []))
+        page[generic.pdf_name("/Annots")] = generic.ArrayObject([*notes, writer.add_object(note)])
+        writer.update_container(page)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
 
 
 def stamp_box(pdf: bytes) -> tuple[int, tuple[float, float, float, float]]:

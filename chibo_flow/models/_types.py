@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, String, TypeDecorator
 
+from chibo_flow.security.encryption import decrypt, encrypt
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC (the callable used for timestamp defaults)."""
@@ -43,3 +45,18 @@ class NFCString(TypeDecorator):
 
     def process_bind_param(self, value, dialect):
         return unicodedata.normalize("NFC", value) if value is not None else None
+
+
+class EncryptedString(TypeDecorator):
+    """Text stored encrypted under ENCRYPTION_KEY (chibo_flow.security.encryption) and read
+    back in clear: the column holds the Fernet token, so it needs room for ~1.4 × the text
+    plus 100 characters."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return encrypt(value) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        return decrypt(value) if value is not None else None

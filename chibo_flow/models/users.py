@@ -11,9 +11,11 @@ from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, sel
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chibo_flow.extensions import db
-from chibo_flow.models._types import NFCString, UTCDateTime, utcnow
+from chibo_flow.models._types import EncryptedString, NFCString, UTCDateTime, utcnow
 
 DEFAULT_SESSION_IDLE_MINUTES = 30
+# Room for a TOTP secret's Fernet token (a 32-character secret takes 140 characters).
+TOTP_SECRET_ROOM = 255
 
 
 class Role(StrEnum):
@@ -121,8 +123,8 @@ class User(HoldsRoles, UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # TOTP second factor (chibo_flow.auth.totp): the base32 secret, set at enrolment and in
     # force once confirmed with a first code; the time step of the last code accepted, so that
-    # no code is accepted twice.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # no code is accepted twice. The secret is stored encrypted (ENCRYPTION_KEY).
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(TOTP_SECRET_ROOM))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 

@@ -127,11 +127,12 @@ def dispatch_overdue() -> int:
     return sum(dispatch(event_id) for event_id in overdue)
 
 
-def on_committed(app: Flask, recorded: list[tuple[int, int]]) -> None:
-    """Subscriber of chibo_flow.events.committed: expand small events now, hand large ones to
-    a worker. A failure leaves the event for the relay (the transition stands)."""
+def on_committed(app: Flask, recorded: list[tuple[int, int]], in_worker: bool = False) -> None:
+    """Subscriber of chibo_flow.events.committed: expand small events now, hand large ones
+    (and all of them when `in_worker`) to a worker. A failure leaves the event for the relay
+    (the transition stands)."""
     for event_id, recipients in recorded:
-        if recipients > app.config["DISPATCH_INLINE_MAX"]:
+        if in_worker or recipients > app.config["DISPATCH_INLINE_MAX"]:
             publish(DISPATCH_EVENT, event_id)
             continue
         try:

@@ -4,10 +4,21 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
+from chibo_flow.documents.format import SECRECY_LABELS, URGENCY_LABELS
 from chibo_flow.security.limits import ID_RANGE
+
+# A new draft may leave the marks to the stamps of its file (or thường when it has none).
+AS_STAMPED = SelectChoice("", "Theo dấu trên văn bản (không có dấu: thường)")
+
+
+def _mark_field(label: str, labels: dict[str, str], *extra: SelectChoice) -> SelectField:
+    """A select of a mark's levels; unknown values reach the workflow, which names them."""
+    levels = [SelectChoice(code, name) for code, name in labels.items()]
+    return SelectField(label, choices=[*extra, *levels], validate_choice=False)
 
 
 class NewProgrammeForm(FlaskForm):
@@ -16,6 +27,8 @@ class NewProgrammeForm(FlaskForm):
     org_id = SelectField("Chi bộ", coerce=int, validate_choice=False, validators=[Optional()])
     text = TextAreaField("Nội dung văn bản", validators=[Optional()])
     upload = FileField("Hoặc tải lên tệp văn bản (.docx, .txt)")
+    secrecy = _mark_field("Độ mật", SECRECY_LABELS, AS_STAMPED)
+    urgency = _mark_field("Độ khẩn", URGENCY_LABELS, AS_STAMPED)
     submit = SubmitField("Tạo dự thảo")
 
 
@@ -23,6 +36,8 @@ class EditProgrammeForm(FlaskForm):
     """The draft as text; "Xem trước" re-parses it, "Lưu" saves a new revision."""
 
     text = TextAreaField("Nội dung văn bản", validators=[Optional()])
+    secrecy = _mark_field("Độ mật", SECRECY_LABELS)
+    urgency = _mark_field("Độ khẩn", URGENCY_LABELS)
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     preview = SubmitField("Xem trước")
     save = SubmitField("Lưu")

@@ -47,6 +47,8 @@ class ListRow(NamedTuple):
     number: str | None
     approved_at: datetime | None
     updated_at: datetime
+    secrecy: str
+    urgency: str
     org_name: str
     submitter_name: str | None
     failed_emails: int  # final-copy emails that failed (counted in the FAILED list only, else 0)
@@ -61,6 +63,8 @@ _ROW_COLUMNS = (
     Programme.number,
     Programme.approved_at,
     Programme.updated_at,
+    Programme.secrecy,
+    Programme.urgency,
     Org.name.label("org_name"),
     User.name.label("submitter_name"),
 )

@@ -44,6 +44,7 @@ from chibo_flow.review.threads import (
     threads_of,
 )
 from chibo_flow.review.timeline import duration_text, events_of, history_csv, timeline
+from chibo_flow.secret_reading import record_secret_view
 from chibo_flow.workflow import apply_transition, may
 from chibo_flow.workflow_errors import Invalid, WorkflowError
 
@@ -109,6 +110,7 @@ def review(programme_id: int):
     programme = get_programme(programme_id, current_user)
     user = current_user
     base = base_revision(programme, user)
+    record_secret_view(programme, user, "web")
     if _discussant(programme):
         record_view(programme, user)
     doc = programme.doc

@@ -31,6 +31,12 @@ from chibo_flow.documents.final_copy import (
     final_copy_ready,
     render_pdf,
 )
+from chibo_flow.documents.format import (
+    MARK_NAMES,
+    SECRECY_MARKS,
+    URGENCY_MARKS,
+    merged_marks,
+)
 from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
 from chibo_flow.documents.programme_doc import PURPOSES, ProgrammeDoc
 from chibo_flow.documents.render import document_text, render_document_html
@@ -66,6 +72,7 @@ from chibo_flow.recipients import (
 )
 from chibo_flow.review.rounds import round_status
 from chibo_flow.review.threads import threads_of
+from chibo_flow.secret_reading import SECRET_ACCESS_ACTIONS, record_secret_view, served_file
 from chibo_flow.security.limits import document_too_long
 from chibo_flow.timefmt import local_time, register_template_filters
 from chibo_flow.workflow import (
@@ -91,6 +98,7 @@ def _template_helpers(state: BlueprintSetupState) -> None:
     state.app.add_template_global(render_document_html)
     state.app.add_template_filter(document_text)
     state.app.add_template_global(state_badge)
+    state.app.add_template_global(mark_badges)
     state.app.add_template_global(list_items)
     # Vietnamese labels for states, history actions, delivery statuses and purposes.
     state.app.jinja_env.globals.update(
@@ -110,6 +118,18 @@ def state_badge(state: str) -> Markup:
     """A programme state as the coloured label the pages show, e.g. "Đã thông qua"."""
     label = messages.STATE_LABELS.get(state, state)
     return Markup('<span class="badge badge--{0}">{1}</span>').format(state, label)
+
+
+@cache  # a handful of combinations
+def mark_badges(secrecy: str, urgency: str) -> Markup:
+    """The độ mật and độ khẩn of a programme as framed labels ("Mật", "Hỏa tốc"); nothing for
+    an ordinary one."""
+    marks = ((secrecy, SECRECY_MARKS.get(secrecy)), (urgency, URGENCY_MARKS.get(urgency)))
+    return Markup("").join(
+        Markup('<span class="badge badge--mark badge--{0}">{1}</span> ').format(code, word)
+        for code, word in marks
+        if word
+    )
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -166,13 +186,20 @@ def new():
         try:
             if org is None:
                 raise Invalid(messages.CHOOSE_ORG)
-            programme = create_programme(org, current_user, _uploaded_or_typed(form).to_dict())
+            doc = _uploaded_or_typed(form)
+            programme = create_programme(org, current_user, doc.to_dict(), _marks(form, doc))
         except (DocumentError, WorkflowError) as exc:
             flash(exc.message, "danger")
             return render_template("programmes/new.html", form=form, orgs=orgs), 422
         flash(messages.PROGRAMME_CREATED, "success")
         return redirect(url_for(".detail", programme_id=programme.id))
     return render_template("programmes/new.html", form=form, orgs=orgs)
+
+
+def _marks(form: NewProgrammeForm | EditProgrammeForm, doc: ProgrammeDoc) -> dict[str, str]:
+    """The secrecy and urgency chosen in `form` ("": as stamped), else those stamped on the
+    document."""
+    return merged_marks(doc.marks, {name: form[name].data or None for name in MARK_NAMES})
 
 
 def understood(org: Org, doc: ProgrammeDoc) -> dict[str, Any]:
@@ -197,7 +224,9 @@ def edit(programme_id: int):
     form = EditProgrammeForm()
     version, preview, status, stale = programme.version, None, 200, False
     if request.method == "GET":
+        record_secret_view(programme, current_user, "web")
         form.text.data = document_text(programme.doc)
+        form.secrecy.data, form.urgency.data = programme.secrecy, programme.urgency
     elif not form.validate():
         flash(messages.BAD_REQUEST, "danger")
         status = 400
@@ -207,10 +236,17 @@ def edit(programme_id: int):
             doc = _parse_field(form.text.data)
             if not form.save.data:
                 preview = understood(programme.org, doc)
+                for name, code in doc.marks.items():  # the text's stamps pre-fill the marks
+                    form[name].data = code
                 flash(messages.PREVIEW_NOT_SAVED, "info")
             else:
                 apply_transition(
-                    programme, "edit", current_user, version=version, doc=doc.to_dict()
+                    programme,
+                    "edit",
+                    current_user,
+                    version=version,
+                    doc=doc.to_dict(),
+                    marks=_marks(form, doc),
                 )
                 flash(messages.ACTION_DONE["edit"], "success")
                 return redirect(url_for(".detail", programme_id=programme.id))
@@ -245,11 +281,14 @@ def detail(programme_id: int):
     """The rendered document with its state, the review round, unresolved comment threads,
     recipients, actions and history."""
     programme = get_programme(programme_id, current_user)
-    history = db.session.scalars(
-        select(AuditEvent)
-        .options(joinedload(AuditEvent.actor))
-        .where(AuditEvent.programme_id == programme.id)
-        .order_by(AuditEvent.at, AuditEvent.id)
+    record_secret_view(programme, current_user, "web")
+    history = list(
+        db.session.scalars(
+            select(AuditEvent)
+            .options(joinedload(AuditEvent.actor))
+            .where(AuditEvent.programme_id == programme.id)
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
     )
     deliveries = _deliveries(programme) if programme.state == State.APPROVED else []
     actions = allowed_actions(current_user, programme)
@@ -273,7 +312,11 @@ def detail(programme_id: int):
         pickers=pickers(programme.org, lines) if can_map else {},
         can_edit="edit" in actions,
         actions=[a for a in actions if a in BUTTON_ACTIONS],
-        events=list(history),
+        events=[e for e in history if e.action not in SECRET_ACCESS_ACTIONS],
+        # Who read a "mật" programme: for those who see its deliveries (not every member).
+        secret_access=[e for e in history if e.action in SECRET_ACCESS_ACTIONS]
+        if _may_see_deliveries(programme)
+        else [],
         deliveries=deliveries,
         can_see_deliveries=_may_see_deliveries(programme),
         signing_form=SignedCopyForm() if _awaits_signed_copy(programme) else None,
@@ -331,6 +374,7 @@ def download(programme_id: int, extension: str) -> Response:
         data = render_pdf(programme)
     else:
         abort(404)
+    data = served_file(programme, current_user, extension, data, "web")
     response = Response(data, content_type=MEDIA_TYPES[extension])
     response.headers["Content-Disposition"] = content_disposition(programme, extension)
     response.headers["Cache-Control"] = "private, max-age=0"

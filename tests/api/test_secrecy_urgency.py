@@ -1,5 +1,7 @@
 """Độ mật and độ khẩn through /api/v1: carried, set on POST and PATCH, higher levels refused."""
 
+import io
+
 import pytest
 
 from chibo_flow import messages
@@ -64,3 +66,21 @@ def test_marks_cannot_change_in_review(db, world, api, seed_text):
 
     assert response.status_code in (403, 409), response.get_data(as_text=True)
     assert db.session.get(Programme, created["id"]).secrecy == "thuong"
+
+
+def test_the_stamps_of_an_imported_file_set_the_marks(db, world, api, seed_text):
+    secretary = api("secretary")
+    upload = (io.BytesIO(("MẬT\nTHƯỢNG KHẨN\n\n" + seed_text).encode()), "chuong-trinh.txt")
+    imported = secretary.post("/programmes/import", data={"file": upload}).get_json()
+    assert (imported["secrecy"], imported["urgency"]) == ("mat", "thuong_khan")
+    assert "MẬT" not in str(imported["doc"]), "the stamp is not part of the content"
+
+    typed = secretary.post("/programmes", json={"text": "KHẨN\n" + seed_text}).get_json()
+    assert (typed["secrecy"], typed["urgency"]) == ("thuong", "khan")
+    chosen = secretary.post(
+        "/programmes", json={"text": "KHẨN\n" + seed_text, "urgency": "thuong"}
+    ).get_json()
+    assert chosen["urgency"] == "thuong", "what the request says wins"
+
+    refused = secretary.post("/programmes", json={"text": "TUYỆT MẬT\n" + seed_text})
+    assert assert_error(refused, 422, "invalid")["message"] == messages.SECRECY_REFUSED

@@ -1,0 +1,119 @@
+"""A "mật" document read after login (ASVS 8: data protection): every view and download is
+recorded per viewer, and the PDF each viewer downloads carries their name and the time as a
+note added after signing, so that the signature still verifies (genuine, a note added)."""
+
+import io
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from chibo_flow.documents.final_copy import final_copy_for
+from chibo_flow.documents.signing import read_signatures
+from chibo_flow.models import AuditEvent
+from chibo_flow.secret_reading import SECRET_DOWNLOAD, SECRET_VIEW
+from chibo_flow.workflow import apply_transition
+from tests.web.support import bring_to, page_text
+
+
+def _secret_approved(world):
+    programme = world.programme
+    apply_transition(
+        programme,
+        "edit",
+        world.users["secretary"],
+        version=programme.version,
+        marks={"secrecy": "mat"},
+    )
+    return bring_to(world, "approved")
+
+
+def _access(db, programme) -> list[tuple[str, str, dict]]:
+    db.session.expire_all()
+    rows = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.programme_id == programme.id)
+        .where(AuditEvent.action.in_((SECRET_VIEW, SECRET_DOWNLOAD)))
+        .order_by(AuditEvent.id)
+    )
+    return [(row.action, row.actor.email, row.data) for row in rows]
+
+
+def _stamps(pdf: bytes) -> list[str]:
+    return [
+        str(note.get_object()["/Contents"])
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for note in page.get("/Annots", [])
+        if note.get_object()["/Subtype"] == "/Stamp"
+    ]
+
+
+def test_each_viewer_of_a_secret_document_is_recorded(db, world, browser):
+    programme = _secret_approved(world)
+    member = browser(world.users["member"])
+    committee = browser(world.users["committee"])
+
+    assert member.get(f"/programmes/{programme.id}").status_code == 200
+    assert committee.get(f"/programmes/{programme.id}").status_code == 200
+    assert member.get(f"/programmes/{programme.id}/review").status_code == 200
+    assert member.get(f"/programmes/{programme.id}/ban-in.docx").status_code == 200
+
+    assert _access(db, programme) == [
+        (SECRET_VIEW, "member@chibo.test", {"via": "web"}),
+        (SECRET_VIEW, "committee@chibo.test", {"via": "web"}),
+        (SECRET_VIEW, "member@chibo.test", {"via": "web"}),
+        (SECRET_DOWNLOAD, "member@chibo.test", {"via": "web", "file": "docx"}),
+    ]
+    secretary_page = page_text(browser(world.users["secretary"]).get(f"/programmes/{programme.id}"))
+    assert "Nhật ký xem và tải văn bản mật" in secretary_page
+    assert "Xem văn bản mật" in secretary_page and "Tải văn bản mật" in secretary_page
+    member_page = page_text(member.get(f"/programmes/{programme.id}"))
+    assert "Nhật ký xem và tải văn bản mật" not in member_page, "members do not see who read"
+
+
+def test_the_downloaded_pdf_carries_the_viewer_and_still_verifies(app, db, world, browser, client):
+    programme = _secret_approved(world)
+    issued = final_copy_for(programme).pdf
+    member = world.users["member"]
+
+    pdf = browser(member).get(f"/programmes/{programme.id}/ban-in.pdf")
+    assert pdf.status_code == 200
+    assert pdf.data.startswith(issued), "the issued, signed file is kept byte for byte"
+    pages = len(PdfReader(io.BytesIO(issued)).pages)
+    stamps = _stamps(pdf.data)
+    assert len(stamps) == pages
+    assert all(f"đồng chí {member.name} ({member.email}), tải lúc" in s for s in stamps)
+    assert _access(db, programme)[-1] == (
+        SECRET_DOWNLOAD, member.email, {"via": "web", "file": "pdf"})  # fmt: skip
+
+    (signature,) = read_signatures(pdf.data, app.config)
+    assert signature.valid and signature.trusted
+    assert signature.signed_revision == issued
+    assert signature.annotations_only, "the stamp is reported as a note added after signing"
+    verdict = client.post("/api/v1/verify", data={"file": (io.BytesIO(pdf.data), "ban.pdf")})
+    body = verdict.get_json()
+    assert body["genuine"] is True and body["signature"]["valid"] is True
+    assert body["signature"]["changed_after_signing"] is True
+
+
+def test_the_api_records_views_and_stamps_the_pdf(db, world, token, client):
+    programme = _secret_approved(world)
+    final_copy_for(programme)
+    headers = token(world.users["committee"])
+
+    assert client.get(f"/api/v1/programmes/{programme.id}", headers=headers).status_code == 200
+    pdf = client.get(f"/api/v1/programmes/{programme.id}/final.pdf", headers=headers)
+    assert pdf.status_code == 200
+    assert _stamps(pdf.data) and world.users["committee"].name in _stamps(pdf.data)[0]
+    assert _access(db, programme) == [
+        (SECRET_VIEW, "committee@chibo.test", {"via": "api"}),
+        (SECRET_DOWNLOAD, "committee@chibo.test", {"via": "api", "file": "pdf"}),
+    ]
+
+
+def test_an_ordinary_document_is_served_as_issued_and_not_recorded(db, world, browser):
+    programme = bring_to(world, "approved")
+    member = browser(world.users["member"])
+    member.get(f"/programmes/{programme.id}")
+    pdf = member.get(f"/programmes/{programme.id}/ban-in.pdf")
+    assert pdf.data == final_copy_for(programme).pdf
+    assert _access(db, programme) == []
