@@ -18,7 +18,9 @@ class EventKind:
     SUBMITTED = "submitted"
     # data: decision (approve | request_changes | retracted), voter, round, vote (its id)
     OPINION_CAST = "opinion_cast"
-    ROUND_CLOSED = "round_closed"  # data: outcome (approved | returned | withdrawn), round
+    # data: outcome (approved | returned | withdrawn), round; when approved, reserved: the
+    # opinions reserved (bảo lưu ý kiến) [{vote, member}]
+    ROUND_CLOSED = "round_closed"
     WITHDRAWN = "withdrawn"
     # data: number, and the recipients frozen as of approval: lines [[label, purpose]] and
     # people [[address, name, line index]] (one row, however many people).
