@@ -478,7 +478,7 @@ DECISION_OUTCOMES = {
 }
 DECISION_OPINIONS = {"approve": "tán thành", "request_changes": "không tán thành"}
 DECISION_OPINION_LINE = "- Đồng chí {name}: {opinion} (lúc {at}, dự thảo lần {revision})"
-DECISION_REASON = "; lý do: {reason}"
+DECISION_REASON = " Lý do: {reason}"
 DECISION_ON_BEHALF = "; do đồng chí {name} cho ý kiến thay theo ủy quyền"
 DECISION_CHANGED = "; đã đổi ý kiến lúc {at}"
 DECISION_RETRACTED = "; đã rút lại lúc {at}"

@@ -24,16 +24,14 @@ def issued_at(record: DecisionRecord) -> datetime:
 
 def opinion_line(record: DecisionRecord, round_: RoundRecord, vote: Vote) -> str:
     """One opinion as the record writes it: "- Đồng chí X: tán thành (lúc 09:14 05/03/2026, dự
-    thảo lần 3)", with its reason, delegate, and whether it was changed, taken back or
-    reserved."""
+    thảo lần 3).", with its delegate, whether it was changed, taken back or reserved, then
+    its reason ("Lý do: ...")."""
     line = messages.DECISION_OPINION_LINE.format(
         name=vote.user.name,
         opinion=messages.DECISION_OPINIONS[vote.decision],
         at=local_time(vote.created_at),
         revision=record.seq(vote) or "",
     )
-    if vote.reason:
-        line += messages.DECISION_REASON.format(reason=vote.reason)
     if vote.cast_by is not None:
         line += messages.DECISION_ON_BEHALF.format(name=vote.cast_by.name)
     if vote.superseded_at is not None:
@@ -41,7 +39,10 @@ def opinion_line(record: DecisionRecord, round_: RoundRecord, vote: Vote) -> str
         line += changed.format(at=local_time(vote.superseded_at))
     if vote.id in {reserved.id for reserved in round_.reserved}:
         line += messages.DECISION_RESERVED_MARK
-    return line + "."
+    line += "."
+    if vote.reason:
+        line += messages.DECISION_REASON.format(reason=vote.reason)
+    return line
 
 
 def outcome_line(round_: RoundRecord) -> str:

@@ -260,6 +260,8 @@ def test_the_record_as_a_page_and_a_pdf_in_the_party_format(db, world, third, br
         assert "I. Vòng duyệt 1 (dự thảo lần 1)" in text
         assert "thông qua khi có 2/3 đồng chí cấp ủy tán thành" in text
         assert "Đồng chí Trần Thị Bình: không tán thành" in text
+        assert "dự thảo lần 2)." in text
+        assert f"bảo lưu ý kiến. Lý do: {R3}" in text
         assert "III. Ý kiến bảo lưu" in text
         assert "Số " not in text.split("BIÊN BẢN")[0]  # the record has no number of its own
 
