@@ -417,6 +417,7 @@ NOTICE_SUBJECTS = {
     "reminder": "[{org}] Nhắc duyệt: {title}",
     "escalation": "[{org}] Vòng duyệt còn chờ ý kiến: {title}",
     "deadline_passed": "[{org}] Đã hết hạn cho ý kiến: {title}",
+    "deadline_near": "[{org}] Sắp hết hạn cho ý kiến: {title}",
 }
 REVIEW_HISTORY_LABELS = {
     "comment": "Góp ý",
@@ -456,6 +457,7 @@ NOTICE_LABELS = {
     "reminder": "Thư nhắc duyệt",
     "escalation": "Thư báo vòng duyệt chậm",
     "deadline_passed": "Thư báo hết hạn cho ý kiến",
+    "deadline_near": "Thư nhắc sắp hết hạn cho ý kiến",
 }
 
 # The decision record (chibo_flow/review/decision.py, templates/programmes/decision.html).

@@ -30,6 +30,9 @@ class EventKind:
     # The round's deadline passed with opinions missing: data people (the secretaries),
     # waiting (user ids who have not answered), deadline; key the round and deadline.
     DEADLINE_PASSED = "deadline_passed"
+    # The round's deadline is near (review.deadlines.reminder_due_at): data people (the
+    # members who have not answered), deadline; key the round and deadline, so once each.
+    DEADLINE_NEAR = "deadline_near"
 
 
 class DomainEvent(db.Model):
