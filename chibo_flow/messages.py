@@ -421,6 +421,7 @@ NOTICE_SUBJECTS = {
     "reminder": "[{org}] Nhắc duyệt: {title}",
     "escalation": "[{org}] Vòng duyệt còn chờ ý kiến: {title}",
     "deadline_passed": "[{org}] Đã hết hạn cho ý kiến: {title}",
+    "deadline_near": "[{org}] Sắp hết hạn cho ý kiến: {title}",
 }
 REVIEW_HISTORY_LABELS = {
     "comment": "Góp ý",
@@ -462,6 +463,7 @@ NOTICE_LABELS = {
     "deadline_passed": "Thư báo hết hạn cho ý kiến",
     "password_reset": "Thư đặt lại mật khẩu",
     "account_locked": "Thư báo tài khoản tạm khóa",
+    "deadline_near": "Thư nhắc sắp hết hạn cho ý kiến",
 }
 # Emails about a person's own account (chibo_flow.auth.mail.ACCOUNT_MAILS), by kind.
 ACCOUNT_MAIL_SUBJECTS = {
@@ -469,6 +471,39 @@ ACCOUNT_MAIL_SUBJECTS = {
     "account_locked": "[Chi bộ Flow] Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần",
 }
 ACCOUNT_MAIL_NO_ACCOUNT = "tài khoản không còn hoặc đã bị khóa"
+
+# The decision record (chibo_flow/review/decision.py, templates/programmes/decision.html).
+DECISION_TITLE = "Tổng hợp ý kiến và kết quả biểu quyết của cấp ủy về {doc_type} “{title}”"
+DECISION_ROUND_HEADING = "{roman}. Vòng duyệt {number} (dự thảo lần {revision})"
+DECISION_ROUND_OPENED = "Đồng chí {name} trình duyệt lúc {at}; hạn cho ý kiến: {deadline}."
+DECISION_RULE = (
+    "Nguyên tắc tập trung dân chủ, thiểu số phục tùng đa số: văn bản được thông qua khi có"
+    " {required}/{members} đồng chí cấp ủy tán thành."
+)
+DECISION_OUTCOME_LINE = (
+    "Kết quả: {outcome} ({approvals} tán thành, {disapprovals} không tán thành; cần"
+    " {required}/{members})."
+)
+DECISION_OUTCOMES = {
+    "approved": "thông qua",
+    "returned": "trả lại dự thảo để chỉnh sửa",
+    "withdrawn": "người trình rút lại để chỉnh sửa",
+    None: "đang lấy ý kiến",
+}
+DECISION_OPINIONS = {"approve": "tán thành", "request_changes": "không tán thành"}
+DECISION_OPINION_LINE = "- Đồng chí {name}: {opinion} (lúc {at}, dự thảo lần {revision})"
+DECISION_REASON = " Lý do: {reason}"
+DECISION_ON_BEHALF = "; do đồng chí {name} cho ý kiến thay theo ủy quyền"
+DECISION_CHANGED = "; đã đổi ý kiến lúc {at}"
+DECISION_RETRACTED = "; đã rút lại lúc {at}"
+DECISION_RESERVED_MARK = "; bảo lưu ý kiến"
+DECISION_WAITING_LINE = "- Đồng chí {name}: chưa cho ý kiến."
+DECISION_MEETING_LINE = (
+    "Biểu quyết tại cuộc họp ngày {held_on}: có mặt {present}, tán thành {votes_for}, không"
+    " tán thành {votes_against} (biên bản họp: {minutes})."
+)
+DECISION_RESERVED_HEADING = "{roman}. Ý kiến bảo lưu"
+DECISION_RESERVED_LINE = "Đồng chí {name} bảo lưu ý kiến: {reason}"
 
 # --- organisations (chibo_flow.orgs) -------------------------------------------------------------
 ORG_NOT_ADMINISTERED = "Đồng chí không quản trị tổ chức này."

@@ -43,6 +43,7 @@ from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.recipients import freeze_recipients, resolve_recipients
 from chibo_flow.review.deadlines import round_deadline
+from chibo_flow.review.decision import dissent
 from chibo_flow.review.meetings import check_meeting
 from chibo_flow.review.rounds import reviewers
 from chibo_flow.review.threads import start_thread
@@ -259,7 +260,12 @@ def _close(step: Step, outcome: str) -> None:
     programme.state = State.APPROVED
     programme.approved_at = utcnow()
     assign_number(programme)
-    _record_closed(step, outcome)
+    # The minority follows the majority; each disapproval held at the close stays on record.
+    reserved = [{"vote": vote.id, "member": vote.user.name}
+                for vote in dissent(programme, programme.review_round)]  # fmt: skip
+    if reserved:
+        step.data.update(reserved=reserved)
+    _record_closed(step, outcome, reserved=reserved)
     frozen = freeze_recipients(programme.org, programme.doc.get("recipients", []))
     step.record(
         EventKind.APPROVED,
@@ -271,12 +277,13 @@ def _close(step: Step, outcome: str) -> None:
     )
 
 
-def _record_closed(step: Step, outcome: str) -> None:
+def _record_closed(step: Step, outcome: str, **data: Any) -> None:
     programme = step.programme
     deadline = programme.review_deadline.isoformat() if programme.review_deadline else None
     step.data.update(outcome=outcome)
     step.record(EventKind.ROUND_CLOSED, outcome=outcome, round=programme.review_round,
-                deadline=deadline, required=programme.org.required_approvals())  # fmt: skip
+                deadline=deadline, required=programme.org.required_approvals(),
+                **data)  # fmt: skip
 
 
 SECRETARY, COMMITTEE = frozenset({Role.SECRETARY}), frozenset({Role.COMMITTEE})

@@ -183,7 +183,7 @@ class ApprovalsSchema(Schema):
 
 
 class OpinionSchema(Schema):
-    """One committee member's current opinion in the open round."""
+    """One committee member's opinion (in the open round: their current one)."""
 
     member = fields.Nested(lambda: ActorSchema(), metadata={"description": "Who gave it"})
     opinion = fields.String(validate=OneOf(["approve", "disapprove"]))
@@ -224,6 +224,13 @@ class ProgrammeSchema(Schema):
     )
     round = fields.Nested(
         RoundSchema, allow_none=True, metadata={"description": "While in review; else null"}
+    )
+    reserved_opinions = fields.List(
+        fields.Nested(OpinionSchema),
+        metadata={
+            "description": "Once approved: the “không tán thành” opinions held when the round "
+            "closed, kept on record (bảo lưu ý kiến); empty before approval"
+        },
     )
     number = fields.String(allow_none=True, metadata={"description": "Assigned on approval"})
     title = fields.String()

@@ -44,11 +44,12 @@ from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
 from chibo_flow.documents.programme_doc import ProgrammeDoc
 from chibo_flow.errors import error_response
 from chibo_flow.extensions import db
-from chibo_flow.models import AuditEvent, Delivery, Org, Programme, User
+from chibo_flow.models import AuditEvent, Delivery, Org, Programme, User, Vote
 from chibo_flow.models.delivery import FINAL_COPY
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.notifications.tasks import enqueue_final_copies
+from chibo_flow.review.decision import reserved_opinions
 from chibo_flow.review.meetings import MAX_MINUTES_BYTES, Meeting
 from chibo_flow.review.rounds import round_votes
 from chibo_flow.secret_reading import record_secret_view, served_file
@@ -286,6 +287,7 @@ def present(programme: Programme, user: User) -> dict[str, Any]:
         "version": programme.version,
         "revision": programme.revision,
         "round": present_round(programme),
+        "reserved_opinions": [present_opinion(vote) for vote in reserved_opinions(programme)],
         "number": programme.number,
         "title": programme.title,
         "secrecy": programme.secrecy,
@@ -308,16 +310,20 @@ def present_round(programme: Programme) -> dict[str, Any] | None:
         "deadline": programme.review_deadline,
         "required": programme.org.required_approvals(),
         "opinions": [
-            {
-                # Who gave it; a delegate's opinion counts for `on_behalf_of`.
-                "member": vote.cast_by or vote.user,
-                "opinion": OPINIONS[vote.decision],
-                "reason": vote.reason,
-                "at": vote.created_at,
-                "on_behalf_of": vote.user if vote.cast_by_id else None,
-            }
-            for vote in round_votes(programme, programme.review_round)
+            present_opinion(vote) for vote in round_votes(programme, programme.review_round)
         ],
+    }
+
+
+def present_opinion(vote: Vote) -> dict[str, Any]:
+    """One opinion as the API returns it (§4b `round.opinions`)."""
+    return {
+        # Who gave it; a delegate's opinion counts for `on_behalf_of`.
+        "member": vote.cast_by or vote.user,
+        "opinion": OPINIONS[vote.decision],
+        "reason": vote.reason,
+        "at": vote.created_at,
+        "on_behalf_of": vote.user if vote.cast_by_id else None,
     }
 
 

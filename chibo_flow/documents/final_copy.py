@@ -34,6 +34,7 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from flask import current_app, render_template
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -164,26 +165,45 @@ def warm_up_pdf_renderer() -> None:
 def render_pdf(programme: Programme, verify_code: str | None = None) -> bytes:
     """The programme as a PDF: the web page's HTML, the print stylesheet, fixed metadata; an
     approved copy's footer carries `verify_code` and its QR code. Reproducible byte for byte."""
-    weasyprint = load_pdf_renderer()
-
-    issued = _issued_at(programme).astimezone(UTC).isoformat(timespec="seconds")
-    html = render_template(
-        "documents/print.html",
-        document=render_document_html(programme),
+    return party_pdf(
+        render_document_html(programme),
         title=f"{programme.doc_type.capitalize()} {number_line(programme)}: {programme.title}",
         author=programme.org.name,
+        issued=_issued_at(programme),
+        footer=_footer(programme, verify_code),
+        verify_code=verify_code,
+    )
+
+
+def party_pdf(
+    document: Markup,
+    *,
+    title: str,
+    author: str,
+    issued: datetime,
+    footer: str = "",
+    verify_code: str | None = None,
+) -> bytes:
+    """A Party-format HTML fragment (render.render_party_html) as a PDF with the print
+    stylesheet and metadata fixed to `issued`; with a `footer` (the verification line of
+    `verify_code`) on every page. The same input gives the same bytes."""
+    weasyprint = load_pdf_renderer()
+    html = render_template(
+        "documents/print.html",
+        document=document,
+        title=title,
+        author=author,
         generator=GENERATOR,
-        issued=issued,
+        issued=issued.astimezone(UTC).isoformat(timespec="seconds"),
     )
     return weasyprint.HTML(string=html).write_pdf(
-        stylesheets=[weasyprint.CSS(string=_print_stylesheet(programme, verify_code))],
+        stylesheets=[weasyprint.CSS(string=_print_stylesheet(footer, verify_code))],
         pdf_identifier=True,
     )
 
 
-def _print_stylesheet(programme: Programme, verify_code: str | None) -> str:
-    """The print CSS of `programme`, generated from format.PAGE and format.STYLES."""
-    footer = _footer(programme, verify_code)
+def _print_stylesheet(footer: str, verify_code: str | None) -> str:
+    """The print CSS, generated from format.PAGE and format.STYLES, with the footer if any."""
     return render_template(
         "documents/print.css",
         page=PAGE,
@@ -191,7 +211,7 @@ def _print_stylesheet(programme: Programme, verify_code: str | None) -> str:
         left_percent=round(PAGE.left_column * 100, 2),
         rules={name: _css_declarations(style) for name, style in STYLES.items()},
         footer=_css_string(footer) if footer else "",
-        qr=_css_string(verify_qr_uri(verify_code)) if footer else "",
+        qr=_css_string(verify_qr_uri(verify_code)) if footer and verify_code else "",
     )
 
 

@@ -4,6 +4,7 @@
 shows it and the PDF renderer feeds the same HTML to WeasyPrint.
 """
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -25,7 +26,7 @@ from chibo_flow.documents.format import (
 from chibo_flow.documents.format import party_date as written_date
 from chibo_flow.documents.programme_doc import ProgrammeDoc
 from chibo_flow.documents.text_layout import format_text
-from chibo_flow.models import Programme
+from chibo_flow.models import Org, Programme
 from chibo_flow.models.programmes import State
 from chibo_flow.timefmt import local_date
 
@@ -83,25 +84,49 @@ def render_document_html(programme: Programme) -> Markup:
     """The programme's current revision as a Party-format HTML fragment (drafts marked DỰ THẢO)."""
     doc = programme.doc
     header = doc.get("header") or {}
-    org = programme.org
     approved = programme.state == State.APPROVED
     if approved and programme.approved_at is not None:
         issued = local_date(programme.approved_at)
     else:
         issued = date.fromisoformat(header["date"]) if header.get("date") else None
+    return render_party_html(
+        doc,
+        programme.org,
+        number=number_line(programme),
+        issued=issued,
+        draft_mark=None if approved else draft_mark(programme),
+        number_note=number_note(programme),
+        stamps=stamps(programme),
+    )
+
+
+def render_party_html(
+    doc: dict[str, Any],
+    org: Org,
+    *,
+    number: str | None,
+    issued: date | None,
+    draft_mark: str | None = None,
+    number_note: str | None = None,
+    stamps: Sequence[tuple[str, str]] = (),
+) -> Markup:
+    """A ProgrammeDoc dict of `org` as a Party-format HTML fragment: its number line (None:
+    none, as on a record the system compiles), date line, DỰ THẢO mark and secrecy/urgency
+    stamps when given."""
+    header = doc.get("header") or {}
     place = header.get("place") or org.place
     return Markup(
         render_template(
             "documents/programme.html",
             doc=doc,
-            is_draft=not approved,
-            draft_mark=draft_mark(programme),
+            is_draft=draft_mark is not None,
+            draft_mark=draft_mark,
             party=header.get("party") or PARTY_NAME,
             superior_org=(header.get("superior_org") or (org.parent.name if org.parent else "")),
             org_name=header.get("org") or org.name,
-            number=number_line(programme),
-            number_note=number_note(programme),
-            stamps=stamps(programme),
+            number=number,
+            number_note=number_note,
+            stamps=stamps,
             date_line=f"{place}, {party_date(issued)}" if place else party_date(issued),
             recipients=recipient_lines(doc.get("recipients") or []),
             type_line=None if doc.get("doc_type") == CONG_VAN else doc.get("doc_type"),

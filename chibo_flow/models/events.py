@@ -19,7 +19,9 @@ class EventKind:
     SUBMITTED = "submitted"
     # data: decision (approve | request_changes | retracted), voter, round, vote (its id)
     OPINION_CAST = "opinion_cast"
-    ROUND_CLOSED = "round_closed"  # data: outcome (approved | returned | withdrawn), round
+    # data: outcome (approved | returned | withdrawn), round; when approved, reserved: the
+    # opinions reserved (bảo lưu ý kiến) [{vote, member}]
+    ROUND_CLOSED = "round_closed"
     WITHDRAWN = "withdrawn"
     # data: number, and the recipients frozen as of approval: lines [[label, purpose]] and
     # people [[address, name, line index]] (one row, however many people).
@@ -32,6 +34,9 @@ class EventKind:
     # An email about a person's own account is due (no programme): data mail (its kind,
     # chibo_flow.auth.mail.ACCOUNT_MAILS), user (the account's id).
     ACCOUNT_MAIL = "account_mail"
+    # The round's deadline is near (review.deadlines.reminder_due_at): data people (the
+    # members who have not answered), deadline; key the round and deadline, so once each.
+    DEADLINE_NEAR = "deadline_near"
 
 
 class DomainEvent(db.Model):

@@ -1,4 +1,4 @@
 """Programmes pages (the `programmes` blueprint of views.py, with the review pages of
-review.py registered on it)."""
+review.py and the decision record of decision.py registered on it)."""
 
-from chibo_flow.programmes import review  # noqa: F401  (adds the review routes to the blueprint)
+from chibo_flow.programmes import decision, review  # noqa: F401  (add their routes to the blueprint)

@@ -1,7 +1,8 @@
 """Hạn cho ý kiến: how long the committee has to give its opinions on a document.
 
 An ordinary document gets the org's `opinion_days`; an urgent one fewer (độ khẩn: khẩn,
-thượng khẩn, hỏa tốc). This is the one place that maps urgency to days.
+thượng khẩn, hỏa tốc). This is the one place that maps urgency to days. Members who have not
+answered are reminded once, a day before the deadline (halfway through a shorter round).
 """
 
 from datetime import datetime, timedelta
@@ -10,6 +11,8 @@ from chibo_flow.models import Org, Programme
 
 # The most days each urgency allows (None: the org's default applies as it is).
 URGENCY_MAX_DAYS = {"thuong": None, "khan": 3, "thuong_khan": 2, "hoa_toc": 1}
+# How long before the deadline the members who have not answered are reminded.
+REMIND_BEFORE = timedelta(days=1)
 
 
 def opinion_days(org: Org, urgency: str | None) -> int:
@@ -27,3 +30,9 @@ def urgency_of(programme: Programme) -> str:
 def round_deadline(programme: Programme, opened_at: datetime) -> datetime:
     """The deadline of a round opened at `opened_at`."""
     return opened_at + timedelta(days=opinion_days(programme.org, urgency_of(programme)))
+
+
+def reminder_due_at(opened_at: datetime, deadline: datetime) -> datetime:
+    """When the reminder before `deadline` is due: REMIND_BEFORE ahead of it, or halfway
+    through a round shorter than twice that (a hỏa tốc document's day)."""
+    return deadline - min(REMIND_BEFORE, (deadline - opened_at) / 2)

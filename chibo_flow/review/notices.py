@@ -10,8 +10,9 @@ dispatcher (chibo_flow.notifications.dispatcher) expands each domain event into 
 - each opinion "không tán thành" (request_changes), whether or not it closes the round: the
   submitter and the org's secretaries, with its reason (`changes_requested`);
 - approved: the org's secretaries and committee (`approved_notice`);
-- reminder_due, escalation_due and deadline_passed (recorded by chibo_flow.review.reminders):
-  the people named (deadline_passed: the secretaries, naming who has not answered).
+- reminder_due, escalation_due, deadline_near and deadline_passed (recorded by
+  chibo_flow.review.reminders): the people named (deadline_near: the members who have not
+  answered, with a signed link; deadline_passed: the secretaries, naming who has not answered).
 """
 
 from typing import Any
@@ -39,12 +40,13 @@ from chibo_flow.review.rounds import reviewers, round_status
 
 KINDS = tuple(messages.NOTICE_SUBJECTS)
 # Kinds whose email links to the review page with a signed link (the others: the programme).
-REVIEW_LINK_KINDS = frozenset({"review_request", "resubmitted", "reminder"})
+REVIEW_LINK_KINDS = frozenset({"review_request", "resubmitted", "reminder", "deadline_near"})
 # The notice kind of the events that name their people (data["people"]: user ids).
 NAMED_PEOPLE = {
     EventKind.REMINDER_DUE: "reminder",
     EventKind.ESCALATION_DUE: "escalation",
     EventKind.DEADLINE_PASSED: "deadline_passed",
+    EventKind.DEADLINE_NEAR: "deadline_near",
 }
 
 

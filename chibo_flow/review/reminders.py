@@ -1,7 +1,8 @@
 """Reminders (beat task): a vote pending for the org's `reminder_after_days` is reminded, at
 most once per interval; after `escalate_after_days` the secretaries are told who holds the
-round up; when the round's deadline (hạn cho ý kiến) passes with opinions missing, they are
-told once who has not answered. All are domain events (reminder_due, escalation_due,
+round up; before the round's deadline (hạn cho ý kiến) the members who have not answered are
+reminded once, and when it passes with opinions missing the secretaries are told once who has
+not answered. All are domain events (reminder_due, escalation_due, deadline_near,
 deadline_passed) whose key carries the interval or the deadline, dispatched into notices like
 any other; running the task again in the same interval records nothing."""
 
@@ -17,6 +18,7 @@ from chibo_flow.models import DomainEvent, EventKind, Programme, User
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
+from chibo_flow.review.deadlines import reminder_due_at
 from chibo_flow.review.notices import round_key
 from chibo_flow.review.rounds import round_started_at, round_status
 
@@ -56,6 +58,11 @@ def remind(now: datetime) -> list[tuple[int, int]]:
             secretaries = org.members_with_role(Role.SECRETARY)
             recorded += _due(programme, EventKind.ESCALATION_DUE, key, secretaries)
         deadline = programme.review_deadline
+        if deadline is not None and reminder_due_at(started, deadline) <= now < deadline:
+            # Once per deadline, to the members who have not answered yet.
+            key = f"{round_key(programme.review_round)}-n{deadline:%Y%m%d%H%M}"
+            recorded += _due(programme, EventKind.DEADLINE_NEAR, key, status.waiting,
+                             deadline=deadline.isoformat())  # fmt: skip
         if deadline is not None and now >= deadline:
             # Once per deadline: an extended one that passes again is told again.
             key = f"{round_key(programme.review_round)}-d{deadline:%Y%m%d%H%M}"

@@ -50,6 +50,7 @@ PROGRAMME_KEYS = {
     "version",
     "revision",
     "round",
+    "reserved_opinions",
     "number",
     "title",
     "secrecy",

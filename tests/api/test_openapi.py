@@ -10,6 +10,8 @@ PATHS = {
     "/api/v1/programmes/{programme_id}": {"get", "patch"},
     "/api/v1/programmes/{programme_id}/transitions": {"post"},
     "/api/v1/programmes/{programme_id}/history": {"get"},
+    "/api/v1/programmes/{programme_id}/decision": {"get"},
+    "/api/v1/programmes/{programme_id}/decision.pdf": {"get"},
     "/api/v1/programmes/{programme_id}/meeting-vote": {"post"},
     "/api/v1/programmes/{programme_id}/deliveries": {"get"},
     "/api/v1/programmes/{programme_id}/final.pdf": {"get"},

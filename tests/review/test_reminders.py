@@ -10,6 +10,7 @@ from chibo_flow import events
 from chibo_flow.models import AuditEvent, Delivery
 from chibo_flow.notifications.compose import compose_for
 from chibo_flow.review.reminders import remind
+from chibo_flow.timefmt import local_time
 from chibo_flow.workflow import apply_transition
 from tests.review.support import notices
 from tests.web.support import bring_to
@@ -51,7 +52,7 @@ def test_pending_votes_are_reminded_once_per_interval_then_escalated(db, world):
     escalation = db.session.scalar(select(Delivery).where(Delivery.kind == "escalation"))
     text = compose_for(escalation).get_body(preferencelist=("plain",)).get_content()
     assert "đã trình duyệt hơn 5 ngày (vòng duyệt 1) mà chưa đủ ý kiến." in text
-    assert "Đã có 1/2 ý kiến đồng ý; còn cần 1." in text
+    assert "Đã có 1/2 ý kiến tán thành; còn cần 1." in text
     assert "- Trần Thị Bình <committee2@chibo.test>" in text
     assert "Nguyễn Văn An" not in text
     reminder = db.session.scalar(select(Delivery).where(Delivery.notice_key == "r1-i2"))
@@ -99,3 +100,73 @@ def test_the_deadline_passing_tells_the_secretary_once_who_has_not_answered(db, 
     assert "đã hết hạn cho ý kiến" in text
     assert "- Trần Thị Bình <committee2@chibo.test>" in text
     assert "Nguyễn Văn An" not in text
+
+
+def test_members_who_have_not_answered_are_reminded_once_a_day_before_the_deadline(db, world):
+    programme = bring_to(world, "review")  # org default: 5 days
+    apply_transition(programme, "approve", world.users["committee"], version=programme.version)
+    deadline = programme.review_deadline
+    key = f"r1-n{deadline:%Y%m%d%H%M}"
+    day = timedelta(days=1)
+
+    def near(now):
+        return [row for row in written(db, now) if row[0] == "deadline_near"]
+
+    assert near(deadline - day - timedelta(minutes=1)) == []
+    assert near(deadline - day) == [("deadline_near", "committee2@chibo.test", key)]
+    assert near(deadline - timedelta(hours=1)) == []  # never twice
+    assert near(deadline) == []  # past it, the secretary is told instead
+    notice = db.session.scalar(select(Delivery).where(Delivery.kind == "deadline_near"))
+    message = compose_for(notice)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert message["Subject"].startswith("[Chi bộ Trường Mầm non Tiên Cường] Sắp hết hạn cho ý")
+    assert f"sắp hết hạn cho ý kiến: {local_time(deadline)}." in text
+    assert "Đã có 1/2 ý kiến tán thành; còn cần 1." in text
+    assert "- Trần Thị Bình <committee2@chibo.test>" in text
+    assert "http://chibo.test/review/" in text  # the signed link to the review page
+
+
+def test_an_extended_deadline_is_reminded_again_before_it_passes(db, world):
+    world.org.reminder_after_days = world.org.escalate_after_days = 30
+    db.session.commit()
+    programme = bring_to(world, "review")
+    first = programme.review_deadline
+    assert [r[0] for r in written(db, first - timedelta(days=1))] == ["deadline_near"] * 2
+    later = first + timedelta(hours=12)
+    apply_transition(programme, "extend_deadline", world.users["secretary"],
+                     version=programme.version, params={"deadline": later})  # fmt: skip
+
+    assert [r[2] for r in written(db, first)] == [f"r1-n{later:%Y%m%d%H%M}"] * 2
+
+
+def test_an_urgent_round_is_reminded_halfway_to_its_deadline(db, world):
+    programme = world.programme
+    apply_transition(programme, "edit", world.users["secretary"], version=programme.version,
+                     marks={"urgency": "hoa_toc"})  # fmt: skip
+    programme = bring_to(world, "review")  # hỏa tốc: one day
+    start, deadline = submitted_at(db, programme.id), programme.review_deadline
+    assert abs(deadline - start - timedelta(days=1)) < timedelta(seconds=1)
+    halfway = start + timedelta(hours=12)
+
+    def near(now):
+        return [row[1] for row in written(db, now) if row[0] == "deadline_near"]
+
+    assert near(halfway - timedelta(minutes=1)) == []
+    assert sorted(near(halfway)) == [
+        "committee2@chibo.test",
+        "committee@chibo.test",
+    ]
+
+
+def test_the_notices_of_who_has_not_answered_share_one_list(db, world):
+    world.org.escalate_after_days = 1
+    db.session.commit()
+    programme = bring_to(world, "review")
+    apply_transition(programme, "approve", world.users["committee"], version=programme.version)
+    written(db, programme.review_deadline)  # escalation and deadline_passed at once
+
+    for kind in ("escalation", "deadline_passed"):
+        notice = db.session.scalar(select(Delivery).where(Delivery.kind == kind))
+        html = compose_for(notice).get_body(preferencelist=("html",)).get_content()
+        assert "<p>Đã có 1/2 ý kiến tán thành; còn cần 1.</p>" in html
+        assert "<li>Trần Thị Bình &lt;committee2@chibo.test&gt;</li>" in html
