@@ -1,4 +1,7 @@
 """Programmes pages (the `programmes` blueprint of views.py, with the review pages of
-review.py registered on it)."""
+review.py and the secretary's round actions of round_actions.py registered on it)."""
 
-from chibo_flow.programmes import review  # noqa: F401  (adds the review routes to the blueprint)
+from chibo_flow.programmes import (  # noqa: F401  (add their routes to the blueprint)
+    review,
+    round_actions,
+)

@@ -4,7 +4,10 @@ An ordinary document gets the org's `opinion_days`; an urgent one fewer (độ k
 thượng khẩn, hỏa tốc). This is the one place that maps urgency to days.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from chibo_flow.models import Org, Programme
 
@@ -27,3 +30,9 @@ def urgency_of(programme: Programme) -> str:
 def round_deadline(programme: Programme, opened_at: datetime) -> datetime:
     """The deadline of a round opened at `opened_at`."""
     return opened_at + timedelta(days=opinion_days(programme.org, urgency_of(programme)))
+
+
+def from_local(value: datetime) -> datetime:
+    """A wall-clock time typed in the display time zone (naive, as a form gives it) in UTC."""
+    zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+    return value.replace(tzinfo=zone).astimezone(UTC)

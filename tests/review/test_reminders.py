@@ -51,7 +51,7 @@ def test_pending_votes_are_reminded_once_per_interval_then_escalated(db, world):
     escalation = db.session.scalar(select(Delivery).where(Delivery.kind == "escalation"))
     text = compose_for(escalation).get_body(preferencelist=("plain",)).get_content()
     assert "đã trình duyệt hơn 5 ngày (vòng duyệt 1) mà chưa đủ ý kiến." in text
-    assert "Đã có 1/2 ý kiến đồng ý; còn cần 1." in text
+    assert "Đã có 1/2 ý kiến tán thành; còn cần 1." in text
     assert "- Trần Thị Bình <committee2@chibo.test>" in text
     assert "Nguyễn Văn An" not in text
     reminder = db.session.scalar(select(Delivery).where(Delivery.notice_key == "r1-i2"))
