@@ -102,6 +102,13 @@ MEETING_COUNTS = (
     "số tán thành cộng số không tán thành không quá số có mặt."
 )
 MEETING_DATE_FUTURE = "Ngày họp không thể sau hôm nay."
+MEETING_RETURNED = (
+    "Đã ghi nhận kết quả biểu quyết tại cuộc họp: chưa đủ số tán thành, "
+    "văn bản đã trở về dự thảo để chỉnh sửa."
+)
+MEETING_FORM_INCOMPLETE = (
+    "Vui lòng nhập ngày họp và các con số (số có mặt, tán thành, không tán thành) bằng chữ số."
+)
 MEETING_MINUTES_REQUIRED = "Vui lòng đính kèm biên bản cuộc họp."
 MEETING_MINUTES_TOO_LARGE = "Biên bản họp quá lớn (tối đa {limit} MB)."
 MEETING_MINUTES_TYPE = "Biên bản họp phải là tệp PDF, Word (.docx, .doc) hoặc ảnh (JPEG, PNG)."
@@ -385,7 +392,7 @@ REVIEW_COMMENT_EMPTY = "Vui lòng nhập nội dung góp ý."
 REVIEW_COMMENT_CLOSED = "Chương trình đã được thông qua; không thể góp ý thêm."
 REVIEW_COMMENT_ADDED = "Đã ghi nhận góp ý."
 REVIEW_REPLY_ADDED = "Đã gửi trả lời."
-REVIEW_THREAD_RESOLVED = "Đã đánh dấu ý kiến là đã giải quyết."
+REVIEW_THREAD_RESOLVED = "Đã đánh dấu ý kiến là đã giải quyết ở Dự thảo lần {revision}."
 REVIEW_THREAD_REOPENED = "Đã mở lại ý kiến."
 REVIEW_THREAD_ALREADY = "Ý kiến này đã ở trạng thái đó rồi."
 REVIEW_NOT_DELEGATE = "Bạn không được ủy quyền biểu quyết thay đồng chí này vào hôm nay."
@@ -438,7 +445,7 @@ HISTORY_CSV_HEADER = [
     "Từ trạng thái",
     "Sang trạng thái",
     "Vòng duyệt",
-    "Phiên bản",
+    "Dự thảo lần",
     "Thay mặt",
     "Ghi chú",
 ]
@@ -456,7 +463,7 @@ ROUND_OUTCOMES = {
 NOTICE_LABELS = {
     "review_request": "Thư đề nghị duyệt",
     "resubmitted": "Thư báo trình lại",
-    "changes_requested": "Thư báo yêu cầu chỉnh sửa",
+    "changes_requested": "Thư báo ý kiến không tán thành",
     "approved_notice": "Thư báo đã thông qua",
     "reminder": "Thư nhắc duyệt",
     "escalation": "Thư báo vòng duyệt chậm",

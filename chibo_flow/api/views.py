@@ -50,7 +50,7 @@ from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.notifications.tasks import enqueue_final_copies
 from chibo_flow.review.decision import reserved_opinions
-from chibo_flow.review.meetings import MAX_MINUTES_BYTES, Meeting
+from chibo_flow.review.meetings import read_meeting
 from chibo_flow.review.rounds import round_votes
 from chibo_flow.secret_reading import record_secret_view, served_file
 from chibo_flow.workflow import (
@@ -199,14 +199,8 @@ def meeting_vote(form: dict[str, Any], programme_id: int) -> dict[str, Any]:
     user = current_api_user()
     programme = get_programme(programme_id, user)
     upload = request.files.get("minutes")
-    meeting = Meeting(
-        held_on=form["held_on"],
-        present=form["present"],
-        votes_for=form["votes_for"],
-        votes_against=form["votes_against"],
-        minutes=upload.read(MAX_MINUTES_BYTES + 1) if upload else b"",
-        minutes_name=(upload.filename if upload else "") or "",
-    )
+    meeting = read_meeting(form["held_on"], form["present"], form["votes_for"],
+                           form["votes_against"], upload)  # fmt: skip
     apply_transition(programme, "record_meeting_vote", user, version=form["version"],
                      params={"meeting": meeting})  # fmt: skip
     return present(programme, user)

@@ -193,9 +193,12 @@ class Comment(db.Model):
     vote_id: Mapped[int | None] = mapped_column(ForeignKey("vote.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The draft that addressed the thread: the current revision when it was marked resolved.
+    resolved_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    resolved_revision: Mapped[Revision | None] = relationship(foreign_keys=[resolved_revision_id])
     vote: Mapped[Vote | None] = relationship()
     replies: Mapped[list["Comment"]] = relationship(
         order_by="Comment.id", cascade="all, delete-orphan"

@@ -1,4 +1,9 @@
 """Programmes pages (the `programmes` blueprint of views.py, with the review pages of
-review.py and the decision record of decision.py registered on it)."""
+review.py, the secretary's round actions of round_actions.py and the decision record of
+decision.py registered on it)."""
 
-from chibo_flow.programmes import decision, review  # noqa: F401  (add their routes to the blueprint)
+from chibo_flow.programmes import (  # noqa: F401  (add their routes to the blueprint)
+    decision,
+    review,
+    round_actions,
+)

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 
 from chibo_flow.extensions import db
-from chibo_flow.models import Delivery, Org, Programme, Vote
+from chibo_flow.models import Comment, Delivery, Org, Programme, Vote
 from chibo_flow.models.delivery import FINAL_COPY, DeliveryStatus
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role, User
@@ -51,10 +51,13 @@ class ListRow(NamedTuple):
     urgency: str
     org_name: str
     submitter_name: str | None
+    review_deadline: datetime | None  # hạn cho ý kiến of the round in review
     failed_emails: int  # final-copy emails that failed (counted in the FAILED list only, else 0)
+    open_points: int  # unresolved opinions and comment threads (the secretary's lists, else 0)
 
 
-# The columns behind ListRow, in its order (the last, failed_emails, comes from the ListSpec).
+# The columns behind ListRow, in its order (the last two, failed_emails and open_points, come
+# from the ListSpec).
 _ROW_COLUMNS = (
     Programme.id,
     Programme.doc_type,
@@ -67,6 +70,7 @@ _ROW_COLUMNS = (
     Programme.urgency,
     Org.name.label("org_name"),
     User.name.label("submitter_name"),
+    Programme.review_deadline,
 )
 FAILED = "failed_page"  # the key of the list of programmes with failed emails
 
@@ -115,6 +119,7 @@ class ListSpec:
     where: ColumnElement[bool]  # over Programme, with the bind parameters of `_list_params`
     newest: ColumnElement[datetime]
     failed_emails: ColumnElement[int] | None = None  # over Programme; 0 when None
+    open_points: ColumnElement[int] | None = None  # over Programme; 0 when None
 
 
 def _orgs(name: str) -> BindParameter:
@@ -130,6 +135,17 @@ _AWAITING_ME = and_(
         Vote.review_round == Programme.review_round,
         Vote.user_id == bindparam("user_id"),
     ),
+)
+
+# What the secretary has still to address: unresolved threads (an opinion's reason starts one).
+_OPEN_POINTS = (
+    select(func.count())
+    .where(
+        Comment.programme_id == Programme.id,
+        Comment.parent_id.is_(None),
+        Comment.resolved_at.is_(None),
+    )
+    .scalar_subquery()
 )
 
 _FAILED_FINAL_COPY = and_(
@@ -173,6 +189,7 @@ LISTS = (
             Programme.id.not_in(select(Programme.id).where(_AWAITING_ME)),
         ),
         Programme.updated_at,
+        open_points=_OPEN_POINTS,
     ),
     ListSpec(
         "draft_page",
@@ -183,6 +200,7 @@ LISTS = (
             Programme.org_id.in_(_orgs("secretary_orgs")),
         ),
         Programme.updated_at,
+        open_points=_OPEN_POINTS,
     ),
     ListSpec(
         "approved_page",
@@ -221,10 +239,12 @@ def _list_query(keys: tuple[str, ...]) -> CompoundSelect:
     members = []
     for position, spec in enumerate(spec for spec in LISTS if spec.key in keys):
         failed = literal(0) if spec.failed_emails is None else spec.failed_emails
+        points = literal(0) if spec.open_points is None else spec.open_points
         one_page = (
             select(
                 *_ROW_COLUMNS,
                 failed.label("failed_emails"),
+                points.label("open_points"),
                 literal(position).label("list_position"),
                 spec.newest.label("sort_at"),
             )

@@ -45,10 +45,12 @@ from chibo_flow.review.threads import (
 )
 from chibo_flow.review.timeline import duration_text, events_of, history_csv, timeline
 from chibo_flow.secret_reading import record_secret_view
-from chibo_flow.workflow import apply_transition, may
+from chibo_flow.workflow import apply_transition, current_opinion, may
 from chibo_flow.workflow_errors import Invalid, WorkflowError
 
 VOTES = ("approve", "request_changes", "retract_opinion")
+# The pages besides the review page where a thread can be resolved, by the form's `back`.
+RESOLVE_BACK = {"detail": ".detail", "edit": ".edit"}
 
 
 @bp.record_once
@@ -146,6 +148,8 @@ def review(programme_id: int):
         open_threads=sum(1 for t in threads if t.resolved_at is None),
         can_approve=may(user, programme, "approve"),
         can_request=may(user, programme, "request_changes"),
+        can_retract=may(user, programme, "retract_opinion"),
+        my_opinion=current_opinion(programme, user) if programme.state == State.REVIEW else None,
         represented=represented,
         can_discuss=may_comment(user, programme),
         anchor_choices=choices,
@@ -219,7 +223,8 @@ def vote(programme_id: int) -> Response:
             flash(messages.REVIEW_VOTED_ON_BEHALF.format(name=member.name), "success")
         else:
             flash(messages.ACTION_DONE[action], "success")
-    return _back(programme)
+    # Back to the opinion panel, where the undo is, while the round is open.
+    return _back(programme, "cho-y-kien" if programme.state == State.REVIEW else None)
 
 
 # --- comment threads --------------------------------------------------------------------------
@@ -270,7 +275,8 @@ def reply(programme_id: int, thread_id: int) -> Response:
 @bp.post("/programmes/<int:programme_id>/threads/<int:thread_id>/resolve")
 @login_required
 def resolve(programme_id: int, thread_id: int) -> Response:
-    """Mark a thread resolved (resolved=1) or reopen it (resolved=0)."""
+    """Mark a thread resolved (resolved=1) with the current draft, or reopen it (resolved=0);
+    back to the page it was pressed on."""
     programme = get_programme(programme_id, current_user)
     thread = _thread(programme, thread_id)
     form = ResolveForm()
@@ -283,7 +289,9 @@ def resolve(programme_id: int, thread_id: int) -> Response:
         flash(exc.message, "danger")
     else:
         done = messages.REVIEW_THREAD_RESOLVED if resolved else messages.REVIEW_THREAD_REOPENED
-        flash(done, "success")
+        flash(done.format(revision=programme.revision), "success")
+    if form.back.data in RESOLVE_BACK:  # the secretary's draft page or editor
+        return redirect(url_for(RESOLVE_BACK[form.back.data], programme_id=programme.id))
     return _back(programme, f"y-kien-{thread.id}")
 
 

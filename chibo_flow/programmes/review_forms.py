@@ -1,21 +1,31 @@
-"""Forms of the review pages: votes with an anchored reason, comment threads, delegations."""
+"""Forms of the review pages: votes with an anchored reason, comment threads, delegations,
+and the secretary's round actions (a later deadline, a vote taken at a meeting)."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Optional
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import HiddenInput
 
 from chibo_flow.security.limits import ID_RANGE
 
 
 class VoteForm(FlaskForm):
-    """Approve or request changes, for oneself or as a delegate; the reason may be anchored."""
+    """Tán thành, không tán thành (with a reason, which may be anchored) or take one's opinion
+    back, for oneself or as a delegate."""
 
     action = HiddenField()
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     on_behalf_of = IntegerField(widget=HiddenInput(), validators=[Optional(), ID_RANGE])
     anchor = SelectField("Ý kiến về", validate_choice=False, validators=[Optional()])
-    comment = TextAreaField("Lý do yêu cầu chỉnh sửa (bắt buộc)", validators=[Optional()])
+    comment = TextAreaField("Lý do không tán thành (bắt buộc)", validators=[Optional()])
 
 
 class ThreadForm(FlaskForm):
@@ -36,9 +46,10 @@ class CsrfForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
-    """Resolve (1) or reopen (0) a thread."""
+    """Resolve (1) or reopen (0) a thread; `back` is the page it was pressed on."""
 
     resolved = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    back = HiddenField()
 
 
 class DelegationForm(FlaskForm):
@@ -48,3 +59,26 @@ class DelegationForm(FlaskForm):
     delegate = SelectField("Ủy quyền cho", validate_choice=False, validators=[DataRequired()])
     starts_on = DateField("Từ ngày", validators=[DataRequired()])
     ends_on = DateField("Đến hết ngày", validators=[DataRequired()])
+
+
+COUNT = [InputRequired(), ID_RANGE]
+
+
+class DeadlineForm(FlaskForm):
+    """A later hạn cho ý kiến for the open round, in the display time zone."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    deadline = DateTimeLocalField(
+        "Hạn cho ý kiến mới", format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+
+
+class MeetingForm(FlaskForm):
+    """A vote the cấp ủy took at a meeting, with its minutes."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    held_on = DateField("Ngày họp", validators=[DataRequired()])
+    present = IntegerField("Số cấp ủy viên có mặt", validators=COUNT)
+    votes_for = IntegerField("Số phiếu tán thành", validators=COUNT)
+    votes_against = IntegerField("Số phiếu không tán thành", validators=COUNT)
+    minutes = FileField("Biên bản cuộc họp (PDF, Word hoặc ảnh, tối đa 10 MB)")

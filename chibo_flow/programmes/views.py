@@ -71,7 +71,7 @@ from chibo_flow.recipients import (
     resolve_recipients,
 )
 from chibo_flow.review.rounds import round_status
-from chibo_flow.review.threads import threads_of
+from chibo_flow.review.threads import may_comment, open_threads
 from chibo_flow.secret_reading import SECRET_ACCESS_ACTIONS, record_secret_view, served_file
 from chibo_flow.security.limits import document_too_long
 from chibo_flow.timefmt import local_time, register_template_filters
@@ -84,8 +84,12 @@ from chibo_flow.workflow_errors import Conflict, Invalid, WorkflowError
 
 bp = Blueprint("programmes", __name__)
 
-# The transitions the programme page offers as buttons (edit has its own page).
+# The transitions the programme page's form takes (edit has its own page); it shows buttons for
+# PAGE_BUTTONS only: opinions are given on the review page, which asks to confirm them.
 BUTTON_ACTIONS = ("submit", "approve", "request_changes", "withdraw")
+PAGE_BUTTONS = ("submit", "withdraw")
+OPINION_ACTIONS = ("approve", "request_changes", "retract_opinion")
+ROUND_ACTIONS = ("extend_deadline", "record_meeting_vote")
 # Who sees a programme's delivery page (only secretaries may press "Gửi lại").
 DELIVERY_VIEWERS = (Role.SECRETARY, Role.COMMITTEE, Role.ADMIN)
 ACTIVE_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
@@ -269,6 +273,9 @@ def edit(programme_id: int):
         version=version,
         preview=preview,
         saved_text=saved_text,
+        unresolved=open_threads(programme),
+        can_resolve=may_comment(current_user, programme),
+        back="edit",
     ), status
 
 
@@ -307,11 +314,15 @@ def detail(programme_id: int):
         programme=programme,
         document=render_document_html(programme),
         status=round_status(programme),
-        unresolved=[thread for thread in threads_of(programme) if thread.resolved_at is None],
+        unresolved=open_threads(programme),
+        can_resolve=may_comment(current_user, programme),
+        back="detail",
         lines=lines,
         pickers=pickers(programme.org, lines) if can_map else {},
         can_edit="edit" in actions,
-        actions=[a for a in actions if a in BUTTON_ACTIONS],
+        actions=[a for a in actions if a in PAGE_BUTTONS],
+        can_give_opinion=any(a in OPINION_ACTIONS for a in actions),
+        can_manage_round=any(a in ROUND_ACTIONS for a in actions),
         events=[e for e in history if e.action not in SECRET_ACCESS_ACTIONS],
         # Who read a "mật" programme: for those who see its deliveries (not every member).
         secret_access=[e for e in history if e.action in SECRET_ACCESS_ACTIONS]

@@ -5,7 +5,10 @@ thượng khẩn, hỏa tốc). This is the one place that maps urgency to days.
 answered are reminded once, a day before the deadline (halfway through a shorter round).
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from chibo_flow.models import Org, Programme
 
@@ -36,3 +39,9 @@ def reminder_due_at(opened_at: datetime, deadline: datetime) -> datetime:
     """When the reminder before `deadline` is due: REMIND_BEFORE ahead of it, or halfway
     through a round shorter than twice that (a hỏa tốc document's day)."""
     return deadline - min(REMIND_BEFORE, (deadline - opened_at) / 2)
+
+
+def from_local(value: datetime) -> datetime:
+    """A wall-clock time typed in the display time zone (naive, as a form gives it) in UTC."""
+    zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+    return value.replace(tzinfo=zone).astimezone(UTC)

@@ -4,6 +4,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from werkzeug.datastructures import FileStorage
+
 from chibo_flow import messages
 from chibo_flow.workflow_errors import Invalid
 
@@ -28,6 +30,25 @@ class Meeting:
     votes_against: int
     minutes: bytes
     minutes_name: str
+
+
+def read_meeting(
+    held_on: date,
+    present: int,
+    votes_for: int,
+    votes_against: int,
+    upload: FileStorage | None,
+) -> Meeting:
+    """A Meeting from a form's fields and its uploaded minutes (read only up to one byte past
+    the limit, so a too large file is refused without holding it all)."""
+    return Meeting(
+        held_on=held_on,
+        present=present,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        minutes=upload.read(MAX_MINUTES_BYTES + 1) if upload else b"",
+        minutes_name=(upload.filename if upload else "") or "",
+    )
 
 
 def minutes_type(data: bytes) -> str:

@@ -1,5 +1,5 @@
-"""The review round at a glance: who approved, who asked for changes, who has not voted, and
-how many approvals are still needed."""
+"""The review round at a glance, by the majority rule: who tán thành, who không tán thành, who
+has not answered, how many approvals of those required are still needed, and the deadline."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from chibo_flow.extensions import db
-from chibo_flow.models import AuditEvent, Delegation, Programme, User, Vote
+from chibo_flow.models import AuditEvent, Delegation, MeetingVote, Programme, User, Vote
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.users import Role
 from chibo_flow.timefmt import local_date
@@ -21,16 +21,29 @@ class RoundStatus:
     number: int
     required: int
     open: bool  # the programme is in review in this round (votes may still come)
+    members: int = 0  # committee members whose opinion counts (the submitter excluded)
+    deadline: datetime | None = None  # hạn cho ý kiến, while the round is open
     approved: list[Vote] = field(default_factory=list)
     changes_requested: list[Vote] = field(default_factory=list)
     waiting: list[User] = field(default_factory=list)
     # Waiting members who delegated their vote for today: member id → delegate.
     delegates: dict[int, User] = field(default_factory=dict)
+    meeting: MeetingVote | None = None  # the vote taken at a meeting that closed the round
 
     @property
     def still_needed(self) -> int:
         """Approvals still missing to pass the programme."""
         return max(0, self.required - len(self.approved))
+
+    @property
+    def possible(self) -> int:
+        """Approvals the round can still reach: members who have not disapproved."""
+        return self.members - len(self.changes_requested)
+
+    @property
+    def overdue(self) -> bool:
+        """The round is open and its deadline has passed."""
+        return self.open and self.deadline is not None and self.deadline <= utcnow()
 
 
 def reviewers(programme: Programme) -> list[User]:
@@ -66,6 +79,8 @@ def round_status(programme: Programme, number: int | None = None) -> RoundStatus
         required=programme.org.required_approvals(),
         open=programme.state == "review" and number == programme.review_round,
     )
+    if status.open:
+        status.deadline = programme.review_deadline
     voted: set[int] = set()
     for vote in round_votes(programme, number):
         if vote.user_id == programme.submitted_by_id and vote.decision == "approve":
@@ -73,7 +88,15 @@ def round_status(programme: Programme, number: int | None = None) -> RoundStatus
         voted.add(vote.user_id)
         bucket = status.approved if vote.decision == "approve" else status.changes_requested
         bucket.append(vote)
-    status.waiting = [user for user in reviewers(programme) if user.id not in voted]
+    members = reviewers(programme)
+    status.members = len(members)
+    status.waiting = [user for user in members if user.id not in voted]
+    status.meeting = db.session.scalar(
+        select(MeetingVote)
+        .where(MeetingVote.programme_id == programme.id, MeetingVote.review_round == number)
+        .order_by(MeetingVote.id.desc())
+        .limit(1)
+    )
     today = local_date(utcnow())
     waiting_ids = {user.id for user in status.waiting}
     for delegation in db.session.scalars(

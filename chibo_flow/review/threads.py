@@ -97,14 +97,20 @@ def add_reply(thread: Comment, author: User, body: str | None) -> Comment:
 
 
 def set_resolved(thread: Comment, actor: User, resolved: bool) -> None:
-    """Resolve or reopen a thread; raises NotAllowed, or Invalid when it already is so."""
+    """Resolve a thread with the draft that addressed it (the current one), or reopen it;
+    raises NotAllowed, or Invalid when it already is so."""
     programme = db.session.get(Programme, thread.programme_id)
     _check_may(actor, programme)
     if (thread.resolved_at is not None) == resolved:
         raise Invalid(messages.REVIEW_THREAD_ALREADY)
     thread.resolved_at = utcnow() if resolved else None
     thread.resolved_by_id = actor.id if resolved else None
-    _audit(programme, actor, "resolve" if resolved else "reopen", None, {"thread": thread.id})
+    # The draft that addressed it: the current one, which the secretary has just revised.
+    thread.resolved_revision_id = programme.current_revision_id if resolved else None
+    data = {"thread": thread.id}
+    if resolved:
+        data["revision"] = programme.revision
+    _audit(programme, actor, "resolve" if resolved else "reopen", None, data)
     db.session.commit()
 
 
@@ -116,12 +122,19 @@ def threads_of(programme: Programme) -> list[Comment]:
             .options(
                 joinedload(Comment.user),
                 joinedload(Comment.vote),
+                joinedload(Comment.resolved_revision),
                 selectinload(Comment.replies).joinedload(Comment.user),
             )
             .where(Comment.programme_id == programme.id, Comment.parent_id.is_(None))
             .order_by(Comment.created_at, Comment.id)
         )
     )
+
+
+def open_threads(programme: Programme) -> list[Comment]:
+    """The programme's unresolved threads, opinions' reasons included: what the secretary has
+    still to address."""
+    return [thread for thread in threads_of(programme) if thread.resolved_at is None]
 
 
 def thread_of(programme: Programme, thread_id: int) -> Comment | None:

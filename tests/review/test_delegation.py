@@ -71,15 +71,15 @@ def test_the_delegate_votes_on_behalf_once(db, world, browser, absent):
     programme = bring_to(world, "review")
     delegate = browser(world.users["committee"])
     text = review_text(delegate, programme)
-    assert "Đồng ý thông qua Đồng ý thay cho đồng chí Lê Văn Cường" in text
-    assert "Lê Văn Cường — chưa có ý kiến (đã ủy quyền cho đồng chí Nguyễn Văn An)" in text
+    assert "Xác nhận tán thành Dự thảo lần 1 Tán thành thay cho đồng chí Lê Văn Cường" in text
+    assert "Lê Văn Cường — chưa cho ý kiến (đã ủy quyền cho đồng chí Nguyễn Văn An)" in text
 
     response = vote(delegate, programme, "approve", on_behalf_of=str(absent.id))
 
     assert flashes(response, "success") == [
         messages.REVIEW_VOTED_ON_BEHALF.format(name="Lê Văn Cường")
     ]
-    assert "Lê Văn Cường — đồng ý lúc" in page_text(response)
+    assert "Lê Văn Cường — tán thành lúc" in page_text(response)
     assert "(do đồng chí Nguyễn Văn An biểu quyết thay)" in page_text(response)
     db.session.expire_all()
     (row,) = db.session.scalars(select(Vote))

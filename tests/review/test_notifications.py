@@ -171,7 +171,7 @@ def test_the_approval_notice_names_the_number_and_approvers(db, world):
     text = body(compose_for(delivery))
 
     assert "đã được cấp ủy Chi bộ Trường Mầm non Tiên Cường thông qua, số 01-CTr/CB." in text
-    assert "Các đồng chí đồng ý: Nguyễn Văn An, Trần Thị Bình." in text
+    assert "Các đồng chí tán thành: Nguyễn Văn An, Trần Thị Bình." in text
 
 
 def _link(db, world, address: str = "committee@chibo.test") -> str:
@@ -196,7 +196,7 @@ def test_the_link_opens_the_review_page_after_login(db, world, client):
     assert response.headers["Location"] == path
     response = client.get(path, follow_redirects=True)
     assert response.request.path == f"/programmes/{programme.id}/review"
-    assert "Cho ý kiến Đồng ý thông qua" in page_text(response)
+    assert "Ý kiến của đồng chí về Dự thảo lần 1 Tán thành" in page_text(response)
 
 
 def test_a_link_for_an_old_revision_says_so_plainly(db, world, browser):
@@ -211,7 +211,7 @@ def test_a_link_for_an_old_revision_says_so_plainly(db, world, browser):
     response = browser(world.users["committee"]).get(path, follow_redirects=True)
 
     assert flashes(response, "warning") == [messages.REVIEW_LINK_OUTDATED.format(old=1, new=2)]
-    assert "Đang trình duyệt Chi bộ Trường Mầm non Tiên Cường Phiên bản 2" in page_text(response)
+    assert "Đang trình duyệt Chi bộ Trường Mầm non Tiên Cường Dự thảo lần 2" in page_text(response)
 
 
 def test_a_link_is_for_its_own_recipient_and_expires(app, db, world, browser):

@@ -65,23 +65,23 @@ def test_resubmission_shows_the_word_diff_and_clears_the_votes(db, world, browse
     member2 = browser(world.users["committee2"])
     page = member2.get(f"/programmes/{programme.id}/review").get_data(as_text=True)
     text = page_text(page)
-    assert "Những thay đổi kể từ phiên bản 1" in text
+    assert "Những thay đổi kể từ Dự thảo lần 1" in text
     changed = "II. Nhiệm vụ trọng tâm › 1. Công tác chính trị tư tưởng"
     assert f"{changed} : có sửa đổi (thêm 4 từ, bỏ 1 từ)" in text  # the summary links
     assert f"{changed} — có sửa đổi (thêm 4 từ, bỏ 1 từ)" in text  # the section's diff
     assert "Đảm bảo 100% <del>CBĐV</del><ins>cán bộ, đảng viên</ins> trong chi bộ" in page
-    assert "0/2 ý kiến đồng ý · còn cần 2 ý kiến đồng ý" in text
-    assert "Nguyễn Văn An — chưa có ý kiến" in text
-    assert "Trần Thị Bình — chưa có ý kiến" in text
+    assert "0/2 ý kiến tán thành · còn cần 2" in text
+    assert "Nguyễn Văn An — chưa cho ý kiến" in text
+    assert "Trần Thị Bình — chưa cho ý kiến" in text
 
     # Seen now: reloading shows the same diff (the base is the revision voted on before).
-    assert "Những thay đổi kể từ phiên bản 1" in review_text(member2, programme)
+    assert "Những thay đổi kể từ Dự thảo lần 1" in review_text(member2, programme)
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(ReviewView)) >= 2
 
     response = vote(member2, programme, "approve")
-    assert "1/2 ý kiến đồng ý · còn cần 1 ý kiến đồng ý" in page_text(response)
-    assert "Trần Thị Bình — đồng ý lúc" in page_text(response)
+    assert "1/2 ý kiến tán thành · còn cần 1" in page_text(response)
+    assert "Trần Thị Bình — tán thành lúc" in page_text(response)
     response = vote(browser(world.users["committee"]), programme, "approve")
     assert flashes(response, "success") == [messages.PROGRAMME_APPROVED]
     assert "Số 01-CTr/CB" in page_text(response)
@@ -107,18 +107,18 @@ def test_the_programme_page_shows_the_round_at_a_glance(db, world, make, browser
     apply_transition(programme, "approve", world.users["committee"], version=programme.version)
 
     text = page_text(browser(world.users["secretary"]).get(f"/programmes/{programme.id}"))
-    assert "Ý kiến cấp ủy (vòng duyệt 1) 1/2 ý kiến đồng ý · còn cần 1 ý kiến đồng ý" in text
-    assert "Nguyễn Văn An — đồng ý lúc" in text
-    assert "Trần Thị Bình — chưa có ý kiến" in text
-    assert f"{third.name} — chưa có ý kiến" in text
+    assert "Ý kiến cấp ủy (vòng duyệt 1) 1/2 ý kiến tán thành · còn cần 1" in text
+    assert "Nguyễn Văn An — tán thành lúc" in text
+    assert "Trần Thị Bình — chưa cho ý kiến" in text
+    assert f"{third.name} — chưa cho ý kiến" in text
 
     apply_transition(
         programme, "request_changes", third, version=programme.version, comment="Chưa rõ chỉ tiêu."
     )
     text = page_text(browser(world.users["secretary"]).get(f"/programmes/{programme.id}"))
-    assert "Lê Văn Cường — yêu cầu chỉnh sửa lúc" in text
+    assert "Lê Văn Cường — không tán thành lúc" in text
     # One disapproval of three: a majority can still be reached, Trần Thị Bình keeps her say.
-    assert "Trần Thị Bình — chưa có ý kiến" in text
+    assert "Trần Thị Bình — chưa cho ý kiến" in text
     assert "Vòng duyệt này đã kết thúc" not in text
 
     apply_transition(programme, "request_changes", world.users["committee2"],

@@ -54,8 +54,8 @@ def test_a_thread_on_a_section_with_a_reply_then_resolved_and_reopened(db, world
 
     resolve = f"/programmes/{programme.id}/threads/{thread.id}/resolve"
     response = secretary.post(resolve, data={"resolved": "1"}, follow_redirects=True)
-    assert flashes(response, "success") == [messages.REVIEW_THREAD_RESOLVED]
-    assert "Đã giải quyết Nguyễn Văn An" in page_text(response)
+    assert flashes(response, "success") == [messages.REVIEW_THREAD_RESOLVED.format(revision=1)]
+    assert "Đã giải quyết ở Dự thảo lần 1 Nguyễn Văn An" in page_text(response)
     detail = page_text(secretary.get(f"/programmes/{programme.id}"))
     assert "Ý kiến góp ý chưa giải quyết" not in detail
 
@@ -71,7 +71,7 @@ def test_a_thread_on_a_section_with_a_reply_then_resolved_and_reopened(db, world
     assert audit(db, programme.id) == [
         ("comment", "Nên nêu rõ số đảng viên.", {"thread": thread.id, "anchor": SECTION_II_1}),
         ("reply", "Đã bổ sung ở bản sau.", {"thread": thread.id, "comment": reply_id}),
-        ("resolve", None, {"thread": thread.id}),
+        ("resolve", None, {"thread": thread.id, "revision": 1}),  # the draft that addressed it
         ("reopen", None, {"thread": thread.id}),
     ]
     history = page_text(secretary.get(f"/programmes/{programme.id}"))

@@ -88,7 +88,7 @@ def test_the_timeline_page_and_the_csv_export(db, world, browser):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == [
         "Thời điểm", "Người thực hiện", "Thao tác", "Từ trạng thái", "Sang trạng thái",
-        "Vòng duyệt", "Phiên bản", "Thay mặt", "Ghi chú",
+        "Vòng duyệt", "Dự thảo lần", "Thay mặt", "Ghi chú",
     ]  # fmt: skip
     assert [row[1:] for row in rows[1:]] == [
         ["Vũ Thị Xuyên", "Tạo dự thảo", "", "Dự thảo", "", "", "", ""],

@@ -79,3 +79,10 @@ def browser(app) -> Callable[[User], object]:
         return client
 
     return open_as
+
+
+@pytest.fixture
+def third(world, make) -> User:
+    """A third committee member in the world's org: 3 members, 2 approvals required (the
+    majority rule: one disapproval leaves the round open, two return it)."""
+    return make.user(Role.COMMITTEE, world.org, email="capuy3@chibo.test", name="Lê Văn Cường")

@@ -49,8 +49,8 @@ def test_committee_approves_then_the_second_approval_passes_it(db, world, browse
     response = transition(first, programme.id, "approve", programme.version)
     assert flashes(response, "success") == [messages.ACTION_DONE["approve"]]
     text = page_text(response)
-    assert "1/2 ý kiến đồng ý" in text
-    assert "Nguyễn Văn An — đồng ý lúc" in text
+    assert "1/2 ý kiến tán thành" in text
+    assert "Nguyễn Văn An — tán thành lúc" in text
     assert "HÀNH ĐỘNG" not in _section(first.get("/"), "Chờ tôi duyệt")
     db.session.expire_all()
     assert (programme.state, _votes(db, programme.id)) == ("review", 1)
@@ -59,7 +59,7 @@ def test_committee_approves_then_the_second_approval_passes_it(db, world, browse
     response = transition(second, programme.id, "approve", programme.version)
     assert flashes(response, "success") == [messages.PROGRAMME_APPROVED]
     text = page_text(response)
-    assert "2/2 ý kiến đồng ý" in text
+    assert "2/2 ý kiến tán thành" in text
     assert "Số 01-CTr/CB" in text
     assert "Gửi thư tới nơi nhận" in text
     assert "thuongtruc1@chibo.test Phạm Văn Dũng Thường trực ĐU để báo cáo Chờ gửi" in text
@@ -78,9 +78,9 @@ def test_request_changes_needs_a_reason(db, world, browser):
     assert flashes(response, "danger") == [messages.COMMENT_REQUIRED]
     assert snapshot(db, programme.id) == before
 
-    page = committee.get(f"/programmes/{programme.id}").get_data(as_text=True)
-    assert '<textarea id="comment" name="comment" rows="4" required></textarea>' in page
-    assert '<label for="comment">' in page
+    page = committee.get(f"/programmes/{programme.id}/review").get_data(as_text=True)
+    assert '<textarea id="vote-comment" name="comment" rows="4" required></textarea>' in page
+    assert '<label for="vote-comment">Lý do không tán thành (bắt buộc)</label>' in page
 
     reason = "Đề nghị bổ sung chỉ tiêu kết nạp đảng viên mới."
     response = transition(committee, programme.id, "request_changes", programme.version, reason)
@@ -89,7 +89,7 @@ def test_request_changes_needs_a_reason(db, world, browser):
     assert programme.state == "draft"
     assert db.session.scalar(select(Comment.body)) == reason
     secretary_view = page_text(browser(world.users["secretary"]).get(f"/programmes/{programme.id}"))
-    assert "Ý kiến góp ý chưa giải quyết (1) Nguyễn Văn An ·" in secretary_view
+    assert "Ý kiến góp ý chưa giải quyết (1) Không tán thành Nguyễn Văn An ·" in secretary_view
     assert reason in secretary_view
     assert "Không tán thành Đang trình duyệt → Dự thảo " + reason in secretary_view
 
@@ -154,12 +154,18 @@ def test_a_vote_from_a_page_loaded_before_changes_were_requested_is_refused(db, 
 def test_the_page_offers_only_what_the_user_may_do(world, browser):
     programme = bring_to(world, "review")
 
-    def buttons(who: str) -> list[str]:
-        page = browser(world.users[who]).get(f"/programmes/{programme.id}")
-        return re.findall(r'name="action" value="([a-z_]+)"', page.get_data(as_text=True))
+    def buttons(who: str, page: str = "") -> list[str]:
+        response = browser(world.users[who]).get(f"/programmes/{programme.id}{page}")
+        return re.findall(r'name="action" value="([a-z_]+)"', response.get_data(as_text=True))
 
     assert buttons("secretary") == ["withdraw"]
-    assert buttons("committee") == ["approve", "request_changes"]
+    # Opinions are given on the review page, which asks to confirm them; the programme page
+    # links there.
+    assert buttons("committee") == []
+    assert "Cho ý kiến (tán thành / không tán thành)" in page_text(
+        browser(world.users["committee"]).get(f"/programmes/{programme.id}")
+    )
+    assert buttons("committee", "/review") == ["approve", "request_changes"]
     assert buttons("admin") == []
 
 
