@@ -21,7 +21,7 @@ from chibo_flow.documents.format import (
     recipient_line,
 )
 from chibo_flow.documents.format import party_date as written_date
-from chibo_flow.documents.programme_doc import ProgrammeDoc
+from chibo_flow.documents.programme_doc import Header, ProgrammeDoc
 from chibo_flow.documents.text_layout import format_text
 from chibo_flow.models import Programme
 from chibo_flow.models.programmes import State
@@ -67,26 +67,49 @@ def draft_mark(programme: Programme) -> str:
     return "DỰ THẢO"
 
 
-def render_document_html(programme: Programme) -> Markup:
-    """The programme's current revision as a Party-format HTML fragment (drafts marked DỰ THẢO)."""
-    doc = programme.doc
-    header = doc.get("header") or {}
+def issued_header(programme: Programme) -> Header:
+    """The header as the programme is issued (the org's names, place and the approval's date
+    where the document left them out; the number once approved), for the page, the PDF and
+    the plain-text email alike."""
+    header = programme.doc.get("header") or {}
     org = programme.org
     approved = programme.state == State.APPROVED
     if approved and programme.approved_at is not None:
         issued = local_date(programme.approved_at)
     else:
         issued = date.fromisoformat(header["date"]) if header.get("date") else None
-    place = header.get("place") or org.place
+    return Header(
+        party=header.get("party") or PARTY_NAME,
+        superior_org=header.get("superior_org") or (org.parent.name if org.parent else None),
+        org=header.get("org") or org.name,
+        number=programme.number if approved else None,
+        place=header.get("place") or org.place,
+        date=issued,
+    )
+
+
+def issued_text(programme: Programme) -> str:
+    """The programme as plain text with its issued header: issuing body, number, place and
+    date, then the body (the plain-text part of the final-copy email)."""
+    doc = ProgrammeDoc.from_dict(programme.doc)
+    doc.header = issued_header(programme)
+    return format_text(doc)
+
+
+def render_document_html(programme: Programme) -> Markup:
+    """The programme's current revision as a Party-format HTML fragment (drafts marked DỰ THẢO)."""
+    doc = programme.doc
+    header = issued_header(programme)
+    place, issued = header.place, header.date
     return Markup(
         render_template(
             "documents/programme.html",
             doc=doc,
-            is_draft=not approved,
+            is_draft=programme.state != State.APPROVED,
             draft_mark=draft_mark(programme),
-            party=header.get("party") or PARTY_NAME,
-            superior_org=(header.get("superior_org") or (org.parent.name if org.parent else "")),
-            org_name=header.get("org") or org.name,
+            party=header.party,
+            superior_org=header.superior_org or "",
+            org_name=header.org,
             number=number_line(programme),
             number_note=number_note(programme),
             date_line=f"{place}, {party_date(issued)}" if place else party_date(issued),
@@ -97,5 +120,5 @@ def render_document_html(programme: Programme) -> Markup:
 
 
 def document_text(doc: dict[str, Any]) -> str:
-    """A ProgrammeDoc dict as plain text in the usual layout (the plain-text email part)."""
+    """A ProgrammeDoc dict as plain text in the usual layout (the text a secretary edits)."""
     return format_text(ProgrammeDoc.from_dict(doc))

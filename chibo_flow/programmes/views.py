@@ -22,11 +22,10 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from chibo_flow import directory, messages
-from chibo_flow.access import get_programme
+from chibo_flow.access import get_programme, is_recipient_only
 from chibo_flow.documents.final_copy import (
-    MEDIA_TYPES,
     accept_signed_copy,
-    content_disposition,
+    download_response,
     final_copy_for,
     final_copy_ready,
     render_pdf,
@@ -244,7 +243,10 @@ def edit(programme_id: int):
 def detail(programme_id: int):
     """The rendered document with its state, the review round, unresolved comment threads,
     recipients, actions and history."""
-    programme = get_programme(programme_id, current_user)
+    programme = get_programme(programme_id, current_user, received=True)
+    if is_recipient_only(current_user, programme):
+        # Someone outside the org who received it sees it as received, nothing else of it.
+        return redirect(url_for("receipts.show", programme_id=programme.id))
     history = db.session.scalars(
         select(AuditEvent)
         .options(joinedload(AuditEvent.actor))
@@ -319,7 +321,7 @@ def upload_signed_copy(programme_id: int) -> Response:
 def download(programme_id: int, extension: str) -> Response:
     """The programme as a file: the final copy once approved (PDF or DOCX), before that a
     PDF preview of the draft marked "DỰ THẢO" and without a number."""
-    programme = get_programme(programme_id, current_user)
+    programme = get_programme(programme_id, current_user, received=True)
     if programme.state == State.APPROVED:
         data = getattr(final_copy_for(programme), extension)
     elif extension == "pdf":
@@ -331,10 +333,7 @@ def download(programme_id: int, extension: str) -> Response:
         data = render_pdf(programme)
     else:
         abort(404)
-    response = Response(data, content_type=MEDIA_TYPES[extension])
-    response.headers["Content-Disposition"] = content_disposition(programme, extension)
-    response.headers["Cache-Control"] = "private, max-age=0"
-    return response
+    return download_response(programme, extension, data)
 
 
 @bp.post("/programmes/<int:programme_id>/transition")
