@@ -341,6 +341,7 @@ RESEND_QUEUED = "Đã đưa {count} thư vào hàng đợi gửi lại."
 DIRECTORY_HISTORY_LABELS = {
     "map_recipient": "Chọn nhóm cho dòng Nơi nhận",
     "resend": "Gửi lại thư lỗi",
+    "revoke_link": "Thu hồi đường dẫn cá nhân",
 }
 DELIVERY_SUMMARY = "Đã gửi {sent}/{total} thư; {waiting} thư chờ hoặc đang gửi; {failed} thư lỗi."
 
@@ -378,6 +379,7 @@ RECEIPT_SECRET = (
 )
 RECEIPT_CONFIRMED = "Đã xác nhận đồng chí đã nhận văn bản. Xin cảm ơn."
 RECEIPT_LINK_REVOKED_DONE = "Đã thu hồi đường dẫn cá nhân gửi tới {address}."
+RECEIPT_LINK_REVOKED_COMMENT = "Thu hồi đường dẫn cá nhân trong thư gửi tới {address}."
 # The greeting of a final-copy email ("Kính gửi: đồng chí Đỗ Thị Lan").
 RECEIPT_GREETING_PERSON = "đồng chí {name}"
 # Statuses of a final-copy email in people's words (the raw reply stays in the details).

@@ -56,6 +56,8 @@ from chibo_flow.programmes.forms import (
 )
 from chibo_flow.programmes.item_cache import list_items
 from chibo_flow.programmes.lists import FAILED, list_pages
+from chibo_flow.receipts.links import revoke
+from chibo_flow.receipts.progress import breakable_address, line_counts, raw_reply, status_words
 from chibo_flow.recipients import (
     LineResolution,
     LineStatus,
@@ -91,6 +93,8 @@ def _template_helpers(state: BlueprintSetupState) -> None:
     state.app.add_template_filter(document_text)
     state.app.add_template_global(state_badge)
     state.app.add_template_global(list_items)
+    for helper in (status_words, raw_reply, breakable_address):
+        state.app.add_template_global(helper)
     # Vietnamese labels for states, history actions, delivery statuses and purposes.
     state.app.jinja_env.globals.update(
         STATE_LABELS=messages.STATE_LABELS,
@@ -470,6 +474,7 @@ def deliveries(programme_id: int):
         programme=programme,
         deliveries=rows,
         summary=delivery_summary(rows),
+        lines=line_counts(rows),
         can_resend=current_user.has_role(Role.SECRETARY, programme.org),
         delivery_time=delivery_time,
     )
@@ -491,13 +496,13 @@ def deliveries_status(programme_id: int) -> Response:
                 {
                     "id": d.id,
                     "status": d.status,
-                    "status_label": messages.DELIVERY_STATUS_LABELS.get(d.status, d.status),
+                    "status_label": status_words(d),
                     "attempts": d.attempts,
-                    "last_reply": " ".join(
-                        str(part) for part in (d.last_reply_code, d.last_reply) if part
-                    ),
+                    "last_reply": raw_reply(d),
                     "time": local_time(delivery_time(d)),
                     "time_iso": delivery_time(d).isoformat(),
+                    "opened_at": d.opened_at and d.opened_at.isoformat(),
+                    "confirmed_at": d.confirmed_at and d.confirmed_at.isoformat(),
                 }
                 for d in rows
             ],
@@ -524,4 +529,23 @@ def resend(programme_id: int) -> Response:
         flash(messages.RESEND_QUEUED.format(count=resent.count), "success")
     else:
         flash(messages.DELIVERY_RESEND_NONE, "info")
+    return redirect(url_for(".deliveries", programme_id=programme.id))
+
+
+@bp.post("/programmes/<int:programme_id>/deliveries/revoke")
+@login_required
+def revoke_link(programme_id: int) -> Response:
+    """ "Thu hồi liên kết": the personal link of one email opens nothing any more (the org's
+    secretary only; a copy sent again later carries a new link)."""
+    programme = get_programme(programme_id, current_user)
+    if not current_user.has_role(Role.SECRETARY, programme.org):
+        abort(403)
+    form = ResendForm()
+    rows = {d.id: d for d in _deliveries(programme)}
+    delivery = rows.get(form.delivery_id.data or 0) if form.validate_on_submit() else None
+    if delivery is None:
+        abort(400)
+    revoke(delivery, current_user)
+    db.session.commit()
+    flash(messages.RECEIPT_LINK_REVOKED_DONE.format(address=delivery.address), "success")
     return redirect(url_for(".deliveries", programme_id=programme.id))

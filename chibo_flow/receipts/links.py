@@ -4,14 +4,14 @@ expiring after its org's `receipt_link_days`, refused once revoked.
 A link is revoked by `Delivery.link_revoked_at`: every token signed before that moment is
 refused; a copy sent again later carries a new token that works."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from chibo_flow import messages
 from chibo_flow.extensions import db
-from chibo_flow.models import Delivery
+from chibo_flow.models import AuditEvent, Delivery, User
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.delivery import FINAL_COPY
 
@@ -60,6 +60,16 @@ def delivery_of(token: str) -> Delivery:
     return delivery
 
 
-def revoke(delivery: Delivery, at: datetime | None = None) -> None:
-    """Refuse every link of `delivery` signed until now (the caller commits)."""
-    delivery.link_revoked_at = at or utcnow()
+def revoke(delivery: Delivery, actor: User | None = None) -> None:
+    """Refuse every link of `delivery` signed until now, audited (the caller commits)."""
+    delivery.link_revoked_at = utcnow()
+    db.session.add(
+        AuditEvent(
+            programme_id=delivery.programme_id,
+            actor_id=actor.id if actor else None,
+            action="revoke_link",
+            to_state=delivery.programme.state,
+            comment=messages.RECEIPT_LINK_REVOKED_COMMENT.format(address=delivery.address),
+            data={"delivery": delivery.id, "address": delivery.address},
+        )
+    )
