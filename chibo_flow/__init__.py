@@ -57,11 +57,13 @@ def register_blueprints(app: Flask) -> None:
     from chibo_flow.auth.account import bp as account_bp
     from chibo_flow.auth.views import bp as auth_bp
     from chibo_flow.programmes.views import bp as programmes_bp
+    from chibo_flow.receipts.views import bp as receipts_bp
     from chibo_flow.verify.views import bp as verify_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(programmes_bp)
+    app.register_blueprint(receipts_bp)
     app.register_blueprint(admin_bp)
     init_api(app)
     app.register_blueprint(verify_bp)

@@ -7,6 +7,7 @@ from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, Membership, Org, Programme, User
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
+from chibo_flow.receipts.inbox import has_received
 
 
 def visible_org_ids(user: User) -> set[int]:
@@ -57,9 +58,24 @@ def can_view(user: User, programme: Programme) -> bool:
     )
 
 
-def get_programme(programme_id: int, user: User) -> Programme:
-    """Load a programme the user may see, or abort 404 (no hint that it exists elsewhere)."""
+def is_recipient_only(user: User, programme: Programme) -> bool:
+    """Whether `user`, outside the programme's org, received it approved ("Văn bản đến")."""
+    return (
+        programme.org_id not in visible_org_ids(user)
+        and programme.state == State.APPROVED
+        and has_received(user, programme.id)
+    )
+
+
+def get_programme(programme_id: int, user: User, *, received: bool = False) -> Programme:
+    """Load a programme the user may see, or abort 404 (no hint that it exists elsewhere).
+
+    `received=True` is the one recipient rule, for the read-only views of an approved copy
+    (the document, its PDF and DOCX, its receipt): it also lets in anyone, of any org, who
+    received it ("Văn bản đến"); everything else of the programme stays its org's."""
     programme = db.session.get(Programme, programme_id)
-    if programme is None or not can_view(user, programme):
+    if programme is None:
+        abort(404)
+    if not can_view(user, programme) and not (received and is_recipient_only(user, programme)):
         abort(404)
     return programme

@@ -352,6 +352,7 @@ RESEND_QUEUED = "Đã đưa {count} thư vào hàng đợi gửi lại."
 DIRECTORY_HISTORY_LABELS = {
     "map_recipient": "Chọn nhóm cho dòng Nơi nhận",
     "resend": "Gửi lại thư lỗi",
+    "revoke_link": "Thu hồi đường dẫn cá nhân",
 }
 DELIVERY_SUMMARY = "Đã gửi {sent}/{total} thư; {waiting} thư chờ hoặc đang gửi; {failed} thư lỗi."
 
@@ -369,6 +370,51 @@ DELIVERY_RESEND_QUEUE_DOWN = (
     "Hàng đợi gửi thư đang không truy cập được; {count} thư sẽ được gửi tự động khi hàng đợi "
     "hoạt động trở lại."
 )
+
+# --- receipts (chibo_flow/receipts: personal links, "Văn bản đến", hồi báo) -------------------
+RECEIPT_LINK_INVALID = (
+    "Đường dẫn này không hợp lệ: có thể nó bị chép thiếu hoặc bị sửa. Vui lòng mở lại đúng "
+    "đường dẫn trong thư, hoặc liên hệ văn phòng đã gửi văn bản."
+)
+RECEIPT_LINK_EXPIRED = (
+    "Đường dẫn này đã hết hạn. Vui lòng liên hệ văn phòng đã gửi văn bản để được gửi lại, "
+    "hoặc đăng nhập để xem văn bản trong mục “Văn bản đến”."
+)
+RECEIPT_LINK_REVOKED = (
+    "Đường dẫn này đã bị thu hồi nên không mở được văn bản nữa. Vui lòng liên hệ văn phòng "
+    "đã gửi văn bản."
+)
+RECEIPT_SECRET = (
+    "Đây là văn bản MẬT nên không mở được bằng đường dẫn trong thư. Đồng chí vui lòng đăng "
+    "nhập để đọc văn bản trong mục “Văn bản đến”."
+)
+RECEIPT_CONFIRMED = "Đã xác nhận đồng chí đã nhận văn bản. Xin cảm ơn."
+RECEIPT_LINK_REVOKED_DONE = "Đã thu hồi đường dẫn cá nhân gửi tới {address}."
+RECEIPT_LINK_REVOKED_COMMENT = "Thu hồi đường dẫn cá nhân trong thư gửi tới {address}."
+# The greeting of a final-copy email ("Kính gửi: đồng chí Đỗ Thị Lan").
+RECEIPT_GREETING_PERSON = "đồng chí {name}"
+# Statuses of a final-copy email in people's words (the raw reply stays in the details).
+DELIVERY_STATE_WORDS = {
+    "pending": "Chờ gửi",
+    "sending": "Đang gửi",
+    "sent": "Đã gửi tới máy chủ thư",
+    "retrying": "Máy chủ thư tạm từ chối, sẽ gửi lại ({code})",
+    "failed": "Không gửi được ({code})",
+    "failed_no_reply": "Không gửi được",
+}
+# Permanent SMTP refusals people recognise, by reply code.
+SMTP_REFUSALS = {
+    550: "Địa chỉ không tồn tại ({code})",
+    551: "Địa chỉ không tồn tại ({code})",
+    552: "Hộp thư người nhận đã đầy ({code})",
+    553: "Địa chỉ không hợp lệ ({code})",
+    554: "Máy chủ thư từ chối nhận ({code})",
+}
+RECEIPT_OPENED = "Đã mở {at}"
+RECEIPT_NOT_OPENED = "Chưa mở"
+RECEIPT_CONFIRMED_AT = "Đã xác nhận {at}"
+RECEIPT_NOT_CONFIRMED = "Chưa xác nhận"
+RECEIPT_LINE_COUNTS = "{line}: đã gửi {sent}/{total}, đã mở {opened}, đã xác nhận {confirmed}"
 
 # --- review -----------------------------------------------------------------------------------
 # Owned by chibo_flow/review, chibo_flow/programmes/review.py and templates/programmes/review_*.

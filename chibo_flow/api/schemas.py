@@ -295,9 +295,35 @@ class DeliveryItemSchema(Schema):
     )
     message_id = fields.String()
     sent_at = UTCDateTime(allow_none=True)
+    opened_at = UTCDateTime(
+        allow_none=True, metadata={"description": "First opened by its personal link or login"}
+    )
+    confirmed_at = UTCDateTime(
+        allow_none=True, metadata={"description": "“Xác nhận đã nhận” pressed (a POST)"}
+    )
 
 
 class DeliveriesSchema(Schema):
     """A programme's deliveries."""
 
     items = fields.List(fields.Nested(DeliveryItemSchema))
+
+
+class ReceivedAsSchema(Schema):
+    """How a document reached the caller."""
+
+    line = fields.String(metadata={"description": "The “Nơi nhận” line that reached the caller"})
+    purpose = fields.String()
+    via = fields.String(validate=OneOf(["email", "register"]))
+
+
+class InboxItemSchema(ProgrammeSchema):
+    """A received programme (read only for the caller) and how it was received."""
+
+    received_as = fields.Nested(ReceivedAsSchema)
+
+
+class InboxSchema(Schema):
+    """“Văn bản đến”: what the caller received, newest first."""
+
+    items = fields.List(fields.Nested(InboxItemSchema))

@@ -22,6 +22,7 @@ from chibo_flow.api.schemas import (
     HistorySchema,
     ImportFileSchema,
     ImportQuerySchema,
+    InboxSchema,
     MeetingVoteSchema,
     ProgrammeCreateSchema,
     ProgrammeEditSchema,
@@ -49,6 +50,7 @@ from chibo_flow.models.delivery import FINAL_COPY
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.notifications.tasks import enqueue_final_copies
+from chibo_flow.receipts.inbox import received
 from chibo_flow.review.decision import reserved_opinions
 from chibo_flow.review.meetings import read_meeting
 from chibo_flow.review.rounds import round_votes
@@ -138,9 +140,10 @@ class ProgrammeResource(MethodView):
     @blp.response(200, ProgrammeSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, programme_id: int) -> dict[str, Any]:
-        """The programme, if you may see it."""
+        """The programme, if you may see it (read only when you received it from another
+        org)."""
         user = current_api_user()
-        return present(get_programme(programme_id, user), user)
+        return present(get_programme(programme_id, user, received=True), user)
 
     @blp.arguments(ProgrammeEditSchema)
     @blp.response(200, ProgrammeSchema)
@@ -236,6 +239,21 @@ def deliveries(programme_id: int) -> dict[str, Any]:
     return {"items": list(rows)}
 
 
+@blp.route("/inbox")
+@blp.response(200, InboxSchema)
+def inbox() -> dict[str, Any]:
+    """“Văn bản đến”: the approved programmes you received, from any org, newest first; each
+    may be read (GET /programmes/<id>, final.pdf, final.docx), nothing else of its org."""
+    user = current_api_user()
+    return {
+        "items": [
+            present(item.programme, user)
+            | {"received_as": {"line": item.line, "purpose": item.purpose, "via": item.via}}
+            for item in received(user)
+        ]
+    }
+
+
 @blp.route("/programmes/<int:programme_id>/final.pdf")
 @blp.response(200, BINARY, content_type=PDF_TYPE, description="The PDF issued on approval")
 @blp.alt_response(404, response="NOT_FOUND")
@@ -324,7 +342,7 @@ def present_opinion(vote: Vote) -> dict[str, Any]:
 def _final_copy(programme_id: int, extension: str, content_type: str) -> Response:
     """The stored file (`extension` is the FinalCopy column), or 404 `not_rendered`."""
     user = current_api_user()
-    programme = get_programme(programme_id, user)
+    programme = get_programme(programme_id, user, received=True)
     final_copy = stored_final_copy(programme.id)
     if final_copy is None:
         return error_response(404, messages.API_NOT_RENDERED, "not_rendered")

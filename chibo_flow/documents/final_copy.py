@@ -37,6 +37,7 @@ from flask import current_app, render_template
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
 
 from chibo_flow import messages
 from chibo_flow.documents.format import PAGE, STYLES, VERIFY_LINE, TextStyle, strip_diacritics
@@ -111,6 +112,14 @@ def content_disposition(programme: Programme, extension: str) -> str:
     """An `attachment` Content-Disposition with an ASCII filename and the UTF-8 filename*."""
     ascii_name, name = download_names(programme, extension)
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def download_response(programme: Programme, extension: str, data: bytes) -> Response:
+    """`data` (the programme as PDF or DOCX) as a download, never kept by shared caches."""
+    response = Response(data, content_type=MEDIA_TYPES[extension])
+    response.headers["Content-Disposition"] = content_disposition(programme, extension)
+    response.headers["Cache-Control"] = "private, max-age=0"
+    return response
 
 
 def _ascii(text: str) -> str:

@@ -24,7 +24,7 @@ from chibo_flow.documents.format import (
     recipient_line,
 )
 from chibo_flow.documents.format import party_date as written_date
-from chibo_flow.documents.programme_doc import ProgrammeDoc
+from chibo_flow.documents.programme_doc import Header, ProgrammeDoc
 from chibo_flow.documents.text_layout import format_text
 from chibo_flow.models import Org, Programme
 from chibo_flow.models.programmes import State
@@ -80,20 +80,58 @@ def draft_mark(programme: Programme) -> str:
     return "DỰ THẢO"
 
 
+def party_header(
+    doc: dict[str, Any], org: Org, *, number: str | None, issued: date | None
+) -> Header:
+    """The header of `doc` as `org` issues it: the org's names and place where the document left
+    them out, with `number` and the date `issued`."""
+    header = doc.get("header") or {}
+    return Header(
+        party=header.get("party") or PARTY_NAME,
+        superior_org=header.get("superior_org") or (org.parent.name if org.parent else None),
+        org=header.get("org") or org.name,
+        number=number,
+        place=header.get("place") or org.place,
+        date=issued,
+    )
+
+
+def _issued_on(programme: Programme) -> date | None:
+    """The date line's date: the approval's once approved, else the date the draft names."""
+    if programme.state == State.APPROVED and programme.approved_at is not None:
+        return local_date(programme.approved_at)
+    header = programme.doc.get("header") or {}
+    return date.fromisoformat(header["date"]) if header.get("date") else None
+
+
+def issued_header(programme: Programme) -> Header:
+    """The header as the programme is issued (the number once approved), for the page, the PDF
+    and the plain-text email alike."""
+    approved = programme.state == State.APPROVED
+    return party_header(
+        programme.doc,
+        programme.org,
+        number=programme.number if approved else None,
+        issued=_issued_on(programme),
+    )
+
+
+def issued_text(programme: Programme) -> str:
+    """The programme as plain text with its issued header: issuing body, number, place and
+    date, then the body (the plain-text part of the final-copy email)."""
+    doc = ProgrammeDoc.from_dict(programme.doc)
+    doc.header = issued_header(programme)
+    return format_text(doc)
+
+
 def render_document_html(programme: Programme) -> Markup:
     """The programme's current revision as a Party-format HTML fragment (drafts marked DỰ THẢO)."""
-    doc = programme.doc
-    header = doc.get("header") or {}
     approved = programme.state == State.APPROVED
-    if approved and programme.approved_at is not None:
-        issued = local_date(programme.approved_at)
-    else:
-        issued = date.fromisoformat(header["date"]) if header.get("date") else None
     return render_party_html(
-        doc,
+        programme.doc,
         programme.org,
         number=number_line(programme),
-        issued=issued,
+        issued=_issued_on(programme),
         draft_mark=None if approved else draft_mark(programme),
         number_note=number_note(programme),
         stamps=stamps(programme),
@@ -113,17 +151,17 @@ def render_party_html(
     """A ProgrammeDoc dict of `org` as a Party-format HTML fragment: its number line (None:
     none, as on a record the system compiles), date line, DỰ THẢO mark and secrecy/urgency
     stamps when given."""
-    header = doc.get("header") or {}
-    place = header.get("place") or org.place
+    header = party_header(doc, org, number=None, issued=issued)
+    place = header.place
     return Markup(
         render_template(
             "documents/programme.html",
             doc=doc,
             is_draft=draft_mark is not None,
             draft_mark=draft_mark,
-            party=header.get("party") or PARTY_NAME,
-            superior_org=(header.get("superior_org") or (org.parent.name if org.parent else "")),
-            org_name=header.get("org") or org.name,
+            party=header.party,
+            superior_org=header.superior_org or "",
+            org_name=header.org,
             number=number,
             number_note=number_note,
             stamps=stamps,
@@ -135,5 +173,5 @@ def render_party_html(
 
 
 def document_text(doc: dict[str, Any]) -> str:
-    """A ProgrammeDoc dict as plain text in the usual layout (the plain-text email part)."""
+    """A ProgrammeDoc dict as plain text in the usual layout (the text a secretary edits)."""
     return format_text(ProgrammeDoc.from_dict(doc))

@@ -56,5 +56,12 @@ class Delivery(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Receipt (hồi báo) of a final copy, chibo_flow.receipts: first opened (a GET of the
+    # personal page), confirmed ("Xác nhận đã nhận", a POST; by whom when logged in), and when
+    # its personal link was revoked (a revoked link opens nothing).
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    link_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     programme = relationship("Programme")

@@ -58,6 +58,11 @@ class Org(db.Model):
         default=DEFAULT_SESSION_IDLE_MINUTES,
         server_default=str(DEFAULT_SESSION_IDLE_MINUTES),
     )
+    # Receipts of the final copy: a personal link (/nhan/<token>) works this many days after
+    # its email; a recipient "để thực hiện" who has not confirmed is reminded every
+    # `receipt_reminder_days`.
+    receipt_link_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    receipt_reminder_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     signing_mode: Mapped[str] = mapped_column(
         String(10), default=SigningMode.SYSTEM, server_default=SigningMode.SYSTEM.value
     )

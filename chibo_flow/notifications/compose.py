@@ -2,28 +2,33 @@
 final copy with its PDF attached, a review notification or an account email
 (templates/email/<kind>.*).
 
-An email is its shared message (everything but the recipient's own headers, To and Message-ID)
-plus those headers. The final copy's shared message depends only on the programme and the "Nơi
-nhận" line (it is addressed to the line, as the document is), so a batch composes and serialises
-it once for all the people behind a line (`BatchComposer`).
+A final copy's email is the same for everyone behind one "Nơi nhận" line but for the person's
+greeting ("Kính gửi: đồng chí …"), their personal link (/nhan/<token>) and their To and
+Message-ID: a batch renders the shared parts once per line, the PDF encoded once, and
+`personal_copy` fills in each person's (`BatchComposer`).
 """
 
 import email.policy
 from collections.abc import Hashable
-from email.message import EmailMessage
+from dataclasses import dataclass
+from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, formataddr
 from typing import Protocol
 
 from flask import current_app, render_template
+from markupsafe import escape
 
+from chibo_flow import messages
 from chibo_flow.auth.mail import ACCOUNT_MAILS, account_context
 from chibo_flow.documents.final_copy import download_names, final_copy_for
 from chibo_flow.documents.format import SECRET
 from chibo_flow.documents.programme_doc import PURPOSES
+from chibo_flow.documents.render import issued_header, issued_text
 from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, FinalCopy, Programme
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.delivery import FINAL_COPY
+from chibo_flow.receipts.links import receipt_url
 from chibo_flow.review.notices import notice_context, notice_subject
 
 SMTP = email.policy.SMTP
@@ -45,10 +50,7 @@ class Addressed(Protocol):
 def compose_for(delivery: Delivery) -> EmailMessage:
     """The complete email of one Delivery row, by its kind (the final copy renders it if
     missing)."""
-    message = _shared_message(delivery)
-    for name, value in recipient_headers(delivery):
-        message[name] = value
-    return message
+    return BatchComposer().message(delivery)
 
 
 def header_text(value: object) -> str:
@@ -65,38 +67,82 @@ def recipient_headers(delivery: Addressed) -> list[tuple[str, str]]:
             ("Message-ID", delivery.message_id)]  # fmt: skip
 
 
+# What differs per person in a final-copy email: rendered as these markers once per line, then
+# filled in for each person by `personal_copy`.
+GREETING = "[[chibo-flow:greeting]]"
+LINK = "[[chibo-flow:link]]"
+
+
+@dataclass(frozen=True)
+class SharedFinalCopy:
+    """The final-copy email to everyone behind one "Nơi nhận" line, the personal parts left as
+    markers: its headers, text and HTML parts, the PDF part (encoded once)."""
+
+    headers: list[tuple[str, str]]
+    text: str
+    html: str | None
+    attachment: MIMEPart | None
+
+
+def greeting(delivery: Addressed) -> str:
+    """Whom a final copy addresses: "đồng chí Đỗ Thị Lan", or the line for a nameless address."""
+    name = " ".join((delivery.name or "").split())
+    return messages.RECEIPT_GREETING_PERSON.format(name=name) if name else delivery.line
+
+
+def personal_copy(shared: SharedFinalCopy, delivery: Addressed) -> EmailMessage:
+    """The one place a final-copy email becomes one person's: their greeting and personal link
+    (/nhan/<token>) filled into the shared parts, their To and Message-ID."""
+    personal = {GREETING: greeting(delivery), LINK: receipt_url(delivery.id)}
+    message = EmailMessage()
+    for name, value in [*recipient_headers(delivery), *shared.headers]:
+        message[name] = value
+    message.set_content(_fill(shared.text, personal))
+    if shared.html is not None:
+        escaped = {marker: str(escape(value)) for marker, value in personal.items()}
+        message.add_alternative(_fill(shared.html, escaped), subtype="html")
+    if shared.attachment is not None:
+        message.make_mixed()
+        message.attach(shared.attachment)
+    return message
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    for marker, value in values.items():
+        text = text.replace(marker, value)
+    return text
+
+
 class BatchComposer:
-    """The bytes of a batch of emails: each shared message is composed and serialised once, each
-    recipient's copy prepends its own headers to it."""
+    """The emails of a batch: each "Nơi nhận" line's shared final copy is rendered once, each
+    person's copy filled in from it (`personal_copy`); a notice or an account email is its
+    recipient's own."""
 
     def __init__(self) -> None:
-        self._shared: dict[Hashable, bytes] = {}
+        self._shared: dict[Hashable, SharedFinalCopy] = {}
 
     def message_bytes(self, delivery: Addressed) -> bytes:
         """The email of `delivery`, serialised for SMTP."""
-        key = _shared_key(delivery)
+        return self.message(delivery).as_bytes(policy=SMTP)
+
+    def message(self, delivery: Addressed) -> EmailMessage:
+        """The complete email of `delivery`."""
+        if delivery.kind != FINAL_COPY:
+            message = _own_message(db.session.get(Delivery, delivery.id))
+            for name, value in recipient_headers(delivery):
+                message[name] = value
+            return message
+        key = (delivery.programme_id, delivery.line, delivery.purpose)
         if key not in self._shared:
-            shared = _shared_message(db.session.get(Delivery, delivery.id))
-            self._shared[key] = shared.as_bytes(policy=SMTP)
-        headers = (SMTP.fold_binary(*SMTP.header_store_parse(name, value))
-                   for name, value in recipient_headers(delivery))  # fmt: skip
-        return b"".join(headers) + self._shared[key]
+            programme = db.session.get(Programme, delivery.programme_id)
+            self._shared[key] = compose_final_copy(
+                programme, final_copy_for(programme), delivery.line, delivery.purpose
+            )
+        return personal_copy(self._shared[key], delivery)
 
 
-def _shared_key(delivery: Addressed) -> Hashable:
-    """What the shared message depends on: a final copy's programme and line; a notice is its
-    recipient's own."""
-    if delivery.kind == FINAL_COPY:
-        return (FINAL_COPY, delivery.programme_id, delivery.line, delivery.purpose)
-    return delivery.id
-
-
-def _shared_message(delivery: Delivery) -> EmailMessage:
-    if delivery.kind == FINAL_COPY:
-        programme = delivery.programme
-        return compose_final_copy(
-            programme, final_copy_for(programme), delivery.line, delivery.purpose
-        )
+def _own_message(delivery: Delivery) -> EmailMessage:
+    """A notice or an account email: its recipient's own, composed whole."""
     if delivery.kind in ACCOUNT_MAILS:
         return compose_account_mail(delivery)
     return compose_notice(delivery)
@@ -126,30 +172,38 @@ def _envelope(programme: Programme | None, kind: str, subject: str) -> EmailMess
 
 def compose_final_copy(
     programme: Programme, final_copy: FinalCopy, line: str, purpose: str
-) -> EmailMessage:
-    """The final-copy email to the people behind one "Nơi nhận" line, PDF attached (without
-    the recipient's headers)."""
+) -> SharedFinalCopy:
+    """The final-copy email to the people behind one "Nơi nhận" line, PDF attached, with the
+    greeting and personal link left as markers."""
     context = {
         "programme": programme,
-        "doc": programme.doc,
+        "issued_text": issued_text(programme),
+        "header": issued_header(programme),
         "line": line,
         "purpose_phrase": PURPOSES.get(purpose, (None, ""))[1],
-        "link": f"{current_app.config['PUBLIC_URL']}/programmes/{programme.id}",
+        "greeting": GREETING,
+        "link": LINK,
     }
-    message = _envelope(programme, FINAL_COPY, final_copy_subject(programme))
+    envelope = _envelope(programme, FINAL_COPY, final_copy_subject(programme))
+    headers = list(envelope.items())
     if programme.secrecy == SECRET:
         # A mật document never leaves by email: a notice to log in, no text, no attachment.
-        message.set_content(render_template("email/secret_notice.txt", **context))
-        return message
-    message.set_content(render_template("email/final_copy.txt", **context))
-    message.add_alternative(render_template("email/final_copy.html", **context), subtype="html")
-    message.add_attachment(
+        return SharedFinalCopy(headers, render_template("email/secret_notice.txt", **context),
+                               None, None)  # fmt: skip
+    attachment = MIMEPart()
+    attachment.set_content(
         final_copy.pdf,
         maintype="application",
         subtype="pdf",
+        disposition="attachment",
         filename=header_text(download_names(programme, "pdf")[0]),
     )
-    return message
+    return SharedFinalCopy(
+        headers,
+        render_template("email/final_copy.txt", **context),
+        render_template("email/final_copy.html", **context),
+        attachment,
+    )
 
 
 def compose_notice(delivery: Delivery) -> EmailMessage:

@@ -22,11 +22,10 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from chibo_flow import directory, messages
-from chibo_flow.access import get_programme
+from chibo_flow.access import get_programme, is_recipient_only
 from chibo_flow.documents.final_copy import (
-    MEDIA_TYPES,
     accept_signed_copy,
-    content_disposition,
+    download_response,
     final_copy_for,
     final_copy_ready,
     render_pdf,
@@ -63,6 +62,8 @@ from chibo_flow.programmes.forms import (
 )
 from chibo_flow.programmes.item_cache import list_items
 from chibo_flow.programmes.lists import FAILED, list_pages
+from chibo_flow.receipts.links import revoke
+from chibo_flow.receipts.progress import breakable_address, line_counts, raw_reply, status_words
 from chibo_flow.recipients import (
     LineResolution,
     LineStatus,
@@ -104,6 +105,8 @@ def _template_helpers(state: BlueprintSetupState) -> None:
     state.app.add_template_global(state_badge)
     state.app.add_template_global(mark_badges)
     state.app.add_template_global(list_items)
+    for helper in (status_words, raw_reply, breakable_address):
+        state.app.add_template_global(helper)
     # Vietnamese labels for states, history actions, delivery statuses and purposes.
     state.app.jinja_env.globals.update(
         STATE_LABELS=messages.STATE_LABELS,
@@ -287,7 +290,10 @@ def edit(programme_id: int):
 def detail(programme_id: int):
     """The rendered document with its state, the review round, unresolved comment threads,
     recipients, actions and history."""
-    programme = get_programme(programme_id, current_user)
+    programme = get_programme(programme_id, current_user, received=True)
+    if is_recipient_only(current_user, programme):
+        # Someone outside the org who received it sees it as received, nothing else of it.
+        return redirect(url_for("receipts.show", programme_id=programme.id))
     record_secret_view(programme, current_user, "web")
     history = list(
         db.session.scalars(
@@ -373,7 +379,7 @@ def upload_signed_copy(programme_id: int) -> Response:
 def download(programme_id: int, extension: str) -> Response:
     """The programme as a file: the final copy once approved (PDF or DOCX), before that a
     PDF preview of the draft marked "DỰ THẢO" and without a number."""
-    programme = get_programme(programme_id, current_user)
+    programme = get_programme(programme_id, current_user, received=True)
     if programme.state == State.APPROVED:
         data = getattr(final_copy_for(programme), extension)
     elif extension == "pdf":
@@ -386,10 +392,7 @@ def download(programme_id: int, extension: str) -> Response:
     else:
         abort(404)
     data = served_file(programme, current_user, extension, data, "web")
-    response = Response(data, content_type=MEDIA_TYPES[extension])
-    response.headers["Content-Disposition"] = content_disposition(programme, extension)
-    response.headers["Cache-Control"] = "private, max-age=0"
-    return response
+    return download_response(programme, extension, data)
 
 
 @bp.post("/programmes/<int:programme_id>/transition")
@@ -526,6 +529,7 @@ def deliveries(programme_id: int):
         programme=programme,
         deliveries=rows,
         summary=delivery_summary(rows),
+        lines=line_counts(rows),
         can_resend=current_user.has_role(Role.SECRETARY, programme.org),
         delivery_time=delivery_time,
     )
@@ -547,13 +551,13 @@ def deliveries_status(programme_id: int) -> Response:
                 {
                     "id": d.id,
                     "status": d.status,
-                    "status_label": messages.DELIVERY_STATUS_LABELS.get(d.status, d.status),
+                    "status_label": status_words(d),
                     "attempts": d.attempts,
-                    "last_reply": " ".join(
-                        str(part) for part in (d.last_reply_code, d.last_reply) if part
-                    ),
+                    "last_reply": raw_reply(d),
                     "time": local_time(delivery_time(d)),
                     "time_iso": delivery_time(d).isoformat(),
+                    "opened_at": d.opened_at and d.opened_at.isoformat(),
+                    "confirmed_at": d.confirmed_at and d.confirmed_at.isoformat(),
                 }
                 for d in rows
             ],
@@ -580,4 +584,23 @@ def resend(programme_id: int) -> Response:
         flash(messages.RESEND_QUEUED.format(count=resent.count), "success")
     else:
         flash(messages.DELIVERY_RESEND_NONE, "info")
+    return redirect(url_for(".deliveries", programme_id=programme.id))
+
+
+@bp.post("/programmes/<int:programme_id>/deliveries/revoke")
+@login_required
+def revoke_link(programme_id: int) -> Response:
+    """ "Thu hồi liên kết": the personal link of one email opens nothing any more (the org's
+    secretary only; a copy sent again later carries a new link)."""
+    programme = get_programme(programme_id, current_user)
+    if not current_user.has_role(Role.SECRETARY, programme.org):
+        abort(403)
+    form = ResendForm()
+    rows = {d.id: d for d in _deliveries(programme)}
+    delivery = rows.get(form.delivery_id.data or 0) if form.validate_on_submit() else None
+    if delivery is None:
+        abort(400)
+    revoke(delivery, current_user)
+    db.session.commit()
+    flash(messages.RECEIPT_LINK_REVOKED_DONE.format(address=delivery.address), "success")
     return redirect(url_for(".deliveries", programme_id=programme.id))

@@ -19,6 +19,8 @@ DELIVERY_KEYS = {
     "last_reply",
     "message_id",
     "sent_at",
+    "opened_at",
+    "confirmed_at",
 }
 
 
@@ -74,6 +76,7 @@ def test_deliveries_of_an_approved_programme(db, world, api, build):
         assert item["purpose"] in {"bao_cao", "thuc_hien", "none"}
         assert item["message_id"].startswith("<") and item["message_id"].endswith(">")
         assert item["reply_code"] is None  # nothing sent yet
+        assert item["opened_at"] is None and item["confirmed_at"] is None
     lines = {item["address"]: item["line"] for item in items}
     assert lines["phutrach@chibo.test"] == "Lãnh đạo phụ trách chi bộ"
     assert lines["thuongtruc1@chibo.test"] == "Thường trực ĐU"

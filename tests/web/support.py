@@ -21,10 +21,11 @@ class World:
 
 
 def page_text(page) -> str:
-    """The visible text of a page (a response or HTML): tags dropped, entities decoded, spaces
-    (no-break ones too) collapsed."""
+    """The visible text of a page (a response or HTML): tags dropped (<wbr> without a space),
+    entities decoded, spaces (no-break ones too) collapsed."""
     body = page if isinstance(page, str) else page.get_data(as_text=True)
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"<wbr\s*/?>", "", body)  # a place a line may wrap, not a space
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 

@@ -48,11 +48,12 @@ def test_the_page_lists_each_recipient_with_line_purpose_and_status(db, world, b
     assert page.status_code == 200
     shown = page_text(page)
     assert (
-        "Phạm Văn Dũng <thuongtruc1@chibo.test> Thường trực ĐU để báo cáo Đã gửi 1 250 OK queued "
-        "10:04 25/11/2026"
+        "Phạm Văn Dũng <thuongtruc1@chibo.test> Thường trực ĐU (để báo cáo) Đã gửi tới máy chủ "
+        "thư Chi tiết Số lần gửi: 1 Phản hồi của máy chủ thư: 250 OK queued 10:04 25/11/2026 "
+        "Chưa mở Chưa xác nhận"
     ) in shown
-    assert "Ngô Văn Phúc <phutrach@chibo.test> Lãnh đạo phụ trách chi bộ —" in shown
-    assert "Đỗ Thị Lan <member@chibo.test> CB, đảng viên để thực hiện Chờ gửi 0" in shown
+    assert "Ngô Văn Phúc <phutrach@chibo.test> Lãnh đạo phụ trách chi bộ Chờ gửi" in shown
+    assert "Đỗ Thị Lan <member@chibo.test> CB, đảng viên (để thực hiện) Chờ gửi" in shown
     total = len(rows(db, approved.id))
     assert f"Đã gửi 1/{total} thư; {total - 1} thư chờ hoặc đang gửi; 0 thư lỗi." in shown
     # Still sending: the page polls its JSON twin, and says so.
@@ -81,7 +82,7 @@ def test_the_json_the_page_polls_stops_being_active_when_nothing_is_left(
     assert done["counts"] == {"pending": 0, "sending": 0, "sent": len(deliveries) - 1, "failed": 1}
     failed = next(item for item in done["items"] if item["id"] == deliveries[0].id)
     assert (failed["status_label"], failed["attempts"], failed["last_reply"]) == (
-        "Lỗi",
+        "Địa chỉ không tồn tại (550)",
         6,
         "550 Mailbox unavailable",
     )
@@ -101,7 +102,10 @@ def test_resend_one_failed_row_puts_it_back_to_pending_and_audits_it(db, world, 
 
     page = secretary.get(f"/programmes/{approved.id}/deliveries")
     shown = page_text(page)
-    assert "Lỗi 6 550 Mailbox unavailable" in shown
+    assert (
+        "Địa chỉ không tồn tại (550) Chi tiết Số lần gửi: 6 Phản hồi của máy chủ thư: 550 "
+        "Mailbox unavailable"
+    ) in shown
     assert "; 2 thư lỗi." in shown
 
     response = secretary.post(
@@ -234,3 +238,90 @@ def test_each_email_says_why_it_is_sent_by_the_lines_purpose(db, approved):
     assert f"{title} (để báo cáo)." in text_of("thuongtruc1@chibo.test")
     assert f"{title} (để thực hiện)." in text_of("member@chibo.test")
     assert f"{title}." in text_of("phutrach@chibo.test")  # "Lãnh đạo phụ trách chi bộ": no purpose
+
+
+def test_the_page_says_who_opened_and_confirmed_with_counts_per_line(db, world, browser, approved):
+    deliveries = rows(db, approved.id)
+    for address in ("thuongtruc1@chibo.test", "member@chibo.test", "secretary@chibo.test"):
+        delivery = deliveries[address]
+        delivery.status, delivery.attempts, delivery.sent_at = DeliveryStatus.SENT, 1, SENT_AT
+        delivery.last_reply_code, delivery.last_reply = 250, "OK: stored"
+    deliveries["thuongtruc1@chibo.test"].opened_at = SENT_AT
+    deliveries["thuongtruc1@chibo.test"].confirmed_at = SENT_AT
+    deliveries["member@chibo.test"].opened_at = SENT_AT
+    db.session.commit()
+    members = sum(1 for d in deliveries.values() if d.line == "CB, đảng viên")
+
+    secretary = browser(world.users["secretary"])
+    shown = page_text(secretary.get(f"/programmes/{approved.id}/deliveries"))
+
+    assert "Thường trực ĐU (để báo cáo) 1/1 1/1 1/1" in shown
+    assert "Lãnh đạo phụ trách chi bộ 0/1 0/1 0/1" in shown
+    assert f"CB, đảng viên (để thực hiện) 2/{members} 1/{members} 0/{members}" in shown
+    assert (
+        "Phạm Văn Dũng <thuongtruc1@chibo.test> Thường trực ĐU (để báo cáo) Đã gửi tới máy chủ "
+        "thư Chi tiết Số lần gửi: 1 Phản hồi của máy chủ thư: 250 OK: stored 10:04 25/11/2026 "
+        "10:04 25/11/2026 Đã xác nhận 10:04 25/11/2026"
+    ) in shown
+    assert "Đỗ Thị Lan <member@chibo.test> CB, đảng viên (để thực hiện) Đã gửi tới máy chủ" in shown
+    # The raw reply is only in the details, never the status itself.
+    assert "250 OK: stored" not in shown.replace("Phản hồi của máy chủ thư: 250 OK: stored", "")
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "reply", "words"),
+    [
+        ("failed", 550, "5.1.1 No such user", "Địa chỉ không tồn tại (550)"),
+        ("failed", 552, "Mailbox full", "Hộp thư người nhận đã đầy (552)"),
+        ("failed", 521, "Not accepting mail", "Không gửi được (521)"),
+        ("failed", None, "Không soạn được thư: x", "Không gửi được"),
+        ("pending", 451, "Try again later", "Máy chủ thư tạm từ chối, sẽ gửi lại (451)"),
+    ],
+)
+def test_statuses_are_in_peoples_words(db, world, browser, approved, status, code, reply, words):
+    delivery = rows(db, approved.id)["phutrach@chibo.test"]
+    delivery.status, delivery.attempts = status, 2
+    delivery.last_reply_code, delivery.last_reply = code, reply
+    db.session.commit()
+    secretary = browser(world.users["secretary"])
+
+    shown = page_text(secretary.get(f"/programmes/{approved.id}/deliveries"))
+
+    raw = f"{code} {reply}" if code else reply
+    expected = f"{words} Chi tiết Số lần gửi: 2 Phản hồi của máy chủ thư: {raw}"
+    assert f"Lãnh đạo phụ trách chi bộ {expected}" in shown
+    polled = secretary.get(f"/programmes/{approved.id}/deliveries.json").get_json()
+    item = next(i for i in polled["items"] if i["id"] == delivery.id)
+    assert (item["status_label"], item["last_reply"]) == (words, raw)
+
+
+def test_the_secretary_revokes_one_personal_link(db, world, browser, approved, client):
+    delivery = rows(db, approved.id)["phutrach@chibo.test"]
+    text = compose_for(delivery).get_body(("plain",)).get_content()
+    link = re.search(r"http://chibo\.test(/nhan/\S+)", text).group(1)
+    assert client.get(link).status_code == 200
+    secretary = browser(world.users["secretary"])
+
+    # The committee sees the page but may not revoke; the secretary may.
+    committee = browser(world.users["committee"])
+    refused = committee.post(
+        f"/programmes/{approved.id}/deliveries/revoke", data={"delivery_id": delivery.id}
+    )
+    assert refused.status_code == 403
+    done = secretary.post(
+        f"/programmes/{approved.id}/deliveries/revoke",
+        data={"delivery_id": delivery.id},
+        follow_redirects=True,
+    )
+
+    assert flashes(done, "success") == [
+        messages.RECEIPT_LINK_REVOKED_DONE.format(address="phutrach@chibo.test")
+    ]
+    assert "Đã thu hồi đường dẫn" in page_text(done)
+    assert client.get(link).status_code == 410
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "revoke_link"))
+    assert event.actor_id == world.users["secretary"].id
+    assert event.data["address"] == "phutrach@chibo.test"
+    for bad in ({"delivery_id": 999999}, {}):
+        response = secretary.post(f"/programmes/{approved.id}/deliveries/revoke", data=bad)
+        assert response.status_code == 400

@@ -1,0 +1,76 @@
+"""The secretary's delivery page in Debian's chromium, on a 390 px phone and on a desktop: it
+fits the screen and no word, date or address is broken mid-word (addresses wrap after "@" or
+before a dot only)."""
+
+import pytest
+from sqlalchemy import select
+
+from chibo_flow.models import Delivery, DirectoryEntry
+from chibo_flow.models._types import utcnow
+from chibo_flow.models.delivery import DeliveryStatus
+from tests.browser.conftest import PHONE, SCREENSHOTS, log_in
+from tests.web.support import bring_to
+
+LONG_ADDRESS = "van.phong.dang.uy.xa.tien.cuong@tiencuong.hungha.thaibinh.gov.vn"
+# Every visible word of the delivery tables that a line break splits.
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('table.stack td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (!node.parentElement.checkVisibility()) continue;
+      for (const match of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.fixture
+def sent(db, world):
+    """The seed approved, the leader at a long office address, every copy sent, one opened."""
+    entry = db.session.scalar(
+        select(DirectoryEntry).where(DirectoryEntry.email == "phutrach@chibo.test")
+    )
+    entry.email = LONG_ADDRESS
+    db.session.commit()
+    programme = bring_to(world, "approved")
+    now = utcnow()
+    for delivery in db.session.scalars(select(Delivery).where(Delivery.kind == "final_copy")):
+        delivery.status, delivery.attempts, delivery.sent_at = DeliveryStatus.SENT, 1, now
+        delivery.last_reply_code, delivery.last_reply = 250, "2.0.0 OK: queued as 4Zx9Qk1mYpz"
+        delivery.opened_at = now if delivery.address == LONG_ADDRESS else None
+    db.session.commit()
+    return programme
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["390", "1280"])
+def test_the_delivery_page_fits_without_breaking_words(
+    world, sent, live_server, chromium, viewport
+):
+    page = chromium.new_page(viewport=viewport)
+    page.goto(f"{live_server}/programmes/{sent.id}/deliveries")
+    log_in(page, world.users["secretary"])
+    page.goto(f"{live_server}/programmes/{sent.id}/deliveries")
+    page.get_by_role("heading", name="Từng người nhận").wait_for()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(SCREENSHOTS.parent / f"deliveries-{viewport['width']}.png"), full_page=True
+    )
+
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{overflow} px of horizontal scroll"
+    assert page.evaluate(BROKEN_WORDS) == []
+    assert page.get_by_text("Đã gửi tới máy chủ thư").first.is_visible()
+    raw = page.get_by_text("2.0.0 OK: queued as 4Zx9Qk1mYpz").first
+    assert not raw.is_visible(), "the raw reply waits in the details"
+    page.get_by_text("Chi tiết").first.click()
+    assert raw.is_visible()
+    assert page.evaluate(BROKEN_WORDS) == []
