@@ -4,9 +4,14 @@ from flask import abort
 from sqlalchemy import select
 
 from chibo_flow.extensions import db
-from chibo_flow.models import Org, Programme, User
+from chibo_flow.models import IncomingEntry, Org, Programme, User
 from chibo_flow.models.programmes import State
+from chibo_flow.models.registers import RECEIVING_ROLES
 from chibo_flow.models.users import Role
+from chibo_flow.registers.incoming import received_by
+
+# Who reads an org's registers and, for a superior committee, its overview (DESIGN §4b).
+REGISTER_ROLES = (Role.SECRETARY, Role.COMMITTEE)
 
 
 def visible_org_ids(user: User) -> set[int]:
@@ -30,10 +35,40 @@ def administered_org_ids(user: User) -> set[int]:
     return found
 
 
+def received_by_org(user: User, programme: Programme) -> bool:
+    """Whether an org `user` acts for received `programme` (its incoming register holds it)."""
+    return bool(received_by(user, programme.id))
+
+
+def get_incoming_entry(entry_id: int, user: User) -> IncomingEntry:
+    """Load an incoming-register entry of an org `user` acts for (RECEIVING_ROLES: sees it,
+    confirms receipt), or abort 404."""
+    entry = db.session.get(IncomingEntry, entry_id)
+    if entry is None or entry.org_id not in user.org_ids(*RECEIVING_ROLES):
+        abort(404)
+    return entry
+
+
+def may_read_registers(user: User, org: Org) -> bool:
+    """Whether `user` reads `org`'s registers and overview: its secretary, committee or admin
+    (an admin of an org above it too)."""
+    return org.id in user.org_ids(*REGISTER_ROLES) or org.id in administered_org_ids(user)
+
+
+def get_register_org(org_id: int, user: User) -> Org:
+    """Load an org whose registers `user` may read, or abort 404."""
+    org = db.session.get(Org, org_id)
+    if org is None or not may_read_registers(user, org):
+        abort(404)
+    return org
+
+
 def can_view(user: User, programme: Programme) -> bool:
-    """Members of the org see approved programmes; secretaries and committee see all states."""
+    """Members of the org see approved programmes; secretaries and committee see all states;
+    the secretary and committee of an org that received an approved programme (liên thông)
+    see it read-only, and nothing else of the sending org."""
     if programme.org_id not in visible_org_ids(user):
-        return False
+        return programme.state == State.APPROVED and received_by_org(user, programme)
     if programme.state == State.APPROVED:
         return True
     return (
