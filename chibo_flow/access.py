@@ -35,11 +35,6 @@ def administered_org_ids(user: User) -> set[int]:
     return found
 
 
-def received_by_org(user: User, programme: Programme) -> bool:
-    """Whether an org `user` acts for received `programme` (its incoming register holds it)."""
-    return bool(received_by(user, programme.id))
-
-
 def get_incoming_entry(entry_id: int, user: User) -> IncomingEntry:
     """Load an incoming-register entry of an org `user` acts for (RECEIVING_ROLES: sees it,
     confirms receipt), or abort 404."""
@@ -49,26 +44,24 @@ def get_incoming_entry(entry_id: int, user: User) -> IncomingEntry:
     return entry
 
 
-def may_read_registers(user: User, org: Org) -> bool:
-    """Whether `user` reads `org`'s registers and overview: its secretary, committee or admin
-    (an admin of an org above it too)."""
-    return org.id in user.org_ids(*REGISTER_ROLES) or org.id in administered_org_ids(user)
+def register_org_ids(user: User) -> set[int]:
+    """Orgs whose registers and overview `user` reads: where they are secretary or committee,
+    and those they administer (with the orgs under them)."""
+    return set(user.org_ids(*REGISTER_ROLES)) | administered_org_ids(user)
 
 
 def get_register_org(org_id: int, user: User) -> Org:
     """Load an org whose registers `user` may read, or abort 404."""
     org = db.session.get(Org, org_id)
-    if org is None or not may_read_registers(user, org):
+    if org is None or org.id not in register_org_ids(user):
         abort(404)
     return org
 
 
 def can_view(user: User, programme: Programme) -> bool:
-    """Members of the org see approved programmes; secretaries and committee see all states;
-    the secretary and committee of an org that received an approved programme (liên thông)
-    see it read-only, and nothing else of the sending org."""
+    """Members of the org see approved programmes; secretaries and committee see all states."""
     if programme.org_id not in visible_org_ids(user):
-        return programme.state == State.APPROVED and received_by_org(user, programme)
+        return False
     if programme.state == State.APPROVED:
         return True
     return (
@@ -78,9 +71,24 @@ def can_view(user: User, programme: Programme) -> bool:
     )
 
 
-def get_programme(programme_id: int, user: User) -> Programme:
-    """Load a programme the user may see, or abort 404 (no hint that it exists elsewhere)."""
+def is_recipient_only(user: User, programme: Programme) -> bool:
+    """Whether `user`, outside the programme's org, received it approved: the secretary or
+    committee of an org whose incoming register holds it (liên thông)."""
+    return (
+        programme.state == State.APPROVED
+        and programme.org_id not in visible_org_ids(user)
+        and bool(received_by(user, programme.id))
+    )
+
+
+def get_programme(programme_id: int, user: User, *, as_recipient: bool = False) -> Programme:
+    """Load a programme the user may see, or abort 404 (no hint that it exists elsewhere).
+
+    `as_recipient`: the page or file is one a recipient outside the org may read (the
+    document and its final copy, DESIGN §4b), nothing of its review or history."""
     programme = db.session.get(Programme, programme_id)
-    if programme is None or not can_view(user, programme):
+    if programme is None:
+        abort(404)
+    if not can_view(user, programme) and not (as_recipient and is_recipient_only(user, programme)):
         abort(404)
     return programme

@@ -134,9 +134,9 @@ class ProgrammeResource(MethodView):
     @blp.response(200, ProgrammeSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, programme_id: int) -> dict[str, Any]:
-        """The programme, if you may see it."""
+        """The programme, if you may see it (read only when you received it from another org)."""
         user = current_api_user()
-        return present(get_programme(programme_id, user), user)
+        return present(get_programme(programme_id, user, as_recipient=True), user)
 
     @blp.arguments(ProgrammeEditSchema)
     @blp.response(200, ProgrammeSchema)
@@ -314,7 +314,7 @@ def present_round(programme: Programme) -> dict[str, Any] | None:
 
 def _final_copy(programme_id: int, extension: str, content_type: str) -> Response:
     """The stored file (`extension` is the FinalCopy column), or 404 `not_rendered`."""
-    programme = get_programme(programme_id, current_api_user())
+    programme = get_programme(programme_id, current_api_user(), as_recipient=True)
     final_copy = stored_final_copy(programme.id)
     if final_copy is None:
         return error_response(404, messages.API_NOT_RENDERED, "not_rendered")

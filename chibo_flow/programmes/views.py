@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from chibo_flow import directory, messages
-from chibo_flow.access import get_programme
+from chibo_flow.access import get_programme, is_recipient_only
 from chibo_flow.documents.final_copy import (
     MEDIA_TYPES,
     accept_signed_copy,
@@ -64,6 +64,7 @@ from chibo_flow.recipients import (
     is_archive_line,
     resolve_recipients,
 )
+from chibo_flow.registers.incoming import received_by
 from chibo_flow.review.rounds import round_status
 from chibo_flow.review.threads import threads_of
 from chibo_flow.security.limits import document_too_long
@@ -244,7 +245,14 @@ def edit(programme_id: int):
 def detail(programme_id: int):
     """The rendered document with its state, the review round, unresolved comment threads,
     recipients, actions and history."""
-    programme = get_programme(programme_id, current_user)
+    programme = get_programme(programme_id, current_user, as_recipient=True)
+    if is_recipient_only(current_user, programme):
+        return render_template(
+            "programmes/received.html",
+            programme=programme,
+            document=render_document_html(programme),
+            entries=received_by(current_user, programme.id),
+        )
     history = db.session.scalars(
         select(AuditEvent)
         .options(joinedload(AuditEvent.actor))
@@ -319,7 +327,7 @@ def upload_signed_copy(programme_id: int) -> Response:
 def download(programme_id: int, extension: str) -> Response:
     """The programme as a file: the final copy once approved (PDF or DOCX), before that a
     PDF preview of the draft marked "DỰ THẢO" and without a number."""
-    programme = get_programme(programme_id, current_user)
+    programme = get_programme(programme_id, current_user, as_recipient=True)
     if programme.state == State.APPROVED:
         data = getattr(final_copy_for(programme), extension)
     elif extension == "pdf":

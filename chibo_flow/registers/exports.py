@@ -72,9 +72,14 @@ def _text(cell: Cell) -> str | int | None:
     return cell
 
 
+def text_rows(table: Table) -> list[list[str | int | None]]:
+    """The table's rows with dates and times written as people read them (CSV, print view)."""
+    return [[_text(cell) for cell in row] for row in table.rows]
+
+
 def table_csv(table: Table) -> str:
     """The table as CSV (BOM, formula-like cells kept as text)."""
-    return csv_text([table.header, *([_text(cell) for cell in row] for row in table.rows)])
+    return csv_text([table.header, *text_rows(table)])
 
 
 def table_xlsx(table: Table) -> bytes:

@@ -43,7 +43,9 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["org_id"], ["org.id"], name=op.f("fk_incoming_entry_org_id_org")),
         sa.ForeignKeyConstraint(
-            ["programme_id"], ["programme.id"], name=op.f("fk_incoming_entry_programme_id_programme")
+            ["programme_id"],
+            ["programme.id"],
+            name=op.f("fk_incoming_entry_programme_id_programme"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incoming_entry")),
         sa.UniqueConstraint(
