@@ -8,6 +8,7 @@ from flask_smorest import Api
 
 from chibo_flow.api.directory import blp as directory_blp
 from chibo_flow.api.orgs import blp as orgs_blp
+from chibo_flow.api.registers import blp as registers_blp
 from chibo_flow.api.schemas import ErrorSchema
 from chibo_flow.api.verify import blp as verify_blp
 from chibo_flow.api.views import blp
@@ -37,7 +38,7 @@ class SchemaExtrasPlugin(BasePlugin):
 
 def init_api(app: Flask) -> ChiboApi:
     """Create this app's Api, declare the bearer scheme and register the API blueprints
-    (programmes; directory; orgs; the public verify endpoint)."""
+    (programmes; directory; orgs; registers; the public verify endpoint)."""
     api = ChiboApi(
         app,
         spec_kwargs={
@@ -50,7 +51,7 @@ def init_api(app: Flask) -> ChiboApi:
         {"type": "http", "scheme": "bearer", "description": "flask users token EMAIL"},
     )
     app.json.ensure_ascii = False  # Vietnamese stays readable in API answers and the spec
-    for blueprint in (blp, directory_blp, orgs_blp, verify_blp):
+    for blueprint in (blp, directory_blp, orgs_blp, registers_blp, verify_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     return api

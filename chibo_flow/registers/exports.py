@@ -5,13 +5,16 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import quote
 
+from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from chibo_flow.csv_export import csv_text
-from chibo_flow.models import IncomingEntry
+from chibo_flow.documents.format import strip_diacritics
+from chibo_flow.models import IncomingEntry, Org
 from chibo_flow.registers.outgoing import OutgoingRow
 from chibo_flow.timefmt import to_local
 
@@ -22,6 +25,7 @@ CSV_TYPE = "text/csv; charset=utf-8"
 DATE_FORMAT = "%d/%m/%Y"
 TIME_FORMAT = "%H:%M %d/%m/%Y"
 XLSX_FORMATS = {date: "DD/MM/YYYY", datetime: "HH:MM DD/MM/YYYY"}
+CONTENT_TYPES = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 
 OUTGOING_HEADER = ["Số TT", "Số, ký hiệu", "Ngày", "Loại văn bản", "Trích yếu", "Người ký",
                    "Nơi nhận", "Số bản đã gửi", "Số nơi đã xác nhận"]  # fmt: skip
@@ -60,8 +64,9 @@ def incoming_table(entries: Sequence[IncomingEntry]) -> Table:
 
 
 def _local(value: datetime) -> datetime:
-    """A UTC timestamp as a naive local wall-clock time (spreadsheets have no time zones)."""
-    return to_local(value).replace(tzinfo=None)
+    """A UTC timestamp as a naive local wall-clock time to the second (spreadsheets have no
+    time zones)."""
+    return to_local(value).replace(tzinfo=None, microsecond=0)
 
 
 def _text(cell: Cell) -> str | int | None:
@@ -108,3 +113,17 @@ def _xlsx_cell(sheet, value: Cell) -> WriteOnlyCell:
     elif isinstance(value, datetime | date):
         cell.number_format = XLSX_FORMATS[type(value)]
     return cell
+
+
+def download_response(org: Org, table: Table, extension: str, year: int | None) -> Response:
+    """The table as a `csv` or `xlsx` attachment named after the register, org and year
+    ("So-van-ban-di-CB-2026.xlsx"; the Vietnamese name as filename*)."""
+    data = table_csv(table) if extension == "csv" else table_xlsx(table)
+    response = Response(data, content_type=CONTENT_TYPES[extension])
+    name = f"{table.name} {org.code} {year or 'tất cả'}.{extension}"
+    ascii_name = "-".join(c for c in strip_diacritics(name).split() if c.isascii())
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
+    response.headers["Cache-Control"] = "private, max-age=0"
+    return response

@@ -76,7 +76,7 @@ def _copies(programme_ids: Select) -> tuple[dict[int, int], dict[int, int]]:
         )
         .group_by(Delivery.programme_id)
     )
-    sent: dict[int, int] = dict(emails.tuples().all())
+    sent: dict[int, int] = {programme_id: count for programme_id, count in emails}
     confirmed: dict[int, int] = {}
     entries = db.session.execute(
         select(IncomingEntry.programme_id, func.count(), func.count(IncomingEntry.confirmed_at))

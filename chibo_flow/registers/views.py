@@ -15,13 +15,10 @@ from chibo_flow.models import Org
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.registers import RECEIVING_ROLES
 from chibo_flow.registers.exports import (
-    CSV_TYPE,
-    XLSX_TYPE,
     Table,
+    download_response,
     incoming_table,
     outgoing_table,
-    table_csv,
-    table_xlsx,
     text_rows,
 )
 from chibo_flow.registers.incoming import confirm_receipt, incoming_rows
@@ -34,7 +31,6 @@ from chibo_flow.workflow_errors import Invalid
 bp = Blueprint("registers", __name__, url_prefix="/so-van-ban")
 
 DEFAULT_DOC_TYPE = "CHƯƠNG TRÌNH"
-DOWNLOADS = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 
 
 def _period(org: Org) -> tuple[Period | None, dict]:
@@ -116,24 +112,7 @@ def download(org_id: int, kind: str, extension: str) -> Response:
     """The register as a CSV or XLSX file."""
     org = _register_org(org_id)
     period, chosen = _period(org)
-    return register_file(org, _table(kind, org, period), extension, chosen["year"])
-
-
-def register_file(org: Org, table: Table, extension: str, year: int | None) -> Response:
-    """A register table as a download (shared with the API)."""
-    data = table_csv(table) if extension == "csv" else table_xlsx(table)
-    response = Response(data, content_type=DOWNLOADS[extension])
-    name = f"{_ascii(table.name)}-{org.code}-{year or 'tat-ca'}.{extension}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{_ascii(name)}"'
-    response.headers["Cache-Control"] = "private, max-age=0"
-    return response
-
-
-def _ascii(text: str) -> str:
-    """A file name people can keep: "Sổ văn bản đi" → "So-van-ban-di"."""
-    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    kept = "".join(c for c in plain if c.isascii() and (c.isalnum() or c in ".-"))
-    return kept if kept else "so-van-ban"
+    return download_response(org, _table(kind, org, period), extension, chosen["year"])
 
 
 @bp.post("/den/<int:entry_id>/xac-nhan")
@@ -155,9 +134,10 @@ def confirm(entry_id: int) -> Response:
 def overview_page(org_id: int) -> str:
     """Which orgs directly under this one have filed their document of the type and year."""
     org = _register_org(org_id)
-    doc_type = unicodedata.normalize("NFC", request.args.get("loai", DEFAULT_DOC_TYPE)).strip()
+    wanted = request.args.get("loai") or DEFAULT_DOC_TYPE
+    doc_type = unicodedata.normalize("NFC", wanted).strip().upper()[:50]
     year = request.args.get("nam", type=int) or local_date(utcnow()).year
     chosen_period(org, year, None)  # refuses a year out of range
-    return render_template("registers/overview.html", org=org, doc_type=doc_type[:50],
-                           year=year, items=overview(org, doc_type[:50], year),
+    return render_template("registers/overview.html", org=org, doc_type=doc_type, year=year,
+                           items=overview(org, doc_type, year),
                            STATES=messages.OVERVIEW_STATES)  # fmt: skip
