@@ -51,13 +51,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Blueprints by audience: auth, account, programmes, admin, api."""
+    """Blueprints by audience: auth, account, programmes, admin, registers, api."""
     from chibo_flow.admin.views import bp as admin_bp
     from chibo_flow.api import init_api
     from chibo_flow.auth.account import bp as account_bp
     from chibo_flow.auth.views import bp as auth_bp
     from chibo_flow.programmes.views import bp as programmes_bp
     from chibo_flow.receipts.views import bp as receipts_bp
+    from chibo_flow.registers.views import bp as registers_bp
     from chibo_flow.verify.views import bp as verify_bp
 
     app.register_blueprint(auth_bp)
@@ -65,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(programmes_bp)
     app.register_blueprint(receipts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(registers_bp)
     init_api(app)
     app.register_blueprint(verify_bp)
 

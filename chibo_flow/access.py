@@ -4,10 +4,14 @@ from flask import abort
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from chibo_flow.extensions import db
-from chibo_flow.models import Delivery, Membership, Org, Programme, User
+from chibo_flow.models import Delivery, IncomingEntry, Membership, Org, Programme, User
 from chibo_flow.models.programmes import State
+from chibo_flow.models.registers import RECEIVING_ROLES
 from chibo_flow.models.users import Role
 from chibo_flow.receipts.inbox import has_received
+
+# Who reads an org's registers and, for a superior committee, its overview (DESIGN §4b).
+REGISTER_ROLES = (Role.SECRETARY, Role.COMMITTEE)
 
 
 def visible_org_ids(user: User) -> set[int]:
@@ -45,6 +49,29 @@ def administered_deliveries(user: User) -> ColumnElement[bool]:
     )
 
 
+def get_incoming_entry(entry_id: int, user: User) -> IncomingEntry:
+    """Load an incoming-register entry of an org `user` acts for (RECEIVING_ROLES: sees it,
+    confirms receipt), or abort 404."""
+    entry = db.session.get(IncomingEntry, entry_id)
+    if entry is None or entry.org_id not in user.org_ids(*RECEIVING_ROLES):
+        abort(404)
+    return entry
+
+
+def register_org_ids(user: User) -> set[int]:
+    """Orgs whose registers and overview `user` reads: where they are secretary or committee,
+    and those they administer (with the orgs under them)."""
+    return set(user.org_ids(*REGISTER_ROLES)) | administered_org_ids(user)
+
+
+def get_register_org(org_id: int, user: User) -> Org:
+    """Load an org whose registers `user` may read, or abort 404."""
+    org = db.session.get(Org, org_id)
+    if org is None or org.id not in register_org_ids(user):
+        abort(404)
+    return org
+
+
 def can_view(user: User, programme: Programme) -> bool:
     """Members of the org see approved programmes; secretaries and committee see all states."""
     if programme.org_id not in visible_org_ids(user):
@@ -59,7 +86,8 @@ def can_view(user: User, programme: Programme) -> bool:
 
 
 def is_recipient_only(user: User, programme: Programme) -> bool:
-    """Whether `user`, outside the programme's org, received it approved ("Văn bản đến")."""
+    """Whether `user`, outside the programme's org, received it approved ("Văn bản đến": by
+    email, or as secretary or committee of an org whose incoming register holds it)."""
     return (
         programme.org_id not in visible_org_ids(user)
         and programme.state == State.APPROVED

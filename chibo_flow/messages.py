@@ -577,3 +577,16 @@ ORG_ROLES_INVALID = (
 ORG_MEMBER_ELSEWHERE = (
     "Đồng chí này còn sinh hoạt ở tổ chức mà đồng chí không quản trị; không thể khóa tài khoản."
 )
+
+# --- registers and liên thông (chibo_flow.registers) ---------------------------------------------
+REGISTER_BAD_YEAR = "Năm phải là một số từ {first} đến {last}."
+REGISTER_BAD_TERM = "Không có nhiệm kỳ bắt đầu ngày {term} của tổ chức này."
+REGISTER_ORG_REQUIRED = "Cần chọn tổ chức (tham số org) của sổ văn bản."
+RECEIPT_CONFIRMED_FOR_ORG = "Đã xác nhận {org} đã nhận văn bản {number}."
+RECEIPT_ALREADY_CONFIRMED = "Văn bản này đã được xác nhận đã nhận trước đó."
+OVERVIEW_STATES = {
+    "none": "Chưa có",
+    "draft": "Đang soạn",
+    "review": "Đang trình duyệt",
+    "approved": "Đã thông qua",
+}

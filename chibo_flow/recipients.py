@@ -93,9 +93,15 @@ class LineResolution:
         return self.status == LineStatus.ARCHIVE
 
     @property
+    def receiving_org_ids(self) -> list[int]:
+        """The orgs of the system this line reaches through groups standing for them."""
+        return list(dict.fromkeys(g.receiving_org_id for g in self.groups if g.receiving_org_id))
+
+    @property
     def resolved(self) -> bool:
-        """Archive, or groups that reach at least one address (an empty group blocks submit)."""
-        return self.is_archive or bool(self.people)
+        """Archive, or groups that reach at least one address or an org of the system (an
+        empty group blocks submit)."""
+        return self.is_archive or bool(self.people) or bool(self.receiving_org_ids)
 
 
 # --- match keys ---------------------------------------------------------------------------------
@@ -280,19 +286,24 @@ def learn_alias(org: Org, label: str, group: Group) -> Alias:
 
 @dataclass(frozen=True)
 class FrozenRecipients:
-    """Who a programme's final copy goes to, as of one moment: its non-archive lines and each
-    address once, under the first line that reaches it (compact, to be stored as one value)."""
+    """Who a programme's final copy goes to, as of one moment: its non-archive lines, each
+    address once under the first line that reaches it, and each other org of the system once
+    (its incoming register, liên thông), compact to be stored as one value."""
 
     lines: list[tuple[str, str]]  # (label, purpose)
     people: list[tuple[str, str, int]]  # (address, name, index into lines)
+    orgs: list[tuple[int, int]]  # (receiving org id, index into lines)
 
 
 def freeze_recipients(org: Org, recipients: list[dict]) -> FrozenRecipients:
     """Resolve the "Nơi nhận" lines now and fix the result: later directory changes do not alter
-    it. Addresses are lower-cased; an address reached by several lines counts once."""
+    it. Addresses are lower-cased; an address or an org reached by several lines counts once;
+    the sending org is never its own recipient."""
     lines: list[tuple[str, str]] = []
     people: list[tuple[str, str, int]] = []
+    orgs: list[tuple[int, int]] = []
     seen: set[str] = set()
+    seen_orgs = {org.id}
     for line in resolve_recipients(org, recipients):
         if line.is_archive:
             continue
@@ -303,4 +314,8 @@ def freeze_recipients(org: Org, recipients: list[dict]) -> FrozenRecipients:
             if address not in seen:
                 seen.add(address)
                 people.append((address, person.name, index))
-    return FrozenRecipients(lines, people)
+        for org_id in line.receiving_org_ids:
+            if org_id not in seen_orgs:
+                seen_orgs.add(org_id)
+                orgs.append((org_id, index))
+    return FrozenRecipients(lines, people, orgs)

@@ -1,6 +1,6 @@
 """Showing UTC timestamps to people in the display time zone (Asia/Ho_Chi_Minh)."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -26,3 +26,9 @@ def local_date(value: datetime) -> date:
 def register_template_filters(app: Flask) -> None:
     """Make `local_time` available in every template."""
     app.add_template_filter(local_time, "local_time")
+
+
+def local_midnight(day: date) -> datetime:
+    """The UTC instant at which `day` starts in the display time zone."""
+    zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+    return datetime.combine(day, time(), zone).astimezone(UTC)

@@ -274,6 +274,7 @@ def _close(step: Step, outcome: str) -> None:
         round=programme.review_round,
         lines=frozen.lines,
         people=frozen.people,
+        orgs=frozen.orgs,
     )
 
 

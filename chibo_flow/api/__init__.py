@@ -9,6 +9,7 @@ from flask_smorest import Api
 from chibo_flow.api.decision import blp as decision_blp
 from chibo_flow.api.directory import blp as directory_blp
 from chibo_flow.api.orgs import blp as orgs_blp
+from chibo_flow.api.registers import blp as registers_blp
 from chibo_flow.api.schemas import ErrorSchema
 from chibo_flow.api.verify import blp as verify_blp
 from chibo_flow.api.views import blp
@@ -38,7 +39,8 @@ class SchemaExtrasPlugin(BasePlugin):
 
 def init_api(app: Flask) -> ChiboApi:
     """Create this app's Api, declare the bearer scheme and register the API blueprints
-    (programmes; their decision records; directory; orgs; the public verify endpoint)."""
+    (programmes; their decision records; directory; orgs; registers; the public verify
+    endpoint)."""
     api = ChiboApi(
         app,
         spec_kwargs={
@@ -51,7 +53,7 @@ def init_api(app: Flask) -> ChiboApi:
         {"type": "http", "scheme": "bearer", "description": "flask users token EMAIL"},
     )
     app.json.ensure_ascii = False  # Vietnamese stays readable in API answers and the spec
-    for blueprint in (blp, decision_blp, directory_blp, orgs_blp, verify_blp):
+    for blueprint in (blp, decision_blp, directory_blp, orgs_blp, registers_blp, verify_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     return api

@@ -62,11 +62,15 @@ PURPOSE_SPELLINGS: dict[str, tuple[str, ...]] = {
 }
 
 
+def recipient_label(label: str, purpose: str) -> str:
+    """A "Nơi nhận" line with its purpose as written: "Thường trực ĐU (b/c)"."""
+    abbreviation = PURPOSES.get(purpose, (None, ""))[0]
+    return f"{label} ({abbreviation})" if abbreviation else label
+
+
 def recipient_line(label: str, purpose: str, last: bool) -> str:
     """One printed "Nơi nhận" line: "- Thường trực ĐU (b/c);", the last one ending in "."."""
-    abbreviation = PURPOSES.get(purpose, (None, ""))[0]
-    marker = f" ({abbreviation})" if abbreviation else ""
-    return f"- {label}{marker}{'.' if last else ';'}"
+    return f"- {recipient_label(label, purpose)}{'.' if last else ';'}"
 
 
 # --- the date line ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from chibo_flow.models.programmes import (
     Vote,
 )
 from chibo_flow.models.recipients import Alias, DirectoryEntry, Group
+from chibo_flow.models.registers import IncomingEntry
 from chibo_flow.models.review import Delegation, ReviewView
 from chibo_flow.models.users import (
     ApiToken,
@@ -36,6 +37,7 @@ __all__ = [
     "EventKind",
     "FinalCopy",
     "Group",
+    "IncomingEntry",
     "LoginFailure",
     "LoginSession",
     "MeetingVote",

@@ -24,7 +24,8 @@ class EventKind:
     ROUND_CLOSED = "round_closed"
     WITHDRAWN = "withdrawn"
     # data: number, and the recipients frozen as of approval: lines [[label, purpose]] and
-    # people [[address, name, line index]] (one row, however many people).
+    # people [[address, name, line index]] (one row, however many people), and orgs
+    # [[org id, line index]]: the other orgs of the system reached (their incoming registers).
     APPROVED = "approved"
     REMINDER_DUE = "reminder_due"  # data: people (user ids), key (round and interval)
     ESCALATION_DUE = "escalation_due"  # data: people (user ids), key

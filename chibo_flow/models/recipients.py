@@ -44,11 +44,15 @@ class Group(db.Model):
     name: Mapped[str] = mapped_column(NFCString(200))
     # When set, the group is "every member of this org", kept current from memberships.
     members_of_org_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
+    # When set, the group stands for this org of the system (e.g. "Thường trực Đảng ủy xã" for
+    # the Đảng bộ xã): a document reaching it is also entered in that org's incoming register.
+    receiving_org_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
 
     entries: Mapped[list[DirectoryEntry]] = relationship(
         secondary=group_entries, back_populates="groups", order_by=DirectoryEntry.name
     )
     members_of_org: Mapped[Org | None] = relationship(foreign_keys=[members_of_org_id])
+    receiving_org: Mapped[Org | None] = relationship(foreign_keys=[receiving_org_id])
     aliases: Mapped[list["Alias"]] = relationship(
         back_populates="group", cascade="all, delete-orphan", order_by="Alias.label"
     )

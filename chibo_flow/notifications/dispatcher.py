@@ -2,9 +2,10 @@
 
 It subscribes to chibo_flow.events.committed. Each event is expanded into the notifications it
 causes (the notices of NOTICE_SOURCES: review notices, account emails; on approval the final
-copy to each address frozen in the event) as Delivery rows, and marked dispatched in the same
-commit; then the rows are queued. Expanding is idempotent: a row's key is (event, kind, address)
-and a second expansion of the same event (the relay's, or a second dispatcher's at the same
+copy to each address frozen in the event) as Delivery rows, on approval also into the entries of
+the incoming registers of the orgs of the system it reaches (chibo_flow.registers.incoming), and
+marked dispatched in the same commit; then the rows are queued. Expanding is idempotent: a row's
+key is (event, kind, address) and a second expansion of the same event (the relay's, or a second dispatcher's at the same
 moment) inserts nothing, so nobody gets a second row, hence a second email. A small event is
 expanded right after the commit that recorded it; one reaching more than DISPATCH_INLINE_MAX
 people is left to a worker, so approving costs the same for 1 or 5,000 recipients. Whatever was
@@ -18,7 +19,7 @@ from datetime import timedelta
 from flask import Flask, current_app
 from sqlalchemy import Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from chibo_flow import events
 from chibo_flow.auth import mail as account_mail
@@ -33,9 +34,12 @@ from chibo_flow.notifications.queue import (
     publish,
     send_rank,
 )
+from chibo_flow.registers.incoming import enter_receipts
 from chibo_flow.review import notices as review_notices
 
 log = logging.getLogger(__name__)
+# Tries of one dispatch when concurrent approvals race for an org's next incoming number.
+REGISTER_RETRIES = 10
 # What an event causes besides the final copy: each source's notices_for(event, programme) lists
 # Notices (kind, key, people). A new kind of notification is one branch in its source (or one
 # more source here), plus its subject and templates.
@@ -79,8 +83,21 @@ def _insert_new() -> Insert:
 
 
 def dispatch(event_id: int) -> int:
-    """Expand one event into its Delivery rows and mark it dispatched (one commit), then queue
-    them; returns how many rows it wrote (0 when it was dispatched already)."""
+    """Expand one event into its Delivery rows (and, for an approval, the entries of the
+    incoming registers it reaches) and mark it dispatched, in one commit, then queue them;
+    returns how many rows it wrote (0 when it was dispatched already). A commit that loses a
+    race for an incoming number is retried with the next one."""
+    for attempt in range(REGISTER_RETRIES):
+        try:
+            return _dispatch_once(event_id)
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == REGISTER_RETRIES - 1:
+                raise
+    return 0
+
+
+def _dispatch_once(event_id: int) -> int:
     event = db.session.get(DomainEvent, event_id, with_for_update=True, populate_existing=True)
     if event is None or event.dispatched_at is not None:
         db.session.rollback()
@@ -89,6 +106,8 @@ def dispatch(event_id: int) -> int:
     rows = planned_rows(event, programme)
     if rows:
         db.session.execute(_insert_new(), [row | {"message_id": new_message_id()} for row in rows])
+    if event.kind == EventKind.APPROVED:
+        enter_receipts(event, programme)
     event.dispatched_at = utcnow()
     db.session.commit()
     _enqueue(event, programme)

@@ -1,8 +1,9 @@
 """ "Văn bản đến": the approved documents a person received, from every source in one place.
 
 A source lists what reached a user one way: `by_email` (a final-copy Delivery row to their
-address, whatever org sent it). Another way in (an org's incoming register) is one more function
-of the same shape added to SOURCES. The access rule (chibo_flow.access) asks `has_received`, so
+address, whatever org sent it) and `by_register` (an entry in the incoming register of an org they
+are secretary or committee of: liên thông). Another way in is one more function of the same
+shape added to SOURCES. The access rule (chibo_flow.access) asks `has_received`, so
 whatever a source lists its user may open read-only.
 """
 
@@ -18,8 +19,10 @@ from chibo_flow.models import Delivery, Programme
 from chibo_flow.models.delivery import FINAL_COPY
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import HoldsRoles
+from chibo_flow.registers.incoming import received_by
 
 EMAIL = "email"  # Received.via of a final-copy email
+REGISTER = "register"  # Received.via of an org's incoming-register entry
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class Received:
     received_at: datetime
     opened_at: datetime | None
     confirmed_at: datetime | None
+    # The incoming-register entry (via REGISTER): receipt is confirmed for its org.
+    entry_id: int | None = None
 
 
 class Recipient(HoldsRoles):
@@ -80,7 +85,24 @@ def by_email(user: Recipient, programme_id: int | None = None) -> list[Received]
     ]
 
 
-SOURCES: tuple[Source, ...] = (by_email,)
+def by_register(user: Recipient, programme_id: int | None = None) -> list[Received]:
+    """Approved programmes entered in the incoming register of an org `user` acts for."""
+    return [
+        Received(
+            programme=entry.programme,
+            line=entry.org.name,
+            purpose="",
+            via=REGISTER,
+            received_at=entry.received_at,
+            opened_at=None,
+            confirmed_at=entry.confirmed_at,
+            entry_id=entry.id,
+        )
+        for entry in received_by(user, programme_id)
+    ]
+
+
+SOURCES: tuple[Source, ...] = (by_email, by_register)
 
 
 def received(user: Recipient, programme_id: int | None = None) -> list[Received]:

@@ -115,7 +115,9 @@ def show(programme_id: int) -> str:
         programme=programme,
         document=render_document_html(programme),
         item=item,
-        confirm_url=url_for(".confirm", programme_id=programme.id),
+        confirm_url=url_for("registers.confirm", entry_id=item.entry_id)
+        if item.entry_id
+        else url_for(".confirm", programme_id=programme.id),
         file_url=lambda extension: url_for(
             "programmes.download", programme_id=programme.id, extension=extension
         ),

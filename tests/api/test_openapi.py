@@ -26,6 +26,10 @@ PATHS = {
     "/api/v1/orgs/{org_id}": {"patch"},
     "/api/v1/orgs/{org_id}/members": {"get"},
     "/api/v1/orgs/{org_id}/members/{user_id}": {"patch"},
+    "/api/v1/orgs/{org_id}/overview": {"get"},
+    "/api/v1/registers/outgoing": {"get"},
+    "/api/v1/registers/incoming": {"get"},
+    "/api/v1/registers/incoming/{entry_id}/confirm": {"post"},
 }
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 

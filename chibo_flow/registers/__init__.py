@@ -1,0 +1,1 @@
+"""Sổ văn bản đi / đến: the outgoing and incoming registers of an org, their periods and exports."""
