@@ -11,10 +11,11 @@ from chibo_flow.models.programmes import (
     Revision,
     Vote,
 )
-from chibo_flow.models.recipients import Alias, DirectoryEntry, Group
+from chibo_flow.models.recipients import Alias, DirectoryEntry, Group, RecipientRequest
 from chibo_flow.models.review import Delegation, ReviewView
 from chibo_flow.models.users import (
     ApiToken,
+    Invitation,
     LoginFailure,
     LoginSession,
     Membership,
@@ -36,12 +37,14 @@ __all__ = [
     "EventKind",
     "FinalCopy",
     "Group",
+    "Invitation",
     "LoginFailure",
     "LoginSession",
     "MeetingVote",
     "Membership",
     "Org",
     "Programme",
+    "RecipientRequest",
     "RecoveryCode",
     "ReviewView",
     "Revision",
