@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from zipfile import BadZipFile
 
 import openpyxl
+from flask import Response
 from openpyxl.utils.exceptions import InvalidFileException
 
 from chibo_flow import messages
@@ -157,3 +158,19 @@ def sheet_xlsx(rows: Iterable[Iterable[str]]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def sheet_download(rows: list[list[str]], extension: str, org_id: int) -> Response:
+    """The members as a file to download: `extension` "xlsx", else CSV."""
+    if extension == "xlsx":
+        response = Response(sheet_xlsx(rows), mimetype=XLSX_TYPE)
+    else:
+        extension = "csv"
+        response = Response(sheet_csv(rows), mimetype="text/csv")
+        response.charset = "utf-8"
+    name = f"dang-vien-to-chuc-{org_id}.{extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

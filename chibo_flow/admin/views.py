@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from chibo_flow.access import administered_org_ids
 from chibo_flow.admin.directory import bp as directory_bp
+from chibo_flow.admin.orgs import bp as orgs_bp
 from chibo_flow.auth.admin import bp as member_security_bp
 from chibo_flow.extensions import db, login_manager
 from chibo_flow.models import Delivery, Membership, Programme, User
@@ -36,6 +37,7 @@ MESSAGE_HTML_POLICY = (
 )
 bp.register_blueprint(directory_bp)
 bp.register_blueprint(member_security_bp)
+bp.register_blueprint(orgs_bp)
 
 
 @bp.before_request
