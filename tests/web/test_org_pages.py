@@ -135,8 +135,8 @@ def test_approvals_above_the_committee_are_refused_and_shown_beside_it(db, brows
     page = client.get(f"/admin/orgs/{orgs['a'].id}")
     assert "Cấp ủy hiện có 2 đồng chí" in page_text(page)
 
-    refused = client.post(f"/admin/orgs/{orgs['a'].id}", data={
-        **ORG_FORM, "name": CELL_A, "parent_id": orgs["parent"].id, "approvals_required": "3"})  # fmt: skip
+    data = {**ORG_FORM, "name": CELL_A, "parent_id": orgs["parent"].id, "approvals_required": "3"}
+    refused = client.post(f"/admin/orgs/{orgs['a'].id}", data=data)
 
     assert refused.status_code == 422
     assert flashes(refused, "danger") == [
@@ -280,14 +280,17 @@ def test_a_revoked_invitation_no_longer_works(app, db, browser, tree):
     assert db.session.get(User, user.id).password_hash is None
 
 
+BAD_EMAIL, TAKEN = "khong-phai-email", "a-member@chibo.test"
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"email": "khong-phai-email"}, messages.MEMBER_EMAIL_INVALID.format(email="khong-phai-email")),
-        ({"email": "a-member@chibo.test"}, messages.MEMBER_ALREADY.format(email="a-member@chibo.test", org=CELL_A)),
+        ({"email": BAD_EMAIL}, messages.MEMBER_EMAIL_INVALID.format(email=BAD_EMAIL)),
+        ({"email": TAKEN}, messages.MEMBER_ALREADY.format(email=TAKEN, org=CELL_A)),
         ({"roles": []}, messages.ORG_ROLES_INVALID),
     ],
-)  # fmt: skip
+)
 def test_a_bad_member_is_refused_with_a_message(db, browser, tree, data, message):
     orgs, people = tree
     form = {"name": "Đỗ Văn Mới", "email": "moi@chibo.test", "roles": ["member"], **data}
