@@ -23,6 +23,7 @@ from chibo_flow.workflow_errors import Invalid
 
 COLUMNS = ("Họ tên", "Email", "Chức vụ", "Vai trò")
 MAX_ROWS = 5000
+HEADING_WITHIN = 10  # rows searched for the heading (a title may come first)
 # How people head each column (compared by match key: case and diacritics do not matter).
 HEADERS = {
     match_key(heading): field
@@ -79,23 +80,28 @@ def role_words(roles: Iterable[str]) -> str:
 
 
 def read_sheet(data: bytes, filename: str) -> list[SheetRow]:
-    """The members of an .xlsx or .csv file (the first sheet; the first non-empty row is the
-    heading); raises Invalid for a file that cannot be read or lacks the name or email column."""
+    """The members of an .xlsx or .csv file (its first sheet): the heading is the first row
+    naming the name and email columns (a title above it and other columns, such as STT, are
+    left out); raises Invalid for a file that cannot be read or has no such heading."""
     table = _xlsx_table(data) if data[:2] == b"PK" else _csv_table(data)
     table = [(number, cells) for number, cells in table if any(c.strip() for c in cells)]
     if not table:
         raise Invalid(messages.SHEET_EMPTY)
-    heading_row, heading = table[0]
-    columns = {HEADERS[match_key(c)]: i for i, c in reversed(list(enumerate(heading)))
-               if match_key(c) in HEADERS}  # fmt: skip
-    if not {"name", "email"} <= set(columns):
+    found = next(
+        ((at, _columns(heading)) for at, (_number, heading) in enumerate(table[:HEADING_WITHIN])
+         if {"name", "email"} <= set(_columns(heading))),
+        None,
+    )  # fmt: skip
+    if found is None:
         raise Invalid(messages.SHEET_COLUMNS_MISSING)
-    if len(table) - 1 > MAX_ROWS:
+    heading_at, columns = found
+    body = table[heading_at + 1 :]
+    if len(body) > MAX_ROWS:
         raise Invalid(messages.SHEET_TOO_MANY_ROWS.format(max=MAX_ROWS))
 
     def cell(cells: list[str], field: str) -> str:
-        index = columns.get(field)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+        at = columns.get(field)
+        return cells[at].strip() if at is not None and at < len(cells) else ""
 
     return [
         SheetRow(
@@ -105,8 +111,18 @@ def read_sheet(data: bytes, filename: str) -> list[SheetRow]:
             cell(cells, "position"),
             cell(cells, "roles"),
         )  # fmt: skip
-        for number, cells in table[1:]
+        for number, cells in body
     ]
+
+
+def _columns(heading: list[str]) -> dict[str, int]:
+    """Which field each heading cell names (the first of each)."""
+    columns: dict[str, int] = {}
+    for at, text in enumerate(heading):
+        field = HEADERS.get(match_key(text))
+        if field is not None:
+            columns.setdefault(field, at)
+    return columns
 
 
 def _xlsx_table(data: bytes) -> list[tuple[int, list[str]]]:
