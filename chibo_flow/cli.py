@@ -1,5 +1,5 @@
 """`flask --app wsgi ...` commands (DESIGN.md §4): orgs, users, programmes, demo, mailbox,
-deliveries, directory."""
+deliveries, directory, members."""
 
 import json
 import sys
@@ -17,10 +17,11 @@ from chibo_flow.auth.sessions import issue_token, revoke_token, tokens_of
 from chibo_flow.config import is_development
 from chibo_flow.documents.parse import DocumentError, parse_upload
 from chibo_flow.extensions import db
+from chibo_flow.member_sheet import read_sheet
 from chibo_flow.models import Delivery, Membership, Org, User
 from chibo_flow.models.delivery import DeliveryStatus
-from chibo_flow.models.users import Role
-from chibo_flow.workflow_errors import WorkflowError
+from chibo_flow.models.users import HoldsRoles, Role
+from chibo_flow.workflow_errors import RowsInvalid, WorkflowError
 
 orgs_cli = AppGroup("orgs", help="Party organisations.")
 users_cli = AppGroup("users", help="Users and their roles.")
@@ -28,6 +29,17 @@ programmes_cli = AppGroup("programmes", help="Programme documents.")
 mailbox_cli = AppGroup("mailbox", help="The local SMTP capture server.")
 deliveries_cli = AppGroup("deliveries", help="Final-copy emails and their status.")
 directory_cli = AppGroup("directory", help="People and groups that “Nơi nhận” lines reach.")
+members_cli = AppGroup("members", help="An org's members: invitations and the spreadsheet.")
+
+
+class ServerOperator(HoldsRoles):
+    """Whoever runs a command on the server: no account, recorded as no actor in the audit."""
+
+    id = None
+    memberships = ()
+
+
+OPERATOR = ServerOperator()
 
 
 def _org_by_name(name: str) -> Org:
@@ -343,6 +355,69 @@ def directory_list(org_name: str, as_json: bool):
         click.echo(f"cách viết\t{alias['label']}\t{alias['group']}")
 
 
+@members_cli.command("invite")
+@click.argument("email")
+@click.option("--name", required=True, help="Họ và tên.")
+@click.option("--org", "org_name", required=True, help="Org name.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Repeat for several roles.",
+)
+@click.option("--position", help="Chức vụ.")
+def members_invite(email: str, name: str, org_name: str, roles: tuple[str], position: str | None):
+    """Add a member to ORG: a new account is emailed an invitation to set its password."""
+    org = _org_by_name(org_name)
+    user = _directory_change(
+        lambda: orgs.invite_member(OPERATOR, org, email, name, position, list(roles))
+    )
+    if user.password_hash is None:
+        click.echo(messages.MEMBER_INVITED.format(name=user.name, email=user.email))
+    else:
+        click.echo(messages.MEMBER_ADDED.format(name=user.name, org=org.name))
+
+
+@members_cli.command("import")
+@click.argument("org_name", metavar="ORG")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def members_import(org_name: str, file: Path):
+    """Add the members of an .xlsx or .csv file to ORG, all or nothing; each one invited."""
+    org = _org_by_name(org_name)
+    rows = _directory_change(lambda: read_sheet(file.read_bytes(), file.name))
+    try:
+        checks = orgs.import_members(OPERATOR, org, rows, save=True)
+    except RowsInvalid as exc:
+        for row in exc.rows:
+            click.echo(messages.SHEET_ROW_ERROR.format(**row), err=True)
+        raise click.ClickException(exc.message) from exc
+    click.echo(messages.SHEET_IMPORTED.format(count=len(checks)))
+
+
+@members_cli.command("resend")
+@click.argument("email")
+@click.option("--org", "org_name", required=True, help="Org name.")
+def members_resend(email: str, org_name: str):
+    """Send a member a new invitation link (the old one stops working)."""
+    org = _org_by_name(org_name)
+    user = _directory_change(lambda: orgs.member_of(org, _user_by_email(email).id))
+    _directory_change(lambda: orgs.resend_invitation(OPERATOR, org, user))
+    click.echo(messages.INVITATION_RESENT.format(name=user.name))
+
+
+@members_cli.command("revoke")
+@click.argument("email")
+@click.option("--org", "org_name", required=True, help="Org name.")
+def members_revoke(email: str, org_name: str):
+    """Revoke a member's invitation link."""
+    org = _org_by_name(org_name)
+    user = _directory_change(lambda: orgs.member_of(org, _user_by_email(email).id))
+    _directory_change(lambda: orgs.revoke_invitation(OPERATOR, org, user))
+    click.echo(messages.INVITATION_REVOKED.format(name=user.name))
+
+
 def _directory_change(change):
     """Run a chibo_flow.directory change; its refusal becomes the command's error message."""
     try:
@@ -353,6 +428,7 @@ def _directory_change(change):
 
 def init_cli(app: Flask) -> None:
     """Register the command groups on `app`."""
-    commands = (orgs_cli, users_cli, programmes_cli, mailbox_cli, deliveries_cli, directory_cli)
+    commands = (orgs_cli, users_cli, programmes_cli, mailbox_cli, deliveries_cli, directory_cli,
+                members_cli)  # fmt: skip
     for command in (*commands, demo):
         app.cli.add_command(command)

@@ -120,6 +120,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     API_TOKEN_LIFETIME_DAYS = 90  # a new API token's default lifetime
     PASSWORD_RESET_MAX_AGE_S = 3600  # how long a password-reset link works (once)
+    INVITATION_MAX_AGE_S = 7 * 24 * 3600  # how long an invitation link works (once)
     # An event reaching more people than this is expanded into Delivery rows by a worker, not
     # in the request that recorded it (approving costs the same for 1 or 5,000 recipients).
     DISPATCH_INLINE_MAX = 100

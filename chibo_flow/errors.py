@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from chibo_flow import messages
 from chibo_flow.extensions import db
-from chibo_flow.workflow_errors import WorkflowError
+from chibo_flow.workflow_errors import RowsInvalid, WorkflowError
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +43,15 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str | None = None, code: str | None = None) -> Response:
-    """One error shape for every failure: JSON for the API, a Vietnamese page otherwise."""
+def error_response(
+    status: int, message: str | None = None, code: str | None = None, **details: object
+) -> Response:
+    """One error shape for every failure: JSON for the API (with `details` beside code and
+    message), a Vietnamese page otherwise."""
     message = message or MESSAGES_BY_STATUS.get(status, messages.BAD_REQUEST)
     code = code or CODES_BY_STATUS.get(status, "error")
     if wants_json():
-        response = jsonify({"error": {"code": code, "message": message}})
+        response = jsonify({"error": {"code": code, "message": message, **details}})
     else:
         response = Response(render_template("errors/error.html", status=status, message=message))
     response.status_code = status
@@ -60,7 +63,8 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(WorkflowError)
     def workflow_error(exc: WorkflowError) -> Response:
-        return error_response(exc.status, exc.message, exc.code)
+        details = {"rows": exc.rows} if isinstance(exc, RowsInvalid) else {}
+        return error_response(exc.status, exc.message, exc.code, **details)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> Response:

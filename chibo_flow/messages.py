@@ -41,6 +41,11 @@ RESET_REQUESTED = (
 )
 RESET_LINK_INVALID = "Đường dẫn đặt lại mật khẩu không hợp lệ, đã hết hạn hoặc đã được dùng."
 RESET_DONE = "Đã đặt mật khẩu mới. Đồng chí vui lòng đăng nhập."
+INVITATION_LINK_INVALID = (
+    "Đường dẫn mời không hợp lệ, đã hết hạn, đã bị thu hồi hoặc đã được dùng. Đồng chí đề nghị"
+    " quản trị viên gửi lại lời mời."
+)
+INVITATION_DONE = "Đã đặt mật khẩu. Chào mừng đồng chí đến với Chi bộ Flow."
 SESSION_ENDED = "Đã kết thúc phiên đăng nhập."
 MEMBER_SESSIONS_ENDED = "Đã kết thúc {count} phiên đăng nhập của đồng chí {name}."
 TOKEN_CREATED = "Đã tạo mã truy cập. Đồng chí hãy chép lại ngay: mã chỉ hiện một lần."
@@ -516,12 +521,16 @@ NOTICE_LABELS = {
     "deadline_passed": "Thư báo hết hạn cho ý kiến",
     "password_reset": "Thư đặt lại mật khẩu",
     "account_locked": "Thư báo tài khoản tạm khóa",
+    "invitation": "Thư mời tham gia",
+    "roles_changed": "Thư báo thay đổi vai trò",
     "deadline_near": "Thư nhắc sắp hết hạn cho ý kiến",
 }
 # Emails about a person's own account (chibo_flow.auth.mail.ACCOUNT_MAILS), by kind.
 ACCOUNT_MAIL_SUBJECTS = {
     "password_reset": "[Chi bộ Flow] Đặt lại mật khẩu",
     "account_locked": "[Chi bộ Flow] Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần",
+    "invitation": "[Chi bộ Flow] Mời đồng chí tham gia: đặt mật khẩu",
+    "roles_changed": "[Chi bộ Flow] Vai trò của đồng chí đã thay đổi",
 }
 ACCOUNT_MAIL_NO_ACCOUNT = "tài khoản không còn hoặc đã bị khóa"
 
@@ -574,6 +583,45 @@ ORG_ROLES_INVALID = (
     "Vai trò phải là một hoặc nhiều trong: secretary (bí thư / phó bí thư), committee (cấp ủy"
     " viên), member (đảng viên), admin (quản trị)."
 )
+ORG_INTERVAL_RANGE = "{field} phải là số nguyên từ {low} đến {high}."
+ORG_INTERVAL_NAMES = {
+    "opinion_days": "Số ngày cho ý kiến",
+    "reminder_after_days": "Số ngày trước khi nhắc cấp ủy viên",
+    "escalate_after_days": "Số ngày trước khi báo bí thư vòng duyệt chậm",
+    "session_idle_minutes": "Số phút không thao tác trước khi tự đăng xuất",
+}
+ORG_SIGNING_MODE_INVALID = "Cách ký số phải là “system” (hệ thống ký) hoặc “external” (tự ký)."
+MEMBER_EMAIL_INVALID = "Địa chỉ email “{email}” không hợp lệ."
+MEMBER_NAME_REQUIRED = "Cần nhập họ tên (tối đa 200 ký tự)."
+MEMBER_POSITION_TOO_LONG = "Chức vụ tối đa {max} ký tự."
+MEMBER_ALREADY = "{email} đã là thành viên của {org}."
+INVITATION_ALREADY_ACCEPTED = "Đồng chí {name} đã đặt mật khẩu; không cần mời lại."
+INVITATION_NONE_OPEN = "Đồng chí {name} không có lời mời nào đang chờ."
+SHEET_ROLE_UNKNOWN = (
+    "Không hiểu vai trò “{word}”: dùng bí thư, phó bí thư, cấp ủy viên, đảng viên hoặc quản trị."
+)
+SHEET_EMPTY = "Tệp không có dòng nào."
+SHEET_UNREADABLE = "Không đọc được tệp: cần tệp Excel (.xlsx) hoặc CSV."
+SHEET_COLUMNS_MISSING = (
+    "Dòng đầu của tệp cần có các cột “Họ tên” và “Email” (và nếu có: “Chức vụ”, “Vai trò”)."
+)
+SHEET_TOO_MANY_ROWS = "Tệp có quá nhiều dòng (tối đa {max})."
+SHEET_DUPLICATE_EMAIL = "Email {email} trùng với dòng {first}."
+SHEET_ROWS_INVALID = "Tệp có {count} dòng lỗi; chưa lưu gì. Sửa các dòng dưới đây rồi tải lên lại."
+SHEET_ROW_ERROR = "Dòng {row}: {message}"
+NUMBER_INVALID = "Cần nhập một số nguyên."
+ORG_SAVED = "Đã lưu {name}."
+ORG_CREATED = "Đã tạo {name}."
+MEMBER_INVITED = "Đã thêm đồng chí {name} và gửi thư mời tới {email}."
+MEMBER_ADDED = "Đã thêm đồng chí {name} vào {org}; đồng chí ấy được báo qua email."
+MEMBER_SAVED = "Đã lưu thay đổi của đồng chí {name}; đồng chí ấy được báo qua email."
+MEMBER_DEACTIVATED = "Đã khóa tài khoản của đồng chí {name}; các phiên đăng nhập đã kết thúc."
+MEMBER_REACTIVATED = "Đã mở lại tài khoản của đồng chí {name}."
+INVITATION_RESENT = "Đã gửi lại thư mời cho đồng chí {name}; đường dẫn cũ không còn dùng được."
+INVITATION_REVOKED = "Đã thu hồi lời mời của đồng chí {name}."
+SHEET_IMPORTED = "Đã thêm {count} đồng chí; thư mời đang được gửi."
+SHEET_FILE_REQUIRED = "Cần chọn tệp Excel (.xlsx) hoặc CSV."
+SHEET_PREVIEW_EXPIRED = "Bản xem trước không còn hợp lệ; vui lòng tải tệp lên lại."
 ORG_MEMBER_ELSEWHERE = (
     "Đồng chí này còn sinh hoạt ở tổ chức mà đồng chí không quản trị; không thể khóa tài khoản."
 )

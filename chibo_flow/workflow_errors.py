@@ -32,3 +32,11 @@ class Invalid(WorkflowError):
 
     status = 422
     code = "invalid"
+
+
+class RowsInvalid(Invalid):
+    """A file refused row by row (422); `rows` lists [{"row": n, "message": ...}]."""
+
+    def __init__(self, message: str, rows: list[dict]) -> None:
+        super().__init__(message)
+        self.rows = rows

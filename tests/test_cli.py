@@ -13,7 +13,8 @@ from chibo_flow.demo import DEMO_PASSWORD, DEMO_USERS
 from chibo_flow.models import Membership, Org, User
 from chibo_flow.models.users import Role
 from tests.documents.samples import office, programme_docx, scanned_pdf
-from tests.support import ROOT, SEED, flask_cli
+from tests.member_sheets import as_csv, as_xlsx, members, with_three_bad_rows
+from tests.support import ROOT, SEED, flask_cli, wait_for
 
 NEW_PASSWORD = "mật-khẩu-đủ-dài"
 
@@ -219,3 +220,42 @@ def tiny_png() -> bytes:
     pixels = zlib.compress(b"\x00\xff\x00\x00")
     chunks = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     return b"\x89PNG\r\n\x1a\n" + chunks
+
+
+def test_members_invite_sends_an_invitation_and_nobody_types_a_password(
+    env, db, make, smtp_server, celery_worker
+):
+    org = make.org(name="Chi bộ Thôn Tây", code="TT")
+    out = cli_ok(env, "members", "invite", "Moi@Chibo.test", "--name", "Đỗ Văn Mới",
+                 "--org", org.name, "--role", "committee", "--role", "member",
+                 "--position", "Trưởng thôn")  # fmt: skip
+
+    assert out.strip() == messages.MEMBER_INVITED.format(name="Đỗ Văn Mới", email="moi@chibo.test")
+    [user] = fresh(db, select(User).where(User.email == "moi@chibo.test"))
+    assert user.password_hash is None and user.position == "Trưởng thôn"
+    assert sorted(m.role for m in user.memberships) == ["committee", "member"]
+    [mail] = wait_for(lambda: smtp_server.messages("invitation"))
+    assert "http://chibo.test/moi/" in mail.message.get_body(("plain",)).get_content()
+
+    again = flask_cli(env, "members", "invite", "moi@chibo.test", "--name", "X", "--org",
+                      org.name, "--role", "member")  # fmt: skip
+    assert again.returncode == 1
+    assert messages.MEMBER_ALREADY.format(email="moi@chibo.test", org=org.name) in again.stderr
+    assert "Đã thu hồi" in cli_ok(env, "members", "revoke", "moi@chibo.test", "--org", org.name)
+
+
+def test_members_import_is_all_or_nothing(env, db, make, tmp_path):
+    org = make.org(name="Chi bộ Thôn Tây", code="TT")
+    bad = tmp_path / "dang-vien.xlsx"
+    bad.write_bytes(as_xlsx(with_three_bad_rows(members())))
+    good = tmp_path / "dang-vien.csv"
+    good.write_bytes(as_csv(members(10)))
+
+    refused = flask_cli(env, "members", "import", org.name, str(bad))
+    assert refused.returncode == 1
+    assert "Dòng 20:" in refused.stderr and "Dòng 31:" in refused.stderr
+    assert not fresh(db, select(User).where(User.email.like("%@tiencuong.test")))
+
+    out = cli_ok(env, "members", "import", org.name, str(good))
+    assert out.strip() == messages.SHEET_IMPORTED.format(count=10)
+    assert len(fresh(db, select(User).where(User.email.like("%@tiencuong.test")))) == 10

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from chibo_flow.access import administered_deliveries, administered_org_ids
 from chibo_flow.admin.directory import bp as directory_bp
+from chibo_flow.admin.orgs import bp as orgs_bp
 from chibo_flow.auth.admin import bp as member_security_bp
 from chibo_flow.auth.mail import PRIVATE_KINDS
 from chibo_flow.extensions import db, login_manager
@@ -39,6 +40,7 @@ MESSAGE_HTML_POLICY = (
 )
 bp.register_blueprint(directory_bp)
 bp.register_blueprint(member_security_bp)
+bp.register_blueprint(orgs_bp)
 
 
 @bp.before_request

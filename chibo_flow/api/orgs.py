@@ -1,17 +1,23 @@
 """Endpoints of /api/v1/orgs: the orgs a caller belongs to or administers (DESIGN §4b), and,
-for admins, creating and changing the orgs under them. Changes go through chibo_flow.orgs."""
+for admins, creating and changing the orgs under them, their members (added by invitation, or
+from a spreadsheet) and invitations. Changes go through chibo_flow.orgs."""
 
 from typing import Any
 
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
-from marshmallow.validate import Length, Range
+from marshmallow.validate import Length, OneOf, Range
 from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow import orgs
 from chibo_flow.api.auth import authenticate, current_api_user
 from chibo_flow.api.views import invalid_request
+from chibo_flow.auth.invitations import org_invitations
+from chibo_flow.member_sheet import read_sheet, sheet_download
+from chibo_flow.models import User
 from chibo_flow.security.limits import MAX_ID
 
 blp = Blueprint(
@@ -37,6 +43,15 @@ class OrgSchema(Schema):
         allow_none=True, metadata={"description": "null: a majority of the committee"}
     )
     committee_size = fields.Integer(metadata={"description": "Active cấp ủy viên"})
+    opinion_days = fields.Integer(metadata={"description": "Hạn cho ý kiến (days)"})
+    reminder_after_days = fields.Integer()
+    escalate_after_days = fields.Integer()
+    session_idle_minutes = fields.Integer()
+    signing_mode = fields.String(metadata={"description": "system | external"})
+    secretaries_add_recipients = fields.Boolean(
+        metadata={"description": "The secretary may add a Nơi nhận recipient at submit"}
+    )
+    closed = fields.Boolean(metadata={"description": "Closed: documents kept, no new draft"})
 
 
 class OrgListSchema(Schema):
@@ -54,7 +69,12 @@ class OrgMemberSchema(Schema):
     roles = fields.List(
         fields.String(), metadata={"description": "secretary | committee | member | admin"}
     )
+    position = fields.String(allow_none=True, metadata={"description": "Chức vụ"})
     active = fields.Boolean(metadata={"description": "false: deactivated, history kept"})
+    invitation = fields.Dict(
+        allow_none=True,
+        metadata={"description": "{state: pending|accepted|expired|revoked, sent_at, expires_at}"},
+    )
 
 
 class OrgMemberListSchema(Schema):
@@ -68,6 +88,36 @@ class MemberEditSchema(Schema):
 
     roles = fields.List(fields.String(validate=Length(max=20)), validate=Length(min=1, max=4))
     active = fields.Boolean(metadata={"description": "false ends their sessions; history stays"})
+    position = fields.String(validate=Length(max=orgs.POSITION_MAX))
+
+
+class MemberCreateSchema(Schema):
+    """POST /orgs/<id>/members: a member and their roles; a new account gets an invitation."""
+
+    email = fields.String(required=True, validate=Length(max=orgs.EMAIL_MAX))
+    name = fields.String(required=True, validate=Length(max=orgs.NAME_MAX))
+    position = fields.String(allow_none=True, validate=Length(max=orgs.POSITION_MAX))
+    roles = fields.List(
+        fields.String(validate=Length(max=20)), required=True, validate=Length(min=1, max=4)
+    )
+
+
+class MemberFileSchema(Schema):
+    """POST /orgs/<id>/members/import: .xlsx or .csv with họ tên, email, chức vụ, vai trò."""
+
+    file = Upload(required=True)
+
+
+class ImportedSchema(Schema):
+    """How many members the file added (each emailed)."""
+
+    created = fields.Integer()
+
+
+class ExportQuerySchema(Schema):
+    """GET /orgs/<id>/members/export: csv (default) or xlsx."""
+
+    format = fields.String(load_default="csv", validate=OneOf(["csv", "xlsx"]))
 
 
 class OrgEditSchema(Schema):
@@ -81,6 +131,13 @@ class OrgEditSchema(Schema):
     approvals_required = fields.Integer(
         strict=True, allow_none=True, validate=Range(min=1, max=MAX_ID)
     )
+    opinion_days = fields.Integer(strict=True, validate=Range(min=1, max=MAX_ID))
+    reminder_after_days = fields.Integer(strict=True, validate=Range(min=1, max=MAX_ID))
+    escalate_after_days = fields.Integer(strict=True, validate=Range(min=1, max=MAX_ID))
+    session_idle_minutes = fields.Integer(strict=True, validate=Range(min=1, max=MAX_ID))
+    signing_mode = fields.String(validate=Length(max=10))
+    secretaries_add_recipients = fields.Boolean()
+    closed = fields.Boolean(metadata={"description": "true closes the org, keeping its documents"})
 
 
 class OrgCreateSchema(OrgEditSchema):
@@ -125,12 +182,85 @@ class OrgResource(MethodView):
 
 
 @blp.route("/orgs/<int:org_id>/members")
+class Members(MethodView):
+    """The members of an org you administer (or one under it)."""
+
+    @blp.response(200, OrgMemberListSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    def get(self, org_id: int) -> dict[str, Any]:
+        """The members with their roles there, position and invitation."""
+        org = orgs.administered_org(current_api_user(), org_id)
+        return {"items": [orgs.member_data(user, roles) for user, roles in orgs.members(org)]}
+
+    @blp.arguments(MemberCreateSchema)
+    @blp.response(201, OrgMemberSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, body: dict[str, Any], org_id: int) -> dict[str, Any]:
+        """Add a member: a new account is emailed an invitation ({PUBLIC_URL}/moi/<token>) to
+        set its password; an existing one is told of its new roles. 409 if already a member."""
+        user = current_api_user()
+        org = orgs.administered_org(user, org_id)
+        member = orgs.invite_member(
+            user, org, body["email"], body["name"], body.get("position"), body["roles"]
+        )
+        return orgs.member_data(member, _roles_in(member, org_id))
+
+
+def _roles_in(member: User, org_id: int) -> list[str]:
+    return sorted(m.role for m in member.memberships if m.org_id == org_id)
+
+
+@blp.route("/orgs/<int:org_id>/members/import", methods=["POST"])
+@blp.arguments(MemberFileSchema, location="files")
+@blp.response(201, ImportedSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+def import_members(files: dict[str, Any], org_id: int) -> dict[str, Any]:
+    """Add the members of a spreadsheet, all or nothing: 422 with `error.rows` [{row, message}]
+    and nothing saved when any row is wrong; invitations go out after the commit."""
+    user = current_api_user()
+    org = orgs.administered_org(user, org_id)
+    upload = files["file"]
+    rows = read_sheet(upload.read(), upload.filename or "")
+    return {"created": len(orgs.import_members(user, org, rows, save=True))}
+
+
+@blp.route("/orgs/<int:org_id>/members/export")
+@blp.arguments(ExportQuerySchema, location="query")
+@blp.response(200, content_type="text/csv")
+@blp.alt_response(403, response="FORBIDDEN")
+def export_members(query: dict[str, Any], org_id: int) -> Response:
+    """The active members as the import's columns (họ tên, email, chức vụ, vai trò)."""
+    org = orgs.administered_org(current_api_user(), org_id)
+    return sheet_download(orgs.member_rows(org), query["format"], org.id)
+
+
+@blp.route("/orgs/<int:org_id>/invitations")
 @blp.response(200, OrgMemberListSchema)
 @blp.alt_response(403, response="FORBIDDEN")
-def members(org_id: int) -> dict[str, Any]:
-    """The members of an org you administer (or one under it), with their roles there."""
+def invitations(org_id: int) -> dict[str, Any]:
+    """The members invited to the org (newest invitation first), with its state."""
     org = orgs.administered_org(current_api_user(), org_id)
-    return {"items": [orgs.member_data(user, roles) for user, roles in orgs.members(org)]}
+    items = [
+        orgs.member_data(invitation.user, _roles_in(invitation.user, org.id))
+        for invitation in org_invitations(org)
+    ]
+    return {"items": items}
+
+
+@blp.route("/orgs/<int:org_id>/members/<int:user_id>/invitation", methods=["POST", "DELETE"])
+@blp.response(200, OrgMemberSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+def invitation(org_id: int, user_id: int) -> dict[str, Any]:
+    """POST: send a new invitation link (the old one stops working); DELETE: revoke it."""
+    user = current_api_user()
+    org = orgs.administered_org(user, org_id)
+    member = orgs.member_of(org, user_id)
+    if request.method == "POST":
+        orgs.resend_invitation(user, org, member)
+    else:
+        orgs.revoke_invitation(user, org, member)
+    return orgs.member_data(member, _roles_in(member, org.id))
 
 
 @blp.route("/orgs/<int:org_id>/members/<int:user_id>", methods=["PATCH"])
@@ -142,6 +272,7 @@ def change_member(body: dict[str, Any], org_id: int, user_id: int) -> dict[str, 
     user = current_api_user()
     org = orgs.administered_org(user, org_id)
     member = orgs.member_of(org, user_id)
-    orgs.change_member(user, org, member, body.get("roles"), body.get("active"))
-    roles = sorted(m.role for m in member.memberships if m.org_id == org.id)
-    return orgs.member_data(member, roles)
+    orgs.change_member(
+        user, org, member, body.get("roles"), body.get("active"), body.get("position")
+    )
+    return orgs.member_data(member, _roles_in(member, org.id))

@@ -1,5 +1,6 @@
-"""Emails about a person's own account (password-reset link, account locked, ...): Delivery rows
-like every other email, through the one dispatcher.
+"""Emails about a person's own account (password-reset link, account locked, an invitation to
+set a first password, roles changed by an admin): Delivery rows like every other email, through
+the one dispatcher.
 
 `queue_account_mail` records an `account_mail` domain event and commits it; the dispatcher expands
 it into one row to the account's address (`notices_for`), the worker sends it and the relay
@@ -18,13 +19,26 @@ from flask import current_app
 from sqlalchemy import select
 
 from chibo_flow import events, messages
+from chibo_flow.auth.invitations import invitation_url, latest_invitation
 from chibo_flow.auth.reset import reset_url
+from chibo_flow.auth.totp import requires_second_factor
 from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, DomainEvent, EventKind, Programme, User
+from chibo_flow.models.users import ROLE_NAMES
 from chibo_flow.notifications.notice import Notice
 
 PASSWORD_RESET = "password_reset"
 ACCOUNT_LOCKED = "account_locked"
+INVITATION = "invitation"
+ROLES_CHANGED = "roles_changed"
+
+
+def roles_held(user: User) -> list[tuple[str, list[str]]]:
+    """The person's roles as people read them, per org: [(org name, [role names])]."""
+    held: dict[str, list[str]] = {}
+    for membership in sorted(user.memberships, key=lambda m: (m.org.name, m.role)):
+        held.setdefault(membership.org.name, []).append(ROLE_NAMES[membership.role].lower())
+    return list(held.items())
 
 
 def _reset_context(user: User) -> dict[str, Any]:
@@ -36,6 +50,21 @@ def _reset_context(user: User) -> dict[str, Any]:
 
 def _locked_context(user: User) -> dict[str, Any]:
     return {"minutes": int(current_app.config["LOCKOUT_DURATION"].total_seconds() // 60)}
+
+
+def _invitation_context(user: User) -> dict[str, Any]:
+    invitation = latest_invitation(user)
+    return {
+        "invitation": invitation,
+        "link": invitation_url(user),
+        "days": current_app.config["INVITATION_MAX_AGE_S"] // 86400,
+        "roles": dict(roles_held(user)).get(invitation.org.name, []),
+        "needs_factor": requires_second_factor(user),
+    }
+
+
+def _roles_context(user: User) -> dict[str, Any]:
+    return {"roles": roles_held(user)}
 
 
 @dataclass(frozen=True)
@@ -51,6 +80,8 @@ class AccountMail:
 ACCOUNT_MAILS: dict[str, AccountMail] = {
     PASSWORD_RESET: AccountMail(_reset_context, private=True),
     ACCOUNT_LOCKED: AccountMail(_locked_context),
+    INVITATION: AccountMail(_invitation_context, private=True),
+    ROLES_CHANGED: AccountMail(_roles_context),
 }
 PRIVATE_KINDS = frozenset(kind for kind, mail in ACCOUNT_MAILS.items() if mail.private)
 

@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 from chibo_flow import messages
 from chibo_flow.auth import totp
 from chibo_flow.auth.forms import CodeForm, LoginForm, NewPasswordForm, ResetRequestForm
+from chibo_flow.auth.invitations import accept, invitation_for_token
 from chibo_flow.auth.login import check_password
 from chibo_flow.auth.mail import queue_reset_mail
 from chibo_flow.auth.passwords import hash_password
@@ -209,3 +210,27 @@ def reset_password(token: str):
         flash(messages.RESET_DONE, "info")
         return redirect(url_for(".login"))
     return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/moi/<token>", methods=["GET", "POST"])
+@login_rate_limit
+def invitation(token: str):
+    """A new member sets their password from the invitation link (once, before it expires),
+    then enrols their second factor where their role needs one, and is signed in."""
+    invited = invitation_for_token(token)
+    if invited is None:
+        flash(messages.INVITATION_LINK_INVALID, "danger")
+        return redirect(url_for(".login"))
+    user = invited.user
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        if not accept(invited, form.password.data):
+            flash(messages.INVITATION_LINK_INVALID, "danger")
+            return redirect(url_for(".login"))
+        flash(messages.INVITATION_DONE, "info")
+        target = url_for("programmes.index")
+        if totp.requires_second_factor(user):
+            return _pending(user, target, ".enrol")
+        start_session(user)
+        return redirect(target)
+    return render_template("auth/invitation.html", form=form, invitation=invited)

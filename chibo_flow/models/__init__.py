@@ -11,11 +11,12 @@ from chibo_flow.models.programmes import (
     Revision,
     Vote,
 )
-from chibo_flow.models.recipients import Alias, DirectoryEntry, Group
+from chibo_flow.models.recipients import Alias, DirectoryEntry, Group, RecipientRequest
 from chibo_flow.models.registers import IncomingEntry
 from chibo_flow.models.review import Delegation, ReviewView
 from chibo_flow.models.users import (
     ApiToken,
+    Invitation,
     LoginFailure,
     LoginSession,
     Membership,
@@ -38,12 +39,14 @@ __all__ = [
     "FinalCopy",
     "Group",
     "IncomingEntry",
+    "Invitation",
     "LoginFailure",
     "LoginSession",
     "MeetingVote",
     "Membership",
     "Org",
     "Programme",
+    "RecipientRequest",
     "RecoveryCode",
     "ReviewView",
     "Revision",

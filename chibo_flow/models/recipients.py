@@ -70,3 +70,17 @@ class Alias(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"))
 
     group: Mapped[Group] = relationship(back_populates="aliases")
+
+
+class RecipientRequest(db.Model):
+    """A secretary's request that an admin add the recipient a "Nơi nhận" line names, when her
+    org does not let her add it herself; done when the admin maps the line."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(NFCString(200))
+    note: Mapped[str | None] = mapped_column(NFCString(500))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

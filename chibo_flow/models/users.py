@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chibo_flow.extensions import db
@@ -25,6 +25,15 @@ class Role(StrEnum):
     COMMITTEE = "committee"  # cấp ủy viên: reviews and votes
     MEMBER = "member"  # đảng viên: reads approved copies
     ADMIN = "admin"  # manages orgs, users, directory
+
+
+# The name people see for each role, in the order pages list them.
+ROLE_NAMES = {
+    Role.SECRETARY: "Bí thư / phó bí thư",
+    Role.COMMITTEE: "Cấp ủy viên",
+    Role.MEMBER: "Đảng viên",
+    Role.ADMIN: "Quản trị",
+}
 
 
 class SigningMode(StrEnum):
@@ -66,6 +75,11 @@ class Org(db.Model):
     signing_mode: Mapped[str] = mapped_column(
         String(10), default=SigningMode.SYSTEM, server_default=SigningMode.SYSTEM.value
     )
+    # May the secretary add a person or group to the directory from the "Nơi nhận" picker
+    # (else she asks an admin, chibo_flow.models.recipients.RecipientRequest)?
+    secretaries_add_recipients: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A closed (giải thể, sáp nhập) org keeps its documents and registers; it takes no new draft.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped["Org | None"] = relationship(remote_side=[id])
@@ -121,6 +135,7 @@ class User(HoldsRoles, UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(NFCString(200))
+    position: Mapped[str | None] = mapped_column(NFCString(200))  # chức vụ
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -165,6 +180,23 @@ class Membership(db.Model):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     org: Mapped[Org] = relationship(back_populates="memberships")
+
+
+class Invitation(db.Model):
+    """An emailed link that lets a new member set their password, once, until `expires_at`
+    (chibo_flow.auth.invitations); resending replaces it, revoking ends it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    org: Mapped[Org] = relationship()
 
 
 class LoginSession(db.Model):

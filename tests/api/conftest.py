@@ -106,6 +106,10 @@ class ApiClient:
         """PATCH /api/v1 + path."""
         return self.client.patch(f"/api/v1{path}", headers=self.headers, **kwargs)
 
+    def delete(self, path: str, **kwargs: Any):
+        """DELETE /api/v1 + path."""
+        return self.client.delete(f"/api/v1{path}", headers=self.headers, **kwargs)
+
 
 @pytest.fixture(scope="session")
 def seed_doc(seed_text) -> dict[str, Any]:

@@ -1,16 +1,28 @@
 """/api/v1/orgs: the orgs a caller belongs to or administers, and the admin's changes to the
 orgs under them (an admin of chi bộ A cannot touch chi bộ B or the parent)."""
 
+import io
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from chibo_flow.auth.passwords import hash_password
 from chibo_flow.auth.sessions import issue_token, user_for_token
-from chibo_flow.models import AuditEvent, LoginSession, Membership, Org, Programme, User
+from chibo_flow.models import (
+    AuditEvent,
+    Invitation,
+    LoginSession,
+    Membership,
+    Org,
+    Programme,
+    User,
+)
 from chibo_flow.models.users import Role
 from chibo_flow.workflow import create_programme
 from tests.api.conftest import ApiClient, assert_error
+from tests.member_sheets import as_csv, as_xlsx, members, with_three_bad_rows
+from tests.support import wait_for
 
 PARENT = "Đảng bộ xã Tiên Cường"
 CELL_A = "Chi bộ Trường Mầm non Tiên Cường"
@@ -109,7 +121,9 @@ def test_who_may_create_an_org_where(db, as_, tree, key, parent, status):
         assert response.get_json() == {
             "id": created.id, "name": "Chi bộ Thôn Tây", "code": "TT",
             "parent_id": orgs[parent].id, "place": "Tiên Cường", "term_start": "2025-10-01",
-            "approvals_required": 2, "committee_size": 0,
+            "approvals_required": 2, "committee_size": 0, "opinion_days": 5,
+            "reminder_after_days": 2, "escalate_after_days": 5, "session_idle_minutes": 30,
+            "signing_mode": "system", "secretaries_add_recipients": False, "closed": False,
         }  # fmt: skip
         assert created.term_start == date(2025, 10, 1)
         audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "org_created"))
@@ -315,3 +329,154 @@ def test_a_committee_smaller_than_the_approvals_is_refused(db, as_, tree):
     response = admin.patch(f"/orgs/{cell.id}/members/{member.id}", json={"roles": ["member"]})
 
     assert "0 đồng chí" in assert_error(response, 422, "invalid")["message"]
+
+
+# --- settings, members, invitations and the spreadsheet ----------------------------------------
+
+
+def test_settings_and_closing_through_the_api(db, as_, tree):
+    cell = tree[0]["a"]
+    response = as_("a_admin").patch(f"/orgs/{cell.id}", json={
+        "opinion_days": 7, "session_idle_minutes": 15, "signing_mode": "external",
+        "secretaries_add_recipients": True, "closed": True})  # fmt: skip
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert (body["opinion_days"], body["session_idle_minutes"], body["signing_mode"]) == (
+        7, 15, "external")  # fmt: skip
+    assert body["secretaries_add_recipients"] is True and body["closed"] is True
+    db.session.expire_all()
+    assert db.session.get(Org, cell.id).closed_at is not None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"opinion_days": 0}, {"session_idle_minutes": 100000}, {"signing_mode": "bút"}],
+)
+def test_settings_out_of_range_are_refused(db, as_, tree, body):
+    cell = tree[0]["a"]
+    assert_error(as_("a_admin").patch(f"/orgs/{cell.id}", json=body), 422, "invalid")
+
+
+NEW_MEMBER = {"email": "Moi@Chibo.test", "name": "Đỗ Văn Mới", "position": "Trưởng thôn",
+              "roles": ["member"]}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("key", "target", "status"),
+    [
+        ("parent_admin", "a", 201),
+        ("a_admin", "a", 201),
+        ("a_admin", "b", 403),
+        ("a_admin", "parent", 403),
+        ("b_admin", "a", 403),
+        ("a_secretary", "a", 403),
+        ("a_member", "a", 403),
+    ],
+)
+def test_who_may_invite_a_member_where(db, as_, tree, key, target, status):
+    org = tree[0][target]
+    response = as_(key).post(f"/orgs/{org.id}/members", json=NEW_MEMBER)
+
+    assert response.status_code == status, response.get_data(as_text=True)
+    user = _person(db, "moi@chibo.test")
+    if status == 201:
+        body = response.get_json()
+        assert (body["email"], body["position"], body["roles"]) == (
+            "moi@chibo.test", "Trưởng thôn", ["member"])  # fmt: skip
+        assert body["invitation"]["state"] == "pending"
+        assert user.password_hash is None
+    else:
+        assert user is None
+
+
+def test_an_invitation_email_carries_the_link_that_sets_the_password(
+    app, db, as_, tree, smtp_server, celery_worker
+):
+    cell = tree[0]["a"]
+    as_("a_admin").post(f"/orgs/{cell.id}/members", json=NEW_MEMBER)
+
+    [mail] = wait_for(lambda: smtp_server.messages("invitation"))
+    text = mail.message.get_body(("plain",)).get_content()
+    link = next(w for w in text.split() if w.startswith("http://chibo.test/moi/"))
+    assert "Chi bộ Trường Mầm non Tiên Cường" in text
+    client = app.test_client()
+    password = "mật khẩu của riêng tôi"
+    done = client.post(link.removeprefix("http://chibo.test"),
+                       data={"password": password, "confirm": password})  # fmt: skip
+    assert done.status_code == 302
+    listed = as_("a_admin").get(f"/orgs/{cell.id}/invitations").get_json()["items"]
+    assert [(m["email"], m["invitation"]["state"]) for m in listed] == [
+        ("moi@chibo.test", "accepted")]  # fmt: skip
+
+
+def test_resend_and_revoke_an_invitation(db, as_, tree):
+    cell = tree[0]["a"]
+    admin = as_("a_admin")
+    member_id = admin.post(f"/orgs/{cell.id}/members", json=NEW_MEMBER).get_json()["id"]
+    path = f"/orgs/{cell.id}/members/{member_id}/invitation"
+
+    resent = admin.post(path)
+    revoked = admin.delete(path)
+    again = admin.delete(path)
+
+    assert resent.status_code == 200
+    assert db.session.scalar(select(func.count(Invitation.id))) == 2  # the first one replaced
+    assert revoked.get_json()["invitation"]["state"] == "revoked"
+    assert_error(again, 422, "invalid")
+    assert_error(as_("b_admin").post(path), 403, "forbidden")
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["member_added", "invitation_resent", "invitation_revoked"]
+
+
+def test_an_existing_account_is_given_roles_not_an_invitation(db, as_, tree):
+    cell_b = tree[0]["b"]
+    _person(db, "a-member@chibo.test").password_hash = hash_password("mật khẩu đã có")
+    db.session.commit()
+    response = as_("parent_admin").post(f"/orgs/{cell_b.id}/members", json={
+        "email": "a-member@chibo.test", "name": "Tên khác", "roles": ["committee"]})  # fmt: skip
+
+    assert response.status_code == 201
+    assert response.get_json()["invitation"] is None
+    again = as_("parent_admin").post(f"/orgs/{cell_b.id}/members", json={
+        "email": "a-member@chibo.test", "name": "Tên khác", "roles": ["member"]})  # fmt: skip
+    assert_error(again, 409, "conflict")
+
+
+def test_import_refuses_the_whole_file_naming_the_rows(db, as_, tree):
+    cell = tree[0]["a"]
+    data = as_xlsx(with_three_bad_rows(members()))
+    response = as_("a_admin").post(f"/orgs/{cell.id}/members/import",
+                                   data={"file": (io.BytesIO(data), "dang-vien.xlsx")},
+                                   content_type="multipart/form-data")  # fmt: skip
+
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid"
+    assert [row["row"] for row in error["rows"]] == [20, 31, 52]
+    assert "Thủ quỹ" in error["rows"][1]["message"]
+    assert _person(db, "dangvien01@tiencuong.test") is None
+
+
+def test_import_then_export_the_same_columns(db, as_, tree):
+    cell = tree[0]["a"]
+    admin = as_("a_admin")
+    response = admin.post(f"/orgs/{cell.id}/members/import",
+                          data={"file": (io.BytesIO(as_csv(members(8))), "dang-vien.csv")},
+                          content_type="multipart/form-data")  # fmt: skip
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json() == {"created": 8}
+    exported = admin.get(f"/orgs/{cell.id}/members/export?format=csv")
+    assert exported.headers["Content-Type"].startswith("text/csv")
+    text = exported.get_data(as_text=True)
+    assert "Nguyễn Văn An 1,dangvien01@tiencuong.test,Trưởng thôn,Bí thư / phó bí thư" in text
+    assert_error(as_("b_admin").get(f"/orgs/{cell.id}/members/export"), 403, "forbidden")
+
+
+def test_the_spec_documents_members_and_invitations(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/orgs/{org_id}/members"])
+    assert "post" in paths["/api/v1/orgs/{org_id}/members/import"]
+    assert "get" in paths["/api/v1/orgs/{org_id}/invitations"]
+    assert {"post", "delete"} <= set(paths["/api/v1/orgs/{org_id}/members/{user_id}/invitation"])
