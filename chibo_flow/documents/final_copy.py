@@ -52,8 +52,10 @@ VERIFY_CODE_BYTES = 10  # 80 random bits: 16 base32 characters
 # The QR code of the verify URL in the PDF's footer: ~14 mm wide at 0.4 mm a module.
 QR_MODULE_MM = 0.4
 QR_DOCX_DPI = 300  # the DOCX carries the QR code as a PNG printed at this resolution
-# The public verification page (chibo_flow/verify) answers at this path.
+# The public verification page (chibo_flow/verify) answers at this path, and the CRLs of
+# SIGNING_CRLS are published under theirs (by file name).
 VERIFY_PATH = "/xac-thuc/{code}"
+CRL_PATH = "/xac-thuc/crl/{name}"
 PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA_TYPES = {"pdf": PDF_TYPE, "docx": DOCX_TYPE}
@@ -82,6 +84,11 @@ def new_verify_code() -> str:
 def verify_url(code: str) -> str:
     """The public address of a verification code's page."""
     return current_app.config["PUBLIC_URL"] + VERIFY_PATH.format(code=code)
+
+
+def crl_url(name: str) -> str:
+    """The public address at which the CRL file `name` of SIGNING_CRLS is published."""
+    return current_app.config["PUBLIC_URL"] + CRL_PATH.format(name=quote(name))
 
 
 def _issued_at(programme: Programme) -> datetime:
@@ -394,7 +401,7 @@ def final_copy_ready(programme: Programme) -> bool:
 def accept_signed_copy(copy: FinalCopy, data: bytes, actor: User) -> FinalCopy:
     """Store the copy an office signed with its own tool (external signing) as the issued PDF;
     raises Invalid with the reason unless it is the approved PDF, unchanged, under an intact
-    signature that covers it, by a certificate chaining to SIGNING_TRUST_ANCHORS."""
+    signature that covers it, by an unrevoked certificate chaining to SIGNING_TRUST_ANCHORS."""
     if copy.programme.org.signing_mode != SigningMode.EXTERNAL:
         raise Invalid(messages.SIGNED_COPY_NOT_EXPECTED)
     if copy.signed_at is not None:
@@ -410,6 +417,8 @@ def accept_signed_copy(copy: FinalCopy, data: bytes, actor: User) -> FinalCopy:
         raise Invalid(messages.SIGNED_COPY_BROKEN)
     if signature.changed_after_signing:
         raise Invalid(messages.SIGNED_COPY_CHANGED_AFTER)
+    if signature.revoked:
+        raise Invalid(messages.SIGNED_COPY_REVOKED)
     if not signature.trusted:
         raise Invalid(messages.SIGNED_COPY_UNTRUSTED)
     approved_sha256 = copy.sha256
