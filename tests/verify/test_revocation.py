@@ -3,9 +3,12 @@
 the CA has since revoked it ("chứng thư số đã bị thu hồi"), and a revoked certificate signs
 nothing."""
 
+import functools
 import io
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pypdf
@@ -120,3 +123,38 @@ def test_a_revoked_certificate_signs_nothing(issued, revoked):
     with pytest.raises(SigningNotConfigured) as refused:
         sign_pdf(issued.rendered, ORG, issued.app.config)
     assert refused.value.message == messages.SIGNING_CERTIFICATE_NOT_VALID
+
+
+@pytest.fixture
+def crl_server(tmp_path) -> Iterator[tuple[str, Path, list[str]]]:
+    """A CA's web server on loopback serving the files of a folder: its base URL, the folder
+    and the paths it was asked for."""
+    asked: list[str] = []
+
+    class Handler(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args) -> None:  # noqa: A002 (http.server's name)
+            asked.append(self.path)
+
+    handler = functools.partial(Handler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", tmp_path, asked
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def test_a_crl_not_kept_here_is_fetched_where_the_certificate_says(issued, crl_server):
+    base, directory, asked = crl_server
+    ca = make_ca("CA công cộng", "Tổ chức chứng thực thử")
+    files = write_signing_files(directory, ca, ORG, PARENT_ORG, PASSPHRASE, stem="cong-cong",
+                                crl_url=f"{base}/cong-cong-ca.crl")  # fmt: skip
+    config = {"SIGNING_PKCS12_PATH": str(files.pkcs12), "SIGNING_PKCS12_PASSPHRASE": PASSPHRASE,
+              "SIGNING_TRUST_ANCHORS": [str(files.trust_anchor)]}  # fmt: skip
+
+    signed = sign_pdf(issued.rendered, ORG, config)
+
+    assert "/cong-cong-ca.crl" in [path.split("?")[0] for path in asked]
+    dss = pypdf.PdfReader(io.BytesIO(signed)).trailer["/Root"]["/DSS"]
+    assert [ref.get_object().get_data() for ref in dss["/CRLs"]] == [files.crl.read_bytes()]
