@@ -49,9 +49,12 @@ from chibo_flow.models.users import SigningMode
 from chibo_flow.workflow_errors import Invalid
 
 VERIFY_CODE_BYTES = 10  # 80 random bits: 16 base32 characters
-# The QR code of the verify URL in the PDF's footer: ~14 mm wide at 0.4 mm a module.
-QR_MODULE_MM = 0.4
-QR_DOCX_DPI = 300  # the DOCX carries the QR code as a PNG printed at this resolution
+# The QR code of the verify URL in the footer of both files: a PNG of 5 pixels a module printed
+# at 300 dpi (0.42 mm a module, ~15 mm wide). A PNG, not SVG: WeasyPrint parses and draws an
+# SVG's path again on every page (~30 ms of CPU a page), an image it embeds once (benchmark in
+# bench/README.md); and Word has no SVG before 2016.
+QR_MODULE_PX = 5
+QR_DPI = 300
 # The public verification page (chibo_flow/verify) answers at this path, and the CRLs of
 # SIGNING_CRLS are published under theirs (by file name).
 VERIFY_PATH = "/xac-thuc/{code}"
@@ -129,17 +132,16 @@ def _verify_qr(code: str) -> segno.QRCode:
     return segno.make(verify_url(code), error="m", micro=False)
 
 
-def verify_qr_uri(code: str) -> str:
-    """A data: URI of the QR code (SVG, in millimetres) that opens the code's verify page."""
-    return _verify_qr(code).svg_data_uri(scale=QR_MODULE_MM, unit="mm", border=1)
-
-
 def verify_qr_png(code: str) -> bytes:
-    """The same QR code as a PNG (Word has no SVG before 2016), QR_DOCX_DPI pixels an inch."""
-    module_px = max(1, round(QR_MODULE_MM / 25.4 * QR_DOCX_DPI))
+    """The QR code that opens the code's verify page as a PNG of QR_DPI pixels an inch."""
     buffer = io.BytesIO()
-    _verify_qr(code).save(buffer, kind="png", scale=module_px, border=1, dpi=QR_DOCX_DPI)
+    _verify_qr(code).save(buffer, kind="png", scale=QR_MODULE_PX, border=1, dpi=QR_DPI)
     return buffer.getvalue()
+
+
+def verify_qr_uri(code: str) -> str:
+    """The same PNG as a data: URI (the print stylesheet's footer)."""
+    return "data:image/png;base64," + base64.b64encode(verify_qr_png(code)).decode()
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -193,6 +195,7 @@ def _print_stylesheet(programme: Programme, verify_code: str | None) -> str:
         rules={name: _css_declarations(style) for name, style in STYLES.items()},
         footer=_css_string(footer) if footer else "",
         qr=_css_string(verify_qr_uri(verify_code)) if footer else "",
+        qr_dpi=QR_DPI,
     )
 
 
