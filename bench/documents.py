@@ -6,8 +6,9 @@ In one run, on the same machine:
    saves a typed document), against python-docx's bare `Document()` load of the same file;
 2. renders the approved seed's final copy as PDF (the web page's HTML, the print stylesheet,
    WeasyPrint) against WeasyPrint's render of a minimal one-paragraph HTML page, and as DOCX;
-3. signs that PDF (PAdES B-B with the visible block, a PKCS#12 certificate of the tests' CA)
-   against rendering it: signing's overhead on issuing the final copy.
+3. signs that PDF (PAdES B-B with the visible block, a PKCS#12 certificate of the tests' CA),
+   and B-LT (a certificate naming its CA's CRL, which the deployment keeps: the CRL goes into
+   the signature's revision) against rendering it: signing's overhead on issuing the final copy.
 
 `--big [DIR ...]` parses a 40-page text PDF and a 30-page .docx built here from the real text
 of the corpus folders, against pdfplumber's words of every page and python-docx's load plus
@@ -26,6 +27,7 @@ import io
 import logging
 import statistics
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -39,6 +41,7 @@ import pypdf
 
 from chibo_flow import create_app
 from chibo_flow.demo import ORG, PARENT_ORG, SEED_FILE
+from chibo_flow.documents.certificates import make_ca, write_signing_files
 from chibo_flow.documents.final_copy import load_pdf_renderer, render_docx, render_pdf
 from chibo_flow.documents.parse import DocumentError, parse_docx, parse_text, parse_upload
 from chibo_flow.documents.reading import convert_with_office
@@ -92,6 +95,15 @@ def approved_seed(text: str) -> Programme:
         approved_at=datetime(2023, 1, 10, 3, 0, tzinfo=UTC),
         current_revision=revision,
     )
+
+
+def revocable_signing(directory: Path) -> dict[str, object]:
+    """Signing settings of a certificate that names its CA's CRL, kept in SIGNING_CRLS."""
+    files = write_signing_files(directory, make_ca("CA bench", "Bench"), ORG, PARENT_ORG, "bench",
+                                crl_url="http://chibo.test/xac-thuc/crl/signer-ca.crl")  # fmt: skip
+    return {"SIGNING_PKCS12_PATH": str(files.pkcs12), "SIGNING_PKCS12_PASSPHRASE": "bench",
+            "SIGNING_TRUST_ANCHORS": [str(files.trust_anchor)],
+            "SIGNING_CRLS": [str(files.crl)]}  # fmt: skip
 
 
 def median_ms(work: Callable[[], object], runs: int = RUNS) -> float:
@@ -218,21 +230,24 @@ def main() -> int:
     text = SEED_FILE.read_text(encoding="utf-8")
     data = seed_docx(text)
     app = create_app(config_for({"PUBLIC_URL": "http://chibo.test", "SECRET_KEY": "bench"}))
-    with app.app_context():
+    with app.app_context(), tempfile.TemporaryDirectory() as directory:
         programme = approved_seed(text)
         pdf = render_pdf(programme, VERIFY_CODE)
+        long_term = {**app.config, **revocable_signing(Path(directory))}
         times = {
             "parse_text": median_ms(lambda: parse_text(text)),
             "parse_docx": median_ms(lambda: parse_docx(data)),
             "bare_docx": median_ms(lambda: docx.Document(io.BytesIO(data))),
             "render_pdf": median_ms(lambda: render_pdf(programme, VERIFY_CODE)),
             "sign_pdf": median_ms(lambda: sign_pdf(pdf, ORG, app.config)),
+            "sign_pdf_lt": median_ms(lambda: sign_pdf(pdf, ORG, long_term)),
             "minimal_pdf": median_ms(lambda: weasyprint.HTML(string=MINIMAL_HTML).write_pdf()),
             "render_docx": median_ms(lambda: render_docx(programme)),
         }
     parse_ratio = times["parse_docx"] / times["bare_docx"]
     pdf_ratio = times["render_pdf"] / times["minimal_pdf"]
     signing_ratio = times["sign_pdf"] / times["render_pdf"]
+    long_term_ratio = times["sign_pdf_lt"] / times["render_pdf"]
     pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
     print(f"seed: {len(text):,} characters; .docx {len(data):,} bytes; median of {RUNS} runs")
@@ -244,14 +259,20 @@ def main() -> int:
     print(f"  render PDF                           {times['render_pdf']:8.1f} ms")
     print(f"  WeasyPrint minimal page (base)       {times['minimal_pdf']:8.1f} ms")
     print(_ratio_line(pdf_ratio, TARGET_PDF))
-    print(f"  sign PDF (PAdES, visible block)      {times['sign_pdf']:8.1f} ms")
-    print(f"  overhead    {signing_ratio:5.2f} of rendering  (target ≤ {TARGET_SIGNING})  "
-          f"{'OK' if signing_ratio <= TARGET_SIGNING else 'MISSED'}")  # fmt: skip
+    print(f"  sign PDF (PAdES B-B, visible block)  {times['sign_pdf']:8.1f} ms")
+    print(_overhead_line(signing_ratio))
+    print(f"  sign PDF (PAdES B-LT, the CA's CRL)  {times['sign_pdf_lt']:8.1f} ms")
+    print(_overhead_line(long_term_ratio))
     print(f"  render DOCX                          {times['render_docx']:8.1f} ms"
           f"  ({times['render_docx'] / times['bare_docx']:.2f} × a bare load)")  # fmt: skip
     met = (parse_ratio <= TARGET_PARSE_DOCX, pdf_ratio <= TARGET_PDF,
-           signing_ratio <= TARGET_SIGNING)  # fmt: skip
+           signing_ratio <= TARGET_SIGNING, long_term_ratio <= TARGET_SIGNING)  # fmt: skip
     return 0 if all(met) else 1
+
+
+def _overhead_line(ratio: float) -> str:
+    verdict = "OK" if ratio <= TARGET_SIGNING else "MISSED"
+    return f"  overhead    {ratio:5.2f} of rendering  (target ≤ {TARGET_SIGNING})  {verdict}"
 
 
 def _ratio_line(ratio: float, target: float) -> str:

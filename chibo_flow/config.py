@@ -230,8 +230,9 @@ class Config:
     def _signing(self, instance_path: str, env: Mapping[str, str]) -> None:
         """The final copy's signing certificate, one per deployment (chibo_flow.documents.signing):
         a PKCS#12 file and passphrase, or a key on a PKCS#11 token; a TSA for RFC 3161 timestamps;
-        the trust anchors that signatures of uploaded copies must chain to (PEM files, separated
-        by the path separator ":")."""
+        the trust anchors that signatures of uploaded copies must chain to and the CRLs the
+        deployment keeps of their CAs (PEM or DER files, each list separated by the path
+        separator ":")."""
         demo = Path(instance_path) / "signing"
         configured = env.get("SIGNING_PKCS12_PATH") or env.get("SIGNING_PKCS11_LIB")
         use_demo = self.SIGNING_DEMO_DEFAULTS and not configured
@@ -249,9 +250,12 @@ class Config:
         self.SIGNING_PKCS11_PIN = env.get("SIGNING_PKCS11_PIN", "")
         self.SIGNING_TSA_URL = env.get("SIGNING_TSA_URL", "")
         anchors = [path for path in env.get("SIGNING_TRUST_ANCHORS", "").split(os.pathsep) if path]
+        crls = [path for path in env.get("SIGNING_CRLS", "").split(os.pathsep) if path]
         if use_demo:
             anchors.append(str(demo / "demo-signer-ca.pem"))
+            crls.append(str(demo / "demo-signer-ca.crl"))
         self.SIGNING_TRUST_ANCHORS = anchors
+        self.SIGNING_CRLS = crls
 
 
 class TestConfig(Config):

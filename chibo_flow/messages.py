@@ -292,11 +292,16 @@ FINAL_COPY_NOT_APPROVED = "Chỉ chương trình đã được thông qua mới 
 VERIFY_UNKNOWN_CODE = (
     "Không tìm thấy văn bản có mã xác thực này. Vui lòng kiểm tra lại mã in ở chân trang văn bản."
 )
+CRL_UNKNOWN = "Không có danh sách chứng thư số bị thu hồi (CRL) này."
 VERIFY_FILE_REQUIRED = "Vui lòng chọn tệp PDF cần kiểm tra."
 VERIFY_NOT_PDF = "Tệp tải lên không phải là tệp PDF đọc được."
 VERIFY_RATE_LIMITED = "Bạn đã kiểm tra quá nhiều lần trong một phút. Vui lòng thử lại sau ít phút."
 SIGNING_NOT_CONFIGURED = (
     "Chưa cấu hình chứng thư số để ký bản chính thức (SIGNING_PKCS12_PATH hoặc SIGNING_PKCS11_LIB)."
+)
+SIGNING_CERTIFICATE_NOT_VALID = (
+    "Không ký được bản chính thức: chứng thư số ký đã bị thu hồi, hết hạn hoặc không kiểm tra "
+    "được tình trạng thu hồi."
 )
 SIGNING_REASON = "Ban hành văn bản"
 SIGNED_COPY_NO_FILE = "Đồng chí chưa chọn tệp PDF đã ký số."
@@ -315,6 +320,7 @@ SIGNED_COPY_BROKEN = "Chữ ký số trong tệp không còn nguyên vẹn: nộ
 SIGNED_COPY_CHANGED_AFTER = (
     "Tệp đã bị chỉnh sửa sau khi ký số. Vui lòng tải lên đúng tệp do phần mềm ký số tạo ra."
 )
+SIGNED_COPY_REVOKED = "Chứng thư số đã ký tệp này đã bị thu hồi; không thể ban hành bản này."
 SIGNED_COPY_UNTRUSTED = (
     "Không xác thực được người ký: chứng thư số không do tổ chức cung cấp dịch vụ chứng thực "
     "được tin cậy cấp."

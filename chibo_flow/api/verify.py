@@ -38,6 +38,7 @@ class VerifiedSignatureSchema(Schema):
 
     valid = fields.Boolean()
     trusted = fields.Boolean()
+    revoked = fields.Boolean()
     signer = fields.String()
     signed_at = fields.AwareDateTime(allow_none=True)
     changed_after_signing = fields.Boolean()
@@ -83,6 +84,7 @@ def present_verdict(verdict: Verdict) -> dict[str, Any]:
         "signature": None if signature is None else {
             "valid": signature.valid,
             "trusted": signature.trusted,
+            "revoked": signature.revoked,
             "signer": signature.signer,
             "signed_at": signature.signed_at,
             "changed_after_signing": signature.changed_after_signing,

@@ -10,7 +10,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from chibo_flow.auth.passwords import hash_password
-from chibo_flow.documents.certificates import SigningFiles, make_ca, write_signing_files
+from chibo_flow.documents.certificates import (
+    CA_YEARS,
+    SigningFiles,
+    make_ca,
+    write_signing_files,
+)
+from chibo_flow.documents.final_copy import crl_url
 from chibo_flow.documents.parse import parse_upload
 from chibo_flow.extensions import db
 from chibo_flow.models import DirectoryEntry, Group, Membership, Org, Programme, User
@@ -80,13 +86,16 @@ def load_demo() -> list[DemoUser]:
 
 def create_demo_signer(directory: Path, passphrase: str) -> SigningFiles | None:
     """Create (once) a demo CA and a signing certificate of the demo chi bộ in `directory`, both
-    marked as having no legal value; None when they exist already."""
+    marked as having no legal value, and the CA's CRL, which the app publishes at the address
+    the certificate names (the demo keeps no CA key: the CRL lasts as long as the CA); None
+    when they exist already."""
     stem = directory / DEMO_SIGNER_STEM
     if stem.with_suffix(".p12").is_file() and Path(f"{stem}-ca.pem").is_file():
         return None
     ca = make_ca("CA dùng thử Chi bộ Flow", "Chi bộ Flow", NO_LEGAL_VALUE)
     return write_signing_files(directory, ca, ORG, PARENT_ORG, passphrase, NO_LEGAL_VALUE,
-                               DEMO_SIGNER_STEM)  # fmt: skip
+                               DEMO_SIGNER_STEM, crl_url(f"{DEMO_SIGNER_STEM}-ca.crl"),
+                               CA_YEARS * 365)  # fmt: skip
 
 
 def _org(name: str, code: str, parent: Org | None) -> Org:

@@ -51,11 +51,16 @@ from chibo_flow.models.users import SigningMode
 from chibo_flow.workflow_errors import Invalid
 
 VERIFY_CODE_BYTES = 10  # 80 random bits: 16 base32 characters
-# The QR code of the verify URL in the PDF's footer: ~14 mm wide at 0.4 mm a module.
-QR_MODULE_MM = 0.4
-QR_DOCX_DPI = 300  # the DOCX carries the QR code as a PNG printed at this resolution
-# The public verification page (chibo_flow/verify) answers at this path.
+# The QR code of the verify URL in the footer of both files: a PNG of 5 pixels a module printed
+# at 300 dpi (0.42 mm a module, ~15 mm wide). A PNG, not SVG: WeasyPrint parses and draws an
+# SVG's path again on every page (~30 ms of CPU a page), an image it embeds once (benchmark in
+# bench/README.md); and Word has no SVG before 2016.
+QR_MODULE_PX = 5
+QR_DPI = 300
+# The public verification page (chibo_flow/verify) answers at this path, and the CRLs of
+# SIGNING_CRLS are published under theirs (by file name).
 VERIFY_PATH = "/xac-thuc/{code}"
+CRL_PATH = "/xac-thuc/crl/{name}"
 PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA_TYPES = {"pdf": PDF_TYPE, "docx": DOCX_TYPE}
@@ -90,6 +95,11 @@ def new_verify_code() -> str:
 def verify_url(code: str) -> str:
     """The public address of a verification code's page."""
     return current_app.config["PUBLIC_URL"] + VERIFY_PATH.format(code=code)
+
+
+def crl_url(name: str) -> str:
+    """The public address at which the CRL file `name` of SIGNING_CRLS is published."""
+    return current_app.config["PUBLIC_URL"] + CRL_PATH.format(name=quote(name))
 
 
 def _issued_at(programme: Programme) -> datetime:
@@ -138,17 +148,16 @@ def _verify_qr(code: str) -> segno.QRCode:
     return segno.make(verify_url(code), error="m", micro=False)
 
 
-def verify_qr_uri(code: str) -> str:
-    """A data: URI of the QR code (SVG, in millimetres) that opens the code's verify page."""
-    return _verify_qr(code).svg_data_uri(scale=QR_MODULE_MM, unit="mm", border=1)
-
-
 def verify_qr_png(code: str) -> bytes:
-    """The same QR code as a PNG (Word has no SVG before 2016), QR_DOCX_DPI pixels an inch."""
-    module_px = max(1, round(QR_MODULE_MM / 25.4 * QR_DOCX_DPI))
+    """The QR code that opens the code's verify page as a PNG of QR_DPI pixels an inch."""
     buffer = io.BytesIO()
-    _verify_qr(code).save(buffer, kind="png", scale=module_px, border=1, dpi=QR_DOCX_DPI)
+    _verify_qr(code).save(buffer, kind="png", scale=QR_MODULE_PX, border=1, dpi=QR_DPI)
     return buffer.getvalue()
+
+
+def verify_qr_uri(code: str) -> str:
+    """The same PNG as a data: URI (the print stylesheet's footer)."""
+    return "data:image/png;base64," + base64.b64encode(verify_qr_png(code)).decode()
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -221,6 +230,7 @@ def _print_stylesheet(footer: str, verify_code: str | None) -> str:
         rules={name: _css_declarations(style) for name, style in STYLES.items()},
         footer=_css_string(footer) if footer else "",
         qr=_css_string(verify_qr_uri(verify_code)) if footer and verify_code else "",
+        qr_dpi=QR_DPI,
     )
 
 
@@ -435,7 +445,7 @@ def final_copy_ready(programme: Programme) -> bool:
 def accept_signed_copy(copy: FinalCopy, data: bytes, actor: User) -> FinalCopy:
     """Store the copy an office signed with its own tool (external signing) as the issued PDF;
     raises Invalid with the reason unless it is the approved PDF, unchanged, under an intact
-    signature that covers it, by a certificate chaining to SIGNING_TRUST_ANCHORS."""
+    signature that covers it, by an unrevoked certificate chaining to SIGNING_TRUST_ANCHORS."""
     if copy.programme.org.signing_mode != SigningMode.EXTERNAL:
         raise Invalid(messages.SIGNED_COPY_NOT_EXPECTED)
     if copy.signed_at is not None:
@@ -451,6 +461,8 @@ def accept_signed_copy(copy: FinalCopy, data: bytes, actor: User) -> FinalCopy:
         raise Invalid(messages.SIGNED_COPY_BROKEN)
     if signature.changed_after_signing:
         raise Invalid(messages.SIGNED_COPY_CHANGED_AFTER)
+    if signature.revoked:
+        raise Invalid(messages.SIGNED_COPY_REVOKED)
     if not signature.trusted:
         raise Invalid(messages.SIGNED_COPY_UNTRUSTED)
     approved_sha256 = copy.sha256

@@ -5,8 +5,15 @@ One signing certificate per deployment, from configuration (chibo_flow.config): 
 its passphrase (`SIGNING_PKCS12_PATH`, `SIGNING_PKCS12_PASSPHRASE`), or a key on a PKCS#11 token
 or HSM (`SIGNING_PKCS11_LIB`, `SIGNING_PKCS11_TOKEN`, `SIGNING_PKCS11_KEY_LABEL`,
 `SIGNING_PKCS11_CERT_LABEL`, `SIGNING_PKCS11_PIN`). PAdES B-B, or B-T when `SIGNING_TSA_URL`
-names an RFC 3161 timestamp authority. The signature is an incremental update: the signed file
-begins with the rendered PDF byte for byte.
+names an RFC 3161 timestamp authority; when the certificate names where its CA publishes
+revocations (a CRL distribution point, an OCSP responder), the signature carries that
+revocation information in the document security store of its own revision (B-LT, with B-T).
+The signature is an incremental update: the signed file begins with the rendered PDF byte for
+byte.
+
+Revocations are read from the CRLs the file carries and from those the deployment has
+(`SIGNING_CRLS`, kept fresh by whoever publishes them, e.g. the demo CA's file), offline: a
+certificate revoked by either is reported as such.
 """
 
 import functools
@@ -19,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
-from asn1crypto import pem, x509
+from asn1crypto import crl, pem, x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -44,8 +51,11 @@ from pyhanko.sign.diff_analysis import (
 )
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.stamp import TextStamp, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
@@ -65,6 +75,11 @@ STAMP_SIZE_PT = (190, 40)  # width, height of the visible signature block
 STAMP_TEXT = "Ký số bởi: %(signer)s\nCơ quan: %(org)s\nThời gian ký: %(when)s"
 MM = 72 / 25.4  # PDF points per millimetre
 SIGNATURE_ROOM, SIGNATURE_ROOM_TSA = 16 * 1024, 32 * 1024  # bytes reserved for the CMS
+# The revocation information goes into the signature's own revision (no VRI dictionary, which
+# would need the signature's bytes): the signed file is one revision over the rendering.
+DSS_WITH_SIGNATURE = DSSContentSettings(
+    placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False
+)
 SIGNER_ANCHOR = "party-doc__signer"  # templates/documents/print.css
 STAMP_GAP_PT = 6  # between the block and the signer's name below it
 VIEWER_STAMP_TOP_MM = 8  # the viewer's stamp of a "mật" copy: this far below the page's top
@@ -149,8 +164,8 @@ class SigningNotConfigured(WorkflowError):
     status = 503
     code = "signing_not_configured"
 
-    def __init__(self) -> None:
-        super().__init__(messages.SIGNING_NOT_CONFIGURED)
+    def __init__(self, message: str = messages.SIGNING_NOT_CONFIGURED) -> None:
+        super().__init__(message)
 
 
 @functools.cache
@@ -243,15 +258,21 @@ class _ParsedKeySigner(signers.SimpleSigner):
 
 def sign_pdf(pdf: bytes, organisation: str, config: Mapping[str, Any]) -> bytes:
     """`pdf` signed PAdES by the configured certificate, with a visible block (signer, org,
-    time) in the signature area of the last page; timestamped when a TSA is configured."""
+    time) in the signature area of the last page; timestamped when a TSA is configured, with
+    the certificate's revocation status when it names a source. Raises SigningNotConfigured
+    when the certificate is revoked or its status cannot be had."""
     with configured_signer(config) as signer:
         tsa_url = config.get("SIGNING_TSA_URL")
+        context = _signing_context(signer, config)
         metadata = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME,
             subfilter=fields.SigSeedSubFilter.PADES,
             md_algorithm="sha256",
             reason=messages.SIGNING_REASON,
             use_pades_lta=False,
+            embed_validation_info=context is not None,
+            validation_context=context,
+            dss_settings=DSS_WITH_SIGNATURE,
         )
         style = TextStampStyle(
             stamp_text=STAMP_TEXT,
@@ -279,7 +300,14 @@ def sign_pdf(pdf: bytes, organisation: str, config: Mapping[str, Any]) -> bytes:
         # Room for the CMS (certificates, and the timestamp token), so pyHanko need not sign
         # a dummy first to measure it.
         reserved = SIGNATURE_ROOM_TSA if tsa_url else SIGNATURE_ROOM
-        signed = pdf_signer.sign_pdf(writer, appearance_text_params=text, bytes_reserved=reserved)
+        try:
+            signed = pdf_signer.sign_pdf(
+                writer, appearance_text_params=text, bytes_reserved=reserved
+            )
+        except SigningError as error:
+            if context is None:
+                raise
+            raise SigningNotConfigured(messages.SIGNING_CERTIFICATE_NOT_VALID) from error
         return signed.getvalue()
 
 
@@ -322,6 +350,22 @@ def stamp_viewer(pdf: bytes, text: str) -> bytes:
     return output.getvalue()
 
 
+def _signing_context(signer: signers.Signer, config: Mapping[str, Any]) -> ValidationContext | None:
+    """How the signer's certificate is checked and its revocation status gathered before
+    signing: None when the certificate names no revocation source (PAdES B-B). The CRLs of
+    SIGNING_CRLS serve for the CAs they cover; the others are fetched from the certificate's
+    sources (its CRL distribution points, its OCSP responder)."""
+    certificate = signer.signing_cert
+    if not (certificate.crl_distribution_points or certificate.ocsp_urls):
+        return None
+    published = published_crls(config)
+    covered = any(c["tbs_cert_list"]["issuer"] == certificate.issuer for c in published)
+    chain = list(signer.cert_registry or [])
+    roots = trust_anchors(config) + [c for c in chain if c.self_signed != "no"]
+    return ValidationContext(trust_roots=roots, other_certs=chain, crls=published,
+                             allow_fetching=not covered, revocation_mode="hard-fail")  # fmt: skip
+
+
 def stamp_box(pdf: bytes) -> tuple[int, tuple[float, float, float, float]]:
     """Where the visible signature goes: (page index, box in PDF points). In the room left above
     the signer's name for a handwritten signature (found by the named destination the print
@@ -355,7 +399,8 @@ class SignatureCheck:
     """One embedded signature as validated: what the verify page and API report."""
 
     valid: bool  # the signature is intact over the revision it signs
-    trusted: bool  # the signer's certificate chains to a configured trust anchor
+    trusted: bool  # the signer's certificate chains to a trust anchor and is not revoked
+    revoked: bool  # the signer's certificate (or a CA above it) is revoked
     signer: str
     signed_at: datetime | None
     changed_after_signing: bool  # later revisions were appended
@@ -376,34 +421,59 @@ def trust_anchors(config: Mapping[str, Any]) -> list[x509.Certificate]:
     return anchors
 
 
+def published_crls(config: Mapping[str, Any]) -> list[crl.CertificateList]:
+    """The CRLs of SIGNING_CRLS (DER or PEM files) that can be read; a missing file is skipped."""
+    crls = []
+    for path in config.get("SIGNING_CRLS") or []:
+        file = Path(path)
+        if not file.is_file():
+            continue
+        data = file.read_bytes()
+        blocks = pem.unarmor(data, multiple=True) if pem.detect(data) else [(None, None, data)]
+        crls.extend(crl.CertificateList.load(der) for _, _, der in blocks)
+    return crls
+
+
 def read_signatures(data: bytes, config: Mapping[str, Any]) -> list[SignatureCheck] | None:
-    """The signatures of a PDF, earliest first, validated offline against the trust anchors
-    ([] for an unsigned PDF); None when `data` is not a readable PDF."""
+    """The signatures of a PDF, earliest first, validated offline against the trust anchors and
+    the revocations known (the file's own and SIGNING_CRLS) ([] for an unsigned PDF); None when
+    `data` is not a readable PDF."""
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
+        context = _validation_context(reader, config) if embedded else None
     except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
         return None
-    anchors = trust_anchors(config)
-    return [_check(signature, anchors, data) for signature in embedded]
+    return [_check(signature, context, data) for signature in embedded]
 
 
-def _check(signature: EmbeddedPdfSignature, anchors: list, data: bytes) -> SignatureCheck:
+def _validation_context(reader: PdfFileReader, config: Mapping[str, Any]) -> ValidationContext:
+    """Offline validation against the trust anchors, with the file's document security store
+    (certificates, CRLs, OCSP responses) and the deployment's published CRLs."""
+    settings = {"trust_roots": trust_anchors(config), "crls": published_crls(config),
+                "allow_fetching": False, "revocation_mode": "soft-fail"}  # fmt: skip
+    try:
+        return DocumentSecurityStore.read_dss(reader).as_validation_context(settings)
+    except NoDSSFoundError:
+        return ValidationContext(**settings)
+
+
+def _check(signature: EmbeddedPdfSignature, context: ValidationContext, data: bytes
+           ) -> SignatureCheck:  # fmt: skip
     *_, start, length = signature.byte_range
     signed_revision = data[: start + length]
     changed = start + length < len(data)
-    context = ValidationContext(trust_roots=anchors, allow_fetching=False,
-                                revocation_mode="soft-fail")  # fmt: skip
     try:
         status = validate_pdf_signature(signature, context, diff_policy=DIFF_POLICY)
     except (SigningError, PdfReadError, ValueError, KeyError, TypeError):
         # A malformed signature: nothing it claims can be relied on.
-        return SignatureCheck(False, False, "", None, changed, False, signed_revision)
+        return SignatureCheck(False, False, False, "", None, changed, False, signed_revision)
     signed_at = status.timestamp_validity.timestamp if status.timestamp_validity else None
     valid = bool(status.intact and status.valid)
     return SignatureCheck(
         valid=valid,
         trusted=valid and bool(status.trusted),
+        revoked=valid and status.revoked,
         signer=common_name(status.signing_cert),
         signed_at=signed_at or status.signer_reported_dt,
         changed_after_signing=changed,

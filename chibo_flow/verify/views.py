@@ -1,11 +1,14 @@
-"""/xac-thuc/<code>: what was issued under a verification code, and what an uploaded PDF is.
+"""/xac-thuc/<code>: what was issued under a verification code, and what an uploaded PDF is;
+/xac-thuc/crl/<name>: the CRLs the deployment publishes (the demo CA's).
 
 Public (no login), rate-limited: the page shows only what is printed on the document itself (org,
 number, date, title), the signature of the issued copy and its SHA-256 fingerprint; an uploaded
 PDF is judged by chibo_flow.verify.check.
 """
 
-from flask import Blueprint, render_template
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template
 from werkzeug.wrappers import Response
 
 from chibo_flow import messages
@@ -20,6 +23,8 @@ from chibo_flow.verify.ratelimit import limit_verification
 bp = Blueprint("verify", __name__)
 limit_verification(bp)
 FINGERPRINT_GROUP = 8  # hex digits shown together, so the fingerprint wraps between groups
+CRL_TYPE = "application/pkix-crl"  # RFC 5280, 4.2.1.13
+CRL_MAX_AGE_S = 300  # how long a fetcher may keep a CRL before asking again
 
 
 @bp.route("/xac-thuc/<code>", methods=["GET", "POST"])
@@ -43,3 +48,15 @@ def show(code: str) -> Response | str:
         form=form,
         verdict=verdict,
     )
+
+
+@bp.get("/xac-thuc/crl/<name>")
+def crl(name: str) -> Response:
+    """A CRL of SIGNING_CRLS, by its file name (the address its certificates name)."""
+    for path in map(Path, current_app.config.get("SIGNING_CRLS") or []):
+        if path.name == name and path.is_file():
+            answer = Response(path.read_bytes(), mimetype=CRL_TYPE)
+            answer.cache_control.max_age = CRL_MAX_AGE_S
+            answer.cache_control.public = True
+            return answer
+    return error_response(404, messages.CRL_UNKNOWN)

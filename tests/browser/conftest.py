@@ -92,3 +92,46 @@ def log_in(page: Page, user: User) -> None:
     else:
         page.get_by_label("Mã xác thực").fill(unused_code(user))
         page.get_by_role("button", name="Xác nhận").click()
+
+
+# In the elements matching a selector: the words a line break splits (a word whose letters
+# stand on more than one line), and the controls a finger cannot hit (buttons, fields, links
+# standing alone; links inside a sentence are exempt, as in WCAG 2.5.8) under 44 px.
+PHONE_LAYOUT = """(selector) => {
+  const roots = [...document.querySelectorAll(selector)];
+  const broken = [], small = [];
+  for (const root of roots) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      for (const match of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(match[0]);
+      }
+    }
+    const controls = root.querySelectorAll(
+      'button, input:not([type=hidden]), select, textarea, a, summary');
+    for (const control of controls) {
+      const inline = control.tagName === 'A' && control.closest('p, li, dd')
+        && control.closest('p, li, dd').textContent.trim() !== control.textContent.trim();
+      const box = control.getBoundingClientRect();
+      if (!inline && box.width > 0 && (box.height < 44 || box.width < 44))
+        small.push(`${control.tagName} “${(control.textContent || control.name).trim()}” `
+                   + `${Math.round(box.width)}×${Math.round(box.height)}`);
+    }
+  }
+  return {broken, small,
+          overflow: document.documentElement.scrollWidth - window.innerWidth};
+}"""
+
+
+def check_phone_layout(page: Page, selector: str) -> None:
+    """The page does not scroll sideways at 390 px; in `selector`, no word is split across
+    lines and every control is at least 44 px high and wide."""
+    found = page.evaluate(PHONE_LAYOUT, selector)
+    assert found["overflow"] <= 0, f"{found['overflow']} px of horizontal scroll"
+    assert found["broken"] == [], "words split across lines"
+    assert found["small"] == [], f"touch targets under 44 px: {found['small']}"

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from chibo_flow import messages
 from chibo_flow.auth.sessions import issue_token
 from chibo_flow.demo import DEMO_PASSWORD, ORG
+from chibo_flow.documents.certificates import make_crl, write_signing_files
 from chibo_flow.documents.final_copy import (
     final_copy_for,
     final_copy_ready,
@@ -23,6 +24,7 @@ from chibo_flow.models import AuditEvent, Org
 from chibo_flow.models.users import SigningMode
 from chibo_flow.workflow import apply_transition
 from tests.conftest import log_in
+from tests.support import suite_ca
 from tests.verify.forgeries import signed_elsewhere, with_note, with_page_replaced
 from tests.verify.support import COMMITTEE_1, COMMITTEE_2, SECRETARY, demo_programme, demo_user
 
@@ -105,6 +107,26 @@ def test_a_wrong_signed_copy_is_refused_with_its_reason(app, db, client, approve
     assert answer.get_json()["error"]["message"] == message
     db.session.expire_all()
     assert final_copy_for(programme).pdf == copy.pdf
+    assert final_copy_ready(programme) is False
+
+
+def test_a_copy_signed_by_a_revoked_certificate_is_refused(app, db, client, approved, tmp_path,
+                                                           monkeypatch):  # fmt: skip
+    """The văn thư's certificate (issued by the trusted root, naming its CRL) was revoked after
+    it signed: the CRL the deployment keeps says so, and the copy is not issued."""
+    programme, copy = approved
+    crl_url = "http://chibo.test/xac-thuc/crl/van-thu-ca.crl"
+    files = write_signing_files(tmp_path, suite_ca(), ORG, ORG, "mat-khau", stem="van-thu",
+                                crl_url=crl_url)  # fmt: skip
+    monkeypatch.setitem(app.config, "SIGNING_CRLS", [str(files.crl)])
+    token = {"SIGNING_PKCS12_PATH": str(files.pkcs12), "SIGNING_PKCS12_PASSPHRASE": "mat-khau"}
+    signed = sign_pdf(copy.pdf, ORG, {**app.config, **token})
+    files.crl.write_bytes(make_crl(suite_ca(), [files.serial]))
+
+    answer = upload(client, programme, signed)
+
+    assert answer.status_code == 422
+    assert answer.get_json()["error"]["message"] == messages.SIGNED_COPY_REVOKED
     assert final_copy_ready(programme) is False
 
 

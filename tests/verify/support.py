@@ -38,10 +38,13 @@ def demo_programme(until: str) -> Programme:
 
 
 @contextmanager
-def issued_seed(database_url: str, tmp_dir: Path) -> Iterator[tuple[Flask, FinalCopy]]:
-    """Inside an app context: the demo seed approved and its final copy; emptied on exit."""
+def issued_seed(database_url: str, tmp_dir: Path, signing: dict[str, str] | None = None
+                ) -> Iterator[tuple[Flask, FinalCopy]]:  # fmt: skip
+    """Inside an app context: the demo seed approved and its final copy (signed with the
+    `signing` settings over the tests' own); emptied on exit."""
     env = {"DATABASE_URL": database_url, "PUBLIC_URL": PUBLIC_URL,
-           "CELERY_BROKER_URL": f"sqla+sqlite:///{tmp_dir / 'broker.sqlite'}"}  # fmt: skip
+           "CELERY_BROKER_URL": f"sqla+sqlite:///{tmp_dir / 'broker.sqlite'}",
+           **(signing or {})}  # fmt: skip
     app = create_app(config_for(env))
     with app.app_context():
         try:

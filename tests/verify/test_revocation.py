@@ -1,0 +1,160 @@
+"""Revocation: a certificate that names where its CA publishes revocations signs PAdES B-LT
+(the CA's CRL in the signature's own revision); the verify page and the API say plainly when
+the CA has since revoked it ("chứng thư số đã bị thu hồi"), and a revoked certificate signs
+nothing."""
+
+import functools
+import io
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pypdf
+import pytest
+from flask import Flask
+
+from chibo_flow import messages
+from chibo_flow.demo import ORG, PARENT_ORG
+from chibo_flow.documents.certificates import (
+    Issuer,
+    SigningFiles,
+    make_ca,
+    make_crl,
+    write_signing_files,
+)
+from chibo_flow.documents.final_copy import render_pdf
+from chibo_flow.documents.signing import SigningNotConfigured, sign_pdf
+from tests.verify.support import PUBLIC_URL, issued_seed
+from tests.verify.test_signatures import api_verify
+from tests.verify.test_verify import GENUINE, page_text, upload
+
+PASSPHRASE = "mat-khau-chung-thu-thu-hoi"
+CRL_NAME = "ca-thu-hoi-ca.crl"
+VALID = "Chữ ký số hợp lệ"
+REVOKED = "chứng thư số đã bị thu hồi"
+
+
+@dataclass(frozen=True)
+class Revocable:
+    """The app serving a copy signed by a certificate whose CA publishes a CRL."""
+
+    app: Flask
+    code: str
+    pdf: bytes
+    rendered: bytes
+    ca: Issuer
+    files: SigningFiles
+
+
+@pytest.fixture(scope="module")
+def issued(database_url, tmp_path_factory) -> Iterator[Revocable]:
+    directory = tmp_path_factory.mktemp("ca-thu-hoi")
+    ca = make_ca("CA có danh sách thu hồi", "Tổ chức chứng thực thử")
+    files = write_signing_files(directory, ca, ORG, PARENT_ORG, PASSPHRASE, stem="ca-thu-hoi",
+                                crl_url=f"{PUBLIC_URL}/xac-thuc/crl/{CRL_NAME}")  # fmt: skip
+    signing = {"SIGNING_PKCS12_PATH": str(files.pkcs12), "SIGNING_PKCS12_PASSPHRASE": PASSPHRASE,
+               "SIGNING_TRUST_ANCHORS": str(files.trust_anchor),
+               "SIGNING_CRLS": str(files.crl)}  # fmt: skip
+    with issued_seed(database_url, directory, signing) as (app, copy):
+        rendered = render_pdf(copy.programme, copy.verify_code)
+        yield Revocable(app, copy.verify_code, copy.pdf, rendered, ca, files)
+
+
+@pytest.fixture
+def revoked(issued) -> Iterator[None]:
+    """The CA publishes a CRL revoking the signing certificate; the empty one again after."""
+    crl: Path = issued.files.crl
+    before = crl.read_bytes()
+    crl.write_bytes(make_crl(issued.ca, [issued.files.serial]))
+    yield
+    crl.write_bytes(before)
+
+
+def test_the_signature_carries_the_cas_crl_in_its_own_revision(issued):
+    reader = pypdf.PdfReader(io.BytesIO(issued.pdf))
+    dss = reader.trailer["/Root"]["/DSS"]
+    embedded = [ref.get_object().get_data() for ref in dss["/CRLs"]]
+    assert embedded == [issued.files.crl.read_bytes()]
+    # One revision over the rendering: the CRL is covered by the signature.
+    assert issued.pdf.startswith(issued.rendered)
+    assert issued.pdf.count(b"%%EOF") == issued.rendered.count(b"%%EOF") + 1
+
+
+def test_the_app_publishes_the_crl_where_the_certificate_names_it(issued):
+    answer = issued.app.test_client().get(f"/xac-thuc/crl/{CRL_NAME}")
+    assert answer.status_code == 200
+    assert answer.mimetype == "application/pkix-crl"
+    assert answer.data == issued.files.crl.read_bytes()
+
+    unknown = issued.app.test_client().get("/xac-thuc/crl/khong-co.crl")
+    assert unknown.status_code == 404
+    assert messages.CRL_UNKNOWN in page_text(unknown)
+
+
+def test_a_valid_certificate_is_reported_valid(issued):
+    client = issued.app.test_client()
+    body = api_verify(client, issued.pdf).get_json()
+    assert body["genuine"] is True
+    assert (body["signature"]["valid"], body["signature"]["trusted"]) == (True, True)
+    assert body["signature"]["revoked"] is False
+
+    text = page_text(upload(client, issued.code, issued.pdf))
+    assert GENUINE in text and VALID in text
+    assert "thu hồi" not in text
+
+
+def test_a_certificate_revoked_since_signing_is_reported_plainly(issued, revoked):
+    client = issued.app.test_client()
+    body = api_verify(client, issued.pdf).get_json()
+    assert body["signature"]["revoked"] is True
+    assert body["signature"]["trusted"] is False
+    assert body["signature"]["valid"] is True, "the signed bytes are intact"
+    assert body["genuine"] is True, "it is the approved document"
+
+    text = page_text(upload(client, issued.code, issued.pdf))
+    assert REVOKED in text
+    assert VALID not in text
+    assert "không xác thực được người ký" not in text
+
+
+def test_a_revoked_certificate_signs_nothing(issued, revoked):
+    with pytest.raises(SigningNotConfigured) as refused:
+        sign_pdf(issued.rendered, ORG, issued.app.config)
+    assert refused.value.message == messages.SIGNING_CERTIFICATE_NOT_VALID
+
+
+@pytest.fixture
+def crl_server(tmp_path) -> Iterator[tuple[str, Path, list[str]]]:
+    """A CA's web server on loopback serving the files of a folder: its base URL, the folder
+    and the paths it was asked for."""
+    asked: list[str] = []
+
+    class Handler(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args) -> None:  # noqa: A002 (http.server's name)
+            asked.append(self.path)
+
+    handler = functools.partial(Handler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", tmp_path, asked
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def test_a_crl_not_kept_here_is_fetched_where_the_certificate_says(issued, crl_server):
+    base, directory, asked = crl_server
+    ca = make_ca("CA công cộng", "Tổ chức chứng thực thử")
+    files = write_signing_files(directory, ca, ORG, PARENT_ORG, PASSPHRASE, stem="cong-cong",
+                                crl_url=f"{base}/cong-cong-ca.crl")  # fmt: skip
+    config = {"SIGNING_PKCS12_PATH": str(files.pkcs12), "SIGNING_PKCS12_PASSPHRASE": PASSPHRASE,
+              "SIGNING_TRUST_ANCHORS": [str(files.trust_anchor)]}  # fmt: skip
+
+    signed = sign_pdf(issued.rendered, ORG, config)
+
+    assert "/cong-cong-ca.crl" in [path.split("?")[0] for path in asked]
+    dss = pypdf.PdfReader(io.BytesIO(signed)).trailer["/Root"]["/DSS"]
+    assert [ref.get_object().get_data() for ref in dss["/CRLs"]] == [files.crl.read_bytes()]
