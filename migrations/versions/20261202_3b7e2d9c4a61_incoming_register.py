@@ -2,7 +2,7 @@
 numbered per org and year) and group.receiving_org_id (a directory group standing for an org)
 
 Revision ID: 3b7e2d9c4a61
-Revises: 16a0d3c1e5f2
+Revises: 9b4e2f7a1c30
 Create Date: 2026-12-02 13:50:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "3b7e2d9c4a61"
-down_revision = "16a0d3c1e5f2"
+down_revision = "9b4e2f7a1c30"
 branch_labels = None
 depends_on = None
 

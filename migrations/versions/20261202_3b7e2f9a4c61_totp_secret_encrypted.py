@@ -3,7 +3,7 @@
 downgrade
 
 Revision ID: 3b7e2f9a4c61
-Revises: 16a0d3c1e5f2
+Revises: 3c9e4b7a1d52
 Create Date: 2026-12-02 14:00:00
 """
 
@@ -14,7 +14,7 @@ from chibo_flow.security.encryption import decrypt, encrypt
 
 # revision identifiers, used by Alembic.
 revision = "3b7e2f9a4c61"
-down_revision = "16a0d3c1e5f2"
+down_revision = "3c9e4b7a1d52"
 branch_labels = None
 depends_on = None
 

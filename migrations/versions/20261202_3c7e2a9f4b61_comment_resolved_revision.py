@@ -2,7 +2,7 @@
 (comment.resolved_revision_id)
 
 Revision ID: 3c7e2a9f4b61
-Revises: 16a0d3c1e5f2
+Revises: 3b7e2f9a4c61
 Create Date: 2026-12-02 13:50:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "3c7e2a9f4b61"
-down_revision = "16a0d3c1e5f2"
+down_revision = "3b7e2f9a4c61"
 branch_labels = None
 depends_on = None
 

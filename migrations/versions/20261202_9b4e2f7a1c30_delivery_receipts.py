@@ -2,7 +2,7 @@
 personal link revoked; the org's link lifetime and receipt reminder interval
 
 Revision ID: 9b4e2f7a1c30
-Revises: 16a0d3c1e5f2
+Revises: 3c7e2a9f4b61
 Create Date: 2026-12-02 13:50:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "9b4e2f7a1c30"
-down_revision = "16a0d3c1e5f2"
+down_revision = "3c7e2a9f4b61"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 and whether secretaries add recipients themselves
 
 Revision ID: b18e0a4c7d31
-Revises: 16a0d3c1e5f2
+Revises: 3b7e2d9c4a61
 Create Date: 2026-12-02 13:50:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b18e0a4c7d31"
-down_revision = "16a0d3c1e5f2"
+down_revision = "3b7e2d9c4a61"
 branch_labels = None
 depends_on = None
 
