@@ -103,6 +103,7 @@ def test_a_valid_certificate_is_reported_valid(issued):
     text = page_text(upload(client, issued.code, issued.pdf))
     assert GENUINE in text and VALID in text
     assert "thu hồi" not in text
+    assert "thu hồi" not in page_text(client.get(f"/xac-thuc/{issued.code}"))
 
 
 def test_a_certificate_revoked_since_signing_is_reported_plainly(issued, revoked):
@@ -117,6 +118,13 @@ def test_a_certificate_revoked_since_signing_is_reported_plainly(issued, revoked
     assert REVOKED in text
     assert VALID not in text
     assert "không xác thực được người ký" not in text
+
+
+def test_the_page_of_the_printed_code_says_the_certificate_was_revoked(issued, revoked):
+    """Someone holding only the paper copy types its code: the issued copy's signature is
+    judged as it stands today."""
+    page = page_text(issued.app.test_client().get(f"/xac-thuc/{issued.code}"))
+    assert REVOKED in page
 
 
 def test_a_revoked_certificate_signs_nothing(issued, revoked):
