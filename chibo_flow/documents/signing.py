@@ -313,7 +313,10 @@ def _signing_context(signer: signers.Signer, config: Mapping[str, Any]) -> Valid
     """How the signer's certificate is checked and its revocation status gathered before
     signing: None when the certificate names no revocation source (PAdES B-B). The CRLs of
     SIGNING_CRLS serve for the CAs they cover; the others are fetched from the certificate's
-    sources (its CRL distribution points, its OCSP responder)."""
+    sources (its CRL distribution points, its OCSP responder), as are the TSA's, whose chain
+    pyHanko checks too (its root must then be among SIGNING_TRUST_ANCHORS). Status that cannot
+    be had fails the signing (hard-fail): the task is retried rather than the copy issued
+    without it."""
     certificate = signer.signing_cert
     if not (certificate.crl_distribution_points or certificate.ocsp_urls):
         return None
@@ -321,8 +324,9 @@ def _signing_context(signer: signers.Signer, config: Mapping[str, Any]) -> Valid
     covered = any(c["tbs_cert_list"]["issuer"] == certificate.issuer for c in published)
     chain = list(signer.cert_registry or [])
     roots = trust_anchors(config) + [c for c in chain if c.self_signed != "no"]
+    fetching = not covered or bool(config.get("SIGNING_TSA_URL"))
     return ValidationContext(trust_roots=roots, other_certs=chain, crls=published,
-                             allow_fetching=not covered, revocation_mode="hard-fail")  # fmt: skip
+                             allow_fetching=fetching, revocation_mode="hard-fail")  # fmt: skip
 
 
 def stamp_box(pdf: bytes) -> tuple[int, tuple[float, float, float, float]]:
