@@ -373,28 +373,26 @@ class SignatureCheck:
 
 def trust_anchors(config: Mapping[str, Any]) -> list[x509.Certificate]:
     """The certificates of SIGNING_TRUST_ANCHORS (PEM files, each holding one or more)."""
-    anchors = []
-    for path in config.get("SIGNING_TRUST_ANCHORS") or []:
-        file = Path(path)
-        if not file.is_file():
-            continue
-        data = file.read_bytes()
-        blocks = pem.unarmor(data, multiple=True) if pem.detect(data) else [(None, None, data)]
-        anchors.extend(x509.Certificate.load(der) for _, _, der in blocks)
-    return anchors
+    return [x509.Certificate.load(der) for der in _der_blocks(config, "SIGNING_TRUST_ANCHORS")]
 
 
 def published_crls(config: Mapping[str, Any]) -> list[crl.CertificateList]:
-    """The CRLs of SIGNING_CRLS (DER or PEM files) that can be read; a missing file is skipped."""
-    crls = []
-    for path in config.get("SIGNING_CRLS") or []:
+    """The CRLs of SIGNING_CRLS (DER or PEM files)."""
+    return [crl.CertificateList.load(der) for der in _der_blocks(config, "SIGNING_CRLS")]
+
+
+def _der_blocks(config: Mapping[str, Any], key: str) -> Iterator[bytes]:
+    """The DER objects in the files a setting lists (PEM, one or more blocks each, or DER);
+    a missing file is skipped."""
+    for path in config.get(key) or []:
         file = Path(path)
         if not file.is_file():
             continue
         data = file.read_bytes()
-        blocks = pem.unarmor(data, multiple=True) if pem.detect(data) else [(None, None, data)]
-        crls.extend(crl.CertificateList.load(der) for _, _, der in blocks)
-    return crls
+        if pem.detect(data):
+            yield from (der for _, _, der in pem.unarmor(data, multiple=True))
+        else:
+            yield data
 
 
 def read_signatures(data: bytes, config: Mapping[str, Any]) -> list[SignatureCheck] | None:
