@@ -354,7 +354,10 @@ def _signing_context(signer: signers.Signer, config: Mapping[str, Any]) -> Valid
     """How the signer's certificate is checked and its revocation status gathered before
     signing: None when the certificate names no revocation source (PAdES B-B). The CRLs of
     SIGNING_CRLS serve for the CAs they cover; the others are fetched from the certificate's
-    sources (its CRL distribution points, its OCSP responder)."""
+    sources (its CRL distribution points, its OCSP responder), as are the TSA's, whose chain
+    pyHanko checks too (its root must then be among SIGNING_TRUST_ANCHORS). Status that cannot
+    be had fails the signing (hard-fail): the task is retried rather than the copy issued
+    without it."""
     certificate = signer.signing_cert
     if not (certificate.crl_distribution_points or certificate.ocsp_urls):
         return None
@@ -362,8 +365,9 @@ def _signing_context(signer: signers.Signer, config: Mapping[str, Any]) -> Valid
     covered = any(c["tbs_cert_list"]["issuer"] == certificate.issuer for c in published)
     chain = list(signer.cert_registry or [])
     roots = trust_anchors(config) + [c for c in chain if c.self_signed != "no"]
+    fetching = not covered or bool(config.get("SIGNING_TSA_URL"))
     return ValidationContext(trust_roots=roots, other_certs=chain, crls=published,
-                             allow_fetching=not covered, revocation_mode="hard-fail")  # fmt: skip
+                             allow_fetching=fetching, revocation_mode="hard-fail")  # fmt: skip
 
 
 def stamp_box(pdf: bytes) -> tuple[int, tuple[float, float, float, float]]:
@@ -410,28 +414,26 @@ class SignatureCheck:
 
 def trust_anchors(config: Mapping[str, Any]) -> list[x509.Certificate]:
     """The certificates of SIGNING_TRUST_ANCHORS (PEM files, each holding one or more)."""
-    anchors = []
-    for path in config.get("SIGNING_TRUST_ANCHORS") or []:
-        file = Path(path)
-        if not file.is_file():
-            continue
-        data = file.read_bytes()
-        blocks = pem.unarmor(data, multiple=True) if pem.detect(data) else [(None, None, data)]
-        anchors.extend(x509.Certificate.load(der) for _, _, der in blocks)
-    return anchors
+    return [x509.Certificate.load(der) for der in _der_blocks(config, "SIGNING_TRUST_ANCHORS")]
 
 
 def published_crls(config: Mapping[str, Any]) -> list[crl.CertificateList]:
-    """The CRLs of SIGNING_CRLS (DER or PEM files) that can be read; a missing file is skipped."""
-    crls = []
-    for path in config.get("SIGNING_CRLS") or []:
+    """The CRLs of SIGNING_CRLS (DER or PEM files)."""
+    return [crl.CertificateList.load(der) for der in _der_blocks(config, "SIGNING_CRLS")]
+
+
+def _der_blocks(config: Mapping[str, Any], key: str) -> Iterator[bytes]:
+    """The DER objects in the files a setting lists (PEM, one or more blocks each, or DER);
+    a missing file is skipped."""
+    for path in config.get(key) or []:
         file = Path(path)
         if not file.is_file():
             continue
         data = file.read_bytes()
-        blocks = pem.unarmor(data, multiple=True) if pem.detect(data) else [(None, None, data)]
-        crls.extend(crl.CertificateList.load(der) for _, _, der in blocks)
-    return crls
+        if pem.detect(data):
+            yield from (der for _, _, der in pem.unarmor(data, multiple=True))
+        else:
+            yield data
 
 
 def read_signatures(data: bytes, config: Mapping[str, Any]) -> list[SignatureCheck] | None:

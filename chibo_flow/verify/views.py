@@ -14,7 +14,9 @@ from werkzeug.wrappers import Response
 from chibo_flow import messages
 from chibo_flow.documents.final_copy import final_copy_by_code
 from chibo_flow.documents.render import party_date
+from chibo_flow.documents.signing import SignatureCheck, read_signatures
 from chibo_flow.errors import error_response
+from chibo_flow.models import FinalCopy
 from chibo_flow.timefmt import local_date
 from chibo_flow.verify.check import check_copy
 from chibo_flow.verify.forms import VerifyUploadForm
@@ -42,12 +44,22 @@ def show(code: str) -> Response | str:
     return render_template(
         "verify/show.html",
         final_copy=final_copy,
+        issued_signature=_issued_signature(final_copy),
         programme=programme,
         issued_on=party_date(local_date(programme.approved_at)),
         fingerprint=[sha[i : i + FINGERPRINT_GROUP] for i in range(0, len(sha), FINGERPRINT_GROUP)],
         form=form,
         verdict=verdict,
     )
+
+
+def _issued_signature(final_copy: FinalCopy) -> SignatureCheck | None:
+    """The signature of the issued copy as it stands today (its certificate may have been
+    revoked since), for someone holding only the printed code; None while unsigned."""
+    if final_copy.signed_at is None:
+        return None
+    signatures = read_signatures(final_copy.pdf, current_app.config)
+    return signatures[-1] if signatures else None
 
 
 @bp.get("/xac-thuc/crl/<name>")

@@ -8,6 +8,7 @@ import io
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -25,10 +26,11 @@ from chibo_flow.documents.certificates import (
     write_signing_files,
 )
 from chibo_flow.documents.final_copy import render_pdf
-from chibo_flow.documents.signing import SigningNotConfigured, sign_pdf
+from chibo_flow.documents.signing import SigningNotConfigured, read_signatures, sign_pdf
 from tests.verify.support import PUBLIC_URL, issued_seed
 from tests.verify.test_signatures import api_verify
 from tests.verify.test_verify import GENUINE, page_text, upload
+from tests.verify.tsa import timestamp_authority
 
 PASSPHRASE = "mat-khau-chung-thu-thu-hoi"
 CRL_NAME = "ca-thu-hoi-ca.crl"
@@ -103,6 +105,7 @@ def test_a_valid_certificate_is_reported_valid(issued):
     text = page_text(upload(client, issued.code, issued.pdf))
     assert GENUINE in text and VALID in text
     assert "thu hồi" not in text
+    assert "thu hồi" not in page_text(client.get(f"/xac-thuc/{issued.code}"))
 
 
 def test_a_certificate_revoked_since_signing_is_reported_plainly(issued, revoked):
@@ -117,6 +120,13 @@ def test_a_certificate_revoked_since_signing_is_reported_plainly(issued, revoked
     assert REVOKED in text
     assert VALID not in text
     assert "không xác thực được người ký" not in text
+
+
+def test_the_page_of_the_printed_code_says_the_certificate_was_revoked(issued, revoked):
+    """Someone holding only the paper copy types its code: the issued copy's signature is
+    judged as it stands today."""
+    page = page_text(issued.app.test_client().get(f"/xac-thuc/{issued.code}"))
+    assert REVOKED in page
 
 
 def test_a_revoked_certificate_signs_nothing(issued, revoked):
@@ -158,3 +168,17 @@ def test_a_crl_not_kept_here_is_fetched_where_the_certificate_says(issued, crl_s
     assert "/cong-cong-ca.crl" in [path.split("?")[0] for path in asked]
     dss = pypdf.PdfReader(io.BytesIO(signed)).trailer["/Root"]["/DSS"]
     assert [ref.get_object().get_data() for ref in dss["/CRLs"]] == [files.crl.read_bytes()]
+
+
+def test_with_a_timestamp_authority_the_signature_is_b_lt_and_dated_by_it(issued):
+    """PAdES B-LT proper: the TSA's token dates the signature, the CRL is embedded."""
+    stamped_at = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    with timestamp_authority(issued.ca, stamped_at) as tsa_url:
+        config = {**issued.app.config, "SIGNING_TSA_URL": tsa_url}
+        signed = sign_pdf(issued.rendered, ORG, config)
+
+    (signature,) = read_signatures(signed, issued.app.config)
+    assert (signature.valid, signature.trusted, signature.revoked) == (True, True, False)
+    assert signature.signed_at == stamped_at, "the time is the TSA's, not the signer's clock"
+    dss = pypdf.PdfReader(io.BytesIO(signed)).trailer["/Root"]["/DSS"]
+    assert [ref.get_object().get_data() for ref in dss["/CRLs"]] == [issued.files.crl.read_bytes()]
