@@ -81,7 +81,7 @@ def render_document_html(programme: Programme) -> Markup:
         programme.org,
         number=number_line(programme),
         issued=issued,
-        draft_mark=None if approved else draft_mark(programme),
+        mark=None if approved else draft_mark(programme),
         number_note=number_note(programme),
     )
 
@@ -92,19 +92,20 @@ def render_party_html(
     *,
     number: str | None,
     issued: date | None,
-    draft_mark: str | None = None,
+    mark: str | None = None,
     number_note: str | None = None,
 ) -> Markup:
     """A ProgrammeDoc dict of `org` as a Party-format HTML fragment: its number line (None:
-    none, as on a record the system compiles), date line, DỰ THẢO mark when given."""
+    none, as on a record the system compiles), date line, and the draft `mark` ("DỰ THẢO LẦN
+    2") if it is one."""
     header = doc.get("header") or {}
     place = header.get("place") or org.place
     return Markup(
         render_template(
             "documents/programme.html",
             doc=doc,
-            is_draft=draft_mark is not None,
-            draft_mark=draft_mark,
+            is_draft=mark is not None,
+            draft_mark=mark,
             party=header.get("party") or PARTY_NAME,
             superior_org=(header.get("superior_org") or (org.parent.name if org.parent else "")),
             org_name=header.get("org") or org.name,
