@@ -107,3 +107,12 @@ def get_programme(programme_id: int, user: User, *, received: bool = False) -> P
     if not can_view(user, programme) and not (received and is_recipient_only(user, programme)):
         abort(404)
     return programme
+
+
+def get_org_programme(programme_id: int, user: User) -> Programme:
+    """Load a programme the user may see as a person of its org, or abort 404: what only the
+    org reads (the committee's decision record), never a recipient elsewhere."""
+    programme = get_programme(programme_id, user)
+    if programme.org_id not in visible_org_ids(user):
+        abort(404)
+    return programme

@@ -1,6 +1,6 @@
 """Endpoints of /api/v1/programmes/<id>/decision: the decision record of every review round
 (biên bản tổng hợp ý kiến / kết quả biểu quyết), as JSON and as the PDF in the Party format.
-Open to whoever may see the programme (access.get_programme)."""
+Open to the programme's org (access.get_org_programme), not to recipients elsewhere."""
 
 from typing import Any
 
@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import UnprocessableEntity
 
-from chibo_flow.access import get_programme
+from chibo_flow.access import get_org_programme
 from chibo_flow.api.auth import authenticate, current_api_user
 from chibo_flow.api.schemas import ActorSchema, OpinionSchema, UTCDateTime
 from chibo_flow.api.views import BINARY, invalid_request, present_opinion
@@ -102,7 +102,7 @@ class DecisionSchema(Schema):
 def decision(programme_id: int) -> dict[str, Any]:
     """The decision record: per round, each member's opinion, when, on which draft, reasons,
     delegates, the vote at a meeting, the rule applied; the reserved opinions."""
-    programme = get_programme(programme_id, current_api_user())
+    programme = get_org_programme(programme_id, current_api_user())
     return present_record(decision_record(programme))
 
 
@@ -111,7 +111,7 @@ def decision(programme_id: int) -> dict[str, Any]:
 @blp.alt_response(404, response="NOT_FOUND")
 def decision_as_pdf(programme_id: int) -> Response:
     """The decision record as a PDF (BIÊN BẢN in the Party format)."""
-    programme = get_programme(programme_id, current_api_user())
+    programme = get_org_programme(programme_id, current_api_user())
     response = Response(decision_pdf(decision_record(programme)), content_type=PDF_TYPE)
     response.headers["Content-Disposition"] = decision_pdf_disposition(programme)
     response.headers["Cache-Control"] = "private, max-age=0"

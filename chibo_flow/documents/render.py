@@ -132,7 +132,7 @@ def render_document_html(programme: Programme) -> Markup:
         programme.org,
         number=number_line(programme),
         issued=_issued_on(programme),
-        draft_mark=None if approved else draft_mark(programme),
+        mark=None if approved else draft_mark(programme),
         number_note=number_note(programme),
         stamps=stamps(programme),
     )
@@ -144,21 +144,21 @@ def render_party_html(
     *,
     number: str | None,
     issued: date | None,
-    draft_mark: str | None = None,
+    mark: str | None = None,
     number_note: str | None = None,
     stamps: Sequence[tuple[str, str]] = (),
 ) -> Markup:
     """A ProgrammeDoc dict of `org` as a Party-format HTML fragment: its number line (None:
-    none, as on a record the system compiles), date line, DỰ THẢO mark and secrecy/urgency
-    stamps when given."""
+    none, as on a record the system compiles), date line, the draft `mark` ("DỰ THẢO LẦN 2")
+    if it is one, and the secrecy/urgency stamps when given."""
     header = party_header(doc, org, number=None, issued=issued)
     place = header.place
     return Markup(
         render_template(
             "documents/programme.html",
             doc=doc,
-            is_draft=draft_mark is not None,
-            draft_mark=draft_mark,
+            is_draft=mark is not None,
+            draft_mark=mark,
             party=header.party,
             superior_org=header.superior_org or "",
             org_name=header.org,

@@ -1,14 +1,14 @@
 """The committee's decision on the `programmes` blueprint: the reserved opinions shown with an
 approved programme (templates/programmes/_decision.html) and the decision record of every round
-as a page and as a PDF (biên bản tổng hợp ý kiến và kết quả biểu quyết), for whoever may see the
-programme."""
+as a page and as a PDF (biên bản tổng hợp ý kiến và kết quả biểu quyết), for the programme's org
+(access.get_org_programme)."""
 
 from flask import Response, render_template
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required
 
 from chibo_flow import messages
-from chibo_flow.access import get_programme
+from chibo_flow.access import get_org_programme
 from chibo_flow.documents.final_copy import PDF_TYPE
 from chibo_flow.programmes.views import bp
 from chibo_flow.review.decision import decision_record, reserved_opinions
@@ -31,7 +31,7 @@ def _decision_helpers(state: BlueprintSetupState) -> None:
 def decision_page(programme_id: int):
     """The decision record: per round the rule, the outcome, each opinion (when, on which
     draft, reason, delegate, changed or reserved), who did not answer, a vote at a meeting."""
-    programme = get_programme(programme_id, current_user)
+    programme = get_org_programme(programme_id, current_user)
     return render_template(
         "programmes/decision.html", programme=programme, record=decision_record(programme)
     )
@@ -41,7 +41,7 @@ def decision_page(programme_id: int):
 @login_required
 def decision_download(programme_id: int) -> Response:
     """The decision record as a PDF in the Party format (BIÊN BẢN)."""
-    programme = get_programme(programme_id, current_user)
+    programme = get_org_programme(programme_id, current_user)
     response = Response(decision_pdf(decision_record(programme)), content_type=PDF_TYPE)
     response.headers["Content-Disposition"] = decision_pdf_disposition(programme)
     response.headers["Cache-Control"] = "private, max-age=0"

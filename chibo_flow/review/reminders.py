@@ -1,10 +1,11 @@
 """Reminders (beat task): a vote pending for the org's `reminder_after_days` is reminded, at
-most once per interval; after `escalate_after_days` the secretaries are told who holds the
-round up; before the round's deadline (hạn cho ý kiến) the members who have not answered are
-reminded once, and when it passes with opinions missing the secretaries are told once who has
-not answered. All are domain events (reminder_due, escalation_due, deadline_near,
-deadline_passed) whose key carries the interval or the deadline, dispatched into notices like
-any other; running the task again in the same interval records nothing."""
+most once per interval, until the round's deadline (hạn cho ý kiến) is near: then the members
+who have not answered are reminded once of the deadline instead; after `escalate_after_days`
+the secretaries are told who holds the round up, and when the deadline passes with opinions
+missing they are told once who has not answered. All are domain events (reminder_due,
+escalation_due, deadline_near, deadline_passed) whose key carries the interval or the deadline,
+dispatched into notices like any other; running the task again in the same interval records
+nothing."""
 
 from datetime import datetime, timedelta
 
@@ -47,9 +48,10 @@ def remind(now: datetime) -> list[tuple[int, int]]:
         status = round_status(programme)
         if started is None or status is None or not status.waiting:
             continue
-        org = programme.org
+        org, deadline = programme.org, programme.review_deadline
+        near = deadline is not None and now >= reminder_due_at(started, deadline)
         reminder = intervals_elapsed(started, now, org.reminder_after_days)
-        if reminder:
+        if reminder and not near:  # once the deadline is near, its own reminder speaks
             key = f"{round_key(programme.review_round)}-i{reminder}"
             recorded += _due(programme, EventKind.REMINDER_DUE, key, status.waiting)
         escalation = intervals_elapsed(started, now, org.escalate_after_days)
@@ -57,8 +59,7 @@ def remind(now: datetime) -> list[tuple[int, int]]:
             key = f"{round_key(programme.review_round)}-i{escalation}"
             secretaries = org.members_with_role(Role.SECRETARY)
             recorded += _due(programme, EventKind.ESCALATION_DUE, key, secretaries)
-        deadline = programme.review_deadline
-        if deadline is not None and reminder_due_at(started, deadline) <= now < deadline:
+        if near and now < deadline:
             # Once per deadline, to the members who have not answered yet.
             key = f"{round_key(programme.review_round)}-n{deadline:%Y%m%d%H%M}"
             recorded += _due(programme, EventKind.DEADLINE_NEAR, key, status.waiting,

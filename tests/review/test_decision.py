@@ -286,3 +286,20 @@ def test_the_record_is_for_those_who_may_see_the_programme(db, world, third, bro
     [round_] = secretary.get(f"/programmes/{programme.id}/decision").get_json()["rounds"]
     assert round_["outcome"] == "returned"
     assert round_["waiting"] == [person(third)]
+
+
+def test_an_open_round_is_recorded_as_it_stands(db, world, third, browser, client):
+    programme = bring_to(world, "review")
+    give(world, programme, "committee", "approve")
+
+    record = api_as(client, world.users["secretary"]).get(f"/programmes/{programme.id}/decision")
+    page = page_text(browser(world.users["secretary"]).get(f"/programmes/{programme.id}/decision"))
+
+    [round_] = record.get_json()["rounds"]
+    assert (round_["outcome"], round_["closed_at"], round_["approvals"]) == (None, None, 1)
+    assert round_["deadline"] == programme.review_deadline.isoformat()
+    waiting = sorted(round_["waiting"], key=lambda member: member["email"])
+    assert waiting == [person("committee2", world), person(third)]
+    assert record.get_json()["reserved_opinions"] == []
+    assert "Kết quả: đang lấy ý kiến (1 tán thành, 0 không tán thành; cần 2/3)." in page
+    assert "Chưa cho ý kiến: đồng chí Lê Văn Cường, đồng chí Trần Thị Bình." in page  # by name

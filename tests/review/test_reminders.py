@@ -170,3 +170,18 @@ def test_the_notices_of_who_has_not_answered_share_one_list(db, world):
         html = compose_for(notice).get_body(preferencelist=("html",)).get_content()
         assert "<p>Đã có 1/2 ý kiến tán thành; còn cần 1.</p>" in html
         assert "<li>Trần Thị Bình &lt;committee2@chibo.test&gt;</li>" in html
+
+
+def test_near_the_deadline_its_reminder_replaces_the_periodic_one(db, world):
+    programme = bring_to(world, "review")  # defaults: reminded every 2 days, 5 days to answer
+    start, deadline = submitted_at(db, programme.id), programme.review_deadline
+    day = timedelta(days=1)
+
+    assert {kind for kind, _, _ in written(db, start + 2 * day)} == {"reminder"}
+    on_day_4 = {kind for kind, _, _ in written(db, deadline - day + timedelta(minutes=1))}
+
+    assert on_day_4 == {"deadline_near"}  # one email a member, not two on the same day
+    assert notices(db, programme.id, "reminder") == [
+        ("reminder", "committee@chibo.test", "r1-i1"),
+        ("reminder", "committee2@chibo.test", "r1-i1"),
+    ]
