@@ -382,7 +382,7 @@ REVIEW_WORDS_ADDED = "thêm {n} từ"
 REVIEW_WORDS_REMOVED = "bỏ {n} từ"
 REVIEW_WORDS_OTHER = "chỉ sửa dấu câu hoặc khoảng trắng"
 REVIEW_ANCHOR_UNKNOWN = (
-    "Không tìm thấy mục được chọn trong phiên bản hiện tại. Vui lòng tải lại trang và chọn lại."
+    "Không tìm thấy mục được chọn trong dự thảo hiện tại. Vui lòng tải lại trang và chọn lại."
 )
 REVIEW_COMMENT_EMPTY = "Vui lòng nhập nội dung góp ý."
 REVIEW_COMMENT_CLOSED = "Chương trình đã được thông qua; không thể góp ý thêm."
@@ -405,8 +405,8 @@ REVIEW_LINK_OTHER_USER = (
     "Liên kết này được gửi cho người khác. Vui lòng đăng nhập bằng tài khoản nhận thư."
 )
 REVIEW_LINK_OUTDATED = (
-    "Liên kết trong thư dẫn tới phiên bản {old}, nhưng văn bản đã được sửa: "
-    "bạn đang xem phiên bản hiện tại ({new})."
+    "Liên kết trong thư dẫn tới Dự thảo lần {old}, nhưng văn bản đã được sửa: "
+    "đồng chí đang xem Dự thảo lần {new}."
 )
 REVIEW_LINK_DECIDED = "Chương trình không còn chờ duyệt (hiện ở trạng thái “{state}”)."
 DELEGATION_SAVED = "Đã ủy quyền cho đồng chí {name} biểu quyết thay từ {start} đến {end}."
@@ -450,7 +450,8 @@ DURATION_MINUTES = "{n} phút"
 DURATION_UNDER_A_MINUTE = "dưới 1 phút"
 ROUND_OUTCOMES = {
     "approved": "Thông qua",
-    "request_changes": "Yêu cầu chỉnh sửa",
+    "request_changes": "Trở về dự thảo (không thể đủ số tán thành)",
+    "record_meeting_vote": "Trở về dự thảo (biểu quyết tại cuộc họp)",
     "withdraw": "Rút lại",
     None: "Đang duyệt",
 }
