@@ -55,6 +55,11 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
         (e.textContent || e.name || '').trim().slice(0, 30))"""
 
 
+# Dates and times split over two lines.
+BROKEN_TIMES = """() => [...document.querySelectorAll('time')].filter(
+    t => t.getClientRects().length > 1).map(t => t.textContent)"""
+
+
 def check_page(page: Page, main_button: str | None = None) -> None:
     """The page fits a phone, names every control, gives each a 44 px touch target, and Tab
     reaches its main button."""
@@ -63,6 +68,7 @@ def check_page(page: Page, main_button: str | None = None) -> None:
     assert width <= PHONE["width"], f"{page.url} scrolls sideways ({width} px)"
     assert page.evaluate(UNLABELLED) == [], page.url
     assert page.evaluate(SMALL_TARGETS) == [], page.url
+    assert page.evaluate(BROKEN_TIMES) == [], page.url
     assert CONTROL.findall(page.locator("body").aria_snapshot()) == [], page.url
     if main_button:
         page.locator("body").focus()
@@ -203,6 +209,9 @@ def test_one_dissent_of_three_the_majority_approves(
     expect(member3.get_by_text("2/2 ý kiến tán thành · 1 không tán thành")).to_be_visible()
     expect(member3.get_by_text("Trần Thị Bình — không tán thành lúc")).to_be_visible()
     expect(member3.locator(".comment__body", has_text=REASON)).to_be_visible()
+    # The document's paragraphs are not justified on a phone (no wide gaps between words).
+    paragraph = member3.locator(".party-doc__para").first
+    assert paragraph.evaluate("p => getComputedStyle(p).textAlign") in ("left", "start")
     check_page(member3)
     shots(member3, "approved-programme")
 
