@@ -155,3 +155,19 @@ def test_the_round_says_the_rule_who_has_not_answered_and_an_overdue_deadline(
     programme.review_deadline = utcnow() - timedelta(hours=1)
     db.session.commit()
     assert "(đã quá hạn)" in review_text(browser(world.users["committee2"]), programme)
+
+
+def test_an_opinion_taken_back_puts_the_programme_back_on_the_member_s_list(world, browser):
+    programme = bring_to(world, "review")
+    member = browser(world.users["committee"])
+
+    def awaiting() -> bool:
+        page = page_text(member.get("/"))
+        waiting = page.split("Chờ tôi duyệt", 1)[1].split("Đang trình duyệt", 1)[0]
+        return "HÀNH ĐỘNG" in waiting
+
+    assert awaiting()
+    vote(member, programme, "approve")
+    assert not awaiting()
+    vote(member, programme, "retract_opinion")
+    assert awaiting()
