@@ -397,6 +397,7 @@ REVIEW_ON_BEHALF_SELF_APPROVAL = (
 )
 REVIEW_ALREADY_VOTED_FOR = "Đồng chí {name} đã có ý kiến trong vòng duyệt này."
 REVIEW_VOTED_ON_BEHALF = "Đã ghi nhận ý kiến thay cho đồng chí {name}."
+REVIEW_RETRACTED_ON_BEHALF = "Đã rút lại ý kiến đã cho thay đồng chí {name}."
 REVIEW_LINK_INVALID = "Liên kết duyệt không hợp lệ. Vui lòng mở chương trình từ danh sách."
 REVIEW_LINK_EXPIRED = (
     "Liên kết duyệt đã hết hạn. Chương trình vẫn mở được từ danh sách “Chờ tôi duyệt”."
