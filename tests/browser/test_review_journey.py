@@ -252,6 +252,17 @@ def test_two_dissents_return_the_draft_then_both_approve_the_revision(
     programme_path = f"/programmes/{programme.id}"
     apply_transition(programme, "submit", people[0], version=programme.version)
 
+    # The secretary gives the committee one more day (the form offers it).
+    secretary = phone(chromium, live_server, errors)
+    secretary.goto(programme_path)
+    log_in(secretary, people[0])
+    secretary.get_by_role("link", name="Gia hạn hoặc ghi biểu quyết tại cuộc họp").click()
+    expect(secretary.get_by_label("Hạn cho ý kiến mới")).not_to_have_value("")
+    check_page(secretary, "Gia hạn")
+    shots(secretary, "secretary-round-actions")
+    secretary.get_by_role("button", name="Gia hạn", exact=True).click()
+    expect(secretary.get_by_text(messages.ACTION_DONE["extend_deadline"])).to_be_visible()
+
     # Members 1 and 2 disapprove: approvals can no longer reach 2 of 3, the draft returns.
     member1 = phone(chromium, live_server, errors)
     member1.goto(f"{programme_path}/review")
@@ -271,9 +282,7 @@ def test_two_dissents_return_the_draft_then_both_approve_the_revision(
     shots(member2, "returned")
 
     # The secretary's list counts both; her draft shows both reasons at the top.
-    secretary = phone(chromium, live_server, errors)
     secretary.goto("/")
-    log_in(secretary, people[0])
     points = secretary.get_by_role("link", name="2 ý kiến cần xử lý")
     expect(points).to_be_visible()
     check_page(secretary)
