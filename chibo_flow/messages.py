@@ -443,7 +443,7 @@ REVIEW_WORDS_ADDED = "thêm {n} từ"
 REVIEW_WORDS_REMOVED = "bỏ {n} từ"
 REVIEW_WORDS_OTHER = "chỉ sửa dấu câu hoặc khoảng trắng"
 REVIEW_ANCHOR_UNKNOWN = (
-    "Không tìm thấy mục được chọn trong phiên bản hiện tại. Vui lòng tải lại trang và chọn lại."
+    "Không tìm thấy mục được chọn trong dự thảo hiện tại. Vui lòng tải lại trang và chọn lại."
 )
 REVIEW_COMMENT_EMPTY = "Vui lòng nhập nội dung góp ý."
 REVIEW_COMMENT_CLOSED = "Chương trình đã được thông qua; không thể góp ý thêm."
@@ -458,6 +458,7 @@ REVIEW_ON_BEHALF_SELF_APPROVAL = (
 )
 REVIEW_ALREADY_VOTED_FOR = "Đồng chí {name} đã có ý kiến trong vòng duyệt này."
 REVIEW_VOTED_ON_BEHALF = "Đã ghi nhận ý kiến thay cho đồng chí {name}."
+REVIEW_RETRACTED_ON_BEHALF = "Đã rút lại ý kiến đã cho thay đồng chí {name}."
 REVIEW_LINK_INVALID = "Liên kết duyệt không hợp lệ. Vui lòng mở chương trình từ danh sách."
 REVIEW_LINK_EXPIRED = (
     "Liên kết duyệt đã hết hạn. Chương trình vẫn mở được từ danh sách “Chờ tôi duyệt”."
@@ -466,8 +467,8 @@ REVIEW_LINK_OTHER_USER = (
     "Liên kết này được gửi cho người khác. Vui lòng đăng nhập bằng tài khoản nhận thư."
 )
 REVIEW_LINK_OUTDATED = (
-    "Liên kết trong thư dẫn tới phiên bản {old}, nhưng văn bản đã được sửa: "
-    "bạn đang xem phiên bản hiện tại ({new})."
+    "Liên kết trong thư dẫn tới Dự thảo lần {old}, nhưng văn bản đã được sửa: "
+    "đồng chí đang xem Dự thảo lần {new}."
 )
 REVIEW_LINK_DECIDED = "Chương trình không còn chờ duyệt (hiện ở trạng thái “{state}”)."
 DELEGATION_SAVED = "Đã ủy quyền cho đồng chí {name} biểu quyết thay từ {start} đến {end}."
@@ -512,7 +513,8 @@ DURATION_MINUTES = "{n} phút"
 DURATION_UNDER_A_MINUTE = "dưới 1 phút"
 ROUND_OUTCOMES = {
     "approved": "Thông qua",
-    "request_changes": "Yêu cầu chỉnh sửa",
+    "request_changes": "Trở về dự thảo (không thể đủ số tán thành)",
+    "record_meeting_vote": "Trở về dự thảo (biểu quyết tại cuộc họp)",
     "withdraw": "Rút lại",
     None: "Đang duyệt",
 }

@@ -134,6 +134,7 @@ _AWAITING_ME = and_(
         Vote.programme_id == Programme.id,
         Vote.review_round == Programme.review_round,
         Vote.user_id == bindparam("user_id"),
+        Vote.superseded_at.is_(None),  # an opinion taken back leaves it awaiting the member
     ),
 )
 
@@ -155,9 +156,10 @@ _FAILED_FINAL_COPY = and_(
 
 # The page's lists in order: the programmes of the user's secretary orgs whose final copy failed
 # to reach someone (shown as a notice, with how many emails failed), "Chờ tôi duyệt" (in review
-# in the user's committees, submitted by someone else, not yet voted on this round), "Đang trình
-# duyệt" (the other programmes in review the user writes or reviews), "Dự thảo" (drafts where the
-# user is secretary), "Đã thông qua" (approved programmes of every org the user belongs to).
+# in the user's committees, submitted by someone else, without the user's current opinion in
+# this round), "Đang trình duyệt" (the other programmes in review the user writes or reviews),
+# "Dự thảo" (drafts where the user is secretary), "Đã thông qua" (approved programmes of every
+# org the user belongs to).
 LISTS = (
     ListSpec(
         FAILED,

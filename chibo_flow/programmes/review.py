@@ -150,7 +150,16 @@ def review(programme_id: int):
         can_request=may(user, programme, "request_changes"),
         can_retract=may(user, programme, "retract_opinion"),
         my_opinion=current_opinion(programme, user) if programme.state == State.REVIEW else None,
+        # The opinions the user gave as a delegate, which they may take back for the member.
+        represented_opinions=[
+            (member, opinion)
+            for member in represented
+            if (opinion := current_opinion(programme, member)) is not None
+            and may(user, programme, "retract_opinion", member)
+        ],
         represented=represented,
+        approve_for=[m for m in represented if may(user, programme, "approve", m)],
+        disapprove_for=[m for m in represented if may(user, programme, "request_changes", m)],
         can_discuss=may_comment(user, programme),
         anchor_choices=choices,
         # "Góp ý mục này" under section n reloads the page with that section chosen below.
@@ -220,7 +229,12 @@ def vote(programme_id: int) -> Response:
         if programme.state == State.APPROVED:
             flash(messages.PROGRAMME_APPROVED, "success")
         elif member is not None:
-            flash(messages.REVIEW_VOTED_ON_BEHALF.format(name=member.name), "success")
+            done = (
+                messages.REVIEW_RETRACTED_ON_BEHALF
+                if action == "retract_opinion"
+                else messages.REVIEW_VOTED_ON_BEHALF
+            )
+            flash(done.format(name=member.name), "success")
         else:
             flash(messages.ACTION_DONE[action], "success")
     # Back to the opinion panel, where the undo is, while the round is open.

@@ -12,13 +12,14 @@ from werkzeug.wrappers import Response
 from chibo_flow import messages
 from chibo_flow.access import get_programme
 from chibo_flow.models import Programme
+from chibo_flow.models._types import utcnow
 from chibo_flow.models.programmes import State
 from chibo_flow.programmes.review_forms import DeadlineForm, MeetingForm
 from chibo_flow.programmes.views import ROUND_ACTIONS, bp
 from chibo_flow.review.deadlines import from_local
 from chibo_flow.review.meetings import read_meeting
 from chibo_flow.review.rounds import round_status
-from chibo_flow.timefmt import to_local
+from chibo_flow.timefmt import local_date, to_local
 from chibo_flow.workflow import apply_transition, may
 from chibo_flow.workflow_errors import Invalid, WorkflowError
 
@@ -42,7 +43,8 @@ def _page(programme: Programme, status: int = 200, **forms: Any):
         programme=programme,
         status=round_status(programme),
         deadline_form=deadline_form,
-        meeting_form=forms.get("meeting_form") or MeetingForm(formdata=None),
+        meeting_form=forms.get("meeting_form")
+        or MeetingForm(formdata=None, held_on=local_date(utcnow())),
     ), status
 
 

@@ -36,11 +36,6 @@ class RoundStatus:
         return max(0, self.required - len(self.approved))
 
     @property
-    def possible(self) -> int:
-        """Approvals the round can still reach: members who have not disapproved."""
-        return self.members - len(self.changes_requested)
-
-    @property
     def overdue(self) -> bool:
         """The round is open and its deadline has passed."""
         return self.open and self.deadline is not None and self.deadline <= utcnow()

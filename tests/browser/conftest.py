@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 from chibo_flow.models import User
 from tests.conftest import PASSWORD, unused_code
 from tests.support import ROOT, free_port
-from tests.web.conftest import password_hash, world  # noqa: F401
+from tests.web.conftest import password_hash, third, world  # noqa: F401
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -52,12 +52,14 @@ def chromium() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def shots() -> "Screenshots":
-    """Numbered screenshots of the journey under test-output/ (gitignored)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
+def shots(request) -> "Screenshots":
+    """Numbered screenshots of the journey under test-output/review-journey/<test name>/
+    (gitignored), one directory per journey."""
+    directory = SCREENSHOTS / request.node.originalname.removeprefix("test_")
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.glob("*.png"):
         old.unlink()
-    return Screenshots(SCREENSHOTS)
+    return Screenshots(directory)
 
 
 class Screenshots:

@@ -175,3 +175,20 @@ def test_a_non_member_of_the_committee_cannot_delegate(db, world):
     with pytest.raises(Invalid, match="Chỉ ủy quyền được cho một cấp ủy viên khác"):
         create_delegation(world.org, world.users["committee"], world.users["secretary"], today(),
                           today())  # fmt: skip
+
+
+def test_the_delegate_may_take_back_the_opinion_given_for_the_member(db, world, browser, absent):
+    programme = bring_to(world, "review")
+    delegate = browser(world.users["committee"])
+    vote(delegate, programme, "approve", on_behalf_of=str(absent.id))
+    text = review_text(delegate, programme)
+    assert "Ý kiến của đồng chí Lê Văn Cường: tán thành lúc" in text
+    assert "Tán thành thay cho đồng chí Lê Văn Cường" not in text  # given already
+
+    response = vote(delegate, programme, "retract_opinion", on_behalf_of=str(absent.id))
+    assert flashes(response, "success") == [
+        messages.REVIEW_RETRACTED_ON_BEHALF.format(name="Lê Văn Cường")
+    ]
+    assert "Tán thành thay cho đồng chí Lê Văn Cường" in page_text(response)
+    db.session.expire_all()
+    assert approvals_received(programme) == 0

@@ -47,7 +47,7 @@ def test_both_reasons_are_at_the_top_of_the_draft_page(db, world, browser, third
     assert "Không tán thành Nguyễn Văn An · " in text
     assert "II. Nhiệm vụ trọng tâm " + REASON_1 in text
     assert "Toàn văn " + REASON_2 in text
-    assert text.count("Đã giải quyết ở Dự thảo lần 1") == 2
+    assert text.count("Đánh dấu đã giải quyết") == 2  # not revised yet
 
 
 def test_the_home_list_counts_the_open_points(db, world, browser, third):

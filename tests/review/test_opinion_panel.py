@@ -4,11 +4,13 @@ is offered until the round closes; a GET never records an opinion; "Không tán 
 reason. With three members and two approvals required (the majority rule)."""
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from chibo_flow import messages
 from chibo_flow.models import Vote
+from chibo_flow.models._types import utcnow
 from chibo_flow.workflow import apply_transition
 from tests.review.support import NEW_WORDS, OLD_WORDS, edit_text, review_text, vote
 from tests.web.support import bring_to, flashes, page_text, snapshot
@@ -138,3 +140,34 @@ def test_the_programme_page_sends_members_to_the_review_page_to_give_opinions(wo
     body = page.get_data(as_text=True)
     assert 'value="approve"' not in body
     assert f'href="/programmes/{programme.id}/review#cho-y-kien"' in body
+
+
+def test_the_round_says_the_rule_who_has_not_answered_and_an_overdue_deadline(
+    db, world, browser, third
+):
+    programme = bring_to(world, "review")
+    vote(browser(world.users["committee"]), programme, "approve")
+    text = review_text(browser(world.users["committee2"]), programme)
+    assert "Thông qua khi 2/3 cấp ủy viên tán thành (thiểu số phục tùng đa số)" in text
+    assert "Trần Thị Bình — chưa cho ý kiến" in text and "Lê Văn Cường — chưa cho ý kiến" in text
+    assert "(đã quá hạn)" not in text
+
+    programme.review_deadline = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    assert "(đã quá hạn)" in review_text(browser(world.users["committee2"]), programme)
+
+
+def test_an_opinion_taken_back_puts_the_programme_back_on_the_member_s_list(world, browser):
+    programme = bring_to(world, "review")
+    member = browser(world.users["committee"])
+
+    def awaiting() -> bool:
+        page = page_text(member.get("/"))
+        waiting = page.split("Chờ tôi duyệt", 1)[1].split("Đang trình duyệt", 1)[0]
+        return "HÀNH ĐỘNG" in waiting
+
+    assert awaiting()
+    vote(member, programme, "approve")
+    assert not awaiting()
+    vote(member, programme, "retract_opinion")
+    assert awaiting()

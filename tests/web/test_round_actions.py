@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from chibo_flow import messages
 from chibo_flow.models import AuditEvent, MeetingVote
 from chibo_flow.models._types import utcnow
-from chibo_flow.timefmt import local_time
+from chibo_flow.timefmt import local_date, local_time
 from tests.web.support import bring_to, flashes, page_text, snapshot
 
 PDF = b"%PDF-1.4\n% bien ban hop\n"
@@ -52,6 +52,9 @@ def test_the_secretary_extends_the_deadline(app, db, world, browser):
     form = secretary.get(f"/programmes/{programme.id}/vong-duyet").get_data(as_text=True)
     offered = _local(programme.review_deadline + timedelta(days=1))
     assert f'value="{offered}"' in form  # one day more, offered
+    with app.test_request_context():
+        today = local_date(utcnow()).isoformat()
+    assert f'name="held_on" required type="date" value="{today}"' in form  # a meeting today
 
     later = (programme.review_deadline + timedelta(days=3)).replace(second=0, microsecond=0)
     response = secretary.post(
