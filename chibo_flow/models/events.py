@@ -28,6 +28,9 @@ class EventKind:
     # The round's deadline passed with opinions missing: data people (the secretaries),
     # waiting (user ids who have not answered), deadline; key the round and deadline.
     DEADLINE_PASSED = "deadline_passed"
+    # Final copies "để thực hiện" not confirmed after the org's interval: data due
+    # [[delivery id, interval]] (chibo_flow.receipts.reminders).
+    RECEIPT_REMINDER_DUE = "receipt_reminder_due"
 
 
 class DomainEvent(db.Model):

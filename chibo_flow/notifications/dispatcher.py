@@ -31,6 +31,7 @@ from chibo_flow.notifications.queue import (
     enqueue_deliveries,
     publish,
 )
+from chibo_flow.receipts.reminders import reminder_rows
 from chibo_flow.review.notices import notices_for
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ def planned_rows(event: DomainEvent, programme: Programme) -> list[dict]:
                 rows.append(base | {"kind": notice.kind, "notice_key": notice.key,
                                     "address": address, "name": person.name,
                                     "line": "", "purpose": "none"})  # fmt: skip
+    if event.kind == EventKind.RECEIPT_REMINDER_DUE:
+        rows += reminder_rows(event)
     if event.kind == EventKind.APPROVED:
         lines = event.data["lines"]
         for address, name, line in event.data["people"]:
