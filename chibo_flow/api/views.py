@@ -139,7 +139,7 @@ class ProgrammeResource(MethodView):
         """The programme, if you may see it (read only when you received it from another
         org)."""
         user = current_api_user()
-        return present(get_programme(programme_id, user, received=True), user)
+        return present(get_programme(programme_id, user, as_recipient=True), user)
 
     @blp.arguments(ProgrammeEditSchema)
     @blp.response(200, ProgrammeSchema)
@@ -332,7 +332,7 @@ def present_round(programme: Programme) -> dict[str, Any] | None:
 
 def _final_copy(programme_id: int, extension: str, content_type: str) -> Response:
     """The stored file (`extension` is the FinalCopy column), or 404 `not_rendered`."""
-    programme = get_programme(programme_id, current_api_user(), received=True)
+    programme = get_programme(programme_id, current_api_user(), as_recipient=True)
     final_copy = stored_final_copy(programme.id)
     if final_copy is None:
         return error_response(404, messages.API_NOT_RENDERED, "not_rendered")
