@@ -26,6 +26,7 @@ from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, FinalCopy, Programme
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.delivery import FINAL_COPY
+from chibo_flow.receipts.greeting import greeting
 from chibo_flow.receipts.links import receipt_url
 from chibo_flow.receipts.reminders import RECEIPT_REMINDER, reminded_delivery, reminded_interval
 from chibo_flow.review.notices import notice_context, notice_subject
@@ -84,12 +85,6 @@ class SharedFinalCopy:
     attachment: MIMEPart | None
 
 
-def greeting(delivery: Addressed) -> str:
-    """Whom a final copy addresses: "đồng chí Đỗ Thị Lan", or the line for a nameless address."""
-    name = " ".join((delivery.name or "").split())
-    return messages.RECEIPT_GREETING_PERSON.format(name=name) if name else delivery.line
-
-
 def personal_copy(shared: SharedFinalCopy, delivery: Addressed) -> EmailMessage:
     """The one place a final-copy email (or its receipt reminder) becomes one person's: their
     greeting and personal link (/nhan/<token> of their final copy) filled into the shared
@@ -98,7 +93,11 @@ def personal_copy(shared: SharedFinalCopy, delivery: Addressed) -> EmailMessage:
         reminded_delivery(delivery.notice_key) if delivery.kind == RECEIPT_REMINDER
         else delivery.id
     )  # fmt: skip
-    personal = {GREETING: greeting(delivery), LINK: receipt_url(final_copy_id)}
+    org = db.session.get(Programme, delivery.programme_id).org
+    personal = {
+        GREETING: greeting(delivery.name, delivery.line, org),
+        LINK: receipt_url(final_copy_id),
+    }
     message = EmailMessage()
     for name, value in [*recipient_headers(delivery), *shared.headers]:
         message[name] = value

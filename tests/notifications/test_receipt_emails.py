@@ -8,11 +8,14 @@ import re
 from flask import template_rendered
 from sqlalchemy import select
 
+from chibo_flow.demo import load_demo
 from chibo_flow.documents.final_copy import final_copy_for
 from chibo_flow.documents.render import party_date
-from chibo_flow.models import Delivery
+from chibo_flow.models import Delivery, DirectoryEntry, Group, Org, Programme, User
 from chibo_flow.notifications.compose import BatchComposer
+from chibo_flow.receipts.greeting import greeting
 from chibo_flow.timefmt import local_date
+from chibo_flow.workflow import apply_transition
 from tests.notifications.test_delivery import _approve_demo
 
 LINK = re.compile(r"http://chibo\.test(/nhan/[^\s\"<]+)")
@@ -89,3 +92,25 @@ def test_a_batch_renders_what_a_line_shares_once(db, app):
     # Each serialised for SMTP (CRLF line ends), each with its own recipient.
     assert all(message.endswith(b"\r\n") and b"\n\n" not in message for message in data)
     assert len({message.split(b"\r\n", 1)[0] for message in data}) == len(rows)
+
+
+def test_an_office_is_greeted_by_its_name_and_a_line_written_out(db, app):
+    load_demo()
+    standing = db.session.scalar(select(Group).where(Group.name == "Thường trực Đảng ủy xã"))
+    office = DirectoryEntry(org_id=standing.org_id, name="Văn phòng Đảng ủy xã",
+                            email="vanphong@chibo.demo")  # fmt: skip
+    standing.entries.append(office)
+    db.session.commit()
+    programme = db.session.scalar(select(Programme))
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    apply_transition(programme, "submit", users["bithu@chibo.demo"], version=programme.version)
+    for email in ("capuy1@chibo.demo", "capuy2@chibo.demo"):
+        apply_transition(programme, "approve", users[email], version=programme.version)
+
+    text = BatchComposer().message(_final_copies(db)["vanphong@chibo.demo"])
+
+    assert text.get_body(("plain",)).get_content().startswith("Kính gửi: Văn phòng Đảng ủy xã\n")
+    chi_bo = db.session.scalar(select(Org).where(Org.name == "Chi bộ Trường Mầm non Tiên Cường"))
+    assert greeting("", "Thường trực ĐU", chi_bo) == "Thường trực Đảng ủy xã Tiên Cường"
+    assert greeting(None, "BTV Huyện ủy", chi_bo) == "Ban Thường vụ Huyện ủy"
+    assert greeting(" Đỗ  Thị Lan ", "CB, đảng viên", chi_bo) == "đồng chí Đỗ Thị Lan"
