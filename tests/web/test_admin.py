@@ -73,7 +73,7 @@ def test_mailbox_lists_the_final_copies_and_shows_one(db, world, browser, smtp_s
     part = admin.get(f"/admin/mailbox/{key}/html")
     assert part.status_code == 200
     assert part.headers["Content-Security-Policy"].startswith("sandbox;")
-    assert "Kính gửi: <strong>Thường trực ĐU</strong>" in part.text
+    assert "Kính gửi: <strong>đồng chí Phạm Văn Dũng</strong>" in part.text
     assert "Vũ Thị Xuyên" in part.text  # the document itself, down to the signature
 
     assert admin.get("/admin/mailbox/..%2F..%2Fetc%2Fpasswd").status_code == 404
