@@ -95,16 +95,16 @@ def is_recipient_only(user: User, programme: Programme) -> bool:
     )
 
 
-def get_programme(programme_id: int, user: User, *, received: bool = False) -> Programme:
+def get_programme(programme_id: int, user: User, *, as_recipient: bool = False) -> Programme:
     """Load a programme the user may see, or abort 404 (no hint that it exists elsewhere).
 
-    `received=True` is the one recipient rule, for the read-only views of an approved copy
+    `as_recipient=True` is the one recipient rule, for the read-only views of an approved copy
     (the document, its PDF and DOCX, its receipt): it also lets in anyone, of any org, who
     received it ("Văn bản đến"); everything else of the programme stays its org's."""
     programme = db.session.get(Programme, programme_id)
     if programme is None:
         abort(404)
-    if not can_view(user, programme) and not (received and is_recipient_only(user, programme)):
+    if not can_view(user, programme) and not (as_recipient and is_recipient_only(user, programme)):
         abort(404)
     return programme
 

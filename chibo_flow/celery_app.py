@@ -21,6 +21,7 @@ def celery_init_app(app: Flask) -> Celery:
         "chibo_flow.notifications.tasks",
         "chibo_flow.notifications.relay",
         "chibo_flow.review.reminders",
+        "chibo_flow.receipts.reminders",
     ]
     celery_app.set_default()
     app.extensions["celery"] = celery_app

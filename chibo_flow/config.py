@@ -201,6 +201,10 @@ class Config:
                     "task": "chibo_flow.review.reminders.send_reminders",
                     "schedule": reminder_check,
                 },
+                "receipt-reminders": {
+                    "task": "chibo_flow.receipts.reminders.send_receipt_reminders",
+                    "schedule": reminder_check,
+                },
             },
         }
         # Rate limits are counted where every web process sees them: the app's Redis when Celery

@@ -421,11 +421,7 @@ SMTP_REFUSALS = {
     553: "Địa chỉ không hợp lệ ({code})",
     554: "Máy chủ thư từ chối nhận ({code})",
 }
-RECEIPT_OPENED = "Đã mở {at}"
-RECEIPT_NOT_OPENED = "Chưa mở"
-RECEIPT_CONFIRMED_AT = "Đã xác nhận {at}"
-RECEIPT_NOT_CONFIRMED = "Chưa xác nhận"
-RECEIPT_LINE_COUNTS = "{line}: đã gửi {sent}/{total}, đã mở {opened}, đã xác nhận {confirmed}"
+RECEIPT_REMINDER_SUBJECT = "[{org}] Nhắc xác nhận đã nhận văn bản số {number}"
 
 # --- review -----------------------------------------------------------------------------------
 # Owned by chibo_flow/review, chibo_flow/programmes/review.py and templates/programmes/review_*.
@@ -532,6 +528,7 @@ NOTICE_LABELS = {
     "invitation": "Thư mời tham gia",
     "roles_changed": "Thư báo thay đổi vai trò",
     "deadline_near": "Thư nhắc sắp hết hạn cho ý kiến",
+    "receipt_reminder": "Thư nhắc xác nhận đã nhận",
 }
 # Emails about a person's own account (chibo_flow.auth.mail.ACCOUNT_MAILS), by kind.
 ACCOUNT_MAIL_SUBJECTS = {

@@ -143,7 +143,7 @@ class ProgrammeResource(MethodView):
         """The programme, if you may see it (read only when you received it from another
         org)."""
         user = current_api_user()
-        return present(get_programme(programme_id, user, received=True), user)
+        return present(get_programme(programme_id, user, as_recipient=True), user)
 
     @blp.arguments(ProgrammeEditSchema)
     @blp.response(200, ProgrammeSchema)
@@ -342,7 +342,7 @@ def present_opinion(vote: Vote) -> dict[str, Any]:
 def _final_copy(programme_id: int, extension: str, content_type: str) -> Response:
     """The stored file (`extension` is the FinalCopy column), or 404 `not_rendered`."""
     user = current_api_user()
-    programme = get_programme(programme_id, user, received=True)
+    programme = get_programme(programme_id, user, as_recipient=True)
     final_copy = stored_final_copy(programme.id)
     if final_copy is None:
         return error_response(404, messages.API_NOT_RENDERED, "not_rendered")

@@ -38,6 +38,9 @@ class EventKind:
     # The round's deadline is near (review.deadlines.reminder_due_at): data people (the
     # members who have not answered), deadline; key the round and deadline, so once each.
     DEADLINE_NEAR = "deadline_near"
+    # Final copies "để thực hiện" not confirmed after the org's interval: data due
+    # [[delivery id, interval]] (chibo_flow.receipts.reminders).
+    RECEIPT_REMINDER_DUE = "receipt_reminder_due"
 
 
 class DomainEvent(db.Model):

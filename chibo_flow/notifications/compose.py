@@ -28,7 +28,9 @@ from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, FinalCopy, Programme
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.delivery import FINAL_COPY
+from chibo_flow.receipts.greeting import greeting
 from chibo_flow.receipts.links import receipt_url
+from chibo_flow.receipts.reminders import RECEIPT_REMINDER, reminded_delivery, reminded_interval
 from chibo_flow.review.notices import notice_context, notice_subject
 
 SMTP = email.policy.SMTP
@@ -39,6 +41,7 @@ class Addressed(Protocol):
 
     id: int
     kind: str
+    notice_key: str
     programme_id: int | None
     address: str
     name: str | None
@@ -84,16 +87,19 @@ class SharedFinalCopy:
     attachment: MIMEPart | None
 
 
-def greeting(delivery: Addressed) -> str:
-    """Whom a final copy addresses: "đồng chí Đỗ Thị Lan", or the line for a nameless address."""
-    name = " ".join((delivery.name or "").split())
-    return messages.RECEIPT_GREETING_PERSON.format(name=name) if name else delivery.line
-
-
 def personal_copy(shared: SharedFinalCopy, delivery: Addressed) -> EmailMessage:
-    """The one place a final-copy email becomes one person's: their greeting and personal link
-    (/nhan/<token>) filled into the shared parts, their To and Message-ID."""
-    personal = {GREETING: greeting(delivery), LINK: receipt_url(delivery.id)}
+    """The one place a final-copy email (or its receipt reminder) becomes one person's: their
+    greeting and personal link (/nhan/<token> of their final copy) filled into the shared
+    parts, their To and Message-ID."""
+    final_copy_id = (
+        reminded_delivery(delivery.notice_key) if delivery.kind == RECEIPT_REMINDER
+        else delivery.id
+    )  # fmt: skip
+    org = db.session.get(Programme, delivery.programme_id).org
+    personal = {
+        GREETING: greeting(delivery.name, delivery.line, org),
+        LINK: receipt_url(final_copy_id),
+    }
     message = EmailMessage()
     for name, value in [*recipient_headers(delivery), *shared.headers]:
         message[name] = value
@@ -127,6 +133,8 @@ class BatchComposer:
 
     def message(self, delivery: Addressed) -> EmailMessage:
         """The complete email of `delivery`."""
+        if delivery.kind == RECEIPT_REMINDER:
+            return personal_copy(compose_receipt_reminder(delivery), delivery)
         if delivery.kind != FINAL_COPY:
             message = _own_message(db.session.get(Delivery, delivery.id))
             for name, value in recipient_headers(delivery):
@@ -203,6 +211,28 @@ def compose_final_copy(
         render_template("email/final_copy.txt", **context),
         render_template("email/final_copy.html", **context),
         attachment,
+    )
+
+
+def compose_receipt_reminder(delivery: Addressed) -> SharedFinalCopy:
+    """The reminder to confirm receipt of a final copy "để thực hiện", its greeting and link
+    left as markers (text and HTML, no attachment: the link opens the document)."""
+    programme = db.session.get(Programme, delivery.programme_id)
+    org = programme.org
+    context = {
+        "programme": programme,
+        "line": delivery.line,
+        "days": org.receipt_reminder_days * reminded_interval(delivery.notice_key),
+        "greeting": GREETING,
+        "link": LINK,
+    }
+    subject = messages.RECEIPT_REMINDER_SUBJECT.format(org=org.name, number=programme.number)
+    headers = list(_envelope(programme, RECEIPT_REMINDER, subject).items())
+    return SharedFinalCopy(
+        headers,
+        render_template("email/receipt_reminder.txt", **context),
+        render_template("email/receipt_reminder.html", **context),
+        None,
     )
 
 

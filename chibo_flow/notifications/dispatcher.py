@@ -35,6 +35,7 @@ from chibo_flow.notifications.queue import (
     publish,
     send_rank,
 )
+from chibo_flow.receipts.reminders import reminder_rows
 from chibo_flow.registers.incoming import enter_receipts
 from chibo_flow.review import notices as review_notices
 
@@ -68,6 +69,8 @@ def planned_rows(event: DomainEvent, programme: Programme | None) -> list[dict]:
                 rows.append(base | {"kind": notice.kind, "notice_key": notice.key,
                                     "address": address, "name": person.name,
                                     "line": "", "purpose": "none"})  # fmt: skip
+    if event.kind == EventKind.RECEIPT_REMINDER_DUE:
+        rows += reminder_rows(event)
     if event.kind == EventKind.APPROVED:
         lines = event.data["lines"]
         for address, name, line in event.data["people"]:

@@ -43,8 +43,8 @@ COMPOSE_ERRORS = (ValueError, TypeError, LookupError, MessageError, TemplateErro
 
 _deliveries = Delivery.__table__
 # What sending a claimed row reads of it, returned by the claim itself.
-_CLAIMED = ("id", "attempts", "kind", "programme_id", "address", "name", "line", "purpose",
-            "message_id")  # fmt: skip
+_CLAIMED = ("id", "attempts", "kind", "notice_key", "programme_id", "address", "name", "line",
+            "purpose", "message_id")  # fmt: skip
 _now = bindparam("now", type_=_deliveries.c.claimed_at.type)
 # Both statements are built once (a batch runs them for every row): the claim is the
 # compare-and-set that takes a due pending row and returns what sending it reads; the outcome is

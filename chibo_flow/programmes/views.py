@@ -290,7 +290,7 @@ def edit(programme_id: int):
 def detail(programme_id: int):
     """The rendered document with its state, the review round, unresolved comment threads,
     recipients, actions and history."""
-    programme = get_programme(programme_id, current_user, received=True)
+    programme = get_programme(programme_id, current_user, as_recipient=True)
     if is_recipient_only(current_user, programme):
         # Someone outside the org who received it sees it as received, nothing else of it.
         return redirect(url_for("receipts.show", programme_id=programme.id))
@@ -379,7 +379,7 @@ def upload_signed_copy(programme_id: int) -> Response:
 def download(programme_id: int, extension: str) -> Response:
     """The programme as a file: the final copy once approved (PDF or DOCX), before that a
     PDF preview of the draft marked "DỰ THẢO" and without a number."""
-    programme = get_programme(programme_id, current_user, received=True)
+    programme = get_programme(programme_id, current_user, as_recipient=True)
     if programme.state == State.APPROVED:
         data = getattr(final_copy_for(programme), extension)
     elif extension == "pdf":

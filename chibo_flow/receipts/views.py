@@ -106,7 +106,7 @@ def _received_item(programme_id: int):
 @login_required
 def show(programme_id: int) -> str:
     """A received document read only, with its files and "Xác nhận đã nhận"."""
-    programme = get_programme(programme_id, current_user, received=True)
+    programme = get_programme(programme_id, current_user, as_recipient=True)
     item = _received_item(programme.id)
     opened_by_user(current_user, programme.id)
     record_secret_view(programme, current_user, "web")
@@ -128,7 +128,7 @@ def show(programme_id: int) -> str:
 @login_required
 def confirm(programme_id: int) -> Response:
     """A logged-in recipient confirms receipt."""
-    programme = get_programme(programme_id, current_user, received=True)
+    programme = get_programme(programme_id, current_user, as_recipient=True)
     _received_item(programme.id)
     confirmed_by_user(current_user, programme.id)
     flash(messages.RECEIPT_CONFIRMED, "success")
