@@ -306,8 +306,12 @@ def directory_add_person(org_name: str, name: str, email: str, position: str | N
 @click.argument("name")
 @click.option("--members-of", help="Org name: the group is its members, kept current.")
 @click.option("--person", "emails", multiple=True, help="Email of a person (repeatable).")
-def directory_add_group(org_name: str, name: str, members_of: str | None, emails: tuple[str]):
-    """Add a group to ORG's directory: chosen people, or every member of an org."""
+@click.option("--stands-for", help="Org name: the group stands for that org (liên thông).")
+def directory_add_group(
+    org_name: str, name: str, members_of: str | None, emails: tuple[str], stands_for: str | None
+):
+    """Add a group to ORG's directory: chosen people, or every member of an org; what reaches
+    a group standing for an org also enters that org's incoming register."""
 
     def change():
         org = _org_by_name(org_name)
@@ -316,6 +320,7 @@ def directory_add_group(org_name: str, name: str, members_of: str | None, emails
             name,
             members_of=_org_by_name(members_of) if members_of else None,
             entries=[directory.person_by_email(org, email) for email in emails],
+            stands_for=_org_by_name(stands_for) if stands_for else None,
         )
 
     group = _directory_change(change)

@@ -37,6 +37,17 @@ def require_admin(user: User, org: Org) -> None:
         raise NotAllowed(messages.FORBIDDEN)
 
 
+def receiving_org_choices(org: Org) -> list[Org]:
+    """Orgs of the system a group of `org` may stand for (its documents then enter their
+    incoming registers, liên thông): the orgs above it and those directly under it."""
+    above, parent = [], org.parent
+    while parent is not None and parent not in above:
+        above.append(parent)
+        parent = parent.parent
+    children = db.session.scalars(select(Org).where(Org.parent_id == org.id).order_by(Org.name))
+    return [*above, *children]
+
+
 def member_org_choices(org: Org) -> list[Org]:
     """Orgs whose members a group of `org` may reach as a whole: itself and its direct children."""
     children = db.session.scalars(select(Org).where(Org.parent_id == org.id).order_by(Org.name))
@@ -130,11 +141,14 @@ def save_group(
     members_of: Org | None = None,
     entries: list[DirectoryEntry] | None = None,
     group: Group | None = None,
+    stands_for: Org | None = None,
 ) -> Group:
-    """Create a group (or update `group`): fixed people, or every member of `members_of`.
+    """Create a group (or update `group`): fixed people, or every member of `members_of`;
+    `stands_for`: the org of the system the group stands for (receiving_org_choices).
 
     Raises Invalid (no name, both kinds, an org that is not `org` or its child, people of
-    another org) or Conflict (a group of the same name, compared by match key).
+    another org, an org it may not stand for) or Conflict (a group of the same name, compared
+    by match key).
     """
     name, entries = _text(name), entries or []
     if not name or len(name) > NAME_MAX:
@@ -145,6 +159,8 @@ def save_group(
         raise Invalid(messages.DIRECTORY_MEMBERS_OF_NOT_ALLOWED.format(org=org.name))
     if any(entry.org_id != org.id for entry in entries):
         raise Invalid(messages.BAD_REQUEST)
+    if stands_for is not None and stands_for not in receiving_org_choices(org):
+        raise Invalid(messages.DIRECTORY_STANDS_FOR_NOT_ALLOWED.format(org=org.name))
     key = match_key(name)
     for other in groups(org):
         if match_key(other.name) == key and (group is None or other.id != group.id):
@@ -154,6 +170,7 @@ def save_group(
         db.session.add(group)
     group.name = name
     group.members_of_org_id = members_of.id if members_of is not None else None
+    group.receiving_org_id = stands_for.id if stands_for is not None else None
     group.entries = list(entries)
     _commit(messages.DIRECTORY_GROUP_TAKEN.format(name=name))
     return group
@@ -238,6 +255,7 @@ def group_data(group: Group) -> dict[str, Any]:
         "id": group.id,
         "name": group.name,
         "members_of": group.members_of_org.name if group.members_of_org else None,
+        "stands_for": group.receiving_org.name if group.receiving_org else None,
         "members": [{"name": p.name, "email": p.email} for p in group_members(group)],
         "aliases": [alias.label for alias in group.aliases],
     }

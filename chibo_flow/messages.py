@@ -632,6 +632,10 @@ ORG_MEMBER_ELSEWHERE = (
 )
 
 # --- registers and liên thông (chibo_flow.registers) ---------------------------------------------
+DIRECTORY_STANDS_FOR_NOT_ALLOWED = (
+    "Nhóm của {org} chỉ có thể đại diện cho tổ chức cấp trên hoặc tổ chức trực thuộc trong hệ"
+    " thống."
+)
 REGISTER_BAD_YEAR = "Năm phải là một số từ {first} đến {last}."
 REGISTER_BAD_TERM = "Không có nhiệm kỳ bắt đầu ngày {term} của tổ chức này."
 REGISTER_ORG_REQUIRED = "Cần chọn tổ chức (tham số org) của sổ văn bản."

@@ -111,8 +111,13 @@ def group(org_id: int, group_id: int | None = None):
         (o.id, f"Toàn bộ đảng viên của {o.name} (tự cập nhật)") for o in member_orgs
     ]
     form.people.choices = [(p.id, f"{p.name} <{p.email}>") for p in people]
+    receiving_orgs = directory.receiving_org_choices(org)
+    form.stands_for.choices = [(NO_ORG, "Không (chỉ gửi thư)")] + [
+        (o.id, f"{o.name}: vào sổ văn bản đến của tổ chức này") for o in receiving_orgs
+    ]
     if row is not None and not form.is_submitted():
         form.members_of.data = row.members_of_org_id or NO_ORG
+        form.stands_for.data = row.receiving_org_id or NO_ORG
         form.people.data = [e.id for e in row.entries]
     status = 200
     if form.validate_on_submit():
@@ -124,6 +129,7 @@ def group(org_id: int, group_id: int | None = None):
                 members_of=next((o for o in member_orgs if o.id == form.members_of.data), None),
                 entries=[p for p in people if p.id in chosen],
                 group=row,
+                stands_for=next((o for o in receiving_orgs if o.id == form.stands_for.data), None),
             )
         except WorkflowError as exc:
             flash(exc.message, "danger")

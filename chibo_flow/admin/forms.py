@@ -37,6 +37,7 @@ class GroupForm(FlaskForm):
 
     name = StringField("Tên nhóm", validators=[InputRequired(), Length(max=200)])
     members_of = SelectField("Gồm", coerce=int, default=NO_ORG)
+    stands_for = SelectField("Nhóm này là tổ chức trong hệ thống", coerce=int, default=NO_ORG)
     people = SelectMultipleField(
         "Người trong nhóm",
         coerce=int,

@@ -92,6 +92,14 @@ class GroupInSchema(Schema):
         validate=Length(max=directory.NAME_MAX),
         metadata={"description": "Org name: the group is that org's members, kept current"},
     )
+    stands_for = fields.String(
+        allow_none=True,
+        validate=Length(max=directory.NAME_MAX),
+        metadata={
+            "description": "Org name: the group stands for that org of the system (an org "
+            "above or directly under yours); what reaches it enters its incoming register"
+        },
+    )
     people = fields.List(
         fields.String(validate=Length(max=MAX_EMAIL_CHARS)),
         load_default=list,
@@ -113,6 +121,7 @@ class GroupSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     members_of = fields.String(allow_none=True)
+    stands_for = fields.String(allow_none=True)
     members = fields.List(fields.Nested(MemberSchema))
     aliases = fields.List(fields.String())
 
@@ -195,9 +204,11 @@ class Groups(MethodView):
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Add a group of people (by email) or of an org's members; 409 for a taken name."""
         org = admin_org(current_api_user(), body.get("org"))
-        members_of = _members_of(body["members_of"]) if body.get("members_of") else None
+        members_of = _named_org(body["members_of"]) if body.get("members_of") else None
+        stands_for = _named_org(body["stands_for"]) if body.get("stands_for") else None
         entries = [directory.person_by_email(org, email) for email in body["people"]]
-        group = directory.save_group(org, body["name"], members_of=members_of, entries=entries)
+        group = directory.save_group(org, body["name"], members_of=members_of, entries=entries,
+                                     stands_for=stands_for)  # fmt: skip
         return directory.group_data(group)
 
 
@@ -239,8 +250,9 @@ def admin_org(user: User, name: str | None) -> Org:
     return db.session.get(Org, org_ids[0])
 
 
-def _members_of(name: str) -> Org:
-    """The org whose members a new group reaches; raises Invalid if there is no such org."""
+def _named_org(name: str) -> Org:
+    """The org a new group reaches the members of or stands for; raises Invalid if there is no
+    such org."""
     org = _find_org(name)
     if org is None:
         raise Invalid(messages.DIRECTORY_ORG_MISSING.format(org=_nfc(name)))

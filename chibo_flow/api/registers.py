@@ -134,7 +134,7 @@ class OverviewListSchema(Schema):
 @blp.route("/registers/outgoing")
 @blp.arguments(RegisterQuerySchema, location="query")
 @blp.response(200, OutgoingListSchema)
-@blp.doc(responses={"200": DOWNLOAD_CONTENT})
+@blp.doc(responses={200: DOWNLOAD_CONTENT})
 @blp.alt_response(404, response="NOT_FOUND")
 def outgoing(query: dict[str, Any]) -> dict[str, Any] | Response:
     """Sổ văn bản đi of an org (its secretary, committee or admin), oldest first."""
@@ -148,7 +148,7 @@ def outgoing(query: dict[str, Any]) -> dict[str, Any] | Response:
 @blp.route("/registers/incoming")
 @blp.arguments(RegisterQuerySchema, location="query")
 @blp.response(200, IncomingListSchema)
-@blp.doc(responses={"200": DOWNLOAD_CONTENT})
+@blp.doc(responses={200: DOWNLOAD_CONTENT})
 @blp.alt_response(404, response="NOT_FOUND")
 def incoming(query: dict[str, Any]) -> dict[str, Any] | Response:
     """Sổ văn bản đến of an org (its secretary, committee or admin), by incoming number."""

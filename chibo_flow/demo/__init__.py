@@ -67,6 +67,7 @@ def load_demo() -> list[DemoUser]:
     for person in DEMO_USERS + PARTY_MEMBERS:
         _user(person, parent if person.org == PARENT_ORG else org)
     standing = _group(org, "Thường trực Đảng ủy xã")
+    standing.receiving_org_id = parent.id  # liên thông: also the Đảng bộ's incoming register
     standing.entries = [
         _entry(org, u.name, u.email, "Thường trực Đảng ủy") for u in DEMO_USERS[4:6]
     ]

@@ -90,8 +90,8 @@ def by_register(user: Recipient, programme_id: int | None = None) -> list[Receiv
     return [
         Received(
             programme=entry.programme,
-            line=entry.org.name,
-            purpose="",
+            line=entry.line,
+            purpose=entry.purpose,
             via=REGISTER,
             received_at=entry.received_at,
             opened_at=None,

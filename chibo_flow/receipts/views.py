@@ -27,6 +27,7 @@ from chibo_flow.receipts.confirm import (
 )
 from chibo_flow.receipts.inbox import address_of, received
 from chibo_flow.receipts.links import LinkRefused, delivery_of
+from chibo_flow.registers.incoming import received_by
 from chibo_flow.secret_reading import record_secret_view
 
 bp = Blueprint("receipts", __name__)
@@ -115,9 +116,8 @@ def show(programme_id: int) -> str:
         programme=programme,
         document=render_document_html(programme),
         item=item,
-        confirm_url=url_for("registers.confirm", entry_id=item.entry_id)
-        if item.entry_id
-        else url_for(".confirm", programme_id=programme.id),
+        entries=received_by(current_user, programme.id),
+        confirm_url=url_for(".confirm", programme_id=programme.id),
         file_url=lambda extension: url_for(
             "programmes.download", programme_id=programme.id, extension=extension
         ),

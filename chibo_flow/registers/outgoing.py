@@ -65,10 +65,10 @@ def outgoing_rows(org: Org, period: Period | None = None) -> list[OutgoingRow]:
 
 def _copies(programme_ids: Select) -> tuple[dict[int, int], dict[int, int]]:
     """Per programme of `programme_ids`: copies sent (final-copy emails a mail server
-    accepted, entries in other orgs' incoming registers) and confirmed (orgs that confirmed
-    receipt)."""
+    accepted, entries in other orgs' incoming registers) and confirmed (people and orgs that
+    confirmed receipt)."""
     emails = db.session.execute(
-        select(Delivery.programme_id, func.count())
+        select(Delivery.programme_id, func.count(), func.count(Delivery.confirmed_at))
         .where(
             Delivery.programme_id.in_(programme_ids),
             Delivery.kind == FINAL_COPY,
@@ -76,8 +76,10 @@ def _copies(programme_ids: Select) -> tuple[dict[int, int], dict[int, int]]:
         )
         .group_by(Delivery.programme_id)
     )
-    sent: dict[int, int] = {programme_id: count for programme_id, count in emails}
+    sent: dict[int, int] = {}
     confirmed: dict[int, int] = {}
+    for programme_id, emailed, emails_confirmed in emails:
+        sent[programme_id], confirmed[programme_id] = emailed, emails_confirmed
     entries = db.session.execute(
         select(IncomingEntry.programme_id, func.count(), func.count(IncomingEntry.confirmed_at))
         .where(IncomingEntry.programme_id.in_(programme_ids))
@@ -85,5 +87,5 @@ def _copies(programme_ids: Select) -> tuple[dict[int, int], dict[int, int]]:
     )
     for programme_id, entered, entries_confirmed in entries:
         sent[programme_id] = sent.get(programme_id, 0) + entered
-        confirmed[programme_id] = entries_confirmed
+        confirmed[programme_id] = confirmed.get(programme_id, 0) + entries_confirmed
     return sent, confirmed

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from chibo_flow.auth.sessions import issue_token
-from chibo_flow.models import IncomingEntry
+from chibo_flow.models import Delivery, IncomingEntry
 from chibo_flow.timefmt import local_date
+from chibo_flow.workflow import apply_transition
 from tests.api.conftest import ApiClient, assert_error
-from tests.registers.support import build_lien
+from tests.registers.support import DOC, build_lien
 
 
 @pytest.fixture
@@ -194,3 +195,35 @@ Vũ Thị Xuyên
                  "not_found")  # fmt: skip
     assert_error(as_("thuongtruc").get(f"/orgs/{lien.parent.id}/overview"), 422, "invalid")
     assert db.session.scalar(select(IncomingEntry.id)) is not None
+
+
+def test_a_group_standing_for_an_org_without_addresses_still_delivers_through_the_register(
+    lien, as_, make, db
+):
+    """An admin maps a line to the Đảng bộ itself: no email, but the register entry."""
+    cell = lien.cells[0]
+    lien.people["admin0"] = make.user("admin", cell)
+    admin = as_("admin0")
+    group = {"org": cell.name, "name": "Văn phòng Đảng ủy xã", "stands_for": lien.parent.name}
+    created = admin.post("/directory/groups", json=group)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["stands_for"] == lien.parent.name
+    group = {"org": cell.name, "name": "Chi bộ bên cạnh", "stands_for": lien.unrelated.name}
+    refused = admin.post("/directory/groups", json=group)
+    error = assert_error(refused, 422, "invalid")
+    assert "tổ chức cấp trên hoặc tổ chức trực thuộc" in error["message"]
+
+    secretary, voter = lien.people["secretary0"], lien.people["committee0"]
+    text = DOC.format(org=cell.name.upper(), title="BÁO CÁO", signer=secretary.name)
+    text = text.replace("- Thường trực ĐU (b/c);", "- Văn phòng Đảng ủy xã (b/c);")
+    programme = make.programme(cell, secretary, text)
+    apply_transition(programme, "submit", secretary, version=programme.version)
+    apply_transition(programme, "approve", voter, version=programme.version)
+    entry = db.session.scalar(
+        select(IncomingEntry).where(IncomingEntry.programme_id == programme.id)
+    )
+    assert (entry.org_id, entry.line, entry.purpose) == (lien.parent.id, "Văn phòng Đảng ủy xã",
+                                                         "bao_cao")  # fmt: skip
+    mailed = db.session.scalars(select(Delivery.line).where(
+        Delivery.programme_id == programme.id, Delivery.kind == "final_copy")).all()  # fmt: skip
+    assert set(mailed) == {"Chi ủy"}

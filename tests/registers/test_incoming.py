@@ -8,7 +8,7 @@ from functools import partial
 import pytest
 from sqlalchemy import select
 
-from chibo_flow.models import DomainEvent, EventKind, IncomingEntry
+from chibo_flow.models import DomainEvent, EventKind, Group, IncomingEntry
 from chibo_flow.notifications.dispatcher import dispatch
 from chibo_flow.timefmt import local_date
 from chibo_flow.workflow import apply_transition
@@ -203,3 +203,36 @@ def test_racing_approvals_get_consecutive_incoming_numbers(app, lien, db, make):
     entries = register(db, lien.parent)
     assert sorted(e.incoming_number for e in entries) == [1, 2]
     assert sorted(e.programme_id for e in entries) == sorted(ids)
+
+
+def test_the_admin_says_which_org_a_group_stands_for(lien, db, make, login_as, client):
+    cell = lien.cells[0]
+    login_as(make.user("admin", cell))
+    group = db.session.scalar(
+        select(Group).where(Group.org_id == cell.id, Group.name == "Thường trực Đảng ủy xã")
+    )
+    form = page_text(client.get(f"/admin/directory/{cell.id}/groups/{group.id}"))
+    assert "Nhóm này là tổ chức trong hệ thống" in form
+    assert f"{lien.parent.name}: vào sổ văn bản đến của tổ chức này" in form
+    assert lien.unrelated.name not in form  # only the orgs above it or directly under it
+
+    people = [str(entry.id) for entry in group.entries]
+    client.post(f"/admin/directory/{cell.id}/groups/{group.id}",
+                data={"name": group.name, "members_of": "0", "stands_for": "0",
+                      "people": people})  # fmt: skip
+    db.session.expire_all()
+    assert group.receiving_org_id is None
+    lien.approve(0, "HÀNH ĐỘNG NĂM 2026")
+    assert register(db, lien.parent) == []  # emailed only
+
+    unrelated = {"name": group.name, "members_of": "0", "stands_for": str(lien.unrelated.id),
+                 "people": people}  # fmt: skip
+    refused = client.post(f"/admin/directory/{cell.id}/groups/{group.id}", data=unrelated)
+    assert refused.status_code == 422
+    client.post(f"/admin/directory/{cell.id}/groups/{group.id}",
+                data={"name": group.name, "members_of": "0", "stands_for": str(lien.parent.id),
+                      "people": people})  # fmt: skip
+    db.session.expire_all()
+    assert group.receiving_org_id == lien.parent.id
+    lien.approve(0, "KIỂM TRA NĂM 2026")
+    assert [e.incoming_number for e in register(db, lien.parent)] == [1]
