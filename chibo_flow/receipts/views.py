@@ -62,6 +62,7 @@ def by_link(token: str) -> str | Response:
         programme=programme,
         document=render_document_html(programme),
         item=delivery,
+        entries=(),
         confirm_url=url_for(".confirm_by_link", token=token),
         file_url=lambda extension: url_for(".link_file", token=token, extension=extension),
     )

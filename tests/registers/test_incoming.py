@@ -93,8 +93,8 @@ def test_the_receiving_secretary_and_committee_open_it_read_only(lien, approved,
                                                                   client, key):  # fmt: skip
     programme = approved(0, "HÀNH ĐỘNG NĂM 2026")
     login_as(lien.people[key])
-    page = client.get(f"/programmes/{programme.id}")
-    assert page.status_code == 200
+    page = client.get(f"/programmes/{programme.id}", follow_redirects=True)
+    assert page.status_code == 200 and page.request.path == f"/van-ban-den/{programme.id}"
     text = page_text(page)
     assert "HÀNH ĐỘNG NĂM 2026" in text and "Số 01-CTr/CB" in text
     assert "số đến 1/" in text and "Xác nhận đã nhận" in text
@@ -147,7 +147,7 @@ def test_confirming_receipt_for_the_org(lien, approved, db, login_as, client):
     programme = approved(0, "HÀNH ĐỘNG NĂM 2026")
     (entry,) = register(db, lien.parent)
     login_as(lien.people["thuongtruc"])
-    page = client.get(f"/programmes/{programme.id}")
+    page = client.get(f"/programmes/{programme.id}", follow_redirects=True)
     assert "Xác nhận đã nhận" in page_text(page)
     done = client.post(f"/so-van-ban/den/{entry.id}/xac-nhan", follow_redirects=True)
     assert done.status_code == 200

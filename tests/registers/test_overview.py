@@ -72,7 +72,7 @@ def test_the_overview_page(lien, approved, login_as, client, make):
     body = page.get_data(as_text=True)
     assert f'href="/programmes/{received.id}"' in body
     assert 'class="stack register register--overview"' in body
-    assert client.get(f"/programmes/{received.id}").status_code == 200
+    assert client.get(f"/programmes/{received.id}", follow_redirects=True).status_code == 200
     # Another year, another type: nothing filed.
     other = page_text(client.get(f"/so-van-ban/{lien.parent.id}/tong-hop?nam={year - 1}"))
     assert "Đã thông qua: 0/3 tổ chức." in other
