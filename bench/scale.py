@@ -21,7 +21,6 @@ from sqlalchemy import func, insert, select
 from bench.pages import (
     MEMBER,
     OUTPUT,
-    SECRETARY,
     SMALL,
     add_programmes,
     compare_with_baseline,
@@ -41,8 +40,12 @@ ORGS = 2_000  # in all, the demo's chi bộ among them
 MEMBERS = 100_000
 PROGRAMMES = 40_000
 BATCH = 5_000
-# One programme in 20 is a draft, one in 25 in review; the others are approved.
+DEMO_APPROVED = 60  # programmes of the demo chi bộ besides its first 10
+# One programme in 100 is a draft, one in 25 in review; the others are approved.
 STATES = [State.DRAFT] + [State.REVIEW] * 4 + [State.APPROVED] * 95
+# The target is the đảng viên's page (the secretary's login needs a TOTP code: bench/pages.py's
+# secretary measurement does not pass it yet).
+USERS = (MEMBER,)
 
 
 def main() -> int:
@@ -60,7 +63,7 @@ def main() -> int:
             upgrade()
             load_demo()
             add_programmes(SMALL)
-        statements_small = {user: statements_per_page(app, user) for user in (MEMBER, SECRETARY)}
+        statements_small = {user: statements_per_page(app, user) for user in USERS}
         started = time.monotonic()
         with app.app_context():
             cells = load_province()
@@ -71,7 +74,7 @@ def main() -> int:
         took = time.monotonic() - started
         print(f"loaded a province of {orgs:,} orgs ({cells:,} chi bộ), {members:,} memberships "
               f"and {total:,} programmes in {took:.0f} s", flush=True)  # fmt: skip
-        statements_large = {user: statements_per_page(app, user) for user in (MEMBER, SECRETARY)}
+        statements_large = {user: statements_per_page(app, user) for user in USERS}
         return compare_with_baseline(env, statements_small, statements_large, total)
 
 
@@ -131,6 +134,9 @@ def load_province() -> int:
     orgs = db.session.execute(
         select(Org.id, Org.code, Org.term_start).where(Org.id.in_(cells))
     ).all()
+    # The demo chi bộ after some years: a full first page of approved programmes, as in
+    # bench/pages.py, so its đảng viên's page shows the baseline's 50 rows.
+    add_programmes([State.APPROVED] * DEMO_APPROVED)
     count = PROGRAMMES - db.session.scalar(select(func.count()).select_from(Programme))
     add_programmes(list(islice(cycle(STATES), count)), list(islice(cycle(orgs), count)))
     return len(cells)
