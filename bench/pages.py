@@ -95,27 +95,36 @@ def main() -> int:
         print(f"loaded {total:,} programmes in {time.monotonic() - started:.1f} s", flush=True)
         statements_large = {user: statements_per_page(app, user) for user in (MEMBER, SECRETARY)}
 
-        with (
-            gunicorn("wsgi:app", env, OUTPUT / "gunicorn-app.log") as app_url,
-            gunicorn("bench.baseline:app", env, OUTPUT / "gunicorn-baseline.log") as base_url,
-        ):
-            cookies = {user: log_in(app_url, user) for user in (MEMBER, SECRETARY)}
-            rows = {
-                user: list_page(app_url, user, cookie).count('class="programme-item"')
-                for user, cookie in cookies.items()
-            }
-            with urlopen(f"{base_url}/") as response:
-                baseline_rows = programme_links(response.read().decode())
-            member_rows = programme_links(list_page(app_url, MEMBER, cookies[MEMBER]))
-            assert member_rows == baseline_rows, "the member's page shows other rows"
-            urls = {None: (f"{base_url}/", None)}  # None: the baseline
-            urls |= {user: (f"{app_url}/", cookie) for user, cookie in cookies.items()}
-            rates: dict[DemoUser | None, list[float]] = {key: [] for key in urls}
-            for _ in range(ROUNDS):
-                for key, (url, cookie) in urls.items():
-                    rates[key].append(requests_per_second(url, cookie))
-            for user, cookie in cookies.items():  # still logged in: every request got the page
-                list_page(app_url, user, cookie)
+        return compare_with_baseline(env, statements_small, statements_large, total)
+
+
+def compare_with_baseline(
+    env: dict[str, str], statements_small: dict, statements_large: dict, total: int
+) -> int:
+    """Serve the app and the baseline on the database of `env`, load both in rounds and print
+    the report (rates, ratios, statements per page at 10 and at `total` programmes) for the
+    users counted in `statements_small` (MEMBER first); 1 if a target is missed."""
+    with (
+        gunicorn("wsgi:app", env, OUTPUT / "gunicorn-app.log") as app_url,
+        gunicorn("bench.baseline:app", env, OUTPUT / "gunicorn-baseline.log") as base_url,
+    ):
+        cookies = {user: log_in(app_url, user) for user in statements_small}
+        rows = {
+            user: list_page(app_url, user, cookie).count('class="programme-item"')
+            for user, cookie in cookies.items()
+        }
+        with urlopen(f"{base_url}/") as response:
+            baseline_rows = programme_links(response.read().decode())
+        member_rows = programme_links(list_page(app_url, MEMBER, cookies[MEMBER]))
+        assert member_rows == baseline_rows, "the member's page shows other rows"
+        urls = {None: (f"{base_url}/", None)}  # None: the baseline
+        urls |= {user: (f"{app_url}/", cookie) for user, cookie in cookies.items()}
+        rates: dict[DemoUser | None, list[float]] = {key: [] for key in urls}
+        for _ in range(ROUNDS):
+            for key, (url, cookie) in urls.items():
+                rates[key].append(requests_per_second(url, cookie))
+        for user, cookie in cookies.items():  # still logged in: every request got the page
+            list_page(app_url, user, cookie)
 
     ratios = {
         user: [r / b for r, b in zip(rates[user], rates[None], strict=True)] for user in cookies
@@ -127,7 +136,9 @@ def main() -> int:
           f"gunicorn {WORKERS} workers each; {total:,} programmes; medians over the rounds, "
           "a ratio is the page's rate over the baseline's in the same round")  # fmt: skip
     print(f"  bare Flask       (one query, 50 rows)        {median(rates[None]):6.0f} req/s")
-    for user, label in ((MEMBER, "đảng viên"), (SECRETARY, "bí thư   ")):
+    labels = {MEMBER: "đảng viên", SECRETARY: "bí thư   "}
+    for user in cookies:
+        label = labels[user]
         verdict = f"(target ≥ {TARGET_RATIO})  {'OK' if ratio_ok else 'MISSED'}"
         print(
             f"  list page, {label} ({rows[user]:2} rows, {statements_large[user]} statements) "
@@ -143,15 +154,17 @@ def main() -> int:
     return 0 if ratio_ok and statements_ok else 1
 
 
-def add_programmes(states: list[str]) -> None:
-    """Bulk-insert programmes of the demo org in `states`, each with one revision (the seed)."""
-    org = db.session.scalar(select(Org).where(Org.name == ORG))
+def add_programmes(states: list[str], orgs: list | None = None) -> None:
+    """Bulk-insert programmes in `states`, each with one revision (the seed), the n-th of the
+    org orgs[n] (anything with id, code and term_start; default: all of the demo org)."""
+    demo = db.session.scalar(select(Org).where(Org.name == ORG))
     secretary = db.session.scalar(select(User).where(User.email == SECRETARY.email))
     content = parse_upload(SEED_FILE.read_bytes(), SEED_FILE.name).to_dict()
     start = db.session.scalar(select(func.count()).select_from(Programme))
     now = utcnow()
     rows = []
     for i, state in enumerate(states, start=start + 1):
+        org = orgs[i - start - 1] if orgs else demo
         when = now - timedelta(hours=i)
         approved = state == State.APPROVED
         rows.append(

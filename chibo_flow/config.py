@@ -1,5 +1,10 @@
 """Configuration: embedded defaults for one machine, every value overridable from the
-environment."""
+environment under the names README "Configuration" lists.
+
+The environment is read by pydantic-settings (`Settings`: one typed field per variable, so a bad
+number stops the app naming the variable, and secrets are SecretStr, kept out of reprs and logs);
+`Config` derives Flask's and Celery's settings from it.
+"""
 
 import base64
 import hashlib
@@ -10,40 +15,103 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from chibo_flow.documents.format import URGENCY_SEND_RANK
 
 DEV_SECRET_KEY = "dev-only-not-secret"
 MIN_SECRET_KEY_LENGTH = 32
+DEMO_SIGNING_PASSPHRASE = "chibo-demo-ky-so"  # of the demo's PKCS#12; the demo has no legal value
+
+
+class Settings(BaseSettings):
+    """The environment variables chibo_flow reads, typed, with the defaults of one machine (None:
+    derived from the others by `Config`). Secrets have no default outside development."""
+
+    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", frozen=True)
+
+    CHIBO_FLOW_ENV: str = "development"
+    SECRET_KEY: SecretStr | None = None
+    ENCRYPTION_KEY: SecretStr | None = None
+    DATABASE_URL: str | None = None
+    CELERY_BROKER_URL: str | None = None
+    CELERY_QUEUE: str = "chibo_flow"
+    RATELIMIT_STORAGE_URI: str | None = None
+    SMTP_URL: str = "smtp://127.0.0.1:8025"
+    MAIL_FROM: str = "Chi bộ Flow <no-reply@chibo.local>"
+    PUBLIC_URL: str = "http://127.0.0.1:5000"
+    MAILBOX_DIR: str | None = None
+    RELAY_INTERVAL_S: float = 30
+    REVIEW_LINK_MAX_AGE_S: int = 30 * 24 * 3600
+    REMINDER_CHECK_INTERVAL_S: float = 3600
+    DELIVERY_MAX_ATTEMPTS: int | None = None  # None: the config class's (tests retry faster)
+    DELIVERY_RETRY_BASE_S: float | None = None
+    DELIVERY_STUCK_AFTER_S: float | None = None
+    DELIVERY_BATCH_SIZE: int | None = None
+    DISPATCH_INLINE_MAX: int | None = None
+    LOGIN_RATE_LIMIT: str | None = None
+    API_TOKEN_LIFETIME_DAYS: int | None = None
+    VERIFY_RATE_LIMIT: str | None = None
+    SIGNING_PKCS12_PATH: str = ""
+    SIGNING_PKCS12_PASSPHRASE: SecretStr | None = None
+    SIGNING_PKCS11_LIB: str = ""
+    SIGNING_PKCS11_TOKEN: str = ""
+    SIGNING_PKCS11_KEY_LABEL: str = ""
+    SIGNING_PKCS11_CERT_LABEL: str = ""
+    SIGNING_PKCS11_PIN: SecretStr = SecretStr("")
+    SIGNING_TSA_URL: str = ""
+    SIGNING_TRUST_ANCHORS: str = ""
+    SIGNING_CRLS: str = ""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        **_: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """One source: the mapping `read` is given (the process environment, or a test's)."""
+        return (init_settings,)
+
+    @classmethod
+    def read(cls, env: Mapping[str, str]) -> "Settings":
+        """The settings in `env`; an empty value counts as unset."""
+        return cls(**{name: env[name] for name in cls.model_fields if env.get(name)})
+
+    @property
+    def development(self) -> bool:
+        """CHIBO_FLOW_ENV unset or `development`: the demo conveniences (the dev SECRET_KEY,
+        `flask users otp`) work only then."""
+        return self.CHIBO_FLOW_ENV == "development"
+
+    def secret_key(self) -> str:
+        """SECRET_KEY; outside development a missing, default or short one (under
+        MIN_SECRET_KEY_LENGTH characters) stops the app from starting (RuntimeError)."""
+        key = self.SECRET_KEY.get_secret_value() if self.SECRET_KEY else DEV_SECRET_KEY
+        if not self.development and (key == DEV_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH):
+            raise RuntimeError(
+                f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} "
+                'characters outside development, e.g. python -c "import secrets; '
+                'print(secrets.token_urlsafe(48))"'
+            )
+        return key
 
 
 def is_development(env: Mapping[str, str] = os.environ) -> bool:
-    """True when CHIBO_FLOW_ENV is unset or `development`: the demo conveniences (the dev
-    SECRET_KEY, `flask users otp`) work only then."""
-    return env.get("CHIBO_FLOW_ENV", "development") in ("", "development")
+    """True when CHIBO_FLOW_ENV is unset or `development` (Settings.development)."""
+    return Settings.read(env).development
 
 
-def checked_secret_key(env: Mapping[str, str]) -> str:
-    """SECRET_KEY from `env`; outside development a missing, default or short one (under
-    MIN_SECRET_KEY_LENGTH characters) stops the app from starting (RuntimeError)."""
-    key = env.get("SECRET_KEY") or DEV_SECRET_KEY
-    if not is_development(env) and (key == DEV_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH):
-        raise RuntimeError(
-            f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} "
-            'characters outside development, e.g. python -c "import secrets; '
-            'print(secrets.token_urlsafe(48))"'
-        )
-    return key
-
-
-def checked_encryption_keys(env: Mapping[str, str], secret_key: str) -> list[str]:
+def checked_encryption_keys(settings: Settings, secret_key: str) -> list[str]:
     """The Fernet keys of ENCRYPTION_KEY (several separated by commas: the first encrypts, all
     decrypt, for rotating it), which encrypt secrets at rest (chibo_flow.security.encryption).
     In development one is derived from SECRET_KEY when unset; elsewhere a missing or malformed
     one stops the app from starting (RuntimeError)."""
-    keys = [key.strip() for key in env.get("ENCRYPTION_KEY", "").split(",") if key.strip()]
-    if not keys and is_development(env):
+    configured = settings.ENCRYPTION_KEY.get_secret_value() if settings.ENCRYPTION_KEY else ""
+    keys = [key.strip() for key in configured.split(",") if key.strip()]
+    if not keys and settings.development:
         digest = hashlib.sha256(f"chibo_flow encryption key:{secret_key}".encode()).digest()
         return [base64.urlsafe_b64encode(digest).decode()]
     try:
@@ -78,7 +146,10 @@ def _is_local_capture(smtp_url: str) -> bool:
     return url.scheme == "smtp" and not url.username and url.hostname in LOOPBACK_HOSTS
 
 
-DEMO_SIGNING_PASSPHRASE = "chibo-demo-ky-so"  # of the demo's PKCS#12; the demo has no legal value
+# Settings whose default is the config class's attribute (TestConfig retries faster).
+OVERRIDABLE = ("DELIVERY_MAX_ATTEMPTS", "DELIVERY_RETRY_BASE_S", "DELIVERY_STUCK_AFTER_S",
+               "DELIVERY_BATCH_SIZE", "DISPATCH_INLINE_MAX", "LOGIN_RATE_LIMIT",
+               "API_TOKEN_LIFETIME_DAYS", "VERIFY_RATE_LIMIT")  # fmt: skip
 
 
 class Config:
@@ -131,9 +202,10 @@ class Config:
     VERIFY_RATE_LIMIT = "30/minute"
 
     def __init__(self, instance_path: str, env: Mapping[str, str] = os.environ) -> None:
-        self.SECRET_KEY = checked_secret_key(env)
-        self.ENCRYPTION_KEYS = checked_encryption_keys(env, self.SECRET_KEY)
-        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or (
+        settings = Settings.read(env)
+        self.SECRET_KEY = settings.secret_key()
+        self.ENCRYPTION_KEYS = checked_encryption_keys(settings, self.SECRET_KEY)
+        self.SQLALCHEMY_DATABASE_URI = settings.DATABASE_URL or (
             f"sqlite:///{Path(instance_path) / 'chibo_flow.sqlite'}"
         )
         url = make_url(self.SQLALCHEMY_DATABASE_URI)
@@ -143,42 +215,27 @@ class Config:
             # to the libpq options the URL may carry, which this setting would otherwise replace.)
             options = f"{url.query.get('options', '')} -c TimeZone=UTC".strip()
             self.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"options": options}}
-        self.SMTP_URL = env.get("SMTP_URL", "smtp://127.0.0.1:8025")
-        self.MAIL_FROM = env.get("MAIL_FROM", "Chi bộ Flow <no-reply@chibo.local>")
-        self.PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
-        self.MAILBOX_DIR = env.get("MAILBOX_DIR", str(Path(instance_path) / "mailbox"))
+        self.SMTP_URL = settings.SMTP_URL
+        self.MAIL_FROM = settings.MAIL_FROM
+        self.PUBLIC_URL = settings.PUBLIC_URL.rstrip("/")
+        self.MAILBOX_DIR = settings.MAILBOX_DIR or str(Path(instance_path) / "mailbox")
         # The admin's "Hộp thư thử" exists only while mail goes to the local capture server.
         self.MAILBOX_ENABLED = _is_local_capture(self.SMTP_URL)
-        relay_interval = float(env.get("RELAY_INTERVAL_S", "30"))
-        self.RELAY_INTERVAL_S = relay_interval
-        # Review: how long a signed review link in an email works, how often beat looks for
-        # votes to remind (the reminder and escalation intervals themselves are set per org).
-        self.REVIEW_LINK_MAX_AGE_S = int(env.get("REVIEW_LINK_MAX_AGE_S", 30 * 24 * 3600))
-        reminder_check = float(env.get("REMINDER_CHECK_INTERVAL_S", "3600"))
-        self.DELIVERY_MAX_ATTEMPTS = int(
-            env.get("DELIVERY_MAX_ATTEMPTS", self.DELIVERY_MAX_ATTEMPTS)
-        )
-        self.DELIVERY_RETRY_BASE_S = float(
-            env.get("DELIVERY_RETRY_BASE_S", self.DELIVERY_RETRY_BASE_S)
-        )
-        self.DELIVERY_STUCK_AFTER_S = float(
-            env.get("DELIVERY_STUCK_AFTER_S", self.DELIVERY_STUCK_AFTER_S)
-        )
-        self.DELIVERY_BATCH_SIZE = int(env.get("DELIVERY_BATCH_SIZE", self.DELIVERY_BATCH_SIZE))
-        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", self.LOGIN_RATE_LIMIT)
-        self.API_TOKEN_LIFETIME_DAYS = int(
-            env.get("API_TOKEN_LIFETIME_DAYS", self.API_TOKEN_LIFETIME_DAYS)
-        )
-        self.DISPATCH_INLINE_MAX = int(env.get("DISPATCH_INLINE_MAX", self.DISPATCH_INLINE_MAX))
-        self._signing(instance_path, env)
-        self.VERIFY_RATE_LIMIT = env.get("VERIFY_RATE_LIMIT", self.VERIFY_RATE_LIMIT)
-        broker_url = env.get("CELERY_BROKER_URL") or _broker_beside(
+        self.RELAY_INTERVAL_S = settings.RELAY_INTERVAL_S
+        # Review: how long a signed review link in an email works (how often beat looks for
+        # votes to remind is REMINDER_CHECK_INTERVAL_S; the intervals themselves are per org).
+        self.REVIEW_LINK_MAX_AGE_S = settings.REVIEW_LINK_MAX_AGE_S
+        for name in OVERRIDABLE:  # the class's value unless the environment sets one
+            if getattr(settings, name) is not None:
+                setattr(self, name, getattr(settings, name))
+        self._signing(instance_path, settings)
+        broker_url = settings.CELERY_BROKER_URL or _broker_beside(
             self.SQLALCHEMY_DATABASE_URI, instance_path
         )
         self.CELERY = {
             "broker_url": broker_url,
             # One queue name per deployment, so several can share one Redis.
-            "task_default_queue": env.get("CELERY_QUEUE", "chibo_flow"),
+            "task_default_queue": settings.CELERY_QUEUE,
             "task_ignore_result": True,
             "task_acks_late": True,
             "task_reject_on_worker_lost": True,
@@ -195,22 +252,22 @@ class Config:
             "beat_schedule": {
                 "relay-pending-deliveries": {
                     "task": "chibo_flow.notifications.relay.relay_pending",
-                    "schedule": relay_interval,
+                    "schedule": settings.RELAY_INTERVAL_S,
                 },
                 "review-reminders": {
                     "task": "chibo_flow.review.reminders.send_reminders",
-                    "schedule": reminder_check,
+                    "schedule": settings.REMINDER_CHECK_INTERVAL_S,
                 },
                 "receipt-reminders": {
                     "task": "chibo_flow.receipts.reminders.send_receipt_reminders",
-                    "schedule": reminder_check,
+                    "schedule": settings.REMINDER_CHECK_INTERVAL_S,
                 },
             },
         }
         # Rate limits are counted where every web process sees them: the app's Redis when Celery
         # uses one, else in memory (the embedded default runs one web process).
         redis_broker = broker_url.startswith(("redis://", "rediss://"))
-        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or (
+        self.RATELIMIT_STORAGE_URI = settings.RATELIMIT_STORAGE_URI or (
             broker_url if redis_broker else "memory://"
         )
         self.RATELIMIT_KEY_PREFIX = self.CELERY["task_default_queue"]
@@ -231,30 +288,36 @@ class Config:
                 "priority_steps": sorted(set(URGENCY_SEND_RANK.values())),
             }
 
-    def _signing(self, instance_path: str, env: Mapping[str, str]) -> None:
+    def _signing(self, instance_path: str, settings: Settings) -> None:
         """The final copy's signing certificate, one per deployment (chibo_flow.documents.signing):
         a PKCS#12 file and passphrase, or a key on a PKCS#11 token; a TSA for RFC 3161 timestamps;
         the trust anchors that signatures of uploaded copies must chain to and the CRLs the
         deployment keeps of their CAs (PEM or DER files, each list separated by the path
-        separator ":")."""
+        separator ":"). Only the demo's passphrase has a default, and only where the demo
+        certificate is used (never in production)."""
         demo = Path(instance_path) / "signing"
-        configured = env.get("SIGNING_PKCS12_PATH") or env.get("SIGNING_PKCS11_LIB")
+        configured = settings.SIGNING_PKCS12_PATH or settings.SIGNING_PKCS11_LIB
         use_demo = self.SIGNING_DEMO_DEFAULTS and not configured
         self.SIGNING_DEMO_DIR = str(demo) if use_demo else None  # `flask demo` writes it
-        self.SIGNING_PKCS12_PATH = env.get("SIGNING_PKCS12_PATH") or (
+        self.SIGNING_PKCS12_PATH = settings.SIGNING_PKCS12_PATH or (
             str(demo / "demo-signer.p12") if use_demo else ""
         )
-        self.SIGNING_PKCS12_PASSPHRASE = env.get(
-            "SIGNING_PKCS12_PASSPHRASE", DEMO_SIGNING_PASSPHRASE if use_demo else ""
+        passphrase = settings.SIGNING_PKCS12_PASSPHRASE
+        self.SIGNING_PKCS12_PASSPHRASE = (
+            passphrase.get_secret_value()
+            if passphrase
+            else DEMO_SIGNING_PASSPHRASE
+            if use_demo
+            else ""
         )
-        self.SIGNING_PKCS11_LIB = env.get("SIGNING_PKCS11_LIB", "")
-        self.SIGNING_PKCS11_TOKEN = env.get("SIGNING_PKCS11_TOKEN", "")
-        self.SIGNING_PKCS11_KEY_LABEL = env.get("SIGNING_PKCS11_KEY_LABEL", "")
-        self.SIGNING_PKCS11_CERT_LABEL = env.get("SIGNING_PKCS11_CERT_LABEL", "")
-        self.SIGNING_PKCS11_PIN = env.get("SIGNING_PKCS11_PIN", "")
-        self.SIGNING_TSA_URL = env.get("SIGNING_TSA_URL", "")
-        anchors = [path for path in env.get("SIGNING_TRUST_ANCHORS", "").split(os.pathsep) if path]
-        crls = [path for path in env.get("SIGNING_CRLS", "").split(os.pathsep) if path]
+        self.SIGNING_PKCS11_LIB = settings.SIGNING_PKCS11_LIB
+        self.SIGNING_PKCS11_TOKEN = settings.SIGNING_PKCS11_TOKEN
+        self.SIGNING_PKCS11_KEY_LABEL = settings.SIGNING_PKCS11_KEY_LABEL
+        self.SIGNING_PKCS11_CERT_LABEL = settings.SIGNING_PKCS11_CERT_LABEL
+        self.SIGNING_PKCS11_PIN = settings.SIGNING_PKCS11_PIN.get_secret_value()
+        self.SIGNING_TSA_URL = settings.SIGNING_TSA_URL
+        anchors = [path for path in settings.SIGNING_TRUST_ANCHORS.split(os.pathsep) if path]
+        crls = [path for path in settings.SIGNING_CRLS.split(os.pathsep) if path]
         if use_demo:
             anchors.append(str(demo / "demo-signer-ca.pem"))
             crls.append(str(demo / "demo-signer-ca.crl"))
@@ -272,7 +335,7 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Production: a strong SECRET_KEY from the environment (checked_secret_key); cookies only
+    """Production: a strong SECRET_KEY from the environment (Settings.secret_key); cookies only
     over HTTPS."""
 
     SESSION_COOKIE_SECURE = True

@@ -113,14 +113,15 @@ def _dispatch_once(event_id: int) -> int:
     if event.kind == EventKind.APPROVED:
         enter_receipts(event, programme)
     event.dispatched_at = utcnow()
+    rank = send_rank(programme)  # read before the commit expires the programme
     db.session.commit()
-    _enqueue(event, programme)
+    _enqueue(event, rank)
     return len(rows)
 
 
-def _enqueue(event: DomainEvent, programme: Programme | None) -> None:
-    """Queue the event's pending rows at its programme's send rank: notices at once; final
-    copies once their copy is rendered (the render task queues them)."""
+def _enqueue(event: DomainEvent, rank: int) -> None:
+    """Queue the event's pending rows at send `rank`: notices at once; final copies once their
+    copy is rendered (the render task queues them)."""
     notices = db.session.scalars(
         select(Delivery.id)
         .where(
@@ -130,7 +131,7 @@ def _enqueue(event: DomainEvent, programme: Programme | None) -> None:
         )
         .order_by(Delivery.id)
     )
-    enqueue_deliveries(list(notices), rank=send_rank(programme))
+    enqueue_deliveries(list(notices), rank=rank)
     if event.kind == EventKind.APPROVED:
         publish(RENDER_FINAL_COPY, event.programme_id)
 

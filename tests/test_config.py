@@ -1,0 +1,62 @@
+"""Configuration: the environment variables README documents, read typed (pydantic-settings),
+a bad value naming its variable, and no secret defaulted in production."""
+
+import re
+
+import pytest
+from pydantic import ValidationError
+
+from chibo_flow.config import DEMO_SIGNING_PASSPHRASE, Config, ProductionConfig, Settings
+from tests.support import ROOT
+
+STRONG_KEY = "k" * 48
+
+
+def documented_variables() -> set[str]:
+    """The variables of README's configuration table (its first column)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1].split("\n#", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return {name for row in rows for name in re.findall(r"`([A-Z0-9_]+)`", row.split("|")[1])}
+
+
+def test_every_variable_readme_documents_is_read():
+    documented = documented_variables()
+    assert {"DATABASE_URL", "SECRET_KEY", "SMTP_URL", "SIGNING_PKCS11_PIN"} <= documented
+    assert documented <= set(Settings.model_fields)
+
+
+def test_values_come_typed_from_the_environment(tmp_path):
+    env = {"DELIVERY_BATCH_SIZE": "7", "RELAY_INTERVAL_S": "2.5",
+           "PUBLIC_URL": "https://chibo.example/", "CELERY_QUEUE": "q"}  # fmt: skip
+    config = Config(str(tmp_path), env)
+    assert config.DELIVERY_BATCH_SIZE == 7
+    assert config.CELERY["beat_schedule"]["relay-pending-deliveries"]["schedule"] == 2.5
+    assert config.CELERY["task_default_queue"] == config.RATELIMIT_KEY_PREFIX == "q"
+    assert config.PUBLIC_URL == "https://chibo.example"
+    assert config.DELIVERY_MAX_ATTEMPTS == Config.DELIVERY_MAX_ATTEMPTS  # unset: the default
+    assert Config(str(tmp_path), {"SMTP_URL": ""}).SMTP_URL == "smtp://127.0.0.1:8025"
+
+
+def test_a_bad_value_stops_the_app_naming_its_variable(tmp_path):
+    with pytest.raises(ValidationError, match="DELIVERY_BATCH_SIZE"):
+        Config(str(tmp_path), {"DELIVERY_BATCH_SIZE": "năm mươi"})
+
+
+def test_production_defaults_no_secret(tmp_path):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        ProductionConfig(str(tmp_path), {})
+    production = ProductionConfig(str(tmp_path), {"SECRET_KEY": STRONG_KEY})
+    assert production.SIGNING_PKCS12_PASSPHRASE == "" and production.SIGNING_PKCS12_PATH == ""
+    assert production.SIGNING_PKCS11_PIN == ""
+    assert production.MAILBOX_ENABLED is False
+    # Development signs with the demo certificate, whose passphrase is the demo's.
+    assert Config(str(tmp_path), {}).SIGNING_PKCS12_PASSPHRASE == DEMO_SIGNING_PASSPHRASE
+
+
+def test_secrets_stay_out_of_the_settings_repr():
+    settings = Settings.read({"SECRET_KEY": STRONG_KEY, "SIGNING_PKCS11_PIN": "123456",
+                              "SIGNING_PKCS12_PASSPHRASE": "bi-mat"})  # fmt: skip
+    shown = repr(settings)
+    assert STRONG_KEY not in shown and "123456" not in shown and "bi-mat" not in shown
+    assert settings.secret_key() == STRONG_KEY
