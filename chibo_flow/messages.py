@@ -495,6 +495,7 @@ ORG_INTERVAL_NAMES = {
     "escalate_after_days": "Số ngày trước khi báo bí thư vòng duyệt chậm",
     "session_idle_minutes": "Số phút không thao tác trước khi tự đăng xuất",
 }
+ORG_CLOSED = "{org} đã giải thể hoặc sáp nhập: văn bản cũ vẫn được giữ, không soạn dự thảo mới."
 ORG_SIGNING_MODE_INVALID = "Cách ký số phải là “system” (hệ thống ký) hoặc “external” (tự ký)."
 MEMBER_EMAIL_INVALID = "Địa chỉ email “{email}” không hợp lệ."
 MEMBER_NAME_REQUIRED = "Cần nhập họ tên (tối đa 200 ký tự)."

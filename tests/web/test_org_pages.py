@@ -11,6 +11,7 @@ from chibo_flow import messages
 from chibo_flow.auth.invitations import invitation_url
 from chibo_flow.models import AuditEvent, Invitation, LoginSession, Membership, Org, User
 from chibo_flow.models.users import Role
+from chibo_flow.workflow_errors import NotAllowed
 from tests.conftest import PASSWORD
 from tests.support import wait_for
 from tests.web.support import flashes, page_text
@@ -174,6 +175,8 @@ def test_closing_a_chi_bo_keeps_its_documents(db, browser, make, tree, seed_text
     assert db.session.get(Org, orgs["a"].id).closed_at is not None
     assert db.session.get(type(programme), programme.id).org_id == orgs["a"].id
     assert "Đã giải thể" in page_text(client.get("/admin/orgs/"))
+    with pytest.raises(NotAllowed, match="đã giải thể"):
+        make.programme(orgs["a"], people["a_secretary"], seed_text)
 
 
 # --- members and invitations -------------------------------------------------------------------
