@@ -14,9 +14,25 @@ from sqlalchemy.exc import IntegrityError
 
 from chibo_flow import messages
 from chibo_flow.extensions import db
-from chibo_flow.models import Alias, AuditEvent, DirectoryEntry, Group, Org, Programme, User
+from chibo_flow.models import (
+    Alias,
+    AuditEvent,
+    DirectoryEntry,
+    Group,
+    Org,
+    Programme,
+    RecipientRequest,
+    User,
+)
+from chibo_flow.models._types import utcnow
 from chibo_flow.models.users import Role
-from chibo_flow.recipients import group_members, is_archive_line, learn_alias, match_key
+from chibo_flow.recipients import (
+    group_members,
+    is_archive_line,
+    learn_alias,
+    match_key,
+    resolve_line,
+)
 from chibo_flow.workflow_errors import Conflict, Invalid, NotAllowed
 
 # Deliberately loose: one "@", no spaces or list separators, a dot in the domain.
@@ -161,10 +177,7 @@ def save_group(
         raise Invalid(messages.BAD_REQUEST)
     if stands_for is not None and stands_for not in receiving_org_choices(org):
         raise Invalid(messages.DIRECTORY_STANDS_FOR_NOT_ALLOWED.format(org=org.name))
-    key = match_key(name)
-    for other in groups(org):
-        if match_key(other.name) == key and (group is None or other.id != group.id):
-            raise Conflict(messages.DIRECTORY_GROUP_TAKEN.format(name=other.name))
+    _refuse_taken_group_name(org, name, group)
     if group is None:
         group = Group(org_id=org.id)
         db.session.add(group)
@@ -174,6 +187,14 @@ def save_group(
     group.entries = list(entries)
     _commit(messages.DIRECTORY_GROUP_TAKEN.format(name=name))
     return group
+
+
+def _refuse_taken_group_name(org: Org, name: str, group: Group | None = None) -> None:
+    """Raises Conflict if another group of `org` has that name (compared by match key)."""
+    key = match_key(name)
+    for other in groups(org):
+        if match_key(other.name) == key and (group is None or other.id != group.id):
+            raise Conflict(messages.DIRECTORY_GROUP_TAKEN.format(name=other.name))
 
 
 def save_alias(org: Org, label: str, group: Group) -> Alias:
@@ -206,9 +227,7 @@ def map_line(programme: Programme, label: str, group: Group, actor: User) -> Ali
     org = programme.org
     if not actor.has_role(Role.SECRETARY, org):
         raise NotAllowed(messages.FORBIDDEN)
-    lines = [r for r in programme.doc.get("recipients") or [] if r["label"] == label]
-    if not lines or all(is_archive_line(r["label"], r["purpose"]) for r in lines):
-        raise Invalid(messages.RECIPIENT_LINE_UNKNOWN.format(label=label))
+    _require_line(programme, label)
     if group.org_id != org.id:
         raise Invalid(messages.BAD_REQUEST)
     alias = learn_alias(org, label, group)
@@ -224,6 +243,118 @@ def map_line(programme: Programme, label: str, group: Group, actor: User) -> Ali
     )
     db.session.commit()
     return alias
+
+
+def _require_line(programme: Programme, label: str) -> None:
+    """Raises Invalid unless `label` is one of the programme's non-archive "Nơi nhận" lines."""
+    lines = [r for r in programme.doc.get("recipients") or [] if r["label"] == label]
+    if not lines or all(is_archive_line(r["label"], r["purpose"]) for r in lines):
+        raise Invalid(messages.RECIPIENT_LINE_UNKNOWN.format(label=label))
+
+
+# --- recipients met for the first time (the picker's "new recipient", the admin's requests) ------
+
+# One address per line: "Họ tên <email>" or the email alone.
+NAMED_ADDRESS = re.compile(r"(?P<name>.*?)\s*<(?P<email>[^<>]*)>")
+
+
+def may_add_recipients(user: User, org: Org) -> bool:
+    """True for the org's admin, and for its secretary when the org lets her add recipients."""
+    return user.has_role(Role.ADMIN, org) or (
+        org.secretaries_add_recipients and user.has_role(Role.SECRETARY, org)
+    )
+
+
+def parse_addresses(text: str, default_name: str) -> list[tuple[str, str]]:
+    """The (name, email) of each non-empty line; a bare email takes `default_name`. Raises
+    Invalid naming a bad address, or for no address at all."""
+    found = []
+    for line in (text or "").splitlines():
+        line = _text(line)
+        if not line:
+            continue
+        named = NAMED_ADDRESS.fullmatch(line)
+        name, address = (named["name"], named["email"]) if named else ("", line)
+        address = address.strip().lower()
+        if not EMAIL.fullmatch(address) or len(address) > 254:
+            raise Invalid(messages.DIRECTORY_EMAIL_INVALID.format(email=address))
+        found.append((_text(name) or default_name, address))
+    if not found:
+        raise Invalid(messages.RECIPIENT_ADDRESSES_REQUIRED)
+    return found
+
+
+def add_for_line(programme: Programme, label: str, name: str, addresses: str, actor: User) -> Group:
+    """A recipient the directory does not know yet: a group called `name` (a person is a group
+    of one) with the people at `addresses` (existing entries of the org reused), learnt as the
+    alias of the programme's line `label`. Allowed to may_add_recipients (NotAllowed); raises
+    Invalid (bad line, name or address) or Conflict (a group of that name exists: pick it).
+    The org's open requests for that line are done. Audited as "map_recipient"."""
+    org = programme.org
+    if not may_add_recipients(actor, org):
+        raise NotAllowed(messages.RECIPIENT_ADD_NOT_ALLOWED)
+    _require_line(programme, label)
+    name = _text(name) or _text(label)
+    if len(name) > NAME_MAX:
+        raise Invalid(messages.DIRECTORY_GROUP_NAME_REQUIRED)
+    people = parse_addresses(addresses, name)
+    _refuse_taken_group_name(org, name)
+    entries = []
+    for person_name, address in people:
+        known = db.session.scalar(
+            select(DirectoryEntry).where(
+                DirectoryEntry.org_id == org.id, DirectoryEntry.email == address
+            )
+        )
+        entries.append(known or save_person(org, person_name, address))
+    group = save_group(org, name, entries=entries)
+    if actor.has_role(Role.SECRETARY, org):
+        map_line(programme, label, group, actor)
+    else:
+        save_alias(org, label, group)
+    key = match_key(label)
+    for request in _undone_requests(org):
+        if match_key(request.label) == key:
+            request.done_at = utcnow()
+    db.session.commit()
+    return group
+
+
+def request_recipient(programme: Programme, label: str, note: str | None, actor: User) -> None:
+    """The secretary asks the org's admin to add the recipient of line `label` (once per line
+    and programme while open); raises NotAllowed for anyone but the org's secretary."""
+    org = programme.org
+    if not actor.has_role(Role.SECRETARY, org):
+        raise NotAllowed(messages.FORBIDDEN)
+    _require_line(programme, label)
+    pending = db.session.scalar(
+        select(RecipientRequest.id).where(
+            RecipientRequest.programme_id == programme.id,
+            RecipientRequest.label == label,
+            RecipientRequest.done_at.is_(None),
+        )
+    )
+    if pending is None:
+        db.session.add(RecipientRequest(org_id=org.id, programme_id=programme.id, label=label,
+                                        note=_text(note)[:500] or None,
+                                        requested_by_id=actor.id))  # fmt: skip
+    db.session.commit()
+
+
+def _undone_requests(org: Org) -> list[RecipientRequest]:
+    return list(
+        db.session.scalars(
+            select(RecipientRequest)
+            .where(RecipientRequest.org_id == org.id, RecipientRequest.done_at.is_(None))
+            .order_by(RecipientRequest.id)
+        )
+    )
+
+
+def open_requests(org: Org) -> list[RecipientRequest]:
+    """The org's requests not done yet whose line still reaches nobody (an alias or group added
+    another way answers one too), oldest first."""
+    return [r for r in _undone_requests(org) if not resolve_line(org, r.label, "none").resolved]
 
 
 def _commit(conflict_message: str) -> None:

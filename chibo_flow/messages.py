@@ -354,6 +354,15 @@ DIRECTORY_GROUP_SAVED = "Đã lưu nhóm “{name}”."
 DIRECTORY_GROUP_DELETED = "Đã xóa nhóm “{name}” và các cách viết của nhóm."
 DIRECTORY_ALIAS_SAVED = "Đã ghi nhận: “{label}” là nhóm “{group}”."
 DIRECTORY_ALIAS_DELETED = "Đã xóa cách viết “{name}”."
+RECIPIENT_ADDRESSES_REQUIRED = "Cần ít nhất một địa chỉ email (mỗi dòng một người)."
+RECIPIENT_ADD_NOT_ALLOWED = (
+    "Chi bộ chưa cho phép bí thư tự thêm nơi nhận; hãy gửi đề nghị tới quản trị viên."
+)
+RECIPIENT_ADDED = "Đã thêm “{group}” vào danh bạ; dòng “{label}” từ nay gửi tới {count} người."
+RECIPIENT_REQUESTED = (
+    "Đã gửi đề nghị thêm nơi nhận “{label}” tới quản trị viên; khi quản trị viên thêm xong,"
+    " dòng này sẽ tự gửi đúng người."
+)
 RECIPIENT_LINE_UNKNOWN = "Dòng “{label}” không có trong mục Nơi nhận của chương trình."
 RECIPIENT_MAPPED = (
     "Đã ghi nhận: dòng “{label}” gửi tới nhóm “{group}”. "
@@ -595,6 +604,7 @@ ORG_INTERVAL_NAMES = {
     "escalate_after_days": "Số ngày trước khi báo bí thư vòng duyệt chậm",
     "session_idle_minutes": "Số phút không thao tác trước khi tự đăng xuất",
 }
+ORG_CLOSED = "{org} đã giải thể hoặc sáp nhập: văn bản cũ vẫn được giữ, không soạn dự thảo mới."
 ORG_SIGNING_MODE_INVALID = "Cách ký số phải là “system” (hệ thống ký) hoặc “external” (tự ký)."
 MEMBER_EMAIL_INVALID = "Địa chỉ email “{email}” không hợp lệ."
 MEMBER_NAME_REQUIRED = "Cần nhập họ tên (tối đa 200 ký tự)."

@@ -375,9 +375,11 @@ def create_programme(
     org: Org, actor: User, doc: dict[str, Any], marks: dict[str, str] | None = None
 ) -> Programme:
     """Create a draft from a ProgrammeDoc dict with its `secrecy` and `urgency` (`marks`,
-    default thường); raises NotAllowed (not secretary) or Invalid."""
+    default thường); raises NotAllowed (not secretary, or a closed org) or Invalid."""
     if not actor.has_role(Role.SECRETARY, org):
         raise NotAllowed(messages.FORBIDDEN)
+    if org.closed_at is not None:
+        raise NotAllowed(messages.ORG_CLOSED.format(org=org.name))
     _check_content(doc)
     _check_marks(marks)
     programme = Programme(

@@ -14,14 +14,15 @@ from werkzeug.wrappers import Response
 from chibo_flow import directory, messages
 from chibo_flow.admin.forms import NO_ORG, AliasForm, GroupForm, PersonForm
 from chibo_flow.extensions import db
-from chibo_flow.models import Alias, DirectoryEntry, Group, Org
+from chibo_flow.models import Alias, DirectoryEntry, Group, Org, RecipientRequest
 from chibo_flow.models.users import Role
+from chibo_flow.programmes.forms import NewRecipientForm
 from chibo_flow.recipients import group_members
 from chibo_flow.workflow_errors import WorkflowError
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
-Row = TypeVar("Row", DirectoryEntry, Group, Alias)
+Row = TypeVar("Row", DirectoryEntry, Group, Alias, RecipientRequest)
 
 
 def _org(org_id: int) -> Org:
@@ -69,6 +70,7 @@ def _listing(org: Org, alias_form: AliasForm | None = None) -> dict:
         "people": directory.people(org),
         "groups": [(g, group_members(g)) for g in groups],
         "aliases": directory.aliases(org),
+        "requests": directory.open_requests(org),
         "alias_form": form,
         "delete_form": FlaskForm(),
     }
@@ -162,6 +164,28 @@ def add_alias(org_id: int):
     else:
         flash(messages.DIRECTORY_LABEL_REQUIRED, "danger")
     return render_template("admin/directory.html", org=org, **_listing(org, form)), 422
+
+
+@bp.post("/<int:org_id>/requests/<int:request_id>")
+def answer_request(org_id: int, request_id: int) -> Response:
+    """A secretary's request for a new recipient: add it (a person or a group with its
+    addresses), learnt as the line's alias; the request is then done."""
+    org = _org(org_id)
+    asked = _row(RecipientRequest, request_id, org)
+    form = NewRecipientForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        group = directory.add_for_line(asked.programme, asked.label, form.name.data or "",
+                                       form.addresses.data or "", current_user)  # fmt: skip
+    except WorkflowError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        count = len(group_members(group))
+        flash(messages.RECIPIENT_ADDED.format(group=group.name, label=asked.label, count=count),
+              "success")  # fmt: skip
+    return _home(org)
 
 
 # The kinds of row the delete button removes, and what it then says.

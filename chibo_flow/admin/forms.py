@@ -65,6 +65,16 @@ class WholeNumberField(IntegerField):
             raise ValueError(messages.NUMBER_INVALID) from exc
 
 
+class DayField(DateField):
+    """A date (YYYY-MM-DD, as the date picker sends it); anything else refused in Vietnamese."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(messages.ORG_TERM_START_INVALID) from exc
+
+
 class CheckboxesField(SelectMultipleField):
     """Several choices as checkboxes."""
 
@@ -79,7 +89,7 @@ class OrgForm(FlaskForm):
     code = StringField("Ký hiệu trong số văn bản", validators=[InputRequired(), Length(max=20)])
     parent_id = SelectField("Trực thuộc", coerce=int)
     place = StringField("Địa danh ở dòng ngày tháng", validators=[Optional(), Length(max=100)])
-    term_start = DateField("Ngày bắt đầu nhiệm kỳ", validators=[Optional()])
+    term_start = DayField("Ngày bắt đầu nhiệm kỳ", validators=[Optional()])
     approvals_required = WholeNumberField("Số ý kiến tán thành cần có", validators=[Optional()])
     opinion_days = WholeNumberField("Số ngày cho ý kiến", validators=[InputRequired()])
     reminder_after_days = WholeNumberField(

@@ -49,6 +49,10 @@ class ErrorDetailSchema(Schema):
 
     code = fields.String(required=True, metadata={"example": "forbidden"})
     message = fields.String(required=True, metadata={"description": "Thông báo tiếng Việt"})
+    rows = fields.List(
+        fields.Dict(),
+        metadata={"description": "A file refused row by row: [{row, message}] (member import)"},
+    )
 
 
 class ErrorSchema(Schema):

@@ -26,12 +26,14 @@ def _serializer() -> URLSafeSerializer:
 
 
 def is_open(invitation: Invitation) -> bool:
-    """True while the link works: not accepted, revoked or expired, the account active."""
+    """True while the link works: not accepted, revoked or expired, the account active and
+    still without a password (one set through a reset link ends the invitation too)."""
     return (
         invitation.accepted_at is None
         and invitation.revoked_at is None
         and invitation.expires_at > utcnow()
         and invitation.user.active
+        and invitation.user.password_hash is None
     )
 
 

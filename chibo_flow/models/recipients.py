@@ -84,3 +84,6 @@ class RecipientRequest(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    programme: Mapped["Programme"] = relationship()  # noqa: F821 -- by name, no import circle
+    requested_by: Mapped["User | None"] = relationship()  # noqa: F821

@@ -3,9 +3,9 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import Length, Optional
 from wtforms.widgets import HiddenInput
 
 from chibo_flow.documents.format import SECRECY_LABELS, URGENCY_LABELS
@@ -65,6 +65,25 @@ class MapRecipientForm(FlaskForm):
     group_id = SelectField(
         "Gửi tới nhóm", coerce=int, validate_choice=False, validators=[Optional(), ID_RANGE]
     )
+
+
+class NewRecipientForm(FlaskForm):
+    """The picker's "new recipient": a person or a group, with its addresses."""
+
+    label = HiddenField()
+    name = StringField("Tên nơi nhận", validators=[Optional(), Length(max=200)])
+    addresses = TextAreaField(
+        "Địa chỉ email, mỗi dòng một người (Họ tên <email> hoặc chỉ email)",
+        validators=[Optional(), Length(max=20000)],
+    )
+
+
+class RecipientRequestForm(FlaskForm):
+    """Ask the admin to add the recipient of a line."""
+
+    label = HiddenField()
+    note = TextAreaField("Ghi chú cho quản trị viên (không bắt buộc)",
+                         validators=[Optional(), Length(max=500)])  # fmt: skip
 
 
 class ResendForm(FlaskForm):

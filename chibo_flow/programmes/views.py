@@ -56,6 +56,8 @@ from chibo_flow.programmes.forms import (
     EditProgrammeForm,
     MapRecipientForm,
     NewProgrammeForm,
+    NewRecipientForm,
+    RecipientRequestForm,
     ResendForm,
     SignedCopyForm,
     TransitionForm,
@@ -68,6 +70,7 @@ from chibo_flow.recipients import (
     LineResolution,
     LineStatus,
     Person,
+    group_members,
     is_archive_line,
     resolve_recipients,
 )
@@ -325,6 +328,8 @@ def detail(programme_id: int):
         back="detail",
         lines=lines,
         pickers=pickers(programme.org, lines) if can_map else {},
+        may_add_recipients=can_map and directory.may_add_recipients(current_user, programme.org),
+        requested={r.label for r in directory.open_requests(programme.org)} if can_map else set(),
         can_edit="edit" in actions,
         actions=[a for a in actions if a in PAGE_BUTTONS],
         can_give_opinion=any(a in OPINION_ACTIONS for a in actions),
@@ -466,6 +471,47 @@ def map_recipient(programme_id: int) -> Response:
         flash(exc.message, "danger")
     else:
         flash(messages.RECIPIENT_MAPPED.format(label=form.label.data, group=group.name), "success")
+    return redirect(url_for(".detail", programme_id=programme.id, _anchor="recipients-title"))
+
+
+@bp.post("/programmes/<int:programme_id>/recipients/new")
+@login_required
+def add_recipient(programme_id: int) -> Response:
+    """The picker's "new recipient": add a person or group to the directory for this line
+    (when the org allows it) and remember it as the line's alias."""
+    programme = get_programme(programme_id, current_user)
+    form = NewRecipientForm()
+    if not form.validate_on_submit():
+        abort(400)
+    label = form.label.data or ""
+    try:
+        group = directory.add_for_line(programme, label, form.name.data or "",
+                                       form.addresses.data or "", current_user)  # fmt: skip
+    except WorkflowError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        count = len(group_members(group))
+        flash(messages.RECIPIENT_ADDED.format(group=group.name, label=label, count=count),
+              "success")  # fmt: skip
+    return redirect(url_for(".detail", programme_id=programme.id, _anchor="recipients-title"))
+
+
+@bp.post("/programmes/<int:programme_id>/recipients/request")
+@login_required
+def request_recipient(programme_id: int) -> Response:
+    """Ask the org's admin to add the recipient a line names (seen on the directory page)."""
+    programme = get_programme(programme_id, current_user)
+    form = RecipientRequestForm()
+    if not form.validate_on_submit():
+        abort(400)
+    label = form.label.data or ""
+    try:
+        directory.request_recipient(programme, label, form.note.data, current_user)
+    except WorkflowError as exc:
+        flash(exc.message, "danger")
+    else:
+        flash(messages.RECIPIENT_REQUESTED.format(label=label), "success")
     return redirect(url_for(".detail", programme_id=programme.id, _anchor="recipients-title"))
 
 

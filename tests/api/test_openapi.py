@@ -24,12 +24,16 @@ PATHS = {
     "/api/v1/directory/aliases": {"get", "post"},
     "/api/v1/orgs": {"get", "post"},
     "/api/v1/orgs/{org_id}": {"patch"},
-    "/api/v1/orgs/{org_id}/members": {"get"},
+    "/api/v1/orgs/{org_id}/members": {"get", "post"},
     "/api/v1/orgs/{org_id}/members/{user_id}": {"patch"},
     "/api/v1/orgs/{org_id}/overview": {"get"},
     "/api/v1/registers/outgoing": {"get"},
     "/api/v1/registers/incoming": {"get"},
     "/api/v1/registers/incoming/{entry_id}/confirm": {"post"},
+    "/api/v1/orgs/{org_id}/members/import": {"post"},
+    "/api/v1/orgs/{org_id}/members/export": {"get"},
+    "/api/v1/orgs/{org_id}/invitations": {"get"},
+    "/api/v1/orgs/{org_id}/members/{user_id}/invitation": {"post", "delete"},
 }
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -53,7 +57,7 @@ def test_openapi_declares_bearer_tokens_and_the_error_shape(client):
     assert (bearer["type"], bearer["scheme"]) == ("http", "bearer")
     error = components["schemas"]["Error"]
     assert error["required"] == ["error"]
-    assert set(components["schemas"]["ErrorDetail"]["properties"]) == {"code", "message"}
+    assert set(components["schemas"]["ErrorDetail"]["properties"]) == {"code", "message", "rows"}
     programme = components["schemas"]["Programme"]["properties"]
     assert set(programme) >= PROGRAMME_KEYS
     transition = components["schemas"]["Transition"]["properties"]["action"]
