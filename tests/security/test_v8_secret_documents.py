@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from chibo_flow.documents.final_copy import final_copy_for
+from chibo_flow.documents.preview import render_preview
 from chibo_flow.documents.signing import read_signatures
 from chibo_flow.models import AuditEvent
 from chibo_flow.secret_reading import SECRET_DOWNLOAD, SECRET_VIEW
@@ -117,3 +118,22 @@ def test_an_ordinary_document_is_served_as_issued_and_not_recorded(db, world, br
     pdf = member.get(f"/programmes/{programme.id}/ban-in.pdf")
     assert pdf.data == final_copy_for(programme).pdf
     assert _access(db, programme) == []
+
+
+def test_a_secret_drafts_preview_is_stamped_and_recorded(db, world, browser):
+    programme = world.programme
+    apply_transition(
+        programme, "edit", world.users["secretary"], version=programme.version,
+        marks={"secrecy": "mat"},
+    )  # fmt: skip
+    committee = world.users["committee"]
+    client = browser(committee)
+    assert client.get(f"/programmes/{programme.id}/ban-in.pdf").status_code == 202
+    render_preview(programme.id)  # what the worker runs
+    db.session.expire_all()
+
+    pdf = client.get(f"/programmes/{programme.id}/ban-in.pdf")
+    assert pdf.status_code == 200
+    assert committee.name in _stamps(pdf.data)[0]
+    assert _access(db, programme)[-1] == (
+        SECRET_DOWNLOAD, committee.email, {"via": "web", "file": "pdf"})  # fmt: skip
