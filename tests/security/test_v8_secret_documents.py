@@ -4,6 +4,7 @@ note added after signing, so that the signature still verifies (genuine, a note 
 
 import io
 
+import docx
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -56,7 +57,11 @@ def test_each_viewer_of_a_secret_document_is_recorded(db, world, browser):
     assert member.get(f"/programmes/{programme.id}").status_code == 200
     assert committee.get(f"/programmes/{programme.id}").status_code == 200
     assert member.get(f"/programmes/{programme.id}/review").status_code == 200
-    assert member.get(f"/programmes/{programme.id}/ban-in.docx").status_code == 200
+    docx_file = member.get(f"/programmes/{programme.id}/ban-in.docx")
+    assert docx_file.status_code == 200
+    section = docx.Document(io.BytesIO(docx_file.data)).sections[0]
+    for header in (section.header, section.first_page_header):
+        assert "đồng chí Đỗ Thị Lan (member@chibo.test), tải lúc" in header.paragraphs[0].text
 
     assert _access(db, programme) == [
         (SECRET_VIEW, "member@chibo.test", {"via": "web"}),
