@@ -22,6 +22,7 @@ def celery_init_app(app: Flask) -> Celery:
         "chibo_flow.notifications.relay",
         "chibo_flow.review.reminders",
         "chibo_flow.receipts.reminders",
+        "chibo_flow.documents.preview",
     ]
     celery_app.set_default()
     app.extensions["celery"] = celery_app

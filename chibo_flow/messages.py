@@ -261,6 +261,17 @@ EDIT_TEXT_KEPT = (
     "rồi bấm “Lưu” lần nữa nếu muốn ghi đè."
 )
 PREVIEW_NOT_SAVED = "Đây là bản xem trước, chưa được lưu."
+# The draft's PDF preview, laid out by the worker (chibo_flow/documents/preview.py).
+PREVIEW_PENDING = (
+    "Hệ thống đang dàn trang bản in dự thảo. Trang này tự tải lại và mở bản PDF khi xong "
+    "(thường chỉ vài giây)."
+)
+PREVIEW_TOO_LARGE = "Không thể tạo bản in dự thảo vì văn bản quá lớn."
+PREVIEW_TOO_SLOW = (
+    "Không tạo được bản in dự thảo: dàn trang quá lâu. Vui lòng chia các đoạn dài thành "
+    "nhiều đoạn ngắn rồi thử lại."
+)
+PREVIEW_FAILED = "Không tạo được bản in dự thảo do lỗi của hệ thống. Vui lòng thử lại sau."
 CHOOSE_ORG = "Vui lòng chọn chi bộ."
 
 # --- api --------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Reading a "mật" programme: every view of its content and every download is recorded in the
-audit trail, per viewer, and the PDF a viewer downloads carries their name and the time
-(`signing.stamp_viewer`: an annotation in an incremental update, so the signature stays intact).
+audit trail, per viewer, and the file a viewer downloads carries their name and the time (the
+PDF through `signing.stamp_viewer`: an annotation in an incremental update, so the signature
+stays intact; the DOCX in its page header).
 Ordinary programmes pass through unrecorded."""
 
 from datetime import UTC, datetime
 
 from chibo_flow import messages
+from chibo_flow.documents.final_copy import stamp_docx
 from chibo_flow.documents.format import SECRET
 from chibo_flow.documents.signing import stamp_viewer
 from chibo_flow.extensions import db
@@ -26,17 +28,16 @@ def record_secret_view(programme: Programme, viewer: User, via: str) -> None:
 
 
 def served_file(programme: Programme, viewer: User, extension: str, data: bytes, via: str) -> bytes:
-    """The file `viewer` downloads: for a "mật" programme the download is recorded and a PDF
-    stamped "bản của đồng chí …, tải lúc …"; an ordinary programme's file as it is."""
+    """The file `viewer` downloads: for a "mật" programme the download is recorded and the file
+    stamped "bản của đồng chí …, tải lúc …" (the PDF so that its signature still verifies, the
+    DOCX in its page header); an ordinary programme's file as it is."""
     if programme.secrecy != SECRET:
         return data
     now = datetime.now(UTC)
     _record(programme, viewer, SECRET_DOWNLOAD, {"via": via, "file": extension})
-    if extension != "pdf":
-        return data
     when = to_local(now).strftime(STAMP_TIME_FORMAT)
     text = messages.SECRET_COPY_STAMP.format(name=viewer.name, email=viewer.email, when=when)
-    return stamp_viewer(data, text)
+    return stamp_viewer(data, text) if extension == "pdf" else stamp_docx(data, text)
 
 
 def _record(programme: Programme, viewer: User, action: str, data: dict[str, str]) -> None:

@@ -378,6 +378,18 @@ def _page_setup(document, footer: str, qr_png: bytes | None) -> None:
             _paragraph(paragraph, "verify", "  " + footer)
 
 
+def stamp_docx(data: bytes, text: str) -> bytes:
+    """The .docx `data` with `text` (whose copy this is) as the first line of every page's
+    header, set like the verification line."""
+    document = docx.Document(io.BytesIO(data))
+    for section in document.sections:
+        for header in (section.header, section.first_page_header):
+            _paragraph(header.paragraphs[0].insert_paragraph_before(), "verify", text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def _fixed_zip(data: bytes, when: datetime) -> bytes:
     """The .docx archive again, each member stamped `when` (python-docx stamps the clock)."""
     stamp = when.timetuple()[:6]

@@ -5,6 +5,7 @@ from chibo_flow.models.delivery import Delivery
 from chibo_flow.models.events import DomainEvent, EventKind
 from chibo_flow.models.programmes import (
     Comment,
+    DraftPreview,
     FinalCopy,
     MeetingVote,
     Programme,
@@ -34,6 +35,7 @@ __all__ = [
     "Delegation",
     "Delivery",
     "DirectoryEntry",
+    "DraftPreview",
     "DomainEvent",
     "EventKind",
     "FinalCopy",

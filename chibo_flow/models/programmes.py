@@ -228,3 +228,26 @@ class FinalCopy(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programme: Mapped[Programme] = relationship()
+
+
+class PreviewStatus(StrEnum):
+    """Where a draft's PDF preview is: asked of the worker, rendered, or failed."""
+
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class DraftPreview(db.Model):
+    """The PDF preview of a draft (one per programme), rendered by a worker for one `version`
+    of the programme (chibo_flow.documents.preview); replaced when the programme changes."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), unique=True
+    )
+    version: Mapped[int] = mapped_column(Integer)  # the programme's version it shows
+    status: Mapped[str] = mapped_column(String(10), default=PreviewStatus.PENDING)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    error: Mapped[str | None] = mapped_column(Text)  # why it failed, as shown to people
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

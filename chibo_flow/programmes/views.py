@@ -28,7 +28,6 @@ from chibo_flow.documents.final_copy import (
     download_response,
     final_copy_for,
     final_copy_ready,
-    render_pdf,
 )
 from chibo_flow.documents.format import (
     MARK_NAMES,
@@ -37,18 +36,20 @@ from chibo_flow.documents.format import (
     merged_marks,
 )
 from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
+from chibo_flow.documents.preview import preview_for
 from chibo_flow.documents.programme_doc import PURPOSES, ProgrammeDoc
 from chibo_flow.documents.render import document_text, render_document_html
 from chibo_flow.extensions import db
 from chibo_flow.models import (
     AuditEvent,
     Delivery,
+    DraftPreview,
     Group,
     Org,
     Programme,
 )
 from chibo_flow.models.delivery import FINAL_COPY, DeliveryStatus
-from chibo_flow.models.programmes import State
+from chibo_flow.models.programmes import PreviewStatus, State
 from chibo_flow.models.users import Role, SigningMode
 from chibo_flow.notifications.relay import resend_failed
 from chibo_flow.notifications.tasks import enqueue_final_copies
@@ -388,16 +389,33 @@ def download(programme_id: int, extension: str) -> Response:
     if programme.state == State.APPROVED:
         data = getattr(final_copy_for(programme), extension)
     elif extension == "pdf":
-        # Laying out the draft takes time that grows with its length: a draft longer than
-        # the limits (one saved before they existed) is refused instead of holding the worker.
+        # Laying out a draft takes time that grows with its length: a worker does it, and a
+        # draft longer than the limits (one saved before they existed) is refused at once.
         too_long = document_too_long(programme.doc)
         if too_long:
-            abort(422, too_long)
-        data = render_pdf(programme)
+            return _preview_page(programme, None, too_long), 422
+        preview = preview_for(programme, retry="thu-lai" in request.args)
+        if preview.status != PreviewStatus.READY:
+            failed = preview.status == PreviewStatus.FAILED
+            return _preview_page(programme, preview, preview.error), 503 if failed else 202
+        data = preview.pdf
     else:
         abort(404)
     data = served_file(programme, current_user, extension, data, "web")
     return download_response(programme, extension, data)
+
+
+def _preview_page(programme: Programme, preview: DraftPreview | None, problem: str | None):
+    """The page shown instead of the draft's PDF: waiting for the worker (it reloads itself),
+    or why there is none (`problem`)."""
+    return render_template(
+        "programmes/preview.html",
+        programme=programme,
+        preview=preview,
+        problem=problem,
+        pending=messages.PREVIEW_PENDING,
+        too_large=messages.PREVIEW_TOO_LARGE,
+    )
 
 
 @bp.post("/programmes/<int:programme_id>/transition")

@@ -4,10 +4,12 @@ note added after signing, so that the signature still verifies (genuine, a note 
 
 import io
 
+import docx
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from chibo_flow.documents.final_copy import final_copy_for
+from chibo_flow.documents.preview import render_preview
 from chibo_flow.documents.signing import read_signatures
 from chibo_flow.models import AuditEvent
 from chibo_flow.secret_reading import SECRET_DOWNLOAD, SECRET_VIEW
@@ -55,7 +57,11 @@ def test_each_viewer_of_a_secret_document_is_recorded(db, world, browser):
     assert member.get(f"/programmes/{programme.id}").status_code == 200
     assert committee.get(f"/programmes/{programme.id}").status_code == 200
     assert member.get(f"/programmes/{programme.id}/review").status_code == 200
-    assert member.get(f"/programmes/{programme.id}/ban-in.docx").status_code == 200
+    docx_file = member.get(f"/programmes/{programme.id}/ban-in.docx")
+    assert docx_file.status_code == 200
+    section = docx.Document(io.BytesIO(docx_file.data)).sections[0]
+    for header in (section.header, section.first_page_header):
+        assert "đồng chí Đỗ Thị Lan (member@chibo.test), tải lúc" in header.paragraphs[0].text
 
     assert _access(db, programme) == [
         (SECRET_VIEW, "member@chibo.test", {"via": "web"}),
@@ -117,3 +123,22 @@ def test_an_ordinary_document_is_served_as_issued_and_not_recorded(db, world, br
     pdf = member.get(f"/programmes/{programme.id}/ban-in.pdf")
     assert pdf.data == final_copy_for(programme).pdf
     assert _access(db, programme) == []
+
+
+def test_a_secret_drafts_preview_is_stamped_and_recorded(db, world, browser):
+    programme = world.programme
+    apply_transition(
+        programme, "edit", world.users["secretary"], version=programme.version,
+        marks={"secrecy": "mat"},
+    )  # fmt: skip
+    committee = world.users["committee"]
+    client = browser(committee)
+    assert client.get(f"/programmes/{programme.id}/ban-in.pdf").status_code == 202
+    render_preview(programme.id)  # what the worker runs
+    db.session.expire_all()
+
+    pdf = client.get(f"/programmes/{programme.id}/ban-in.pdf")
+    assert pdf.status_code == 200
+    assert committee.name in _stamps(pdf.data)[0]
+    assert _access(db, programme)[-1] == (
+        SECRET_DOWNLOAD, committee.email, {"via": "web", "file": "pdf"})  # fmt: skip

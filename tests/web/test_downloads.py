@@ -6,8 +6,10 @@ import io
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from chibo_flow import messages
+from chibo_flow.documents.preview import render_preview
 from chibo_flow.models import FinalCopy
-from tests.web.support import bring_to
+from tests.web.support import bring_to, page_text
 
 
 def _pdf_text(data: bytes) -> str:
@@ -20,6 +22,13 @@ def test_draft_in_review_previews_as_a_numberless_draft_pdf(db, world, browser):
     page = committee.get(f"/programmes/{programme.id}")
     assert "Xem trước bản in (PDF dự thảo)" in page.get_data(as_text=True)
     assert "DỰ THẢO LẦN 1" in page.get_data(as_text=True), "the page shows the same mark"
+
+    waiting = committee.get(f"/programmes/{programme.id}/ban-in.pdf")
+    assert waiting.status_code == 202, "laid out by the worker, not in the request"
+    assert messages.PREVIEW_PENDING in page_text(waiting)
+    assert '<meta http-equiv="refresh"' in waiting.get_data(as_text=True)
+    render_preview(programme.id)  # what the worker runs
+    db.session.expire_all()  # as a new request's session would see it
 
     response = committee.get(f"/programmes/{programme.id}/ban-in.pdf")
     assert response.status_code == 200
