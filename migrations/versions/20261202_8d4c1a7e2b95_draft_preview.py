@@ -2,7 +2,7 @@
 request, kept for the programme version it shows
 
 Revision ID: 8d4c1a7e2b95
-Revises: 3b7e2f9a4c61
+Revises: b18e0a4c7d31
 Create Date: 2026-12-02 14:10:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "8d4c1a7e2b95"
-down_revision = "3b7e2f9a4c61"
+down_revision = "b18e0a4c7d31"
 branch_labels = None
 depends_on = None
 
