@@ -77,17 +77,7 @@ def main() -> int:
     """Run the benchmark and print the report; 1 if a target is missed."""
     OUTPUT.mkdir(exist_ok=True)
     with postgres_database() as url, tempfile.TemporaryDirectory() as tmp:
-        env = {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "bench-only",
-            "CELERY_BROKER_URL": f"sqla+sqlite:///{Path(tmp) / 'broker.sqlite'}",
-            "MAILBOX_DIR": str(Path(tmp) / "mailbox"),
-        }
-        app = create_app(config_for(env))
-        with app.app_context():
-            upgrade()
-            load_demo()
-            add_programmes(SMALL)
+        env, app = demo_app(url, Path(tmp))
         statements_small = {user: statements_per_page(app, user) for user in (MEMBER, SECRETARY)}
         started = time.monotonic()
         with app.app_context():
@@ -212,6 +202,23 @@ def add_programmes(states: list[str], orgs: list | None = None) -> None:
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("ANALYZE"))
         db.session.commit()
+
+
+def demo_app(url: str, tmp: Path) -> tuple[dict[str, str], Flask]:
+    """The environment on database `url` (its broker and mailbox in `tmp`) and an app on it,
+    migrated, with the demo and its first page of programmes (SMALL)."""
+    env = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-only",
+        "CELERY_BROKER_URL": f"sqla+sqlite:///{tmp / 'broker.sqlite'}",
+        "MAILBOX_DIR": str(tmp / "mailbox"),
+    }
+    app = create_app(config_for(env))
+    with app.app_context():
+        upgrade()
+        load_demo()
+        add_programmes(SMALL)
+    return env, app
 
 
 def statements_per_page(app: Flask, user: DemoUser) -> int:

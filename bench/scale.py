@@ -15,25 +15,23 @@ import time
 from itertools import cycle, islice
 from pathlib import Path
 
-from flask_migrate import upgrade
 from sqlalchemy import func, insert, select
 
 from bench.pages import (
     MEMBER,
     OUTPUT,
     SECRETARY,
-    SMALL,
     add_programmes,
     compare_with_baseline,
+    demo_app,
     statements_per_page,
 )
-from chibo_flow import create_app
-from chibo_flow.demo import PARENT_ORG, load_demo
+from chibo_flow.demo import PARENT_ORG
 from chibo_flow.extensions import db
 from chibo_flow.models import Membership, Org, Programme, User
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
-from tests.support import config_for, postgres_database
+from tests.support import postgres_database
 
 DISTRICTS = 20  # huyện ủy under the tỉnh ủy
 COMMUNES = 100  # đảng ủy under them, the demo's Đảng bộ xã among them
@@ -51,17 +49,7 @@ def main() -> int:
     """Load the province, count statements, measure the page; 1 if a target is missed."""
     OUTPUT.mkdir(exist_ok=True)
     with postgres_database() as url, tempfile.TemporaryDirectory() as tmp:
-        env = {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "bench-only",
-            "CELERY_BROKER_URL": f"sqla+sqlite:///{Path(tmp) / 'broker.sqlite'}",
-            "MAILBOX_DIR": str(Path(tmp) / "mailbox"),
-        }
-        app = create_app(config_for(env))
-        with app.app_context():
-            upgrade()
-            load_demo()
-            add_programmes(SMALL)
+        env, app = demo_app(url, Path(tmp))
         statements_small = {user: statements_per_page(app, user) for user in USERS}
         started = time.monotonic()
         with app.app_context():

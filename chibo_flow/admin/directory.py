@@ -175,16 +175,7 @@ def answer_request(org_id: int, request_id: int) -> Response:
     form = NewRecipientForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        group = directory.add_for_line(asked.programme, asked.label, form.name.data or "",
-                                       form.addresses.data or "", current_user)  # fmt: skip
-    except WorkflowError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        count = len(group_members(group))
-        flash(messages.RECIPIENT_ADDED.format(group=group.name, label=asked.label, count=count),
-              "success")  # fmt: skip
+    form.add_for_line(asked.programme, asked.label, current_user)
     return _home(org)
 
 

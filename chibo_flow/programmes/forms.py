@@ -1,6 +1,7 @@
 """Forms of the programme pages: new draft, edit with preview, workflow transitions, the
 "Nơi nhận" picker and "Gửi lại"."""
 
+from flask import flash
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
@@ -8,8 +9,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import HiddenInput
 
+from chibo_flow import directory, messages
 from chibo_flow.documents.format import SECRECY_LABELS, URGENCY_LABELS
+from chibo_flow.extensions import db
+from chibo_flow.models import Programme, User
+from chibo_flow.recipients import group_members
 from chibo_flow.security.limits import ID_RANGE
+from chibo_flow.workflow_errors import WorkflowError
 
 # A new draft may leave the marks to the stamps of its file (or thường when it has none).
 AS_STAMPED = SelectChoice("", "Theo dấu trên văn bản (không có dấu: thường)")
@@ -76,6 +82,20 @@ class NewRecipientForm(FlaskForm):
         "Địa chỉ email, mỗi dòng một người (Họ tên <email> hoặc chỉ email)",
         validators=[Optional(), Length(max=20000)],
     )
+
+    def add_for_line(self, programme: Programme, label: str, actor: User) -> None:
+        """Add the recipient to the directory as `label`'s alias (directory.add_for_line) and
+        flash what was done, or why not (nothing saved then)."""
+        try:
+            group = directory.add_for_line(programme, label, self.name.data or "",
+                                           self.addresses.data or "", actor)  # fmt: skip
+        except WorkflowError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return
+        count = len(group_members(group))
+        flash(messages.RECIPIENT_ADDED.format(group=group.name, label=label, count=count),
+              "success")  # fmt: skip
 
 
 class RecipientRequestForm(FlaskForm):

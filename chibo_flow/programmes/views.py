@@ -71,7 +71,6 @@ from chibo_flow.recipients import (
     LineResolution,
     LineStatus,
     Person,
-    group_members,
     is_archive_line,
     resolve_recipients,
 )
@@ -501,17 +500,7 @@ def add_recipient(programme_id: int) -> Response:
     form = NewRecipientForm()
     if not form.validate_on_submit():
         abort(400)
-    label = form.label.data or ""
-    try:
-        group = directory.add_for_line(programme, label, form.name.data or "",
-                                       form.addresses.data or "", current_user)  # fmt: skip
-    except WorkflowError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        count = len(group_members(group))
-        flash(messages.RECIPIENT_ADDED.format(group=group.name, label=label, count=count),
-              "success")  # fmt: skip
+    form.add_for_line(programme, form.label.data or "", current_user)
     return redirect(url_for(".detail", programme_id=programme.id, _anchor="recipients-title"))
 
 
