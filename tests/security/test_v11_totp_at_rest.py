@@ -65,3 +65,4 @@ def test_a_rotated_key_still_reads_the_old_secrets(env, db, world):
         db.session.commit()
         assert Fernet(new_key).decrypt(_stored(secretary.id).encode())
         db.session.remove()
+        db.engine.dispose()  # this app's own connections
