@@ -7,6 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from chibo_flow.config import DEMO_SIGNING_PASSPHRASE, Config, ProductionConfig, Settings
+from tests.conftest import TEST_ENCRYPTION_KEY
 from tests.support import ROOT
 
 STRONG_KEY = "k" * 48
@@ -46,7 +47,10 @@ def test_a_bad_value_stops_the_app_naming_its_variable(tmp_path):
 def test_production_defaults_no_secret(tmp_path):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         ProductionConfig(str(tmp_path), {})
-    production = ProductionConfig(str(tmp_path), {"SECRET_KEY": STRONG_KEY})
+    with pytest.raises(RuntimeError, match="ENCRYPTION_KEY"):
+        ProductionConfig(str(tmp_path), {"SECRET_KEY": STRONG_KEY})
+    keys = {"SECRET_KEY": STRONG_KEY, "ENCRYPTION_KEY": TEST_ENCRYPTION_KEY}
+    production = ProductionConfig(str(tmp_path), keys)
     assert production.SIGNING_PKCS12_PASSPHRASE == "" and production.SIGNING_PKCS12_PATH == ""
     assert production.SIGNING_PKCS11_PIN == ""
     assert production.MAILBOX_ENABLED is False

@@ -9,6 +9,7 @@ from cryptography.x509.oid import NameOID
 from chibo_flow import create_app
 from chibo_flow.config import DEMO_SIGNING_PASSPHRASE, Config, ProductionConfig
 from chibo_flow.demo import NO_LEGAL_VALUE, ORG, create_demo_signer
+from tests.conftest import TEST_ENCRYPTION_KEY
 from tests.support import config_for
 
 PUBLIC_URL = "http://chibo.test"
@@ -45,7 +46,8 @@ def test_the_demo_certificate_names_the_crl_the_app_publishes(tmp_path):
 
 def test_development_signs_with_the_demo_certificate_and_production_never_does(tmp_path):
     development = Config(str(tmp_path), env={})
-    production = ProductionConfig(str(tmp_path), env={"SECRET_KEY": "s" * 64})
+    keys = {"SECRET_KEY": "s" * 64, "ENCRYPTION_KEY": TEST_ENCRYPTION_KEY}
+    production = ProductionConfig(str(tmp_path), env=keys)
 
     assert str(tmp_path / "signing" / "demo-signer.p12") == development.SIGNING_PKCS12_PATH
     assert [str(tmp_path / "signing" / "demo-signer-ca.pem")] == development.SIGNING_TRUST_ANCHORS
