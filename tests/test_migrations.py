@@ -97,7 +97,7 @@ def test_revisions_form_one_line_of_history():
     assert len(script.get_heads()) == 1, "merge the branches: flask --app wsgi db merge heads"
 
 
-TOTP_PLAIN = "16a0d3c1e5f2"  # the last revision that stored TOTP secrets in clear
+TOTP_PLAIN = "3c9e4b7a1d52"  # the last revision that stored TOTP secrets in clear
 
 
 def _stored_secret(user_id: int) -> str:
@@ -116,12 +116,15 @@ def test_the_migration_encrypts_the_secrets_already_enrolled(empty_app):
     )
     db.session.commit()
     user_id = db.session.execute(text('SELECT id FROM "user"')).scalar_one()
+    db.session.commit()  # no transaction left open: PostgreSQL's ALTER TABLE would wait for it
 
     upgrade()
     stored = _stored_secret(user_id)
     assert stored.startswith("gAAAAA")
     assert db.session.get(User, user_id).totp_secret == "JBSWY3DPEHPK3PXP"
+    db.session.commit()
 
     downgrade(revision=TOTP_PLAIN)
     assert _stored_secret(user_id) == "JBSWY3DPEHPK3PXP"
+    db.session.commit()
     db.session.remove()
