@@ -14,6 +14,7 @@ from pathlib import Path
 import pyotp
 import pytest
 from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher
 from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -22,7 +23,6 @@ from werkzeug.test import TestResponse
 
 from chibo_flow import create_app
 from chibo_flow.auth import totp
-from chibo_flow.auth.passwords import hash_password
 from chibo_flow.documents.parse import parse_text
 from chibo_flow.extensions import db as _db
 from chibo_flow.models import Membership, Org, Programme, User
@@ -40,6 +40,11 @@ from tests.support import (
 )
 
 PASSWORD = "mat-khau-thu-nghiem"
+# The test password's argon2id hash, made once with light parameters. Logging in checks it with
+# the app's own argon2 verification, which reads the parameters from the hash: milliseconds
+# instead of the production cost, which is the point of argon2 in production and on a 2-core CI
+# machine would cost seconds for every user a test builds and every login.
+PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
 # The tests' ENCRYPTION_KEY (a Fernet key), shared by the app, `flask` subprocesses and workers.
 TEST_ENCRYPTION_KEY = "pavN0uDamJW4q9-hWkEyiQyusEuRcyfHWYWRQ7Z-mHQ="
 DATABASES = os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",")
@@ -191,7 +196,7 @@ class Builders:
         """A user holding `role` in `org`, with the test password."""
         email = email or f"{role}-{uuid.uuid4().hex[:8]}@chibo.test"
         user = User(email=email, name=name or f"Người dùng {email}",
-                    password_hash=hash_password(PASSWORD))  # fmt: skip
+                    password_hash=PASSWORD_HASH)  # fmt: skip
         self.db.session.add(user)
         self.db.session.flush()
         self.db.session.add(Membership(user=user, org=org, role=Role(role)))

@@ -69,6 +69,9 @@ def postgres_database() -> Iterator[str]:
     name = f"chibo_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+        # A test database needs no durability across a crash of PostgreSQL itself: commits
+        # return without waiting for the WAL to reach the disk.
+        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit TO off')
     base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
     try:
         yield f"{base}/{name}"
@@ -114,14 +117,16 @@ def config_for(env: dict[str, str]) -> type[TestConfig]:
 
 
 def empty_tables(db) -> None:
-    """Delete every row, keeping the migrated schema (fast per-test isolation)."""
-    tables = [t.name for t in db.metadata.sorted_tables]
-    if db.engine.dialect.name == "postgresql":
-        quoted = ", ".join(f'"{name}"' for name in tables)
-        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-    else:
-        for name in reversed(tables):
-            db.session.execute(text(f'DELETE FROM "{name}"'))
+    """Delete every row, keeping the migrated schema (fast per-test isolation); ids start at 1
+    again. DELETE, not TRUNCATE: PostgreSQL's TRUNCATE gives each table new files (about 0.7 s
+    for all of them per test, against 0.04 s for deleting the few rows a test leaves)."""
+    postgresql = db.engine.dialect.name == "postgresql"
+    if postgresql:  # no foreign-key checks in this transaction (programme ↔ revision is a cycle)
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    if postgresql:
+        db.session.execute(text("SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'"))
     db.session.commit()
 
 

@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 
 from chibo_flow import messages
-from chibo_flow.auth.passwords import hash_password
 from chibo_flow.demo import ORG
 from chibo_flow.documents.final_copy import final_copy_for
 from chibo_flow.documents.signing import sign_pdf
 from chibo_flow.models.users import SigningMode
 from chibo_flow.workflow import apply_transition
 from tests.browser.conftest import PHONE, SCREENSHOTS, check_phone_layout, log_in
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD_HASH
 from tests.verify.support import COMMITTEE_1, COMMITTEE_2, SECRETARY, demo_programme, demo_user
 
 
@@ -26,7 +25,7 @@ def signed_elsewhere(app, db, tmp_path) -> tuple[int, str, Path]:
     signed (made before Playwright's event loop starts: pyHanko's calls run their own)."""
     programme = demo_programme("review")
     programme.org.signing_mode = SigningMode.EXTERNAL
-    demo_user(SECRETARY).password_hash = hash_password(PASSWORD)
+    demo_user(SECRETARY).password_hash = PASSWORD_HASH
     db.session.commit()
     for email in (COMMITTEE_1, COMMITTEE_2):
         apply_transition(programme, "approve", demo_user(email), version=programme.version)

@@ -5,11 +5,10 @@ from collections.abc import Callable
 
 import pytest
 
-from chibo_flow.auth.passwords import hash_password
 from chibo_flow.models import DirectoryEntry, Group, Membership, User
 from chibo_flow.models.users import Role
 from chibo_flow.recipients import learn_alias
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import PASSWORD_HASH, log_in
 from tests.web.support import World
 
 OTHER_ORG = "Chi bộ Thôn Đông"
@@ -34,8 +33,8 @@ NAMES = {
 
 @pytest.fixture(scope="session")
 def password_hash() -> str:
-    """The test password's hash, computed once (argon2 is slow on purpose)."""
-    return hash_password(PASSWORD)
+    """The test password's hash (computed once, light parameters: tests/conftest.py)."""
+    return PASSWORD_HASH
 
 
 @pytest.fixture
