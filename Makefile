@@ -11,6 +11,9 @@ STAMP := $(VENV)/requirements.installed
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links
 FLASK := $(BIN)/flask --app wsgi
+# `make test` runs this many test processes side by side (pytest-xdist), each on its own
+# databases and Redis db (TEST_REDIS_URL's number + 0, 1, …).
+TEST_PROCESSES ?= 2
 
 .PHONY: help run test lint format bench migrate requirements venv system-deps
 
@@ -40,7 +43,7 @@ run: venv
 	scripts/run-dev
 
 test: venv
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES) --durations=20
 
 lint: venv
 	$(BIN)/ruff check .

@@ -256,3 +256,24 @@ def login_as(client):
 def pytest_configure(config) -> None:
     """Markers used by the suite."""
     config.addinivalue_line("markers", "script(address, replies): scripted SMTP replies")
+    config.addinivalue_line(
+        "markers",
+        "one_database: what the test checks does not depend on the database (a page's layout, a "
+        "document's rendering, a header): run it on the first of TEST_DATABASES only",
+    )
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Run `one_database` tests on the first database only; every other test that uses the
+    database runs on each of TEST_DATABASES."""
+    first = DATABASES[0]
+
+    def on_another_database(item) -> bool:
+        callspec = getattr(item, "callspec", None)
+        database = callspec.params.get("database_url", first) if callspec else first
+        return database != first and item.get_closest_marker("one_database") is not None
+
+    dropped = [item for item in items if on_another_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not on_another_database(item)]

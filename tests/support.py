@@ -32,7 +32,17 @@ from chibo_flow.notifications.capture import MailboxHandler
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "chuong-trinh-hanh-dong-2023.txt"
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+
+
+def _redis_url() -> str:
+    """TEST_REDIS_URL (default db 11), one db further for each parallel test process (xdist's
+    gw0, gw1, …): two processes never share a queue, kombu's unacknowledged set or a counter."""
+    base, number = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11").rsplit("/", 1)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    return f"{base}/{int(number) + int(worker)}"
+
+
+REDIS_URL = _redis_url()
 
 
 def assert_in_order(text: str, pieces: list[str]) -> None:

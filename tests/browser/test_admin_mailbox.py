@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import PHONE, log_in
 from tests.browser.test_review_journey import CSP, REPORT_CSP_VIOLATIONS
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_captured_email_shows_in_its_frame(world, live_server, chromium, smtp_server):

@@ -2,9 +2,13 @@
 shows the reserved opinion and links to the record; the record fits the screen and no word or
 date of its tables is broken across lines."""
 
+import pytest
+
 from chibo_flow.models.users import Role
 from tests.browser.conftest import PHONE, SCREENSHOTS, log_in
 from tests.review.test_decision import R3, two_rounds
+
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
 
 # Every word of the record's table cells that was split across two lines.
 BROKEN_WORDS = """() => [...document.querySelectorAll('table.stack td')].flatMap(td => {

@@ -11,6 +11,8 @@ from chibo_flow.models.delivery import DeliveryStatus
 from tests.browser.conftest import PHONE, SCREENSHOTS, log_in
 from tests.web.support import bring_to
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 LONG_ADDRESS = "van.phong.dang.uy.xa.tien.cuong@tiencuong.hungha.thaibinh.gov.vn"
 # Every visible word of the delivery tables that a line break splits.
 BROKEN_WORDS = """() => {

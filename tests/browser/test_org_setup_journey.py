@@ -13,6 +13,8 @@ from tests.conftest import PASSWORD
 from tests.member_sheets import as_xlsx, members
 from tests.support import flask_cli, wait_for
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 PARENT = "Đảng bộ xã Tiên Cường"
 CELL = "Chi bộ Thôn Tây"
 MEMBER_PASSWORD = "hoa sen nở trong đầm"

@@ -26,6 +26,8 @@ from chibo_flow.workflow import apply_transition
 from tests.browser.conftest import CONTROL, PHONE, log_in
 from tests.support import SEED, wait_for
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 OLD_WORDS = "Đảm bảo 100% CBĐV trong chi bộ"
 NEW_WORDS = "Đảm bảo 100% cán bộ, đảng viên trong chi bộ"
 REASON = "Mục II cần viết đầy đủ “cán bộ, đảng viên” thay cho chữ viết tắt."

@@ -18,6 +18,8 @@ from tests.browser.conftest import PHONE, SCREENSHOTS, check_phone_layout, log_i
 from tests.conftest import PASSWORD_HASH
 from tests.verify.support import COMMITTEE_1, COMMITTEE_2, SECRETARY, demo_programme, demo_user
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 
 @pytest.fixture
 def signed_elsewhere(app, db, tmp_path) -> tuple[int, str, Path]:

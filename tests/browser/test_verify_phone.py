@@ -8,6 +8,8 @@ from chibo_flow.documents.final_copy import final_copy_for
 from tests.browser.conftest import PHONE, SCREENSHOTS
 from tests.verify.support import demo_programme
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 # Per value box: its width and whether any word of it was split across two lines.
 MEASURE = """() => [...document.querySelectorAll('.verify-facts dd')].map(dd => {
   const words = [];

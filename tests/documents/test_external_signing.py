@@ -28,6 +28,8 @@ from tests.support import suite_ca
 from tests.verify.forgeries import signed_elsewhere, with_note, with_page_replaced
 from tests.verify.support import COMMITTEE_1, COMMITTEE_2, SECRETARY, demo_programme, demo_user
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 
 @pytest.fixture
 def approved(app, db):

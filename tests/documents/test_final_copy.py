@@ -48,6 +48,8 @@ from tests.verify.support import (
     issued_seed,
 )
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 MM = 72 / 25.4  # PDF points per millimetre
 SECTION_HEADINGS = [
     "I. Mục đích yêu cầu",

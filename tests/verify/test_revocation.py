@@ -32,6 +32,8 @@ from tests.verify.test_signatures import api_verify
 from tests.verify.test_verify import GENUINE, page_text, upload
 from tests.verify.tsa import timestamp_authority
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 PASSPHRASE = "mat-khau-chung-thu-thu-hoi"
 CRL_NAME = "ca-thu-hoi-ca.crl"
 VALID = "Chữ ký số hợp lệ"

@@ -25,6 +25,8 @@ from tests.verify.forgeries import (
 from tests.verify.support import issued_seed
 from tests.verify.test_verify import GENUINE, NOT_GENUINE, page_text, upload
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 UNTRUSTED = "không xác thực được người ký"
 NOTE_ADDED = "đã được thêm ghi chú sau khi ký"
 

@@ -13,6 +13,8 @@ from chibo_flow.documents.render import party_date
 from chibo_flow.timefmt import local_date
 from tests.verify.support import issued_seed
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 GENUINE = "Đúng bản chính"
 NOT_GENUINE = "Không khớp bản chính"
 

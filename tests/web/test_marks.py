@@ -17,6 +17,8 @@ from chibo_flow.models import Programme
 from chibo_flow.workflow import apply_transition
 from tests.web.support import bring_to, flashes, page_text, textarea
 
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
+
 STAMPED_HEADER = (
     "ĐẢNG BỘ XÃ TIÊN CƯỜNG          ĐẢNG CỘNG SẢN VIỆT NAM\n"
     "CHI BỘ MẦM NON\n"
