@@ -18,10 +18,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import func, select, text, update
 
 from chibo_flow.models import Delivery, DomainEvent, FinalCopy, Programme, User
@@ -77,8 +79,8 @@ class BrokerGate:
         if broker_url.startswith("redis://"):
             parts = urlsplit(broker_url)
             self.relay = TcpRelay(parts.hostname, parts.port or 6379)
-            credentials = parts.netloc.rpartition("@")[0]
-            netloc = f"{credentials}@" * bool(credentials) + f"127.0.0.1:{self.relay.port}"
+            credentials, at, _ = parts.netloc.rpartition("@")
+            netloc = f"{credentials}{at}127.0.0.1:{self.relay.port}"
             self.url = parts._replace(netloc=netloc).geturl()
 
     def hold(self) -> None:
@@ -104,9 +106,9 @@ class Case:
     """One run of the matrix: the programme in review, the parts, and the worker to kill."""
 
     app: Flask
-    db: object
+    db: SQLAlchemy
     env: dict[str, str]
-    tmp_path: object
+    tmp_path: Path
     smtp_server: SmtpServer
     gate: BrokerGate
     programme: Programme
@@ -115,6 +117,7 @@ class Case:
 
     @property
     def postgres(self) -> bool:
+        """Whether the case runs on PostgreSQL (else SQLite)."""
         return self.env["DATABASE_URL"].startswith("postgresql")
 
     def start_worker(self) -> None:
