@@ -33,6 +33,7 @@ from tests.support import (
     REDIS_URL,
     SEED,
     CeleryWorker,
+    FaultyHandler,
     config_for,
     empty_tables,
     free_port,
@@ -89,6 +90,17 @@ def smtp_server(mail_dir) -> Iterator["SmtpServer"]:
     server = SmtpServer(mail_dir)
     server.controller.start()
     yield server
+    server.controller.stop()
+
+
+@pytest.fixture
+def faulty_smtp_server(mail_dir) -> Iterator["SmtpServer"]:
+    """The test SMTP server with scripted faults (tests.support.FaultyHandler), none until a
+    test scripts them."""
+    server = SmtpServer(mail_dir, FaultyHandler(mail_dir))
+    server.controller.start()
+    yield server
+    server.handler.release.set()
     server.controller.stop()
 
 

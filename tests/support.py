@@ -245,7 +245,8 @@ class FaultyHandler(MailboxHandler):
     - "rcpt 452 ..."          answer RCPT TO with this reply;
     - "drop"                  close the connection instead of answering DATA (nothing stored);
     - "hold"                  set `held`, wait for `release`, store nothing (the client is gone);
-    - "accept+hold"           store the message, set `held`, wait for `release`, answer 250;
+    - "accept+hold"           store the message, set `held`, wait for `release`, answer 250
+                              (a held step sets `answered` once its reply is written);
     - "accept+close"          store the message, answer 250, then close the connection (as a
                               server does at its limit of messages per connection).
 
@@ -260,6 +261,7 @@ class FaultyHandler(MailboxHandler):
         self.peers: dict[str, list[tuple[str, int]]] = {}
         self.held = threading.Event()
         self.release = threading.Event()
+        self.answered = threading.Event()
 
     def script(self, address: str, steps: list[str]) -> None:
         """Give `address` its faults, in order."""
@@ -298,6 +300,73 @@ class FaultyHandler(MailboxHandler):
             if step == "accept+hold":
                 await super().handle_DATA(server, session, envelope)
             self.held.set()
-            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 120)
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, self.release.wait, 120)
+            # aiosmtpd writes the reply returned here before its task next waits, and only then
+            # does the loop run what call_soon scheduled.
+            loop.call_soon(self.answered.set)
             return "250 OK: stored" if step == "accept+hold" else "451 4.3.0 Client gone"
         return step
+
+
+def unread_bytes(port: int) -> int:
+    """Bytes the local TCP socket bound to 127.0.0.1:`port` has received and its process not
+    read yet (Linux's /proc/net/tcp): 0 once a client has read the server's reply."""
+    local = f"0100007F:{port:04X}"
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == local:
+            return int(fields[4].split(":")[1], 16)
+    raise LookupError(f"no TCP socket on 127.0.0.1:{port}")
+
+
+class TcpRelay:
+    """A TCP relay to a real server (the tests' Redis) that a test can `hold`: from then on
+    what either side sends waits in the relay, as when the network or the server stops
+    answering. `close` drops every connection with what it still held, unforwarded."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.flowing = threading.Event()
+        self.flowing.set()
+        self.closed = False
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def hold(self) -> None:
+        """Stop forwarding, in both directions, on every connection."""
+        self.flowing.clear()
+
+    def close(self) -> None:
+        """Close the relay and its connections; nothing held is forwarded."""
+        self.closed = True
+        self.flowing.set()
+        self.listener.close()
+        for sock in self.sockets:
+            sock.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                self.flowing.wait()
+                if self.closed:
+                    return
+                sink.sendall(data)
+        except OSError:
+            pass  # either end closed
+        finally:
+            source.close()
+            sink.close()

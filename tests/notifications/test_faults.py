@@ -1,7 +1,7 @@
-"""Every email delivered exactly once, visibly, through faults: a dispatcher or a worker killed
-mid-way, the broker down during approval, an event dispatched twice or by two dispatchers at
-once, SMTP refusals and dropped connections, two workers on one queue, a title over two lines,
-an address SMTP cannot carry.
+"""Every email delivered exactly once, visibly, through faults: the broker down during approval,
+an event dispatched twice or by two dispatchers at once, SMTP refusals and dropped connections,
+two workers on one queue, a title over two lines, an address SMTP cannot carry. (A dispatcher or
+a worker killed at each step: test_kill_points.)
 
 Real parts only: Celery worker processes on Redis (a queue of the test's own), aiosmtpd in this
 process with scripted faults (tests.support.FaultyHandler), the app's database.
@@ -36,7 +36,6 @@ from tests.conftest import SmtpServer
 from tests.support import (
     REDIS_URL,
     CeleryWorker,
-    FaultyHandler,
     flask_cli,
     forget_redis_queue,
     wait_for,
@@ -61,13 +60,9 @@ def env(request, env) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def smtp_server(mail_dir):
+def smtp_server(faulty_smtp_server) -> SmtpServer:
     """The test SMTP server with scripted faults (none until a test scripts them)."""
-    server = SmtpServer(mail_dir, FaultyHandler(mail_dir))
-    server.controller.start()
-    yield server
-    server.handler.release.set()
-    server.controller.stop()
+    return faulty_smtp_server
 
 
 def in_review(db, make, seed_text: str, addresses: list[str]) -> tuple[Programme, User]:
@@ -120,52 +115,6 @@ def received(smtp_server, addresses) -> dict[str, list[str]]:
         if message.envelope_to in addresses:
             by_address.setdefault(message.envelope_to, []).append(message.message_id)
     return by_address
-
-
-@pytest.mark.parametrize(
-    "step",
-    ["hold", "accept+hold"],
-    ids=["killed-before-the-server-accepted", "killed-after-the-server-accepted"],
-)
-def test_worker_killed_mid_send_every_address_still_gets_its_copy(
-    db, make, seed_text, env, tmp_path, smtp_server, step
-):
-    addresses = ["nguoi1@nhan.test", "nguoi2@nhan.test", "nguoi3@nhan.test"]
-    middle = addresses[1]
-    handler = smtp_server.handler
-    handler.script(middle, [step])
-    # A row in `sending` this long is taken to be lost with its worker.
-    worker_env = {**env, "DELIVERY_STUCK_AFTER_S": "2"}
-    programme, committee = in_review(db, make, seed_text, addresses)
-
-    first = CeleryWorker(worker_env, tmp_path, concurrency=1).start()  # one send at a time
-    try:
-        approve(programme, committee)
-        assert handler.held.wait(timeout=60), first.log()  # sending to the 2nd address
-        first.kill()
-    finally:
-        first.stop()
-        handler.release.set()  # only now may the server answer: its client is dead
-
-    left = rows_by_address(db)
-    assert [left[a].status for a in addresses] == ["sent", "sending", "pending"]
-
-    with CeleryWorker(worker_env, tmp_path, beat=True):  # beat's relay frees the stuck row
-        rows = wait_for(lambda: settled(db, 3), timeout=60)
-
-    assert {a: (rows[a].status, rows[a].attempts) for a in addresses} == {
-        addresses[0]: ("sent", 1),
-        middle: ("sent", 2),
-        addresses[2]: ("sent", 1),
-    }
-    copies = received(smtp_server, addresses)
-    assert copies[addresses[0]] == [rows[addresses[0]].message_id]
-    assert copies[addresses[2]] == [rows[addresses[2]].message_id]
-    # The server had stored the message before the worker died: it gets it again, and only then,
-    # under the same Message-ID so mail clients show one message.
-    expected_copies = 2 if step == "accept+hold" else 1
-    assert copies[middle] == [rows[middle].message_id] * expected_copies
-    assert [message_id for _, message_id in handler.data[middle]] == [rows[middle].message_id] * 2
 
 
 @pytest.mark.parametrize("env", [UNREACHABLE_BROKER], indirect=True, ids=["broker-down"])
@@ -412,39 +361,6 @@ def approval_event(db, programme: Programme) -> DomainEvent:
             DomainEvent.programme_id == programme.id, DomainEvent.kind == EventKind.APPROVED
         )
     )
-
-
-def test_a_dispatcher_killed_before_expanding_the_approval_leaves_it_to_the_relay(
-    app, db, make, seed_text, env, tmp_path, smtp_server
-):
-    addresses = [f"nguoi{n}@nhan.test" for n in range(1, 4)]
-    programme, committee = in_review(db, make, seed_text, addresses)
-    app.config["DISPATCH_INLINE_MAX"] = 0  # the approval's expansion goes to a worker
-    approve(programme, committee)
-    event = approval_event(db, programme)
-    assert event.dispatched_at is None and rows_by_address(db) == {}
-
-    # The worker that takes the dispatch task waits on the event row (held by the test: a row
-    # lock on PostgreSQL, the write lock on SQLite), and is killed there.
-    with db.engine.connect() as lock:
-        lock.execute(update(DomainEvent).where(DomainEvent.id == event.id).values(key=""))
-        first = CeleryWorker(env, tmp_path, concurrency=1).start()
-        try:
-            wait_for(lambda: "dispatch_event" in first.log(), timeout=30)
-            time.sleep(1)  # let it reach the lock
-            first.kill()
-        finally:
-            first.stop()
-        lock.rollback()
-    assert approval_event(db, programme).dispatched_at is None
-    assert rows_by_address(db) == {}
-
-    with CeleryWorker(env, tmp_path, beat=True):  # beat's relay dispatches what was left
-        rows = wait_for(lambda: settled(db, len(addresses)), timeout=60)
-    assert {(row.status, row.attempts, row.event_id) for row in rows.values()} == {
-        ("sent", 1, event.id)
-    }
-    assert received(smtp_server, addresses) == {a: [rows[a].message_id] for a in addresses}
 
 
 def test_dispatching_an_event_twice_or_twice_at_once_writes_no_second_row_nor_email(
