@@ -100,6 +100,15 @@ ALREADY_VOTED = (
     "cho tới khi vòng duyệt kết thúc."
 )
 NO_OPINION_TO_RETRACT = "Đồng chí chưa có ý kiến nào trong vòng duyệt này để rút lại."
+NO_DISSENT_TO_RESERVE = (
+    "Chỉ ý kiến không tán thành mới được bảo lưu; đồng chí chưa có ý kiến không tán thành "
+    "trong vòng duyệt này."
+)
+# By the choice asked for (True: bảo lưu).
+RESERVE_UNCHANGED = {
+    True: "Đồng chí đã bảo lưu ý kiến này.",
+    False: "Đồng chí đã chọn không bảo lưu ý kiến này.",
+}
 DEADLINE_NOT_LATER = "Hạn mới phải sau hạn hiện tại và sau thời điểm này."
 DEADLINE_REQUIRED = "Vui lòng chọn hạn cho ý kiến mới."
 MEETING_COUNTS = (
@@ -135,6 +144,8 @@ ACTION_DONE = {
     "approve": "Đã ghi nhận ý kiến tán thành.",
     "request_changes": "Đã ghi nhận ý kiến không tán thành và báo cho bí thư.",
     "retract_opinion": "Đã rút lại ý kiến của đồng chí.",
+    "reserve_opinion": "Đã ghi nhận: đồng chí bảo lưu ý kiến nếu đa số tán thành.",
+    "unreserve_opinion": "Đã ghi nhận: đồng chí không bảo lưu ý kiến nếu đa số tán thành.",
     "extend_deadline": "Đã gia hạn cho ý kiến.",
     "record_meeting_vote": "Đã ghi nhận kết quả biểu quyết tại cuộc họp.",
     "withdraw": "Đã rút lại để chỉnh sửa.",
@@ -242,6 +253,8 @@ HISTORY_LABELS = {
     "approve": "Tán thành",
     "request_changes": "Không tán thành",
     "retract_opinion": "Rút lại ý kiến",
+    "reserve_opinion": "Bảo lưu ý kiến",
+    "unreserve_opinion": "Không bảo lưu ý kiến",
     "withdraw": "Rút lại",
     "extend_deadline": "Gia hạn cho ý kiến",
     "record_meeting_vote": "Ghi kết quả biểu quyết tại cuộc họp",

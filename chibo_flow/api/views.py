@@ -174,8 +174,9 @@ class ProgrammeResource(MethodView):
 @blp.alt_response(409, response="CONFLICT")
 def transition(body: dict[str, Any], programme_id: int) -> dict[str, Any]:
     """Submit; give an opinion: approve (tán thành) or request_changes (không tán thành, with
-    the reason as comment), changeable until the round closes, or retract_opinion; withdraw;
-    extend_deadline (secretary, with `deadline`)."""
+    the reason as comment and `reserve`), changeable until the round closes, or
+    retract_opinion; reserve_opinion / unreserve_opinion (bảo lưu ý kiến or not, for one's
+    current không tán thành); withdraw; extend_deadline (secretary, with `deadline`)."""
     user = current_api_user()
     programme = get_programme(programme_id, user)
     apply_transition(
@@ -184,7 +185,7 @@ def transition(body: dict[str, Any], programme_id: int) -> dict[str, Any]:
         user,
         version=body["version"],
         comment=body.get("comment"),
-        params={"deadline": body.get("deadline")},
+        params={"deadline": body.get("deadline"), "reserve": body.get("reserve", True)},
     )
     return present(programme, user)
 
@@ -334,6 +335,7 @@ def present_opinion(vote: Vote) -> dict[str, Any]:
         "member": vote.cast_by or vote.user,
         "opinion": OPINIONS[vote.decision],
         "reason": vote.reason,
+        "reserve": vote.reserve,
         "at": vote.created_at,
         "on_behalf_of": vote.user if vote.cast_by_id else None,
     }

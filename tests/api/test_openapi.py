@@ -66,6 +66,8 @@ def test_openapi_declares_bearer_tokens_and_the_error_shape(client):
         "approve",
         "request_changes",
         "retract_opinion",
+        "reserve_opinion",
+        "unreserve_opinion",
         "withdraw",
         "extend_deadline",
     ]
