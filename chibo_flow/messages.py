@@ -433,6 +433,10 @@ RECEIPT_SECRET = (
     "nhập để đọc văn bản trong mục “Văn bản đến”."
 )
 RECEIPT_CONFIRMED = "Đã xác nhận đồng chí đã nhận văn bản. Xin cảm ơn."
+RECEIPT_NOT_EMAILED = (
+    "Văn bản này không gửi tới đồng chí qua thư điện tử. Văn bản vào sổ văn bản đến của đơn vị "
+    "được xác nhận ở sổ văn bản đến."
+)
 RECEIPT_LINK_REVOKED_DONE = "Đã thu hồi đường dẫn cá nhân gửi tới {address}."
 RECEIPT_LINK_REVOKED_COMMENT = "Thu hồi đường dẫn cá nhân trong thư gửi tới {address}."
 # The greeting of a final-copy email ("Kính gửi: đồng chí Đỗ Thị Lan").

@@ -333,6 +333,13 @@ class ReceivedAsSchema(Schema):
     line = fields.String(metadata={"description": "The “Nơi nhận” line that reached the caller"})
     purpose = fields.String()
     via = fields.String(validate=OneOf(["email", "register"]))
+    opened_at = UTCDateTime(
+        allow_none=True, metadata={"description": "When you first opened it (email only)"}
+    )
+    confirmed_at = UTCDateTime(
+        allow_none=True,
+        metadata={"description": "When receipt was confirmed (yours, or your org's register's)"},
+    )
 
 
 class InboxItemSchema(ProgrammeSchema):

@@ -18,6 +18,7 @@ PATHS = {
     "/api/v1/programmes/{programme_id}/final.docx": {"get"},
     "/api/v1/programmes/{programme_id}/signed.pdf": {"post"},
     "/api/v1/inbox": {"get"},
+    "/api/v1/inbox/{programme_id}/confirm": {"post"},
     "/api/v1/verify": {"post"},
     "/api/v1/directory/people": {"get", "post"},
     "/api/v1/directory/groups": {"get", "post"},
