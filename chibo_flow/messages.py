@@ -55,6 +55,10 @@ EMAIL_TAKEN = "Email này đã được một tài khoản khác sử dụng."
 EMAIL_INVALID = "Email không hợp lệ."
 FIELD_TOO_LONG = "Quá dài: tối đa %(max)d ký tự."  # wtforms fills in %(max)d
 TOKEN_DAYS_RANGE = "Số ngày hiệu lực từ 1 đến 365."
+DEMO_INCOMING_HINT = (
+    "Khi chương trình được thông qua, đăng nhập {email} ({name}, {org}) để xem mục “Văn bản "
+    "đến” và “Sổ văn bản” › “Sổ văn bản đến” của {org}."
+)
 DEMO_OTP_HINT = (
     "Bí thư, cấp ủy viên và quản trị đăng nhập với mã xác thực hai lớp; khi chạy thử, lấy mã "
     "bằng lệnh: .venv/bin/flask --app wsgi users otp EMAIL"
