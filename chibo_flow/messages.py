@@ -524,6 +524,7 @@ NOTICE_SUBJECTS = {
     "escalation": "[{org}] Vòng duyệt còn chờ ý kiến: {title}",
     "deadline_passed": "[{org}] Đã hết hạn cho ý kiến: {title}",
     "deadline_near": "[{org}] Sắp hết hạn cho ý kiến: {title}",
+    "recipient_requested": "[{org}] Đề nghị thêm nơi nhận cho: {title}",
 }
 REVIEW_HISTORY_LABELS = {
     "comment": "Góp ý",
@@ -570,6 +571,7 @@ NOTICE_LABELS = {
     "roles_changed": "Thư báo thay đổi vai trò",
     "deadline_near": "Thư nhắc sắp hết hạn cho ý kiến",
     "receipt_reminder": "Thư nhắc xác nhận đã nhận",
+    "recipient_requested": "Thư đề nghị thêm nơi nhận",
 }
 # Emails about a person's own account (chibo_flow.auth.mail.ACCOUNT_MAILS), by kind.
 ACCOUNT_MAIL_SUBJECTS = {
