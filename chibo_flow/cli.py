@@ -202,7 +202,7 @@ def parse_programme(file: Path):
 @click.command("demo")
 def demo():
     """Load the demo org, users, directory and the seed as a draft (idempotent)."""
-    from chibo_flow.demo import DEMO_PASSWORD, create_demo_signer, load_demo
+    from chibo_flow.demo import DEMO_PASSWORD, INCOMING_LOGIN, create_demo_signer, load_demo
 
     people = load_demo()
     config = current_app.config
@@ -212,6 +212,9 @@ def demo():
     click.echo(f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):")
     for person in people:
         click.echo(f"  {person.role.value:<10} {person.email:<26} {person.name} — {person.org}")
+    login = INCOMING_LOGIN
+    click.echo(messages.DEMO_INCOMING_HINT.format(email=login.email, name=login.name,
+                                                  org=login.org))  # fmt: skip
     click.echo(messages.DEMO_OTP_HINT)
 
 

@@ -9,15 +9,19 @@ import re
 import unicodedata
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from chibo_flow import messages
+from chibo_flow import events, messages
 from chibo_flow.extensions import db
 from chibo_flow.models import (
     Alias,
     AuditEvent,
+    Delivery,
     DirectoryEntry,
+    DomainEvent,
+    EventKind,
     Group,
     Org,
     Programme,
@@ -26,6 +30,7 @@ from chibo_flow.models import (
 )
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.users import Role
+from chibo_flow.notifications.notice import Notice
 from chibo_flow.recipients import (
     group_members,
     is_archive_line,
@@ -38,6 +43,7 @@ from chibo_flow.workflow_errors import Conflict, Invalid, NotAllowed
 # Deliberately loose: one "@", no spaces or list separators, a dot in the domain.
 EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
 NAME_MAX = 200
+REQUEST_NOTICE = "recipient_requested"  # the kind of the admins' email (templates/email/)
 
 
 def _text(value: str | None) -> str:
@@ -321,8 +327,9 @@ def add_for_line(programme: Programme, label: str, name: str, addresses: str, ac
 
 
 def request_recipient(programme: Programme, label: str, note: str | None, actor: User) -> None:
-    """The secretary asks the org's admin to add the recipient of line `label` (once per line
-    and programme while open); raises NotAllowed for anyone but the org's secretary."""
+    """The secretary asks the org's admins to add the recipient of line `label` (once per line
+    and programme while open; the dispatcher emails them); raises NotAllowed for anyone but
+    the org's secretary."""
     org = programme.org
     if not actor.has_role(Role.SECRETARY, org):
         raise NotAllowed(messages.FORBIDDEN)
@@ -334,11 +341,36 @@ def request_recipient(programme: Programme, label: str, note: str | None, actor:
             RecipientRequest.done_at.is_(None),
         )
     )
+    recorded = []
     if pending is None:
-        db.session.add(RecipientRequest(org_id=org.id, programme_id=programme.id, label=label,
-                                        note=_text(note)[:500] or None,
-                                        requested_by_id=actor.id))  # fmt: skip
+        request = RecipientRequest(org_id=org.id, programme_id=programme.id, label=label,
+                                   note=_text(note)[:500] or None,
+                                   requested_by_id=actor.id)  # fmt: skip
+        db.session.add(request)
+        db.session.flush()
+        admins = len(org.members_with_role(Role.ADMIN))
+        event = events.record(programme, EventKind.RECIPIENT_REQUESTED, actor,
+                              recipients=admins, request=request.id, label=label)  # fmt: skip
+        recorded = events.pending([event])
     db.session.commit()
+    events.announce(recorded)  # the dispatcher emails the org's admins
+
+
+def notices_for(event: DomainEvent, programme: Programme | None = None) -> list[Notice]:
+    """The email a secretary's request for a new recipient causes: to the org's admins, who
+    answer it on the directory page (NOTICE_SOURCES)."""
+    if event.kind != EventKind.RECIPIENT_REQUESTED or programme is None:
+        return []
+    return [Notice(REQUEST_NOTICE, "", programme.org.members_with_role(Role.ADMIN))]
+
+
+def request_context(delivery: Delivery) -> dict[str, Any]:
+    """What email/recipient_requested.* need besides a notice's common context: the request
+    and the directory page that answers it."""
+    event = db.session.get(DomainEvent, delivery.event_id)
+    request = db.session.get(RecipientRequest, event.data["request"])
+    public = current_app.config["PUBLIC_URL"]
+    return {"request": request, "link": f"{public}/admin/directory/{request.org_id}"}
 
 
 def _undone_requests(org: Org) -> list[RecipientRequest]:

@@ -55,6 +55,10 @@ EMAIL_TAKEN = "Email này đã được một tài khoản khác sử dụng."
 EMAIL_INVALID = "Email không hợp lệ."
 FIELD_TOO_LONG = "Quá dài: tối đa %(max)d ký tự."  # wtforms fills in %(max)d
 TOKEN_DAYS_RANGE = "Số ngày hiệu lực từ 1 đến 365."
+DEMO_INCOMING_HINT = (
+    "Khi chương trình được thông qua, đăng nhập {email} ({name}, {org}) để xem mục “Văn bản "
+    "đến” và “Sổ văn bản” › “Sổ văn bản đến” của {org}."
+)
 DEMO_OTP_HINT = (
     "Bí thư, cấp ủy viên và quản trị đăng nhập với mã xác thực hai lớp; khi chạy thử, lấy mã "
     "bằng lệnh: .venv/bin/flask --app wsgi users otp EMAIL"
@@ -100,6 +104,15 @@ ALREADY_VOTED = (
     "cho tới khi vòng duyệt kết thúc."
 )
 NO_OPINION_TO_RETRACT = "Đồng chí chưa có ý kiến nào trong vòng duyệt này để rút lại."
+NO_DISSENT_TO_RESERVE = (
+    "Chỉ ý kiến không tán thành mới được bảo lưu; đồng chí chưa có ý kiến không tán thành "
+    "trong vòng duyệt này."
+)
+# By the choice asked for (True: bảo lưu).
+RESERVE_UNCHANGED = {
+    True: "Đồng chí đã bảo lưu ý kiến này.",
+    False: "Đồng chí đã chọn không bảo lưu ý kiến này.",
+}
 DEADLINE_NOT_LATER = "Hạn mới phải sau hạn hiện tại và sau thời điểm này."
 DEADLINE_REQUIRED = "Vui lòng chọn hạn cho ý kiến mới."
 MEETING_COUNTS = (
@@ -135,6 +148,8 @@ ACTION_DONE = {
     "approve": "Đã ghi nhận ý kiến tán thành.",
     "request_changes": "Đã ghi nhận ý kiến không tán thành và báo cho bí thư.",
     "retract_opinion": "Đã rút lại ý kiến của đồng chí.",
+    "reserve_opinion": "Đã ghi nhận: đồng chí bảo lưu ý kiến nếu đa số tán thành.",
+    "unreserve_opinion": "Đã ghi nhận: đồng chí không bảo lưu ý kiến nếu đa số tán thành.",
     "extend_deadline": "Đã gia hạn cho ý kiến.",
     "record_meeting_vote": "Đã ghi nhận kết quả biểu quyết tại cuộc họp.",
     "withdraw": "Đã rút lại để chỉnh sửa.",
@@ -242,6 +257,8 @@ HISTORY_LABELS = {
     "approve": "Tán thành",
     "request_changes": "Không tán thành",
     "retract_opinion": "Rút lại ý kiến",
+    "reserve_opinion": "Bảo lưu ý kiến",
+    "unreserve_opinion": "Không bảo lưu ý kiến",
     "withdraw": "Rút lại",
     "extend_deadline": "Gia hạn cho ý kiến",
     "record_meeting_vote": "Ghi kết quả biểu quyết tại cuộc họp",
@@ -420,6 +437,10 @@ RECEIPT_SECRET = (
     "nhập để đọc văn bản trong mục “Văn bản đến”."
 )
 RECEIPT_CONFIRMED = "Đã xác nhận đồng chí đã nhận văn bản. Xin cảm ơn."
+RECEIPT_NOT_EMAILED = (
+    "Văn bản này không gửi tới đồng chí qua thư điện tử. Văn bản vào sổ văn bản đến của đơn vị "
+    "được xác nhận ở sổ văn bản đến."
+)
 RECEIPT_LINK_REVOKED_DONE = "Đã thu hồi đường dẫn cá nhân gửi tới {address}."
 RECEIPT_LINK_REVOKED_COMMENT = "Thu hồi đường dẫn cá nhân trong thư gửi tới {address}."
 # The greeting of a final-copy email ("Kính gửi: đồng chí Đỗ Thị Lan").
@@ -503,6 +524,7 @@ NOTICE_SUBJECTS = {
     "escalation": "[{org}] Vòng duyệt còn chờ ý kiến: {title}",
     "deadline_passed": "[{org}] Đã hết hạn cho ý kiến: {title}",
     "deadline_near": "[{org}] Sắp hết hạn cho ý kiến: {title}",
+    "recipient_requested": "[{org}] Đề nghị thêm nơi nhận cho: {title}",
 }
 REVIEW_HISTORY_LABELS = {
     "comment": "Góp ý",
@@ -549,6 +571,7 @@ NOTICE_LABELS = {
     "roles_changed": "Thư báo thay đổi vai trò",
     "deadline_near": "Thư nhắc sắp hết hạn cho ý kiến",
     "receipt_reminder": "Thư nhắc xác nhận đã nhận",
+    "recipient_requested": "Thư đề nghị thêm nơi nhận",
 }
 # Emails about a person's own account (chibo_flow.auth.mail.ACCOUNT_MAILS), by kind.
 ACCOUNT_MAIL_SUBJECTS = {

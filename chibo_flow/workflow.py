@@ -43,7 +43,7 @@ from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.recipients import freeze_recipients, resolve_recipients
 from chibo_flow.review.deadlines import round_deadline
-from chibo_flow.review.decision import dissent
+from chibo_flow.review.decision import reserving
 from chibo_flow.review.meetings import check_meeting
 from chibo_flow.review.rounds import reviewers
 from chibo_flow.review.threads import start_thread
@@ -95,6 +95,8 @@ class Transition:
     vote: bool = False  # acts on the member's one current opinion, which a delegate may give
     opinion: str | None = None  # the opinion the action gives (None: it gives none)
     retracts: bool = False  # takes the member's current opinion back
+    # Sets whether the member's current "không tán thành" is reserved (bảo lưu ý kiến).
+    reserves: bool | None = None
 
 
 def decided(approvals: int, possible: int, required: int) -> str | None:
@@ -165,6 +167,13 @@ def _retract_opinion(step: Step) -> None:
     )
 
 
+def _set_reservation(step: Step) -> None:
+    # Whether a "không tán thành" stays on record if the majority approves; decides nothing.
+    current = current_opinion(step.programme, step.voter)
+    current.reserve = TRANSITIONS[step.action].reserves
+    step.data.update(vote=current.id, reserve=current.reserve)
+
+
 def _withdraw(step: Step) -> None:
     step.programme.state = State.DRAFT
     step.record(EventKind.WITHDRAWN, round=step.programme.review_round)
@@ -216,6 +225,11 @@ def _give_opinion(step: Step) -> Vote:
     event."""
     programme, actor, voter = step.programme, step.actor, step.voter
     decision = TRANSITIONS[step.action].opinion
+    # The Party's rule: a member who does not agree keeps the right to their opinion, reserved
+    # unless they say otherwise.
+    reserve = step.params.get("reserve", True) if decision == "request_changes" else None
+    if reserve is not None and not isinstance(reserve, bool):
+        raise Invalid(messages.BAD_REQUEST)
     previous = current_opinion(programme, voter)
     if previous is not None:
         previous.superseded_at = utcnow()
@@ -229,10 +243,13 @@ def _give_opinion(step: Step) -> Vote:
         cast_by_id=actor.id if actor.id != voter.id else None,
         decision=decision,
         reason=step.comment if decision == "request_changes" else None,
+        reserve=reserve,
     )
     db.session.add(vote)
     db.session.flush()
     step.data.update(vote=vote.id)
+    if reserve is not None:
+        step.data.update(reserve=reserve)
     step.record(EventKind.OPINION_CAST, decision=decision, voter=voter.id,
                 round=programme.review_round, vote=vote.id)  # fmt: skip
     return vote
@@ -260,9 +277,10 @@ def _close(step: Step, outcome: str) -> None:
     programme.state = State.APPROVED
     programme.approved_at = utcnow()
     assign_number(programme)
-    # The minority follows the majority; each disapproval held at the close stays on record.
+    # The minority follows the majority; each disapproval held at the close and reserved by its
+    # member stays on record.
     reserved = [{"vote": vote.id, "member": vote.user.name}
-                for vote in dissent(programme, programme.review_round)]  # fmt: skip
+                for vote in reserving(programme, programme.review_round)]  # fmt: skip
     if reserved:
         step.data.update(reserved=reserved)
     _record_closed(step, outcome, reserved=reserved)
@@ -308,6 +326,12 @@ TRANSITIONS: dict[str, Transition] = {
     "retract_opinion": Transition(
         REVIEW, COMMITTEE, _retract_opinion, not_by_submitter=True, vote=True, retracts=True
     ),
+    "reserve_opinion": Transition(
+        REVIEW, COMMITTEE, _set_reservation, not_by_submitter=True, vote=True, reserves=True
+    ),
+    "unreserve_opinion": Transition(
+        REVIEW, COMMITTEE, _set_reservation, not_by_submitter=True, vote=True, reserves=False
+    ),
     "withdraw": Transition(REVIEW, SECRETARY, _withdraw, submitter_may=True),
     "extend_deadline": Transition(REVIEW, SECRETARY, _extend_deadline),
     "record_meeting_vote": Transition(REVIEW, SECRETARY, _record_meeting_vote),
@@ -348,6 +372,11 @@ def refusal(
     current = current_opinion(programme, voter)
     if rule.retracts and current is None:
         return Conflict(messages.NO_OPINION_TO_RETRACT)
+    if rule.reserves is not None:
+        if current is None or current.decision != "request_changes":
+            return Conflict(messages.NO_DISSENT_TO_RESERVE)
+        if current.reserve == rule.reserves:
+            return Conflict(messages.RESERVE_UNCHANGED[rule.reserves])
     if rule.opinion and current is not None and current.decision == rule.opinion:
         if on_behalf_of is not None:
             return Conflict(messages.REVIEW_ALREADY_VOTED_FOR.format(name=voter.name))
@@ -412,7 +441,8 @@ def apply_transition(
 
     `anchor` is the heading path the disapproval's reason is about (None: the whole
     document); `on_behalf_of` is the member whose opinion a delegate gives; `params` the
-    action's own input (extend_deadline: `deadline`; record_meeting_vote: `meeting`); `marks`
+    action's own input (request_changes: `reserve`, default True; extend_deadline: `deadline`;
+    record_meeting_vote: `meeting`); `marks`
     the new `secrecy` and/or `urgency` an edit sets. The domain events are announced after
     commit.
     """

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from chibo_flow import messages
 from chibo_flow.auth.sessions import user_for_token
-from chibo_flow.demo import DEMO_PASSWORD, DEMO_USERS
+from chibo_flow.demo import DEMO_PASSWORD, DEMO_USERS, INCOMING_LOGIN, PARENT_ORG
 from chibo_flow.models import Membership, Org, User
 from chibo_flow.models.users import Role
 from tests.documents.samples import office, programme_docx, scanned_pdf
@@ -190,6 +190,9 @@ def test_demo_twice_changes_nothing_and_prints_the_logins(env, db):
     for person in DEMO_USERS:
         assert person.email in first
     assert "flask --app wsgi users otp EMAIL" in first  # how the demo gets second-factor codes
+    # Who to log in as to see the Đảng bộ's incoming register.
+    assert f"đăng nhập {INCOMING_LOGIN.email} ({INCOMING_LOGIN.name}, {PARENT_ORG})" in first
+    assert f"“Sổ văn bản đến” của {PARENT_ORG}" in first
 
 
 def test_readme_shows_the_demo_logins(app):

@@ -128,6 +128,13 @@ class TransitionSchema(Schema):
         validate=Length(max=MAX_COMMENT_CHARS),
         metadata={"description": "Required for request_changes"},
     )
+    reserve = fields.Boolean(
+        metadata={
+            "description": "request_changes: whether you reserve this opinion (bảo lưu ý kiến) "
+            "should the round close approved; default true (reserve_opinion / "
+            "unreserve_opinion change it until the round closes)"
+        }
+    )
     deadline = fields.AwareDateTime(
         default_timezone=UTC,
         metadata={"description": "extend_deadline: the new hạn cho ý kiến"},
@@ -192,6 +199,13 @@ class OpinionSchema(Schema):
     member = fields.Nested(lambda: ActorSchema(), metadata={"description": "Who gave it"})
     opinion = fields.String(validate=OneOf(["approve", "disapprove"]))
     reason = fields.String(allow_none=True, metadata={"description": "Why not (disapprove)"})
+    reserve = fields.Boolean(
+        allow_none=True,
+        metadata={
+            "description": "disapprove: reserved (bảo lưu ý kiến) should the round close "
+            "approved; null for approve"
+        },
+    )
     at = UTCDateTime()
     on_behalf_of = fields.Nested(
         lambda: ActorSchema(),
@@ -319,6 +333,13 @@ class ReceivedAsSchema(Schema):
     line = fields.String(metadata={"description": "The “Nơi nhận” line that reached the caller"})
     purpose = fields.String()
     via = fields.String(validate=OneOf(["email", "register"]))
+    opened_at = UTCDateTime(
+        allow_none=True, metadata={"description": "When you first opened it (email only)"}
+    )
+    confirmed_at = UTCDateTime(
+        allow_none=True,
+        metadata={"description": "When receipt was confirmed (yours, or your org's register's)"},
+    )
 
 
 class InboxItemSchema(ProgrammeSchema):

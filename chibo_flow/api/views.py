@@ -8,7 +8,7 @@ Every endpoint acts as the bearer token's user, loads programmes through
 import unicodedata
 from typing import Any
 
-from flask import Response, request
+from flask import Response, abort, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from chibo_flow.api.schemas import (
     HistorySchema,
     ImportFileSchema,
     ImportQuerySchema,
+    InboxItemSchema,
     InboxSchema,
     MeetingVoteSchema,
     ProgrammeCreateSchema,
@@ -50,7 +51,8 @@ from chibo_flow.models.delivery import FINAL_COPY
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
 from chibo_flow.notifications.tasks import enqueue_final_copies
-from chibo_flow.receipts.inbox import received
+from chibo_flow.receipts.confirm import confirmed_by_user
+from chibo_flow.receipts.inbox import Received, by_email, received
 from chibo_flow.review.decision import reserved_opinions
 from chibo_flow.review.meetings import read_meeting
 from chibo_flow.review.rounds import round_votes
@@ -174,8 +176,9 @@ class ProgrammeResource(MethodView):
 @blp.alt_response(409, response="CONFLICT")
 def transition(body: dict[str, Any], programme_id: int) -> dict[str, Any]:
     """Submit; give an opinion: approve (tán thành) or request_changes (không tán thành, with
-    the reason as comment), changeable until the round closes, or retract_opinion; withdraw;
-    extend_deadline (secretary, with `deadline`)."""
+    the reason as comment and `reserve`), changeable until the round closes, or
+    retract_opinion; reserve_opinion / unreserve_opinion (bảo lưu ý kiến or not, for one's
+    current không tán thành); withdraw; extend_deadline (secretary, with `deadline`)."""
     user = current_api_user()
     programme = get_programme(programme_id, user)
     apply_transition(
@@ -184,7 +187,7 @@ def transition(body: dict[str, Any], programme_id: int) -> dict[str, Any]:
         user,
         version=body["version"],
         comment=body.get("comment"),
-        params={"deadline": body.get("deadline")},
+        params={"deadline": body.get("deadline"), "reserve": body.get("reserve", True)},
     )
     return present(programme, user)
 
@@ -245,13 +248,29 @@ def inbox() -> dict[str, Any]:
     """“Văn bản đến”: the approved programmes you received, from any org, newest first; each
     may be read (GET /programmes/<id>, final.pdf, final.docx), nothing else of its org."""
     user = current_api_user()
-    return {
-        "items": [
-            present(item.programme, user)
-            | {"received_as": {"line": item.line, "purpose": item.purpose, "via": item.via}}
-            for item in received(user)
-        ]
-    }
+    return {"items": [present_received(item, user) for item in received(user)]}
+
+
+@blp.route("/inbox/<int:programme_id>/confirm", methods=["POST"])
+@blp.response(200, InboxItemSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def confirm_receipt(programme_id: int) -> dict[str, Any]:
+    """“Xác nhận đã nhận”: confirm you received a document emailed to you, as its page's button
+    does; idempotent (the first confirmation stands). 404 unless its final copy was emailed to
+    you (an org's incoming-register entry: POST /registers/incoming/<id>/confirm)."""
+    user = current_api_user()
+    programme = get_programme(programme_id, user, as_recipient=True)
+    if not by_email(user, programme.id):
+        abort(404, messages.RECEIPT_NOT_EMAILED)
+    confirmed_by_user(user, programme.id)
+    return present_received(received(user, programme.id)[0], user)
+
+
+def present_received(item: Received, user: User) -> dict[str, Any]:
+    """A received programme as GET /inbox lists it, with how it was received."""
+    how = {"line": item.line, "purpose": item.purpose, "via": item.via,
+           "opened_at": item.opened_at, "confirmed_at": item.confirmed_at}  # fmt: skip
+    return present(item.programme, user) | {"received_as": how}
 
 
 @blp.route("/programmes/<int:programme_id>/final.pdf")
@@ -334,6 +353,7 @@ def present_opinion(vote: Vote) -> dict[str, Any]:
         "member": vote.cast_by or vote.user,
         "opinion": OPINIONS[vote.decision],
         "reason": vote.reason,
+        "reserve": vote.reserve,
         "at": vote.created_at,
         "on_behalf_of": vote.user if vote.cast_by_id else None,
     }

@@ -1,5 +1,9 @@
 """The demo: the seed's chi bộ, its people and directory, and the seed document as a draft.
 
+The Thường trực Đảng ủy are cấp ủy viên of the Đảng bộ: once the chi bộ approves its programme
+they find it under "Văn bản đến" (their own copy and the Đảng bộ's incoming entry, liên thông)
+and in the Đảng bộ's "Sổ văn bản đến" (INCOMING_LOGIN is printed with the logins).
+
 Loading it twice changes nothing.
 """
 
@@ -45,10 +49,12 @@ DEMO_USERS = [
     DemoUser("capuy1@chibo.demo", "Nguyễn Văn An", Role.COMMITTEE, ORG),
     DemoUser("capuy2@chibo.demo", "Trần Thị Bình", Role.COMMITTEE, ORG),
     DemoUser("capuy3@chibo.demo", "Lê Văn Cường", Role.COMMITTEE, ORG),
-    DemoUser("thuongtruc1@chibo.demo", "Phạm Văn Dũng", Role.MEMBER, PARENT_ORG),
-    DemoUser("thuongtruc2@chibo.demo", "Hoàng Thị Hạnh", Role.MEMBER, PARENT_ORG),
+    DemoUser("thuongtruc1@chibo.demo", "Phạm Văn Dũng", Role.COMMITTEE, PARENT_ORG),
+    DemoUser("thuongtruc2@chibo.demo", "Hoàng Thị Hạnh", Role.COMMITTEE, PARENT_ORG),
     DemoUser("admin@chibo.demo", "Quản trị hệ thống", Role.ADMIN, ORG),
 ]
+STANDING = DEMO_USERS[4:6]  # Thường trực Đảng ủy xã: the line "Thường trực ĐU" of Nơi nhận
+INCOMING_LOGIN = STANDING[0]  # who the demo shows the Đảng bộ's incoming register
 PARTY_MEMBERS = [  # đảng viên of the chi bộ without a login role beyond "member"
     DemoUser("dangvien1@chibo.demo", "Đỗ Thị Lan", Role.MEMBER, ORG),
     DemoUser("dangvien2@chibo.demo", "Bùi Văn Minh", Role.MEMBER, ORG),
@@ -68,9 +74,7 @@ def load_demo() -> list[DemoUser]:
         _user(person, parent if person.org == PARENT_ORG else org)
     standing = _group(org, "Thường trực Đảng ủy xã")
     standing.receiving_org_id = parent.id  # liên thông: also the Đảng bộ's incoming register
-    standing.entries = [
-        _entry(org, u.name, u.email, "Thường trực Đảng ủy") for u in DEMO_USERS[4:6]
-    ]
+    standing.entries = [_entry(org, u.name, u.email, "Thường trực Đảng ủy") for u in STANDING]
     leader = _group(org, "Lãnh đạo phụ trách chi bộ")
     leader.entries = [_entry(org, *LEADER)]
     members = _group(org, "Cán bộ, đảng viên chi bộ")

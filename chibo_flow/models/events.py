@@ -41,6 +41,9 @@ class EventKind:
     # Final copies "để thực hiện" not confirmed after the org's interval: data due
     # [[delivery id, interval]] (chibo_flow.receipts.reminders).
     RECEIPT_REMINDER_DUE = "receipt_reminder_due"
+    # A secretary asked her org's admins to add the recipient a line names (the picker): data
+    # request (the RecipientRequest id), label (chibo_flow.directory.request_recipient).
+    RECIPIENT_REQUESTED = "recipient_requested"
 
 
 class DomainEvent(db.Model):

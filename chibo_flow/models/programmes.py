@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     ForeignKey,
     Index,
     Integer,
@@ -112,7 +113,9 @@ class Vote(db.Model):
     (approve) or "không tán thành" (request_changes, with its reason).
 
     A member holds one current opinion per round; changing it or taking it back marks the row
-    `superseded_at` (kept for the decision record) and a change adds a new row.
+    `superseded_at` (kept for the decision record) and a change adds a new row. A member who
+    does not agree says whether they reserve their opinion (bảo lưu ý kiến) if the majority
+    approves; they may change that choice too until the round closes.
     """
 
     __table_args__ = (
@@ -140,6 +143,9 @@ class Vote(db.Model):
     cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decision: Mapped[str] = mapped_column(String(20))  # approve | request_changes
     reason: Mapped[str | None] = mapped_column(Text)  # "không tán thành": why
+    # "Không tán thành": whether the member reserves it (bảo lưu ý kiến) should the round close
+    # approved; True unless they said "Không bảo lưu". None for "tán thành".
+    reserve: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the member changed or took back this opinion (None: it is their current one).
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

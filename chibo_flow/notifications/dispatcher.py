@@ -1,7 +1,8 @@
 """The one dispatcher: domain events → Delivery rows → Celery.
 
 It subscribes to chibo_flow.events.committed. Each event is expanded into the notifications it
-causes (the notices of NOTICE_SOURCES: review notices, account emails; on approval the final
+causes (the notices of NOTICE_SOURCES: review notices, account emails, a secretary's request
+for a new recipient to the org's admins; on approval the final
 copy to each address frozen in the event) as Delivery rows, on approval also into the entries of
 the incoming registers of the orgs of the system it reaches (chibo_flow.registers.incoming), and
 marked dispatched in the same commit; then the rows are queued. Expanding is idempotent: a row's
@@ -22,7 +23,7 @@ from sqlalchemy import Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from chibo_flow import events
+from chibo_flow import directory, events
 from chibo_flow.auth import mail as account_mail
 from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, DomainEvent, EventKind, Programme
@@ -45,7 +46,7 @@ REGISTER_RETRIES = 10
 # What an event causes besides the final copy: each source's notices_for(event, programme) lists
 # Notices (kind, key, people). A new kind of notification is one branch in its source (or one
 # more source here), plus its subject and templates.
-NOTICE_SOURCES = (review_notices.notices_for, account_mail.notices_for)
+NOTICE_SOURCES = (review_notices.notices_for, account_mail.notices_for, directory.notices_for)
 
 
 def new_message_id() -> str:

@@ -24,7 +24,7 @@ from chibo_flow.programmes.review_forms import (
     ThreadForm,
     VoteForm,
 )
-from chibo_flow.programmes.views import bp
+from chibo_flow.programmes.views import OPINION_ACTIONS, bp
 from chibo_flow.review.delegation import (
     create_delegation,
     delegations_of,
@@ -48,7 +48,6 @@ from chibo_flow.secret_reading import record_secret_view
 from chibo_flow.workflow import apply_transition, current_opinion, may
 from chibo_flow.workflow_errors import Invalid, WorkflowError
 
-VOTES = ("approve", "request_changes", "retract_opinion")
 # The pages besides the review page where a thread can be resolved, by the form's `back`.
 RESOLVE_BACK = {"detail": ".detail", "edit": ".edit"}
 
@@ -133,7 +132,7 @@ def review(programme_id: int):
     represented = [
         member
         for member in represented_by(user, programme)
-        if any(may(user, programme, action, member) for action in VOTES)
+        if any(may(user, programme, action, member) for action in OPINION_ACTIONS)
     ]
     choices = anchor_choices(doc)
     return render_template(
@@ -201,13 +200,13 @@ def review_link(token: str) -> Response:
 @bp.post("/programmes/<int:programme_id>/review/vote")
 @login_required
 def vote(programme_id: int) -> Response:
-    """Approve or request changes (with a reason anchored to a section), for oneself or as a
-    delegate; refusals are flashed."""
+    """Approve or request changes (with a reason anchored to a section, reserved or not), take
+    it back or change its reservation, for oneself or as a delegate; refusals are flashed."""
     programme = get_programme(programme_id, current_user)
     form = VoteForm()
     action = form.action.data
     try:
-        if action not in VOTES or not form.validate():
+        if action not in OPINION_ACTIONS or not form.validate():
             raise Invalid(messages.BAD_REQUEST)
         member = None
         if form.on_behalf_of.data:
@@ -222,6 +221,7 @@ def vote(programme_id: int) -> Response:
             comment=form.comment.data if action == "request_changes" else None,
             anchor=parse_anchor(form.anchor.data),
             on_behalf_of=member,
+            params={"reserve": form.reserve.data != "0"},
         )
     except WorkflowError as exc:
         flash(exc.message, "danger")

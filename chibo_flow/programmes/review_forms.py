@@ -8,9 +8,11 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import HiddenInput
 
@@ -18,14 +20,22 @@ from chibo_flow.security.limits import ID_RANGE
 
 
 class VoteForm(FlaskForm):
-    """Tán thành, không tán thành (with a reason, which may be anchored) or take one's opinion
-    back, for oneself or as a delegate."""
+    """Tán thành, không tán thành (with a reason, which may be anchored, and whether it is
+    reserved), take one's opinion back or change whether it is reserved, for oneself or as a
+    delegate."""
 
     action = HiddenField()
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     on_behalf_of = IntegerField(widget=HiddenInput(), validators=[Optional(), ID_RANGE])
     anchor = SelectField("Ý kiến về", validate_choice=False, validators=[Optional()])
     comment = TextAreaField("Lý do không tán thành (bắt buộc)", validators=[Optional()])
+    # Bảo lưu ý kiến by default (the Party's rule: the dissenting member keeps that right).
+    reserve = RadioField(
+        "Nếu đa số tán thành",
+        choices=[SelectChoice("1", "Bảo lưu ý kiến"), SelectChoice("0", "Không bảo lưu")],
+        default="1",
+        validators=[Optional()],
+    )
 
 
 class ThreadForm(FlaskForm):

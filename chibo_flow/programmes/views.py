@@ -92,7 +92,13 @@ bp = Blueprint("programmes", __name__)
 # PAGE_BUTTONS only: opinions are given on the review page, which asks to confirm them.
 BUTTON_ACTIONS = ("submit", "approve", "request_changes", "withdraw")
 PAGE_BUTTONS = ("submit", "withdraw")
-OPINION_ACTIONS = ("approve", "request_changes", "retract_opinion")
+OPINION_ACTIONS = (
+    "approve",
+    "request_changes",
+    "retract_opinion",
+    "reserve_opinion",
+    "unreserve_opinion",
+)
 ROUND_ACTIONS = ("extend_deadline", "record_meeting_vote")
 # Who sees a programme's delivery page (only secretaries may press "Gửi lại").
 DELIVERY_VIEWERS = (Role.SECRETARY, Role.COMMITTEE, Role.ADMIN)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from chibo_flow.models import Org, Programme
+from chibo_flow.models._types import utcnow
 
 # The most days each urgency allows (None: the org's default applies as it is).
 URGENCY_MAX_DAYS = {"thuong": None, "khan": 3, "thuong_khan": 2, "hoa_toc": 1}
@@ -33,6 +34,11 @@ def urgency_of(programme: Programme) -> str:
 def round_deadline(programme: Programme, opened_at: datetime) -> datetime:
     """The deadline of a round opened at `opened_at`."""
     return opened_at + timedelta(days=opinion_days(programme.org, urgency_of(programme)))
+
+
+def past(deadline: datetime | None) -> bool:
+    """Whether a hạn cho ý kiến has passed (quá hạn) now; never without a deadline."""
+    return deadline is not None and deadline <= utcnow()
 
 
 def reminder_due_at(opened_at: datetime, deadline: datetime) -> datetime:

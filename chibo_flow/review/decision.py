@@ -2,9 +2,10 @@
 record of every round (biên bản tổng hợp ý kiến / kết quả biểu quyết).
 
 Tập trung dân chủ: the minority follows the majority, and a member who still disagrees when the
-round closes approved keeps their opinion on record. Their "không tán thành" current at the
-close is that reserved opinion: the workflow writes it into the closing audit row and event, and
-it is shown with the approved programme.
+round closes approved may keep their opinion on record. Their "không tán thành" current at the
+close is that reserved opinion unless they chose "Không bảo lưu" (`Vote.reserve`, changeable
+until the close): the workflow writes those reserved into the closing audit row and event, and
+they are shown with the approved programme.
 
 The record reads what the workflow wrote: each round's `submitted` and `round_closed` events
 (when, by whom, on which draft, the rule as it stood, the outcome), every opinion given in it
@@ -29,11 +30,16 @@ def dissent(programme: Programme, number: int) -> list[Vote]:
     return [vote for vote in round_votes(programme, number) if vote.decision == "request_changes"]
 
 
+def reserving(programme: Programme, number: int) -> list[Vote]:
+    """The current "không tán thành" opinions of round `number` their members reserve."""
+    return [vote for vote in dissent(programme, number) if vote.reserve]
+
+
 def reserved_opinions(programme: Programme) -> list[Vote]:
     """The opinions reserved when the programme was approved (none before approval)."""
     if programme.state != State.APPROVED:
         return []
-    return dissent(programme, programme.review_round)
+    return reserving(programme, programme.review_round)
 
 
 @dataclass

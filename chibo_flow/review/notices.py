@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from chibo_flow import messages
+from chibo_flow.directory import REQUEST_NOTICE, request_context
 from chibo_flow.extensions import db
 from chibo_flow.models import (
     Comment,
@@ -135,6 +136,8 @@ def notice_context(delivery: Delivery) -> dict[str, Any]:
         context["changes"] = _changes_since_vote(programme, recipient, revision)
     elif delivery.kind == "changes_requested":
         context["reason"] = _reason(programme, number, vote_of(delivery.notice_key))
+    elif delivery.kind == REQUEST_NOTICE:
+        context |= request_context(delivery)
     elif delivery.kind in ("reminder", "escalation"):
         org = programme.org
         every = org.reminder_after_days if delivery.kind == "reminder" else org.escalate_after_days

@@ -11,6 +11,7 @@ from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, Delegation, MeetingVote, Programme, User, Vote
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.users import Role
+from chibo_flow.review.deadlines import past
 from chibo_flow.timefmt import local_date
 
 
@@ -38,7 +39,7 @@ class RoundStatus:
     @property
     def overdue(self) -> bool:
         """The round is open and its deadline has passed."""
-        return self.open and self.deadline is not None and self.deadline <= utcnow()
+        return self.open and past(self.deadline)
 
 
 def reviewers(programme: Programme) -> list[User]:

@@ -18,6 +18,7 @@ PATHS = {
     "/api/v1/programmes/{programme_id}/final.docx": {"get"},
     "/api/v1/programmes/{programme_id}/signed.pdf": {"post"},
     "/api/v1/inbox": {"get"},
+    "/api/v1/inbox/{programme_id}/confirm": {"post"},
     "/api/v1/verify": {"post"},
     "/api/v1/directory/people": {"get", "post"},
     "/api/v1/directory/groups": {"get", "post"},
@@ -66,6 +67,8 @@ def test_openapi_declares_bearer_tokens_and_the_error_shape(client):
         "approve",
         "request_changes",
         "retract_opinion",
+        "reserve_opinion",
+        "unreserve_opinion",
         "withdraw",
         "extend_deadline",
     ]

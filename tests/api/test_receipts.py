@@ -34,7 +34,8 @@ def test_a_recipient_of_another_org_lists_reads_and_downloads_it(db, client, wor
     (item,) = inbox.get_json()["items"]
     assert set(item) == PROGRAMME_KEYS | {"received_as"}
     assert item["id"] == programme.id and item["number"] == "01-CTr/CB"
-    assert item["received_as"] == {"line": "Thường trực ĐU", "purpose": "bao_cao", "via": "email"}
+    assert item["received_as"] == {"line": "Thường trực ĐU", "purpose": "bao_cao", "via": "email",
+                                   "opened_at": None, "confirmed_at": None}  # fmt: skip
     assert item["allowed_actions"] == []
     assert standing.get(f"/programmes/{programme.id}").get_json()["state"] == "approved"
     issued = final_copy_for(programme)  # what the worker renders after approval
@@ -63,3 +64,50 @@ def test_delivery_items_say_when_a_copy_was_opened_and_confirmed(db, world, api,
     assert by_address[STANDING]["opened_at"] is not None
     assert by_address[STANDING]["confirmed_at"] is not None
     assert by_address["phutrach@chibo.test"]["confirmed_at"] is None
+
+
+def test_a_recipient_confirms_receipt_through_the_api_once(db, client, world, api, build):
+    programme = build("approved")
+    user, standing = _standing(db, client)
+    path = f"/inbox/{programme.id}/confirm"
+
+    first = standing.post(path)
+
+    assert first.status_code == 200, first.get_json()
+    item = first.get_json()
+    assert item["id"] == programme.id and item["received_as"]["via"] == "email"
+    confirmed_at = item["received_as"]["confirmed_at"]
+    assert confirmed_at is not None and item["received_as"]["opened_at"] is not None
+    db.session.expire_all()
+    row = db.session.scalar(select(Delivery).where(Delivery.address == STANDING))
+    assert row.confirmed_by_id == user.id
+    # Idempotent: a second confirmation changes nothing, and the inbox and the sender see it.
+    again = standing.post(path)
+    assert again.status_code == 200
+    assert again.get_json()["received_as"]["confirmed_at"] == confirmed_at
+    [listed] = standing.get("/inbox").get_json()["items"]
+    assert listed["received_as"]["confirmed_at"] == confirmed_at
+    items = api("secretary").get(f"/programmes/{programme.id}/deliveries").get_json()["items"]
+    assert {i["address"]: i["confirmed_at"] for i in items}[STANDING] == confirmed_at
+    assert all(i["confirmed_at"] is None for i in items if i["address"] != STANDING)
+
+
+def test_only_a_personal_recipient_may_confirm_through_the_api(db, client, world, api, build, make):
+    programme = build("approved")
+    draft = build("draft")
+    _, standing = _standing(db, client)
+    # A member of the chi bộ sees the approved programme but no Nơi nhận line names her.
+    member = make.user(Role.MEMBER, world.org, email="dangvien9@chibo.test", name="Đỗ Thị Hoa")
+
+    assert_error(api("outsider").post(f"/inbox/{programme.id}/confirm"), 404, "not_found")
+    assert_error(standing.post(f"/inbox/{draft.id}/confirm"), 404, "not_found")
+    not_emailed = ApiClient(client, issue_token(member)).post(
+        f"/inbox/{programme.id}/confirm"
+    )  # sees it, was not sent it
+    assert_error(not_emailed, 404, "not_found")
+    assert "không gửi tới đồng chí qua thư điện tử" in not_emailed.get_json()["error"]["message"]
+    assert api(None).post(f"/inbox/{programme.id}/confirm").status_code == 401
+    db.session.expire_all()
+    assert (
+        db.session.scalars(select(Delivery).where(Delivery.confirmed_at.is_not(None))).all() == []
+    )

@@ -206,7 +206,7 @@ def test_the_decision_record_lists_each_round_field_by_field(db, world, third, c
     assert own["on_behalf_of"] is None
     assert {o["revision"] for o in opinions} == {2}
     assert record["reserved_opinions"] == [
-        {k: reserved[k] for k in ("member", "opinion", "reason", "at", "on_behalf_of")}
+        {k: reserved[k] for k in ("member", "opinion", "reason", "reserve", "at", "on_behalf_of")}
     ]
 
 

@@ -41,8 +41,9 @@ def test_the_reason_is_a_thread_anchored_on_the_chosen_section(db, world, browse
     assert (thread.anchor, thread.parent_id, thread.resolved_at) == (SECTION_II, None, None)
     assert thread.vote.decision == "request_changes"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "request_changes"))
-    assert event.data == {"vote": thread.vote_id, "thread": thread.id, "anchor": SECTION_II,
-                          "outcome": "returned", "round": 1, "revision": 1}  # fmt: skip
+    assert event.data == {"vote": thread.vote_id, "reserve": True, "thread": thread.id,
+                          "anchor": SECTION_II, "outcome": "returned", "round": 1,
+                          "revision": 1}  # fmt: skip
 
     secretary = browser(world.users["secretary"])
     detail = page_text(secretary.get(f"/programmes/{programme.id}"))

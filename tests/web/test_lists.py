@@ -1,12 +1,16 @@
 """The home page's lists: the same few queries whatever the number of programmes, 50 per page."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
 
 from chibo_flow.models import Programme
 from chibo_flow.models._types import utcnow
+from chibo_flow.programmes import item_cache
+from chibo_flow.review import deadlines
+from tests.web.support import bring_to, page_text
 
 
 @pytest.fixture
@@ -92,6 +96,27 @@ def test_an_item_shows_the_programme_as_it_is_now(db, world, browser):
     page = secretary.get("/").get_data(as_text=True)
     assert item not in page
     assert "Chương trình: Thực hiện Nghị quyết Đại hội chi bộ nhiệm kỳ mới<" in page
+
+
+def test_a_cached_item_says_overdue_once_its_deadline_passes(db, world, browser, monkeypatch):
+    # The row does not change when the deadline passes; the item must still say quá hạn.
+    programme = bring_to(world, "review")
+    member = browser(world.users["committee"])
+    before = page_text(member.get("/"))
+    assert "Hạn cho ý kiến" in before and "(đã quá hạn)" not in before
+    hits = item_cache._list_item.cache_info().hits
+    assert "(đã quá hạn)" not in page_text(member.get("/"))
+    assert item_cache._list_item.cache_info().hits > hits  # the item came from the cache
+
+    passed = programme.review_deadline + timedelta(minutes=1)
+    monkeypatch.setattr(deadlines, "utcnow", lambda: passed)  # the clock moves on, not the row
+    [item] = re.findall(
+        r'<li class="programme-item">.*?</li>', member.get("/").get_data(as_text=True), re.S
+    )
+    assert "programme-item__deadline--overdue" in item
+    assert "(đã quá hạn)" in page_text(item)
+    monkeypatch.undo()
+    assert "(đã quá hạn)" not in page_text(member.get("/"))
 
 
 def test_item_links_follow_the_mount_point(world, browser):

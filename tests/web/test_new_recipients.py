@@ -10,11 +10,14 @@ from chibo_flow import messages
 from chibo_flow.models import (
     Alias,
     AuditEvent,
+    Delivery,
     DirectoryEntry,
     Group,
     Programme,
     RecipientRequest,
 )
+from chibo_flow.models.users import Role
+from tests.support import wait_for
 from tests.web.support import flashes, page_text
 
 NEW_LINE = "Ban Tuyên giáo Huyện ủy"
@@ -142,3 +145,38 @@ def test_only_the_secretary_adds_or_asks(db, world, browser, programme, key):
     assert added.status_code in (302, 403, 404) and asked.status_code in (302, 403, 404)
     assert db.session.scalar(select(Group).where(Group.name == NEW_LINE)) is None
     assert db.session.scalar(select(func.count(RecipientRequest.id))) == 0
+
+
+def test_the_request_is_emailed_to_the_orgs_admins(
+    db, world, browser, programme, smtp_server, celery_worker
+):
+    # The outsider administers another org only: the request is not his to answer.
+    assert world.users["outsider"].has_role(Role.ADMIN, world.other_org)
+    secretary = browser(world.users["secretary"])
+    for _ in range(2):  # asked twice while open: one request, one email
+        secretary.post(f"/programmes/{programme.id}/recipients/request",
+                       data={"label": NEW_LINE, "note": "Email: btg@huyenuy.test"})  # fmt: skip
+
+    [sent] = wait_for(lambda: smtp_server.messages("recipient_requested"))
+
+    assert sent.envelope_to == "admin@chibo.test"
+    assert sent.subject == (
+        "[Chi bộ Trường Mầm non Tiên Cường] Đề nghị thêm nơi nhận cho: "
+        "HÀNH ĐỘNG CỦA CHI BỘ MẦM NON NĂM 2023"
+    )
+    text = sent.message.get_body(preferencelist=("plain",)).get_content()
+    assert text.startswith("Kính gửi đồng chí Quản trị hệ thống,")
+    assert "Đồng chí Vũ Thị Xuyên (Chi bộ Trường Mầm non Tiên Cường) đề nghị" in text
+    assert f"dòng “{NEW_LINE}”" in text
+    assert "Ghi chú của đồng chí ấy: Email: btg@huyenuy.test" in text
+    assert f"http://chibo.test/admin/directory/{world.org.id}" in text
+    html = sent.message.get_body(preferencelist=("html",)).get_content()
+    assert f'href="http://chibo.test/admin/directory/{world.org.id}"' in html
+
+    def recorded():
+        db.session.expire_all()
+        rows = db.session.scalars(select(Delivery).where(Delivery.kind == "recipient_requested"))
+        found = [(row.address, row.status) for row in rows]
+        return found if all(status == "sent" for _, status in found) else None
+
+    assert wait_for(recorded) == [("admin@chibo.test", "sent")]  # in the delivery log, once
