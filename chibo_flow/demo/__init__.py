@@ -70,8 +70,10 @@ def load_demo() -> list[DemoUser]:
     parent = _org(PARENT_ORG, "ĐU", None)
     org = _org(ORG, "CB", parent)
     org.approvals_required = 2
+    # One argon2 hash for the one shared demo password (argon2 is slow on purpose).
+    password_hash = hash_password(DEMO_PASSWORD)
     for person in DEMO_USERS + PARTY_MEMBERS:
-        _user(person, parent if person.org == PARENT_ORG else org)
+        _user(person, parent if person.org == PARENT_ORG else org, password_hash)
     standing = _group(org, "Thường trực Đảng ủy xã")
     standing.receiving_org_id = parent.id  # liên thông: also the Đảng bộ's incoming register
     standing.entries = [_entry(org, u.name, u.email, "Thường trực Đảng ủy") for u in STANDING]
@@ -114,12 +116,10 @@ def _org(name: str, code: str, parent: Org | None) -> Org:
     return org
 
 
-def _user(person: DemoUser, org: Org) -> User:
+def _user(person: DemoUser, org: Org, password_hash: str) -> User:
     user = db.session.scalar(select(User).where(User.email == person.email))
     if user is None:
-        user = User(
-            email=person.email, name=person.name, password_hash=hash_password(DEMO_PASSWORD)
-        )
+        user = User(email=person.email, name=person.name, password_hash=password_hash)
         db.session.add(user)
         db.session.flush()
     if not user.has_role(person.role, org):
