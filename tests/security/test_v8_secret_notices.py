@@ -1,7 +1,7 @@
-"""A "mật" draft under review (ASVS 8: data protection): the review notices by email (review
-request, không tán thành, trình lại, thông qua) name the document only as "văn bản mật" and
-carry neither its trích yếu, nor the sections that changed, nor a reason's text; they say to
-read it after login."""
+"""A "mật" document by email (ASVS 8: data protection): no email part carries its text, its
+trích yếu or a PDF. The review notices (review request, không tán thành, trình lại, thông qua)
+name it only as "văn bản mật", without the sections that changed or a reason's text; the final
+copy's recipients get a notice to read it after login, nothing attached."""
 
 import json
 
@@ -16,8 +16,8 @@ REASON = "Mục II cần viết đầy đủ “cán bộ, đảng viên”."
 
 
 def _notices_of_a_secret_review(db, world) -> list[Delivery]:
-    """The notices of a mật draft: submitted, one opinion against (with a reason on section
-    II), edited and resubmitted, approved."""
+    """The emails of a mật draft: submitted, one opinion against (with a reason on section
+    II), edited and resubmitted, approved, its final copy sent."""
     programme, secretary = world.programme, world.users["secretary"]
     committee, committee2 = world.users["committee"], world.users["committee2"]
     apply_transition(programme, "edit", secretary, version=programme.version,
@@ -35,29 +35,27 @@ def _notices_of_a_secret_review(db, world) -> list[Delivery]:
     db.session.expire_all()
     return list(
         db.session.scalars(
-            select(Delivery)
-            .where(Delivery.programme_id == programme.id, Delivery.kind != "final_copy")
-            .order_by(Delivery.id)
+            select(Delivery).where(Delivery.programme_id == programme.id).order_by(Delivery.id)
         )
     )
 
 
-def test_review_notices_of_a_secret_draft_carry_no_title_text_or_reason(db, world):
+def test_no_email_of_a_secret_document_carries_its_title_text_reason_or_pdf(db, world):
     title = world.programme.title
     notices = _notices_of_a_secret_review(db, world)
     kinds = {notice.kind for notice in notices}
-    assert {"review_request", "changes_requested", "resubmitted", "approved_notice"} <= kinds
+    review = {"review_request", "changes_requested", "resubmitted", "approved_notice"}
+    assert review | {"final_copy"} <= kinds
 
     secrets = [title, SECTION_II[0], REASON, NEW_WORDS, OLD_WORDS]
     for notice in notices:
         message = compose_for(notice)
-        parts = [
-            str(message["Subject"]),
-            message.get_body(("plain",)).get_content(),
-            message.get_body(("html",)).get_content(),
-        ]
+        bodies = [message.get_body((subtype,)) for subtype in ("plain", "html")]
+        parts = [str(message["Subject"])] + [b.get_content() for b in bodies if b is not None]
         leaked = [s for s in secrets for part in parts if s.casefold() in part.casefold()]
         assert leaked == [], (notice.kind, leaked)
         assert list(message.iter_attachments()) == []
-        assert "văn bản mật" in parts[0]
-        assert "đọc văn bản trên hệ thống sau khi đăng nhập" in parts[1]
+        assert "application/pdf" not in message.as_string()
+        assert "đăng nhập" in parts[1]
+        if notice.kind in review:
+            assert "văn bản mật" in parts[0]
