@@ -515,6 +515,7 @@ DELEGATION_SELF = "Không thể tự ủy quyền cho chính mình."
 DELEGATION_DATES = "Ngày kết thúc phải từ ngày bắt đầu trở đi."
 DELEGATION_PAST = "Ngày kết thúc đã qua."
 DELEGATION_OVERLAP = "Đồng chí đã ủy quyền cho {name} trong khoảng thời gian trùng lặp."
+NOTICE_SECRET_TITLE = "văn bản mật"  # a "mật" draft's notices name it so, never by its trích yếu
 NOTICE_SUBJECTS = {
     "review_request": "[{org}] Đề nghị duyệt: {title}",
     "resubmitted": "[{org}] Trình lại sau khi sửa: {title}",

@@ -2,8 +2,12 @@
 audit trail, per viewer, and the file a viewer downloads carries their name and the time (the
 PDF through `signing.stamp_viewer`: an annotation in an incremental update, so the signature
 stays intact; the DOCX in its page header).
+Besides the document itself, what is read of it counts too: its history, timeline and
+decision record (the record's PDF stamped like the final copy). Who read is shown only to the
+org's secretaries, committee and admins (`may_see_who_read`), not to every member.
 Ordinary programmes pass through unrecorded."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from chibo_flow import messages
@@ -11,33 +15,57 @@ from chibo_flow.documents.final_copy import stamp_docx
 from chibo_flow.documents.format import SECRET
 from chibo_flow.documents.signing import stamp_viewer
 from chibo_flow.extensions import db
-from chibo_flow.models import AuditEvent, Programme, User
+from chibo_flow.models import AuditEvent, Programme, Role, User
 from chibo_flow.timefmt import to_local
 
 SECRET_VIEW = "view_secret"
 SECRET_DOWNLOAD = "download_secret"
 SECRET_ACCESS_ACTIONS = (SECRET_VIEW, SECRET_DOWNLOAD)
 STAMP_TIME_FORMAT = "%H:%M ngày %d/%m/%Y"
+WHO_READ_SEEN_BY = (Role.SECRETARY, Role.COMMITTEE, Role.ADMIN)
+_STAMPERS = {"pdf": stamp_viewer, "docx": stamp_docx}
 
 
-def record_secret_view(programme: Programme, viewer: User, via: str) -> None:
+def record_secret_view(
+    programme: Programme, viewer: User, via: str, page: str | None = None
+) -> None:
     """Record (and commit) that `viewer` was shown a "mật" programme's content (`via`: "web",
-    "api"); nothing for an ordinary programme."""
+    "api"; `page`: what besides the document, "timeline", "history", "decision"); nothing
+    for an ordinary programme."""
     if programme.secrecy == SECRET:
-        _record(programme, viewer, SECRET_VIEW, {"via": via})
+        _record(programme, viewer, SECRET_VIEW, {"via": via} | ({"page": page} if page else {}))
 
 
-def served_file(programme: Programme, viewer: User, extension: str, data: bytes, via: str) -> bytes:
-    """The file `viewer` downloads: for a "mật" programme the download is recorded and the file
-    stamped "bản của đồng chí …, tải lúc …" (the PDF so that its signature still verifies, the
-    DOCX in its page header); an ordinary programme's file as it is."""
+def served_file(programme: Programme, viewer: User, file: str, data: bytes, via: str) -> bytes:
+    """The file `viewer` downloads (`file`: "pdf" or "docx" for the document itself, else the
+    name of what it is, "decision.pdf", "history.csv"): for a "mật" programme the download is
+    recorded and a PDF or DOCX stamped "bản của đồng chí …, tải lúc …" (the PDF so that its
+    signature still verifies, the DOCX in its page header); an ordinary programme's as it is."""
     if programme.secrecy != SECRET:
         return data
     now = datetime.now(UTC)
-    _record(programme, viewer, SECRET_DOWNLOAD, {"via": via, "file": extension})
+    _record(programme, viewer, SECRET_DOWNLOAD, {"via": via, "file": file})
+    stamp = _STAMPERS.get(file.rpartition(".")[2])
+    if stamp is None:
+        return data
     when = to_local(now).strftime(STAMP_TIME_FORMAT)
     text = messages.SECRET_COPY_STAMP.format(name=viewer.name, email=viewer.email, when=when)
-    return stamp_viewer(data, text) if extension == "pdf" else stamp_docx(data, text)
+    return stamp(data, text)
+
+
+def may_see_who_read(viewer: User, programme: Programme) -> bool:
+    """Whether `viewer` is shown who viewed and downloaded a "mật" programme."""
+    return any(viewer.has_role(role, programme.org) for role in WHO_READ_SEEN_BY)
+
+
+def history_for(
+    viewer: User, programme: Programme, events: Iterable[AuditEvent]
+) -> list[AuditEvent]:
+    """`programme`'s audit `events` as `viewer` may see them: without the views and downloads
+    unless `may_see_who_read`."""
+    if may_see_who_read(viewer, programme):
+        return list(events)
+    return [event for event in events if event.action not in SECRET_ACCESS_ACTIONS]
 
 
 def _record(programme: Programme, viewer: User, action: str, data: dict[str, str]) -> None:

@@ -1,6 +1,7 @@
 """Endpoints of /api/v1/programmes/<id>/decision: the decision record of every review round
 (biên bản tổng hợp ý kiến / kết quả biểu quyết), as JSON and as the PDF in the Party format.
-Open to the programme's org (access.get_org_programme), not to recipients elsewhere."""
+Open to the programme's org (access.get_org_programme), not to recipients elsewhere; reading a
+"mật" programme's is recorded (chibo_flow.secret_reading)."""
 
 from typing import Any
 
@@ -16,6 +17,7 @@ from chibo_flow.api.views import BINARY, invalid_request, present_opinion
 from chibo_flow.documents.final_copy import PDF_TYPE
 from chibo_flow.review.decision import DecisionRecord, RoundRecord, decision_record
 from chibo_flow.review.decision_pdf import decision_pdf, decision_pdf_disposition
+from chibo_flow.secret_reading import record_secret_view, served_file
 
 blp = Blueprint(
     "api_decision",
@@ -102,7 +104,9 @@ class DecisionSchema(Schema):
 def decision(programme_id: int) -> dict[str, Any]:
     """The decision record: per round, each member's opinion, when, on which draft, reasons,
     delegates, the vote at a meeting, the rule applied; the reserved opinions."""
-    programme = get_org_programme(programme_id, current_api_user())
+    user = current_api_user()
+    programme = get_org_programme(programme_id, user)
+    record_secret_view(programme, user, "api", page="decision")
     return present_record(decision_record(programme))
 
 
@@ -111,8 +115,11 @@ def decision(programme_id: int) -> dict[str, Any]:
 @blp.alt_response(404, response="NOT_FOUND")
 def decision_as_pdf(programme_id: int) -> Response:
     """The decision record as a PDF (BIÊN BẢN in the Party format)."""
-    programme = get_org_programme(programme_id, current_api_user())
-    response = Response(decision_pdf(decision_record(programme)), content_type=PDF_TYPE)
+    user = current_api_user()
+    programme = get_org_programme(programme_id, user)
+    data = decision_pdf(decision_record(programme))
+    pdf = served_file(programme, user, "decision.pdf", data, "api")
+    response = Response(pdf, content_type=PDF_TYPE)
     response.headers["Content-Disposition"] = decision_pdf_disposition(programme)
     response.headers["Cache-Control"] = "private, max-age=0"
     return response

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 from chibo_flow import messages
 from chibo_flow.errors import error_response
 from chibo_flow.timefmt import local_date
-from chibo_flow.verify.check import Verdict, check_copy
+from chibo_flow.verify.check import Verdict, check_copy, public_title
 from chibo_flow.verify.ratelimit import limit_verification
 
 blp = Blueprint(
@@ -30,7 +30,11 @@ class VerifiedProgrammeSchema(Schema):
     org = fields.String()
     number = fields.String()
     date = fields.Date()
-    title = fields.String()
+    title = fields.String(
+        allow_none=True,
+        metadata={"description": "Trích yếu; null for a “mật” document (its title is secret)"},
+    )
+    secrecy = fields.String(metadata={"enum": ["thuong", "mat"], "description": "Độ mật"})
 
 
 class VerifiedSignatureSchema(Schema):
@@ -76,7 +80,8 @@ def present_verdict(verdict: Verdict) -> dict[str, Any]:
             "org": issued.org.name,
             "number": issued.number,
             "date": local_date(issued.approved_at),
-            "title": issued.title,
+            "title": public_title(issued),
+            "secrecy": issued.secrecy,
         }
     return {
         "genuine": verdict.genuine,

@@ -56,7 +56,7 @@ from chibo_flow.receipts.inbox import Received, by_email, received
 from chibo_flow.review.decision import reserved_opinions
 from chibo_flow.review.meetings import read_meeting
 from chibo_flow.review.rounds import round_votes
-from chibo_flow.secret_reading import record_secret_view, served_file
+from chibo_flow.secret_reading import history_for, record_secret_view, served_file
 from chibo_flow.workflow import (
     allowed_actions,
     apply_transition,
@@ -216,12 +216,15 @@ def meeting_vote(form: dict[str, Any], programme_id: int) -> dict[str, Any]:
 @blp.response(200, HistorySchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def history(programme_id: int) -> dict[str, Any]:
-    """Who did what and when, oldest first."""
-    programme = get_programme(programme_id, current_api_user())
+    """Who did what and when, oldest first (who viewed or downloaded a "mật" programme: for its
+    secretaries, committee and admins only)."""
+    user = current_api_user()
+    programme = get_programme(programme_id, user)
+    record_secret_view(programme, user, "api", page="history")
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.programme_id == programme.id).order_by(AuditEvent.id)
     )
-    return {"items": list(events)}
+    return {"items": history_for(user, programme, events)}
 
 
 @blp.route("/programmes/<int:programme_id>/deliveries")

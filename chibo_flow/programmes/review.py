@@ -44,7 +44,7 @@ from chibo_flow.review.threads import (
     threads_of,
 )
 from chibo_flow.review.timeline import duration_text, events_of, history_csv, timeline
-from chibo_flow.secret_reading import record_secret_view
+from chibo_flow.secret_reading import history_for, record_secret_view, served_file
 from chibo_flow.workflow import apply_transition, current_opinion, may
 from chibo_flow.workflow_errors import Invalid, WorkflowError
 
@@ -317,7 +317,8 @@ def resolve(programme_id: int, thread_id: int) -> Response:
 def timeline_page(programme_id: int):
     """The time spent in each state and each review round, with the history as CSV."""
     programme = get_programme(programme_id, current_user)
-    events = events_of(programme)
+    record_secret_view(programme, current_user, "web", page="timeline")
+    events = history_for(current_user, programme, events_of(programme))
     return render_template(
         "programmes/review_timeline.html",
         programme=programme,
@@ -332,7 +333,10 @@ def timeline_page(programme_id: int):
 def history_download(programme_id: int) -> Response:
     """The programme's history as CSV (UTF-8 with BOM, so Excel shows Vietnamese)."""
     programme = get_programme(programme_id, current_user)
-    response = Response(history_csv(events_of(programme)), mimetype="text/csv")
+    events = history_for(current_user, programme, events_of(programme))
+    data = history_csv(events).encode()
+    csv = served_file(programme, current_user, "history.csv", data, "web")
+    response = Response(csv, mimetype="text/csv")
     response.charset = "utf-8"
     name = f"lich-su-chuong-trinh-{programme.id}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -76,7 +76,12 @@ from chibo_flow.recipients import (
 )
 from chibo_flow.review.rounds import round_status
 from chibo_flow.review.threads import may_comment, open_threads
-from chibo_flow.secret_reading import SECRET_ACCESS_ACTIONS, record_secret_view, served_file
+from chibo_flow.secret_reading import (
+    SECRET_ACCESS_ACTIONS,
+    may_see_who_read,
+    record_secret_view,
+    served_file,
+)
 from chibo_flow.security.limits import document_too_long
 from chibo_flow.timefmt import local_time, register_template_filters
 from chibo_flow.workflow import (
@@ -341,9 +346,8 @@ def detail(programme_id: int):
         can_give_opinion=any(a in OPINION_ACTIONS for a in actions),
         can_manage_round=any(a in ROUND_ACTIONS for a in actions),
         events=[e for e in history if e.action not in SECRET_ACCESS_ACTIONS],
-        # Who read a "mật" programme: for those who see its deliveries (not every member).
         secret_access=[e for e in history if e.action in SECRET_ACCESS_ACTIONS]
-        if _may_see_deliveries(programme)
+        if may_see_who_read(current_user, programme)
         else [],
         deliveries=deliveries,
         can_see_deliveries=_may_see_deliveries(programme),

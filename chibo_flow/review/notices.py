@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from chibo_flow import messages
 from chibo_flow.directory import REQUEST_NOTICE, request_context
+from chibo_flow.documents.format import SECRET
 from chibo_flow.extensions import db
 from chibo_flow.models import (
     Comment,
@@ -108,8 +109,11 @@ def interval_of(key: str) -> int:
 def notice_subject(delivery: Delivery) -> str:
     """The Vietnamese subject line of a notification."""
     programme = delivery.programme
+    secret = programme.secrecy == SECRET
     return messages.NOTICE_SUBJECTS[delivery.kind].format(
-        org=programme.org.name, title=programme.title, number=programme.number or ""
+        org=programme.org.name,
+        title=messages.NOTICE_SECRET_TITLE if secret else programme.title,
+        number=programme.number or "",
     )
 
 
@@ -129,10 +133,13 @@ def notice_context(delivery: Delivery) -> dict[str, Any]:
         "revision": revision,
         "status": round_status(programme, number),
         "link": f"{public}/programmes/{programme.id}",
+        # A "mật" draft's trích yếu, text, changes and reasons never leave by email.
+        "secret": programme.secrecy == SECRET,
+        "named_title": "mật" if programme.secrecy == SECRET else f"“{programme.title}”",
     }
     if delivery.kind in REVIEW_LINK_KINDS and recipient is not None:
         context["link"] = review_url(recipient.id, programme.id, delivery.revision_id)
-    if delivery.kind == "resubmitted" and recipient is not None:
+    if delivery.kind == "resubmitted" and recipient is not None and not context["secret"]:
         context["changes"] = _changes_since_vote(programme, recipient, revision)
     elif delivery.kind == "changes_requested":
         context["reason"] = _reason(programme, number, vote_of(delivery.notice_key))

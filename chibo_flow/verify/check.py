@@ -5,6 +5,9 @@ A signed copy is genuine when the revision its signature covers is, byte for byt
 system issued (so the signature is intact) and whatever was appended after signing only adds notes
 or fills fields. The copy it claims to be is found by that match, else by the verification code
 printed in its footer.
+
+Whoever holds a code or a file learns whether it is genuine, its issuer, number and date; the
+title (trích yếu) too, but never of a "mật" document, whose trích yếu is itself secret.
 """
 
 import hashlib
@@ -18,9 +21,10 @@ from pypdf.errors import PyPdfError
 from sqlalchemy import select
 
 from chibo_flow.documents.final_copy import final_copy_by_code
+from chibo_flow.documents.format import SECRET
 from chibo_flow.documents.signing import SignatureCheck, read_signatures
 from chibo_flow.extensions import db
-from chibo_flow.models import FinalCopy
+from chibo_flow.models import FinalCopy, Programme
 
 PRINTED_CODE = re.compile(r"Mã xác thực:\s*([A-Z2-7]{10,16})")
 
@@ -60,6 +64,11 @@ def _verdict(match, expected, signature, data: bytes, genuine: bool) -> Verdict:
     claimed = expected or match or _printed_copy(data)
     other = match is not None and expected is not None and match.id != expected.id
     return Verdict(True, genuine and not other, claimed, signature, other_copy=other)
+
+
+def public_title(programme: Programme) -> str | None:
+    """The trích yếu the verification page and API may show: None for a "mật" document."""
+    return None if programme.secrecy == SECRET else programme.title
 
 
 def _issued_with_sha256(digest: str) -> FinalCopy | None:

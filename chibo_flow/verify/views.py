@@ -2,8 +2,9 @@
 /xac-thuc/crl/<name>: the CRLs the deployment publishes (the demo CA's).
 
 Public (no login), rate-limited: the page shows only what is printed on the document itself (org,
-number, date, title), the signature of the issued copy and its SHA-256 fingerprint; an uploaded
-PDF is judged by chibo_flow.verify.check.
+number, date, title), the signature of the issued copy and its SHA-256 fingerprint; of a "mật"
+document it shows that it was issued (and signed), its issuer, number and date, never its title
+(chibo_flow.verify.check.public_title). An uploaded PDF is judged by chibo_flow.verify.check.
 """
 
 from pathlib import Path
@@ -18,7 +19,7 @@ from chibo_flow.documents.signing import SignatureCheck, read_signatures
 from chibo_flow.errors import error_response
 from chibo_flow.models import FinalCopy
 from chibo_flow.timefmt import local_date
-from chibo_flow.verify.check import check_copy
+from chibo_flow.verify.check import check_copy, public_title
 from chibo_flow.verify.forms import VerifyUploadForm
 from chibo_flow.verify.ratelimit import limit_verification
 
@@ -46,6 +47,7 @@ def show(code: str) -> Response | str:
         final_copy=final_copy,
         issued_signature=_issued_signature(final_copy),
         programme=programme,
+        title=public_title(programme),
         issued_on=party_date(local_date(programme.approved_at)),
         fingerprint=[sha[i : i + FINGERPRINT_GROUP] for i in range(0, len(sha), FINGERPRINT_GROUP)],
         form=form,

@@ -17,6 +17,9 @@ from tests.web.support import bring_to
 
 pytestmark = pytest.mark.one_database  # see tests/conftest.py
 
+SERVER_START_DEADLINE_S = 180  # gunicorn up and its worker answering, on a loaded machine
+READY_PROBE_TIMEOUT_S = 10  # one GET /login while the worker may still be importing the app
+
 # (who, path): who is None for a visitor who has not logged in; {programme} and {org} are the
 # world's draft and org. One or more pages of every blueprint and of the API.
 PAGES = [
@@ -171,6 +174,8 @@ def test_gunicorn_sends_no_server_banner(env, tmp_path):
             f"127.0.0.1:{port}",
             "--workers",
             "1",
+            "--timeout",  # the worker may take long to import the app (it is killed past this)
+            str(SERVER_START_DEADLINE_S),
             "wsgi:app",
         ],  # fmt: skip
         cwd=ROOT,
@@ -179,7 +184,9 @@ def test_gunicorn_sends_no_server_banner(env, tmp_path):
         stderr=subprocess.STDOUT,
     )
     try:
-        response = wait_for(lambda: _get_login(port), timeout=30)
+        # gunicorn listens before its worker has imported the app (seconds on a loaded machine):
+        # ask again until the worker answers, within a generous deadline.
+        response = wait_for(lambda: _get_login(port, server), timeout=SERVER_START_DEADLINE_S)
         assert response.status == 200
         assert response.getheader("Server") is None
         assert response.getheader("Content-Security-Policy")
@@ -189,15 +196,17 @@ def test_gunicorn_sends_no_server_banner(env, tmp_path):
         log.close()
 
 
-def _get_login(port: int) -> http.client.HTTPResponse | None:
-    """GET /login from the server on `port`, or None while it is not listening yet."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+def _get_login(port: int, server: subprocess.Popen) -> http.client.HTTPResponse | None:
+    """GET /login from the server on `port`, or None while it is not answering yet (not
+    listening, or its worker still booting); fails at once if the server has exited."""
+    assert server.poll() is None, f"gunicorn exited with status {server.returncode}"
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=READY_PROBE_TIMEOUT_S)
     try:
         connection.request("GET", "/login")
         response = connection.getresponse()
         response.read()
         return response
-    except ConnectionError:
+    except (ConnectionError, TimeoutError):
         return None
     finally:
         connection.close()

@@ -1,6 +1,8 @@
 """A "mật" document read after login (ASVS 8: data protection): every view and download is
-recorded per viewer, and the PDF each viewer downloads carries their name and the time as a
-note added after signing, so that the signature still verifies (genuine, a note added)."""
+recorded per viewer (its decision record, timeline and history too), and the PDF each viewer
+downloads carries their name and the time as a note added after signing, so that the signature
+still verifies (genuine, a note added). Who read is shown to the secretary, committee and admins,
+not to every member; the public verification page and API never show a mật document's title."""
 
 import io
 
@@ -142,3 +144,103 @@ def test_a_secret_drafts_preview_is_stamped_and_recorded(db, world, browser):
     assert committee.name in _stamps(pdf.data)[0]
     assert _access(db, programme)[-1] == (
         SECRET_DOWNLOAD, committee.email, {"via": "web", "file": "pdf"})  # fmt: skip
+
+
+def test_the_public_verify_page_and_api_of_a_secret_document_show_no_title(world, client):
+    programme = _secret_approved(world)
+    issued = final_copy_for(programme)
+    title = programme.title
+    assert title
+
+    page = client.get(f"/xac-thuc/{issued.verify_code}")
+    assert page.status_code == 200
+    text = page_text(page)
+    assert programme.org.name in text and f"Số {programme.number}" in text
+    assert "Đã ký số lúc" in text
+    assert "trích yếu và nội dung không được hiển thị công khai" in text
+    assert title.casefold() not in text.casefold()
+    checked = client.post(
+        f"/xac-thuc/{issued.verify_code}",
+        data={"file": (io.BytesIO(issued.pdf), "ban.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert "Đúng bản chính" in page_text(checked)
+    assert title.casefold() not in page_text(checked).casefold()
+
+    answer = client.post("/api/v1/verify", data={"file": (io.BytesIO(issued.pdf), "ban.pdf")})
+    body = answer.get_json()
+    assert answer.status_code == 200 and body["genuine"] is True
+    assert body["programme"]["number"] == programme.number
+    assert body["programme"]["org"] == programme.org.name
+    assert body["programme"]["title"] is None and body["programme"]["secrecy"] == "mat"
+    assert title.casefold() not in answer.get_data(as_text=True).casefold()
+
+
+def test_an_ordinary_documents_verify_answer_keeps_its_title(world, client):
+    programme = bring_to(world, "approved")
+    issued = final_copy_for(programme)
+    assert programme.title in page_text(client.get(f"/xac-thuc/{issued.verify_code}"))
+    body = client.post(
+        "/api/v1/verify", data={"file": (io.BytesIO(issued.pdf), "ban.pdf")}
+    ).get_json()
+    assert body["programme"]["title"] == programme.title
+    assert body["programme"]["secrecy"] == "thuong"
+
+
+def test_the_decision_record_and_history_of_a_secret_document_are_recorded(
+    db, world, browser, token, client
+):
+    programme = _secret_approved(world)
+    committee = world.users["committee"]
+    web = browser(committee)
+    base = f"/programmes/{programme.id}"
+
+    assert web.get(f"{base}/decision").status_code == 200
+    pdf = web.get(f"{base}/decision.pdf")
+    assert pdf.status_code == 200
+    stamps = _stamps(pdf.data)
+    assert len(stamps) == len(PdfReader(io.BytesIO(pdf.data)).pages)
+    assert all(f"đồng chí {committee.name} ({committee.email}), tải lúc" in s for s in stamps)
+    assert web.get(f"{base}/timeline").status_code == 200
+    assert web.get(f"{base}/history.csv").status_code == 200
+    api = token(committee)
+    assert client.get(f"/api/v1{base}/decision", headers=api).status_code == 200
+    api_pdf = client.get(f"/api/v1{base}/decision.pdf", headers=api)
+    assert committee.name in _stamps(api_pdf.data)[0]
+    assert client.get(f"/api/v1{base}/history", headers=api).status_code == 200
+
+    assert _access(db, programme) == [
+        (SECRET_VIEW, committee.email, {"via": "web", "page": "decision"}),
+        (SECRET_DOWNLOAD, committee.email, {"via": "web", "file": "decision.pdf"}),
+        (SECRET_VIEW, committee.email, {"via": "web", "page": "timeline"}),
+        (SECRET_DOWNLOAD, committee.email, {"via": "web", "file": "history.csv"}),
+        (SECRET_VIEW, committee.email, {"via": "api", "page": "decision"}),
+        (SECRET_DOWNLOAD, committee.email, {"via": "api", "file": "decision.pdf"}),
+        (SECRET_VIEW, committee.email, {"via": "api", "page": "history"}),
+    ]
+
+
+def test_an_ordinary_decision_record_is_served_as_rendered_and_not_recorded(db, world, browser):
+    programme = bring_to(world, "approved")
+    pdf = browser(world.users["committee"]).get(f"/programmes/{programme.id}/decision.pdf")
+    assert pdf.status_code == 200 and _stamps(pdf.data) == []
+    assert _access(db, programme) == []
+
+
+def test_only_the_secretary_committee_and_admins_see_who_read(world, browser, token, client):
+    programme = _secret_approved(world)
+    base = f"/programmes/{programme.id}"
+    browser(world.users["committee"]).get(base)  # a view to be seen, or not
+    member, secretary = world.users["member"], world.users["secretary"]
+
+    def seen_by(user) -> dict[str, bool]:
+        web = browser(user)
+        items = client.get(f"/api/v1{base}/history", headers=token(user)).get_json()["items"]
+        return {
+            "timeline": "Xem văn bản mật" in page_text(web.get(f"{base}/timeline")),
+            "csv": "Xem văn bản mật" in web.get(f"{base}/history.csv").get_data(as_text=True),
+            "api": any(item["action"] == SECRET_VIEW for item in items),
+        }
+
+    assert seen_by(secretary) == {"timeline": True, "csv": True, "api": True}
+    assert seen_by(member) == {"timeline": False, "csv": False, "api": False}

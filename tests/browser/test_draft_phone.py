@@ -1,0 +1,78 @@
+"""A draft's độ mật and độ khẩn and its PDF preview on a 390 px phone, in Debian's chromium: the
+secretary picks "Mật" and "Khẩn" on the new-draft form and changes them on the edit page, then
+opens the preview while the worker lays it out (202, the page reloads itself) and after it
+failed (503, "Thử lại"). Every page fits the screen, no word is split across lines, every
+control is at least 44 px."""
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+from sqlalchemy import select
+
+from chibo_flow import messages
+from chibo_flow.models import DraftPreview, Programme
+from tests.browser.conftest import PHONE, SCREENSHOTS, check_phone_layout, log_in
+from tests.support import wait_for
+
+
+def _check_while_reloading(page: Page) -> None:
+    """check_phone_layout(page, "main") on a page that reloads itself every few seconds: a
+    measurement the reload interrupted is taken again on the reloaded page."""
+
+    def measured() -> bool:
+        try:
+            check_phone_layout(page, "main")
+        except PlaywrightError:  # "Execution context was destroyed": it reloaded meanwhile
+            page.wait_for_load_state()
+            return False
+        return True
+
+    wait_for(measured, timeout=60)
+
+
+def test_the_marks_and_the_preview_pages_fit_a_390_px_phone(
+    db, world, seed_text, live_server, chromium
+):
+    secretary = world.users["secretary"]
+    page = chromium.new_page(viewport=PHONE, device_scale_factor=2)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    page.goto(f"{live_server}/programmes/new")
+    log_in(page, secretary)
+    page.goto(f"{live_server}/programmes/new")
+    page.get_by_label("Nội dung văn bản").fill(seed_text)
+    page.get_by_label("Độ mật").select_option(label="Mật")
+    page.get_by_label("Độ khẩn").select_option(label="Khẩn")
+    page.screenshot(path=str(SCREENSHOTS.parent / "new-draft-marks-390.png"), full_page=True)
+    check_phone_layout(page, "main")
+    page.get_by_role("button", name="Tạo dự thảo").click()
+    page.locator(".badge--mat").wait_for()
+    assert page.locator(".badge--khan").inner_text() == "Khẩn"
+    check_phone_layout(page, "main")
+    programme = db.session.scalars(select(Programme).order_by(Programme.id.desc())).first()
+    assert (programme.secrecy, programme.urgency) == ("mat", "khan")
+
+    page.goto(f"{live_server}/programmes/{programme.id}/edit")
+    page.get_by_label("Độ khẩn").select_option(label="Hỏa tốc")
+    page.screenshot(path=str(SCREENSHOTS.parent / "edit-draft-marks-390.png"), full_page=True)
+    check_phone_layout(page, "main")
+    page.get_by_role("button", name="Lưu").click()
+    page.locator(".badge--hoa_toc").wait_for()
+
+    url = f"{live_server}/programmes/{programme.id}/ban-in.pdf"
+    pending = page.goto(url)
+    assert pending.status == 202  # no worker runs here: the preview stays pending
+    page.get_by_text(messages.PREVIEW_PENDING).wait_for()
+    page.screenshot(path=str(SCREENSHOTS.parent / "preview-pending-390.png"), full_page=True)
+    _check_while_reloading(page)
+
+    db.session.expire_all()
+    row = db.session.scalar(select(DraftPreview).where(DraftPreview.programme_id == programme.id))
+    row.status, row.error = "failed", messages.PREVIEW_TOO_SLOW  # as the worker records it
+    db.session.commit()
+    failed = page.goto(url)
+    assert failed.status == 503
+    page.get_by_text(messages.PREVIEW_TOO_SLOW).wait_for()
+    page.screenshot(path=str(SCREENSHOTS.parent / "preview-failed-390.png"), full_page=True)
+    check_phone_layout(page, "main")
+    page.get_by_role("link", name="Thử lại").click()
+    page.get_by_text(messages.PREVIEW_PENDING).wait_for()
