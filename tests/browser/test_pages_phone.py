@@ -1,10 +1,10 @@
 """The pages a person meets beyond the journeys, on a 390 px phone in Debian's chromium, each
 with a little real data (long Vietnamese words, numbers and email addresses among it), as the
 person who meets it: the registers (filtered, a few rows), Văn bản đến and one of its items,
-the personal receipt link, the org administration (tree, members, invitation, spreadsheet
-preview), the sessions and TOTP enrolment pages and the home list. Each passes the phone
-layout check (no sideways scroll, 44 px targets, 16 px text, nothing clipped) and no word of
-its tables and lists is split across lines."""
+the personal receipt link, the login page, the org administration (tree, members, invitation,
+spreadsheet preview), the sessions and TOTP enrolment pages and the home list. Each passes the
+phone layout check (no sideways scroll, 44 px targets, 16 px text, nothing clipped) and no word
+of its tables and lists is split across lines."""
 
 from dataclasses import dataclass
 
@@ -100,6 +100,7 @@ PAGES = {
     "van-ban-den": ("thuongtruc", lambda s: "/van-ban-den", LONG_TITLE, None),
     "van-ban-den-item": ("thuongtruc", lambda s: f"/van-ban-den/{s.programme_id}",
                          "Xác nhận đã nhận", None),
+    "dang-nhap": (None, lambda s: "/login", "Quên mật khẩu?", None),
     "nhan": (None, lambda s: f"/nhan/{receipt_token(s.delivery_id)}", "Hồi báo", None),
     "to-chuc": ("admin", lambda s: "/admin/orgs/", "Chi bộ Thôn Đông", None),
     "dang-vien": ("admin", lambda s: f"/admin/orgs/{s.lien.cells[0].id}/members", LONG_EMAIL,
