@@ -67,7 +67,8 @@ def chromium(_chromium) -> Iterator[Browser]:
 
 def off_the_browser_loop(function: Callable[..., T], *args) -> T:
     """`function(*args)` in a thread of its own, in the test's app context: pyHanko's
-    synchronous calls start an event loop, which they cannot in the thread Playwright's runs in."""
+    synchronous calls start an event loop, which they cannot in the thread Playwright's loop
+    runs in."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(contextvars.copy_context().run, function, *args).result()
 
