@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from chibo_flow import directory, messages
 from chibo_flow.admin.forms import NO_ORG, AliasForm, GroupForm, PersonForm
@@ -65,7 +66,7 @@ def show(org_id: int):
 def _listing(org: Org, alias_form: AliasForm | None = None) -> dict:
     groups = directory.groups(org)
     form = alias_form or AliasForm()
-    form.group_id.choices = [(g.id, g.name) for g in groups]
+    form.group_id.choices = [SelectChoice(g.id, g.name) for g in groups]
     return {
         "people": directory.people(org),
         "groups": [(g, group_members(g)) for g in groups],
@@ -109,13 +110,13 @@ def group(org_id: int, group_id: int | None = None):
     form = GroupForm(obj=row)
     member_orgs = directory.member_org_choices(org)
     people = directory.people(org)
-    form.members_of.choices = [(NO_ORG, "Những người được chọn dưới đây")] + [
-        (o.id, f"Toàn bộ đảng viên của {o.name} (tự cập nhật)") for o in member_orgs
+    form.members_of.choices = [SelectChoice(NO_ORG, "Những người được chọn dưới đây")] + [
+        SelectChoice(o.id, f"Toàn bộ đảng viên của {o.name} (tự cập nhật)") for o in member_orgs
     ]
-    form.people.choices = [(p.id, f"{p.name} <{p.email}>") for p in people]
+    form.people.choices = [SelectChoice(p.id, f"{p.name} <{p.email}>") for p in people]
     receiving_orgs = directory.receiving_org_choices(org)
-    form.stands_for.choices = [(NO_ORG, "Không (chỉ gửi thư)")] + [
-        (o.id, f"{o.name}: vào sổ văn bản đến của tổ chức này") for o in receiving_orgs
+    form.stands_for.choices = [SelectChoice(NO_ORG, "Không (chỉ gửi thư)")] + [
+        SelectChoice(o.id, f"{o.name}: vào sổ văn bản đến của tổ chức này") for o in receiving_orgs
     ]
     if row is not None and not form.is_submitted():
         form.members_of.data = row.members_of_org_id or NO_ORG
@@ -149,7 +150,7 @@ def add_alias(org_id: int):
     """Add a way of writing a group's name (or point an existing one at another group)."""
     org = _org(org_id)
     form = AliasForm()
-    form.group_id.choices = [(g.id, g.name) for g in directory.groups(org)]
+    form.group_id.choices = [SelectChoice(g.id, g.name) for g in directory.groups(org)]
     if form.validate_on_submit():
         try:
             alias = directory.save_alias(org, form.label.data, _row(Group, form.group_id.data, org))

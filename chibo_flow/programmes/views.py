@@ -20,6 +20,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from chibo_flow import directory, messages
 from chibo_flow.access import get_programme, is_recipient_only
@@ -200,7 +201,7 @@ def new():
     if not orgs:
         abort(403)
     form = NewProgrammeForm()
-    form.org_id.choices = [(org.id, org.name) for org in orgs]
+    form.org_id.choices = [SelectChoice(org.id, org.name) for org in orgs]
     if form.validate_on_submit():
         only = orgs[0] if len(orgs) == 1 else None
         org = next((o for o in orgs if o.id == form.org_id.data), only)

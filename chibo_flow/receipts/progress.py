@@ -34,8 +34,11 @@ def raw_reply(delivery: Delivery) -> str:
 def breakable_address(address: str) -> Markup:
     """An email address that wraps only after "@" and before a dot, never mid-word."""
     local, at, domain = address.partition("@")
-    parts = [str(escape(part)) for part in domain.split(".")]
-    return Markup(f"{escape(local)}{at}<wbr>" + "<wbr>.".join(parts))
+
+    def dotted(text: str) -> str:
+        return "<wbr>.".join(str(escape(part)) for part in text.split("."))
+
+    return Markup(f"{dotted(local)}{at}<wbr>{dotted(domain)}")
 
 
 @dataclass

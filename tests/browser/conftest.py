@@ -1,10 +1,13 @@
 """Real-browser fixtures: the test's app served for real (werkzeug in a thread, same database)
 and Debian's chromium driven by Playwright (never `playwright install`)."""
 
+import contextvars
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pyotp
 import pytest
@@ -25,6 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+T = TypeVar("T")
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = ROOT / "test-output" / "review-journey"
 # Form controls the accessibility tree lists; each needs a name.
@@ -42,13 +46,31 @@ def live_server(app) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.fixture
-def chromium() -> Iterator[Browser]:
-    """Debian's chromium through Playwright."""
+@pytest.fixture(scope="package")
+def _chromium() -> Iterator[Browser]:
+    """One browser for the tests of this package (Playwright's driver takes seconds to start);
+    it stops with them, so that the event loop it runs in this thread is gone for the rest of
+    the suite."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def chromium(_chromium) -> Iterator[Browser]:
+    """Debian's chromium through Playwright; the pages a test opens close after it."""
+    yield _chromium
+    for context in _chromium.contexts:
+        context.close()
+
+
+def off_the_browser_loop(function: Callable[..., T], *args) -> T:
+    """`function(*args)` in a thread of its own, in the test's app context: pyHanko's
+    synchronous calls start an event loop, which they cannot in the thread Playwright's loop
+    runs in."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(contextvars.copy_context().run, function, *args).result()
 
 
 @pytest.fixture
@@ -96,17 +118,47 @@ def log_in(page: Page, user: User) -> None:
         page.get_by_role("button", name="Xác nhận").click()
 
 
-# In the elements matching a selector: the words a line break splits (a word whose letters
-# stand on more than one line), and the controls a finger cannot hit (buttons, fields, links
-# standing alone; links inside a sentence are exempt, as in WCAG 2.5.8) under 44 px.
-PHONE_LAYOUT = """(selector) => {
-  const roots = [...document.querySelectorAll(selector)];
-  const broken = [], small = [];
-  for (const root of roots) {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    while (walker.nextNode()) {
-      const node = walker.currentNode;
-      for (const match of node.textContent.matchAll(/\\S+/g)) {
+# What a person on a phone cannot read or hit, measured in the page: horizontal scroll; tap
+# targets under 44 x 44 px (buttons, fields, summaries, links standing alone; a link inside a
+# sentence is exempt, as in WCAG 2.5.8; a checkbox counts with its label, which ticks it too;
+# subpixel rounding, 43.99 px, is 44); visible text under 16 px; content clipped by its box or
+# standing out of the screen; a date or time on two lines; and, in the elements matching
+# `unbroken`, a word whose letters stand on more than one line (a line may end after a hyphen,
+# as in print: "57-" / "NQ/TW"; a technical string the page marks .break may break anywhere).
+PHONE_LAYOUT = """(unbroken) => {
+  const width = window.innerWidth;
+  const shown = e => e.checkVisibility({visibilityProperty: true})
+    && e.getBoundingClientRect().right > 0;  // not a skip link or table head put off-screen
+  const hidden = e => e.getBoundingClientRect().width <= 1;  // .visually-hidden
+  const name = e => `${e.tagName} “${(e.textContent || e.value || e.name || '').trim()
+    .slice(0, 40)}”`;
+  const small = [], tiny = [], clipped = [], times = [], broken = [];
+  for (const e of document.body.querySelectorAll(
+      'a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+    if (!shown(e) || hidden(e)) continue;
+    const sentence = e.tagName === 'A' && e.parentElement.closest('p, li, dd, td')
+      && e.parentElement.closest('p, li, dd, td').textContent.trim() !== e.textContent.trim();
+    if (sentence) continue;
+    let {left, top, right, bottom} = e.getBoundingClientRect();
+    for (const label of e.labels || []) {
+      const r = label.getBoundingClientRect();
+      if (r.width === 0) continue;
+      left = Math.min(left, r.left); top = Math.min(top, r.top);
+      right = Math.max(right, r.right); bottom = Math.max(bottom, r.bottom);
+    }
+    if (right - left < 43.5 || bottom - top < 43.5)
+      small.push(`${name(e)} ${Math.round(right - left)}×${Math.round(bottom - top)}`);
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, parent = node.parentElement;
+    if (!node.textContent.trim() || !shown(parent) || hidden(parent)
+        || parent.closest('script, style, option')) continue;
+    const size = parseFloat(getComputedStyle(parent).fontSize);
+    if (size < 15.5) tiny.push(`${Math.round(size * 10) / 10} px: ${node.textContent.trim()
+      .slice(0, 40)}`);
+    if (unbroken && parent.closest(unbroken) && !parent.closest('.break')) {
+      for (const match of node.textContent.matchAll(/[^\\s-]*-|[^\\s-]+/g)) {
         const range = document.createRange();
         range.setStart(node, match.index);
         range.setEnd(node, match.index + match[0].length);
@@ -114,26 +166,43 @@ PHONE_LAYOUT = """(selector) => {
         if (tops.size > 1) broken.push(match[0]);
       }
     }
-    const controls = root.querySelectorAll(
-      'button, input:not([type=hidden]), select, textarea, a, summary');
-    for (const control of controls) {
-      const inline = control.tagName === 'A' && control.closest('p, li, dd')
-        && control.closest('p, li, dd').textContent.trim() !== control.textContent.trim();
-      const box = control.getBoundingClientRect();
-      if (!inline && box.width > 0 && (box.height < 44 || box.width < 44))
-        small.push(`${control.tagName} “${(control.textContent || control.name).trim()}” `
-                   + `${Math.round(box.width)}×${Math.round(box.height)}`);
-    }
   }
-  return {broken, small,
-          overflow: document.documentElement.scrollWidth - window.innerWidth};
+  for (const e of document.body.querySelectorAll('*')) {
+    if (!shown(e) || hidden(e) || e.matches('input, select, textarea, option, iframe')) continue;
+    const box = e.getBoundingClientRect(), style = getComputedStyle(e);
+    const boxed = style.overflowX !== 'visible' || style.overflowY !== 'visible';
+    if (box.right > width + 1 || box.left < -1
+        || (boxed && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)))
+      clipped.push(`${e.tagName}.${e.className} ${Math.round(box.left)}–${Math.round(box.right)}`);
+  }
+  for (const t of document.querySelectorAll('time'))
+    if (shown(t) && t.getClientRects().length > 1) times.push(t.textContent);
+  return {overflow: document.documentElement.scrollWidth - width,
+          small, tiny, clipped, times, broken};
 }"""
 
 
-def check_phone_layout(page: Page, selector: str) -> None:
-    """The page does not scroll sideways at 390 px; in `selector`, no word is split across
-    lines and every control is at least 44 px high and wide."""
-    found = page.evaluate(PHONE_LAYOUT, selector)
-    assert found["overflow"] <= 0, f"{found['overflow']} px of horizontal scroll"
-    assert found["broken"] == [], "words split across lines"
-    assert found["small"] == [], f"touch targets under 44 px: {found['small']}"
+def check_phone_layout(page: Page, unbroken: str | None = None) -> None:
+    """The page as a person on a phone meets it: no horizontal scroll, every tap target at
+    least 44 x 44 px, no text under 16 px, nothing clipped or off the screen, no date or time
+    on two lines; in the elements matching `unbroken` (a CSS selector), no word split across
+    lines. A control just revealed (a <details> opened) may be measured before its style
+    applies: the layout gets up to 3 s to settle (the page's CSP allows no wait_for_function)."""
+    page.wait_for_load_state("load")  # the style sheets applied
+    for _ in range(30):
+        found = page.evaluate(PHONE_LAYOUT, unbroken)
+        if found["overflow"] <= 0 and not any(found[key] for key in FAULTS):
+            return
+        page.wait_for_timeout(100)
+    faults = [f"{found['overflow']} px of horizontal scroll"] if found["overflow"] > 0 else []
+    faults += [f"{fault}: {found[key]}" for key, fault in FAULTS.items() if found[key]]
+    assert faults == [], f"{page.url}: " + "; ".join(faults)
+
+
+FAULTS = {
+    "small": "tap targets under 44 × 44 px",
+    "tiny": "text under 16 px",
+    "clipped": "clipped or off the screen",
+    "times": "dates or times on two lines",
+    "broken": "words split across lines",
+}

@@ -4,6 +4,7 @@ opens the preview while the worker lays it out (202, the page reloads itself) an
 failed (503, "Thử lại"). Every page fits the screen, no word is split across lines, every
 control is at least 44 px."""
 
+import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from sqlalchemy import select
@@ -12,6 +13,8 @@ from chibo_flow import messages
 from chibo_flow.models import DraftPreview, Programme
 from tests.browser.conftest import PHONE, SCREENSHOTS, check_phone_layout, log_in
 from tests.support import wait_for
+
+pytestmark = pytest.mark.one_database  # see tests/conftest.py
 
 
 def _check_while_reloading(page: Page) -> None:

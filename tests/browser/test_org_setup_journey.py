@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from chibo_flow.models import Org, User
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import PHONE, check_phone_layout, log_in
 from tests.browser.test_review_journey import CSP, REPORT_CSP_VIOLATIONS
 from tests.conftest import PASSWORD
 from tests.member_sheets import as_xlsx, members
@@ -62,7 +62,7 @@ def test_an_empty_install_becomes_a_working_chi_bo(
     page.get_by_role("button", name="Lưu 12 đồng chí và gửi thư mời").click()
     expect(page.get_by_text("Đã thêm 12 đồng chí")).to_be_visible()
     expect(page.get_by_role("heading", name="Danh sách (12)")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    check_phone_layout(page)
 
     cell = db.session.scalar(select(Org).where(Org.name == CELL))
     assert cell.parent.name == PARENT and cell.place == "Tiên Cường"
