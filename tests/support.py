@@ -204,7 +204,11 @@ class CeleryWorker:
         self.process = subprocess.Popen(
             args, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
         )
-        wait_for(lambda: "ready." in self.log() or self.process.poll() is not None, timeout=60)
+        try:
+            wait_for(lambda: "ready." in self.log() or self.process.poll() is not None, 120)
+        except AssertionError:
+            self.stop()  # never leave a worker (and its open log) behind for the next test
+            raise RuntimeError(f"celery worker not ready within 120 s:\n{self.log()}") from None
         if self.process.poll() is not None:
             self.stop()
             raise RuntimeError(f"celery worker exited:\n{self.log()}")
