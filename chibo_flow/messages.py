@@ -132,6 +132,10 @@ MEETING_MINUTES_TOO_LARGE = "Biên bản họp quá lớn (tối đa {limit} MB)
 MEETING_MINUTES_TYPE = "Biên bản họp phải là tệp PDF, Word (.docx, .doc) hoặc ảnh (JPEG, PNG)."
 NOT_EDITABLE = "Chỉ có thể sửa chương trình ở trạng thái dự thảo."
 SECRECY_REFUSED = "Văn bản tối mật, tuyệt mật không được xử lý trên hệ thống này."
+SECRET_NEEDS_FACTOR = (
+    "Văn bản mật chỉ được đọc khi đồng chí đăng nhập có xác thực hai lớp. Xin đồng chí cài đặt "
+    "ứng dụng xác thực (chỉ một lần), rồi văn bản sẽ mở ra."
+)
 SECRECY_UNKNOWN = "Độ mật không hợp lệ: chỉ nhận thuong (thường) hoặc mat (mật)."
 URGENCY_UNKNOWN = (
     "Độ khẩn không hợp lệ: chỉ nhận thuong (thường), khan (khẩn), thuong_khan (thượng khẩn) "

@@ -5,15 +5,20 @@ stays intact; the DOCX in its page header).
 Besides the document itself, what is read of it counts too: its history, timeline and
 decision record (the record's PDF stamped like the final copy). Who read is shown only to the
 org's secretaries, committee and admins (`may_see_who_read`), not to every member.
+A "mật" programme is read only by someone who logged in with a second factor (anyone who has
+one passes it at every login): others are sent to set one up first, the API answers 403.
 Ordinary programmes pass through unrecorded."""
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from flask import abort, flash, redirect, request, url_for
+
 from chibo_flow import messages
 from chibo_flow.documents.final_copy import stamp_docx
 from chibo_flow.documents.format import SECRET
 from chibo_flow.documents.signing import stamp_viewer
+from chibo_flow.errors import wants_json
 from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, Programme, Role, User
 from chibo_flow.timefmt import to_local
@@ -33,6 +38,7 @@ def record_secret_view(
     "api"; `page`: what besides the document, "timeline", "history", "decision"); nothing
     for an ordinary programme."""
     if programme.secrecy == SECRET:
+        require_second_factor(viewer)
         _record(programme, viewer, SECRET_VIEW, {"via": via} | ({"page": page} if page else {}))
 
 
@@ -43,6 +49,7 @@ def served_file(programme: Programme, viewer: User, file: str, data: bytes, via:
     signature still verifies, the DOCX in its page header); an ordinary programme's as it is."""
     if programme.secrecy != SECRET:
         return data
+    require_second_factor(viewer)
     now = datetime.now(UTC)
     _record(programme, viewer, SECRET_DOWNLOAD, {"via": via, "file": file})
     stamp = _STAMPERS.get(file.rpartition(".")[2])
@@ -51,6 +58,17 @@ def served_file(programme: Programme, viewer: User, file: str, data: bytes, via:
     when = to_local(now).strftime(STAMP_TIME_FORMAT)
     text = messages.SECRET_COPY_STAMP.format(name=viewer.name, email=viewer.email, when=when)
     return stamp(data, text)
+
+
+def require_second_factor(viewer: User) -> None:
+    """Stop the request unless `viewer` logs in with a second factor: a person is sent to set
+    one up (and comes back to what they were opening), an API client gets 403."""
+    if viewer.has_factor:
+        return
+    if wants_json():
+        abort(403, messages.SECRET_NEEDS_FACTOR)
+    flash(messages.SECRET_NEEDS_FACTOR, "warning")
+    abort(redirect(url_for("auth.enrol", next=request.full_path)))
 
 
 def may_see_who_read(viewer: User, programme: Programme) -> bool:

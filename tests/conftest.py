@@ -23,6 +23,7 @@ from werkzeug.test import TestResponse
 
 from chibo_flow import create_app
 from chibo_flow.auth import totp
+from chibo_flow.auth.sessions import issue_token
 from chibo_flow.documents.parse import parse_text
 from chibo_flow.extensions import db as _db
 from chibo_flow.models import Membership, Org, Programme, User
@@ -252,6 +253,14 @@ def log_in(
         response = client.post("/login/otp", data={"code": unused_code(user)})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+def api_token(user: User) -> str:
+    """A new API token of `user`, with the second factor their role requires (a token is issued
+    to someone who has logged in)."""
+    if totp.requires_second_factor(user):
+        totp.current_code(user)  # enrols a person without a factor
+    return issue_token(user)
 
 
 @pytest.fixture

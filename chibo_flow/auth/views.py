@@ -160,7 +160,7 @@ def enrol():
     if form.validate_on_submit():
         codes = totp.confirm_enrolment(user, form.code.data)
         if codes is not None:
-            target = _finish_login(user) if pending else url_for("programmes.index")
+            target = _finish_login(user) if pending else safe_next(request.args.get("next"))
             flash(messages.OTP_ENROLLED, "info")
             return render_template("auth/recovery_codes.html", codes=codes, target=target)
         if pending:

@@ -110,8 +110,8 @@ def show(programme_id: int) -> str:
     """A received document read only, with its files and "Xác nhận đã nhận"."""
     programme = get_programme(programme_id, current_user, as_recipient=True)
     item = _received_item(programme.id)
+    record_secret_view(programme, current_user, "web")  # a mật one: refused without a factor
     opened_by_user(current_user, programme.id)
-    record_secret_view(programme, current_user, "web")
     return render_template(
         "receipts/document.html",
         programme=programme,

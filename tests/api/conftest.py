@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from chibo_flow.auth.sessions import issue_token
 from chibo_flow.documents.parse import parse_text
 from chibo_flow.models import (
     AuditEvent,
@@ -26,6 +25,7 @@ from chibo_flow.models import (
 from chibo_flow.models.users import Role
 from chibo_flow.recipients import learn_alias
 from chibo_flow.workflow import apply_transition, create_programme
+from tests.conftest import api_token
 
 ORG = "Chi bộ Trường Mầm non Tiên Cường"
 OTHER_ORG = "Chi bộ Thôn Đông"
@@ -129,7 +129,7 @@ def world(db) -> World:
         users[key] = _user(db, key, (Role.COMMITTEE,), org)
     _directory(db, org)
     db.session.commit()
-    return World(org, other_org, users, {key: issue_token(user) for key, user in users.items()})
+    return World(org, other_org, users, {key: api_token(user) for key, user in users.items()})
 
 
 @pytest.fixture

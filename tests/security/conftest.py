@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 import pytest
 
-from chibo_flow.auth.sessions import issue_token
 from chibo_flow.models import User
+from tests.conftest import api_token
 from tests.web.conftest import browser, password_hash, world  # noqa: F401
 
 
 @pytest.fixture
 def token() -> Callable[[User], dict[str, str]]:
     """token(user): the Authorization header of a new API token of `user`."""
-    return lambda user: {"Authorization": f"Bearer {issue_token(user)}"}
+    return lambda user: {"Authorization": f"Bearer {api_token(user)}"}

@@ -5,11 +5,16 @@ still verifies (genuine, a note added). Who read is shown to the secretary, comm
 not to every member; the public verification page and API never show a mật document's title."""
 
 import io
+import re
 
 import docx
+import pyotp
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from chibo_flow import messages
+from chibo_flow.auth import totp
+from chibo_flow.auth.sessions import issue_token
 from chibo_flow.documents.final_copy import final_copy_for
 from chibo_flow.documents.preview import render_preview
 from chibo_flow.documents.signing import read_signatures
@@ -28,6 +33,7 @@ def _secret_approved(world):
         version=programme.version,
         marks={"secrecy": "mat"},
     )
+    totp.current_code(world.users["member"])  # a member reads it with a second factor
     return bring_to(world, "approved")
 
 
@@ -76,6 +82,32 @@ def test_each_viewer_of_a_secret_document_is_recorded(db, world, browser):
     assert "Xem văn bản mật" in secretary_page and "Tải văn bản mật" in secretary_page
     member_page = page_text(member.get(f"/programmes/{programme.id}"))
     assert "Nhật ký xem và tải văn bản mật" not in member_page, "members do not see who read"
+
+
+def test_without_a_second_factor_a_member_is_sent_to_set_one_up_first(db, world, browser, client):
+    programme = _secret_approved(world)
+    member = world.users["member"]
+    totp.clear_factor(member)
+    db.session.commit()
+    web = browser(member)  # logs in with the password only, as members may
+    path = f"/programmes/{programme.id}"
+
+    for page in (path, f"{path}/ban-in.pdf", f"{path}/timeline", f"{path}/decision"):
+        refused = web.get(page)
+        assert refused.status_code == 302, page
+        assert refused.headers["Location"].startswith("/login/enrol?next=")
+    assert messages.SECRET_NEEDS_FACTOR in page_text(web.get(refused.headers["Location"]))
+    api = client.get(f"/api/v1{path}", headers={"Authorization": f"Bearer {issue_token(member)}"})
+    assert api.status_code == 403
+    assert api.get_json()["error"]["message"] == messages.SECRET_NEEDS_FACTOR
+    assert _access(db, programme) == [], "nothing was read"
+
+    enrol = web.get(f"/login/enrol?next={path}")
+    secret = re.search(r"[A-Z2-7]{32}", page_text(enrol)).group()
+    done = web.post(f"/login/enrol?next={path}", data={"code": pyotp.TOTP(secret).now()})
+    assert f'href="{path}"' in done.get_data(as_text=True), "the codes page goes on to it"
+    assert web.get(path).status_code == 200
+    assert _access(db, programme) == [(SECRET_VIEW, member.email, {"via": "web"})]
 
 
 def test_the_downloaded_pdf_carries_the_viewer_and_still_verifies(app, db, world, browser, client):
