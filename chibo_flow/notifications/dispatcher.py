@@ -1,16 +1,16 @@
 """The one dispatcher: domain events → Delivery rows → Celery.
 
 It subscribes to chibo_flow.events.committed. Each event is expanded into the notifications it
-causes (the notices of NOTICE_SOURCES: review notices, account emails; on approval the final
-copy to each address of the group snapshots the event froze) as Delivery rows, on approval
-also into the entries of the incoming registers of the orgs of the system it reaches
-(chibo_flow.registers.incoming), and marked dispatched in the same commit; then the rows are queued. Expanding is idempotent: a row's
-key is (event, kind, address) and a second expansion of the same event (the relay's, or a second
-dispatcher's at the same moment) inserts nothing, so nobody gets a second row, hence a second
-email. A small event is expanded right after the commit that recorded it; one reaching more than
-DISPATCH_INLINE_MAX people is left to a worker, so approving costs the same for 1 or 5,000
-recipients. Whatever was not dispatched (broker down, process killed) is dispatched by beat's
-relay.
+causes (the notices of NOTICE_SOURCES: review notices, account emails; on approval the final copy to
+each address of the group snapshots the event froze) as Delivery rows, on approval also into the
+entries of the incoming registers of the orgs of the system it reaches
+(chibo_flow.registers.incoming), and marked dispatched in the same commit; then the rows are queued.
+Expanding is idempotent: a row's key is (event, kind, address) and a second expansion of the same
+event (the relay's, or a second dispatcher's at the same moment) inserts nothing, so nobody gets a
+second row, hence a second email. A small event is expanded right after the commit that recorded it;
+one reaching more than DISPATCH_INLINE_MAX people is left to a worker, so approving costs the same
+for 1 or 5,000 recipients. Whatever was not dispatched (broker down, process killed) is dispatched
+by beat's relay.
 """
 
 import logging
