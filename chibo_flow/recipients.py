@@ -16,19 +16,18 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
+from typing import Any
 
 from sqlalchemy import select
 
+from chibo_flow.directory_versions import Person, current_snapshot, group_members
 from chibo_flow.documents.format import strip_diacritics
 from chibo_flow.extensions import db
-from chibo_flow.models import Alias, DirectoryEntry, Group, Org
-from chibo_flow.models.recipients import group_entries
-from chibo_flow.models.users import Membership, Role, User
+from chibo_flow.models import Alias, Group, GroupSnapshot, Org
 
 ARCHIVE_PURPOSE = "luu"
 ARCHIVE_WORD = "luu"  # "Lưu", "Lưu VP", "Lưu. CB." file a copy; nobody is mailed
-# Roles that make someone one of an org's "cán bộ, đảng viên" (an admin may be IT staff).
-PARTY_ROLES = (Role.SECRETARY, Role.COMMITTEE, Role.MEMBER)
 
 # Party abbreviations → their expansions as match keys, the usual meaning first. A word is an
 # abbreviation only when written without tone marks ("ĐU", "du"), so "dự" stays a word.
@@ -69,14 +68,6 @@ class LineStatus(StrEnum):
     UNRESOLVED = "unresolved"  # nothing fits: the secretary picks
 
 
-@dataclass(frozen=True)
-class Person:
-    """Someone a line reaches: a display name and an email address."""
-
-    name: str
-    email: str
-
-
 @dataclass
 class LineResolution:
     """What one "Nơi nhận" line means: the archive, some groups' people, or nothing certain."""
@@ -86,7 +77,11 @@ class LineResolution:
     status: LineStatus = LineStatus.UNRESOLVED
     groups: list[Group] = field(default_factory=list)
     candidates: list[Group] = field(default_factory=list)  # for an ambiguous line
-    people: list[Person] = field(default_factory=list)
+
+    @cached_property
+    def people(self) -> list[Person]:
+        """Everyone the line's groups reach now, once per address (read when first asked)."""
+        return _people(self.groups)
 
     @property
     def is_archive(self) -> bool:
@@ -198,34 +193,6 @@ def _unique(groups: Iterable[Group]) -> list[Group]:
     return list({group.id: group for group in groups}.values())
 
 
-def group_members(group: Group) -> list[Person]:
-    """The people a group reaches now: its fixed entries or the current members of an org.
-
-    Read as (name, email) columns, not objects: a group may hold hundreds of people and is
-    resolved inside the approval's transaction.
-    """
-    if group.members_of_org_id is not None:
-        query = (
-            select(User.name, User.email)
-            .join(Membership)
-            .where(
-                Membership.org_id == group.members_of_org_id,
-                Membership.role.in_(PARTY_ROLES),
-                User.active,
-            )
-            .distinct()
-            .order_by(User.name)
-        )
-    else:
-        query = (
-            select(DirectoryEntry.name, DirectoryEntry.email)
-            .join(group_entries, group_entries.c.entry_id == DirectoryEntry.id)
-            .where(group_entries.c.group_id == group.id)
-            .order_by(DirectoryEntry.name)
-        )
-    return [Person(name, email) for name, email in db.session.execute(query)]
-
-
 def _people(groups: list[Group]) -> list[Person]:
     """Everyone the groups reach, once per address, in group order."""
     people: dict[str, Person] = {}
@@ -257,7 +224,7 @@ def _resolve(directory: DirectoryIndex, label: str, purpose: str) -> LineResolut
 
 
 def _reaching(result: LineResolution, groups: list[Group]) -> LineResolution:
-    result.status, result.groups, result.people = LineStatus.RESOLVED, groups, _people(groups)
+    result.status, result.groups = LineStatus.RESOLVED, groups
     return result
 
 
@@ -284,38 +251,76 @@ def learn_alias(org: Org, label: str, group: Group) -> Alias:
     return alias
 
 
+# --- freezing: whom an approval reaches, as of approval -----------------------------------------
+
+
+def take_snapshots(lines: list[LineResolution]) -> None:
+    """Make sure the groups `lines` reach have a snapshot of their current version (on submit,
+    so that approving, unless the directory changed meanwhile, only refers to them)."""
+    for line in lines:
+        for group in line.groups:
+            current_snapshot(group)
+
+
 @dataclass(frozen=True)
 class FrozenRecipients:
-    """Who a programme's final copy goes to, as of one moment: its non-archive lines, each
-    address once under the first line that reaches it, and each other org of the system once
-    (its incoming register, liên thông), compact to be stored as one value."""
+    """Who a programme's final copy goes to, as of one moment, in a few values whatever the
+    number of people: its non-archive lines, the snapshot of each group they reach (in line
+    order, each once) and each other org of the system reached, once (its incoming register,
+    liên thông). `frozen_people` expands it."""
 
     lines: list[tuple[str, str]]  # (label, purpose)
-    people: list[tuple[str, str, int]]  # (address, name, index into lines)
+    groups: list[tuple[int, int]]  # (GroupSnapshot id, index into lines)
     orgs: list[tuple[int, int]]  # (receiving org id, index into lines)
+    size: int  # the people of the snapshots (an address in two groups counts twice)
 
 
 def freeze_recipients(org: Org, recipients: list[dict]) -> FrozenRecipients:
-    """Resolve the "Nơi nhận" lines now and fix the result: later directory changes do not alter
-    it. Addresses are lower-cased; an address or an org reached by several lines counts once;
-    the sending org is never its own recipient."""
+    """Resolve the "Nơi nhận" lines now and fix the result by referring to the snapshots of the
+    groups as they are now: later directory changes do not alter it. An org reached by several
+    lines counts once; the sending org is never its own recipient."""
     lines: list[tuple[str, str]] = []
-    people: list[tuple[str, str, int]] = []
+    groups: list[tuple[int, int]] = []
     orgs: list[tuple[int, int]] = []
-    seen: set[str] = set()
+    size = 0
+    seen: set[int] = set()
     seen_orgs = {org.id}
     for line in resolve_recipients(org, recipients):
         if line.is_archive:
             continue
         index = len(lines)
         lines.append((line.label, line.purpose))
-        for person in line.people:
-            address = person.email.strip().lower()
-            if address not in seen:
-                seen.add(address)
-                people.append((address, person.name, index))
+        for group in line.groups:
+            snapshot_id, people = current_snapshot(group)
+            if snapshot_id not in seen:
+                seen.add(snapshot_id)
+                groups.append((snapshot_id, index))
+                size += people
         for org_id in line.receiving_org_ids:
             if org_id not in seen_orgs:
                 seen_orgs.add(org_id)
                 orgs.append((org_id, index))
-    return FrozenRecipients(lines, people, orgs)
+    return FrozenRecipients(lines, groups, orgs, size)
+
+
+def frozen_people(frozen: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """The people an approval's frozen recipients (FrozenRecipients as stored in its event)
+    reach: (address, name, index into lines), each address once, lower-cased, under the first
+    line that reaches it."""
+    if "people" in frozen:  # recorded before group snapshots: the people themselves
+        return [tuple(person) for person in frozen["people"]]
+    ids = [snapshot_id for snapshot_id, _ in frozen["groups"]]
+    snapshots = dict(
+        db.session.execute(
+            select(GroupSnapshot.id, GroupSnapshot.people).where(GroupSnapshot.id.in_(ids))
+        ).all()
+    )
+    people: list[tuple[str, str, int]] = []
+    seen: set[str] = set()
+    for snapshot_id, index in frozen["groups"]:
+        for name, email in snapshots[snapshot_id]:
+            address = email.strip().lower()
+            if address not in seen:
+                seen.add(address)
+                people.append((address, name, index))
+    return people

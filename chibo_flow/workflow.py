@@ -41,7 +41,12 @@ from chibo_flow.models import (
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.programmes import State
 from chibo_flow.models.users import Role
-from chibo_flow.recipients import freeze_recipients, resolve_recipients
+from chibo_flow.recipients import (
+    LineResolution,
+    freeze_recipients,
+    resolve_recipients,
+    take_snapshots,
+)
 from chibo_flow.review.deadlines import round_deadline
 from chibo_flow.review.decision import reserving
 from chibo_flow.review.meetings import check_meeting
@@ -124,7 +129,7 @@ def _edit(step: Step) -> None:
 
 def _submit(step: Step) -> None:
     programme = step.programme
-    _check_submittable(programme)
+    take_snapshots(_check_submittable(programme))
     programme.review_round += 1
     programme.submitted_by_id = step.actor.id
     programme.state = State.REVIEW
@@ -287,11 +292,11 @@ def _close(step: Step, outcome: str) -> None:
     frozen = freeze_recipients(programme.org, programme.doc.get("recipients", []))
     step.record(
         EventKind.APPROVED,
-        recipients=len(frozen.people),
+        recipients=frozen.size,
         number=programme.number,
         round=programme.review_round,
         lines=frozen.lines,
-        people=frozen.people,
+        groups=frozen.groups,
         orgs=frozen.orgs,
     )
 
@@ -589,8 +594,9 @@ def _check_content(doc: dict[str, Any]) -> None:
         raise Invalid(too_long)
 
 
-def _check_submittable(programme: Programme) -> None:
-    """Raises Invalid unless the content is complete and every recipient line is resolved."""
+def _check_submittable(programme: Programme) -> list[LineResolution]:
+    """Raises Invalid unless the content is complete and every recipient line is resolved;
+    returns the lines."""
     doc = programme.doc
     _check_content(doc)
     if not doc.get("sections"):
@@ -601,6 +607,7 @@ def _check_submittable(programme: Programme) -> None:
     unresolved = [line.label for line in lines if not line.resolved]
     if unresolved:
         raise Invalid(messages.UNRESOLVED_RECIPIENTS.format(lines="; ".join(unresolved)))
+    return lines
 
 
 def _audit(

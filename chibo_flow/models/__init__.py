@@ -12,7 +12,13 @@ from chibo_flow.models.programmes import (
     Revision,
     Vote,
 )
-from chibo_flow.models.recipients import Alias, DirectoryEntry, Group, RecipientRequest
+from chibo_flow.models.recipients import (
+    Alias,
+    DirectoryEntry,
+    Group,
+    GroupSnapshot,
+    RecipientRequest,
+)
 from chibo_flow.models.registers import IncomingEntry
 from chibo_flow.models.review import Delegation, ReviewView
 from chibo_flow.models.users import (
@@ -40,6 +46,7 @@ __all__ = [
     "EventKind",
     "FinalCopy",
     "Group",
+    "GroupSnapshot",
     "IncomingEntry",
     "Invitation",
     "LoginFailure",

@@ -23,9 +23,11 @@ class EventKind:
     # opinions reserved (bảo lưu ý kiến) [{vote, member}]
     ROUND_CLOSED = "round_closed"
     WITHDRAWN = "withdrawn"
-    # data: number, and the recipients frozen as of approval: lines [[label, purpose]] and
-    # people [[address, name, line index]] (one row, however many people), and orgs
-    # [[org id, line index]]: the other orgs of the system reached (their incoming registers).
+    # data: number, and the recipients frozen as of approval (chibo_flow.recipients.
+    # FrozenRecipients): lines [[label, purpose]], groups [[GroupSnapshot id, line index]]
+    # (a few values however many people) and orgs [[org id, line index]]: the other orgs of
+    # the system reached (their incoming registers). Approvals recorded before group snapshots
+    # hold people [[address, name, line index]] instead of groups.
     APPROVED = "approved"
     REMINDER_DUE = "reminder_due"  # data: people (user ids), key (round and interval)
     ESCALATION_DUE = "escalation_due"  # data: people (user ids), key
@@ -64,8 +66,9 @@ class DomainEvent(db.Model):
     # Tells apart events of one kind that recur (a reminder's round and interval, "r2-i3").
     key: Mapped[str] = mapped_column(String(40), default="", server_default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # How many people the event's frozen recipient list holds (0 for most kinds): lets the
-    # dispatcher expand small events at once and leave large ones to a worker.
+    # How many people the event's frozen recipient list holds, at most (an address in two
+    # groups counts twice; 0 for most kinds): lets the dispatcher expand small events at once
+    # and leave large ones to a worker.
     recipients: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

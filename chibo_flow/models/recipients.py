@@ -1,8 +1,9 @@
 """The directory that "Nơi nhận" lines resolve to: people, groups and learnt aliases."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chibo_flow.extensions import db
@@ -47,6 +48,9 @@ class Group(db.Model):
     # When set, the group stands for this org of the system (e.g. "Thường trực Đảng ủy xã" for
     # the Đảng bộ xã): a document reaching it is also entered in that org's incoming register.
     receiving_org_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
+    # Goes up with every change of whom the group reaches (its entries, their names and
+    # addresses, the members of `members_of_org`): chibo_flow.directory_versions.
+    people_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     entries: Mapped[list[DirectoryEntry]] = relationship(
         secondary=group_entries, back_populates="groups", order_by=DirectoryEntry.name
@@ -56,6 +60,22 @@ class Group(db.Model):
     aliases: Mapped[list["Alias"]] = relationship(
         back_populates="group", cascade="all, delete-orphan", order_by="Alias.label"
     )
+
+
+class GroupSnapshot(db.Model):
+    """Whom a group reached at one of its versions, in one row; never changed once written. An
+    approval freezes its recipients by referring to these (chibo_flow.recipients.freeze)."""
+
+    __tablename__ = "group_snapshot"
+    __table_args__ = (Index("ix_group_snapshot_version", "group_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Kept when the group is deleted: approvals made before still refer to it.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer)
+    people: Mapped[list[Any]] = mapped_column(JSON)  # [[name, email], ...] as group_members
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Alias(db.Model):

@@ -2,11 +2,11 @@
 
 It subscribes to chibo_flow.events.committed. Each event is expanded into the notifications it
 causes (the notices of NOTICE_SOURCES: review notices, account emails, a secretary's request
-for a new recipient to the org's admins; on approval the final
-copy to each address frozen in the event) as Delivery rows, on approval also into the entries of
-the incoming registers of the orgs of the system it reaches (chibo_flow.registers.incoming), and
-marked dispatched in the same commit; then the rows are queued. Expanding is idempotent: a row's
-key is (event, kind, address) and a second expansion of the same event (the relay's, or a second
+for a new recipient to the org's admins; on approval the final copy to each address of the group
+snapshots the event froze) as Delivery rows, on approval also into the entries of the incoming
+registers of the orgs of the system it reaches (chibo_flow.registers.incoming), and marked
+dispatched in the same commit; then the rows are queued. Expanding is idempotent: a row's key is
+(event, kind, address) and a second expansion of the same event (the relay's, or a second
 dispatcher's at the same moment) inserts nothing, so nobody gets a second row, hence a second
 email. A small event is expanded right after the commit that recorded it; one reaching more than
 DISPATCH_INLINE_MAX people is left to a worker, so approving costs the same for 1 or 5,000
@@ -37,6 +37,7 @@ from chibo_flow.notifications.queue import (
     send_rank,
 )
 from chibo_flow.receipts.reminders import reminder_rows
+from chibo_flow.recipients import frozen_people
 from chibo_flow.registers.incoming import enter_receipts
 from chibo_flow.review import notices as review_notices
 
@@ -74,7 +75,7 @@ def planned_rows(event: DomainEvent, programme: Programme | None) -> list[dict]:
         rows += reminder_rows(event)
     if event.kind == EventKind.APPROVED:
         lines = event.data["lines"]
-        for address, name, line in event.data["people"]:
+        for address, name, line in frozen_people(event.data):
             label, purpose = lines[line]
             rows.append(base | {"kind": FINAL_COPY, "notice_key": "", "address": address,
                                 "name": name, "line": label, "purpose": purpose})  # fmt: skip
