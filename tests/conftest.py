@@ -233,7 +233,9 @@ def unused_code(user: User) -> str:
     used up, this waits for the next one)."""
     _db.session.refresh(user)
     now = int(time.time()) // totp.STEP_S
-    step = max(now - totp.DRIFT_STEPS, (user.totp_last_step or 0) + 1)
+    # Never an earlier step than now's: it would fall out of the window if a step ended
+    # between this line and the server's check.
+    step = max(now, (user.totp_last_step or 0) + 1)
     if step > now + totp.DRIFT_STEPS:
         time.sleep((step - totp.DRIFT_STEPS) * totp.STEP_S - time.time() + 0.05)
     return pyotp.TOTP(user.totp_secret).at(step * totp.STEP_S)

@@ -3,11 +3,11 @@ approved a demo login of the Đảng bộ is shown the Đảng bộ's incoming r
 
 from sqlalchemy import select
 
-from chibo_flow.demo import INCOMING_LOGIN, PARENT_ORG, SEED_FILE, load_demo
-from chibo_flow.models import Org, Programme, User
-from chibo_flow.workflow import apply_transition
+from chibo_flow.demo import INCOMING_LOGIN, PARENT_ORG, SEED_FILE
+from chibo_flow.models import Org, User
 from tests.conftest import log_in
 from tests.support import SEED
+from tests.verify.support import demo_programme
 from tests.web.support import page_text
 
 
@@ -16,13 +16,8 @@ def test_demo_seed_is_the_shared_seed():
 
 
 def test_a_demo_login_of_the_dang_bo_sees_its_incoming_register(db, app):
-    load_demo()
-    programme = db.session.scalar(select(Programme))
+    programme = demo_programme("approved")
     users = {u.email: u for u in db.session.scalars(select(User))}
-    apply_transition(programme, "submit", users["bithu@chibo.demo"], version=programme.version)
-    for email in ("capuy1@chibo.demo", "capuy2@chibo.demo"):
-        apply_transition(programme, "approve", users[email], version=programme.version)
-    assert programme.state == "approved"
     dang_bo = db.session.scalar(select(Org).where(Org.name == PARENT_ORG))
     assert INCOMING_LOGIN.org == PARENT_ORG
     web = app.test_client()

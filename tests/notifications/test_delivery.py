@@ -3,13 +3,12 @@
 import pytest
 from sqlalchemy import select
 
-from chibo_flow.demo import load_demo
-from chibo_flow.models import Delivery, Programme, User
+from chibo_flow.models import Delivery
 from chibo_flow.models.delivery import DeliveryStatus
 from chibo_flow.notifications.capture import MailboxHandler
-from chibo_flow.workflow import apply_transition
 from tests.conftest import SmtpServer
 from tests.support import wait_for
+from tests.verify.support import demo_programme
 
 
 class ScriptedHandler(MailboxHandler):
@@ -36,17 +35,6 @@ def smtp_server(request, mail_dir):
     server.controller.stop()
 
 
-def _approve_demo(db) -> Programme:
-    load_demo()
-    programme = db.session.scalar(select(Programme))
-    users = {u.email: u for u in db.session.scalars(select(User))}
-    apply_transition(programme, "submit", users["bithu@chibo.demo"], version=programme.version)
-    for email in ("capuy1@chibo.demo", "capuy2@chibo.demo"):
-        apply_transition(programme, "approve", users[email], version=programme.version)
-    assert programme.state == "approved"
-    return programme
-
-
 def _delivery(db, address: str, status: str) -> Delivery | None:
     db.session.expire_all()
     row = db.session.scalar(select(Delivery).where(Delivery.address == address))
@@ -58,7 +46,7 @@ TRY_LATER = "451 4.3.0 Try again later"
 
 @pytest.mark.script("phutrach@chibo.demo", [TRY_LATER, TRY_LATER])
 def test_temporary_refusals_are_retried_until_delivered_once(db, smtp_server, celery_worker):
-    _approve_demo(db)
+    demo_programme("approved")
     row = wait_for(lambda: _delivery(db, "phutrach@chibo.demo", DeliveryStatus.SENT), timeout=60)
     assert row.attempts == 3
     assert row.last_reply_code == 250
@@ -68,7 +56,7 @@ def test_temporary_refusals_are_retried_until_delivered_once(db, smtp_server, ce
 
 @pytest.mark.script("phutrach@chibo.demo", ["550 5.1.1 Mailbox does not exist"])
 def test_permanent_refusal_fails_visibly_without_retry(db, smtp_server, celery_worker):
-    _approve_demo(db)
+    demo_programme("approved")
     row = wait_for(lambda: _delivery(db, "phutrach@chibo.demo", DeliveryStatus.FAILED), timeout=60)
     assert row.attempts == 1
     assert row.last_reply_code == 550

@@ -6,10 +6,10 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from chibo_flow.auth.sessions import issue_token
 from chibo_flow.demo import load_demo
 from chibo_flow.models import Delivery, FinalCopy, Programme, User
 from chibo_flow.models.delivery import DeliveryStatus
+from tests.conftest import api_token
 from tests.support import REDIS_URL, wait_for
 
 # Who the demo's "Nơi nhận" reaches: "Thường trực ĐU" → the two standing-committee members,
@@ -38,7 +38,7 @@ def env(request, env):
 
 def _bearer(db, email: str) -> dict[str, str]:
     user = db.session.scalar(select(User).where(User.email == email))
-    return {"Authorization": f"Bearer {issue_token(user)}"}
+    return {"Authorization": f"Bearer {api_token(user)}"}
 
 
 def _transition(client, headers, programme_id: int, action: str, **extra) -> dict:

@@ -16,7 +16,7 @@ from chibo_flow.notifications.compose import BatchComposer
 from chibo_flow.receipts.greeting import greeting
 from chibo_flow.timefmt import local_date
 from chibo_flow.workflow import apply_transition
-from tests.notifications.test_delivery import _approve_demo
+from tests.verify.support import demo_programme
 
 LINK = re.compile(r"http://chibo\.test(/nhan/[^\s\"<]+)")
 
@@ -27,7 +27,7 @@ def _final_copies(db) -> dict[str, Delivery]:
 
 
 def test_each_person_is_greeted_by_name_and_gets_the_whole_header_and_a_link(db, app, client):
-    programme = _approve_demo(db)
+    programme = demo_programme("approved")
     rows = _final_copies(db)
     issued = final_copy_for(programme)
     composer = BatchComposer()
@@ -74,7 +74,7 @@ def test_each_person_is_greeted_by_name_and_gets_the_whole_header_and_a_link(db,
 
 
 def test_a_batch_renders_what_a_line_shares_once(db, app):
-    _approve_demo(db)
+    demo_programme("approved")
     rows = list(_final_copies(db).values())
     rendered: list[str] = []
 

@@ -15,7 +15,7 @@ from chibo_flow.models.delivery import DeliveryStatus
 from chibo_flow.notifications.compose import compose_for
 from chibo_flow.receipts.confirm import confirmed_by_link
 from chibo_flow.receipts.reminders import remind_receipts
-from tests.notifications.test_delivery import _approve_demo
+from tests.verify.support import demo_programme
 
 TO_ACT = {"bithu@chibo.demo", "capuy1@chibo.demo", "capuy2@chibo.demo", "capuy3@chibo.demo",
           "dangvien1@chibo.demo", "dangvien2@chibo.demo"}  # "CB, đảng viên (t/h)"  # fmt: skip
@@ -24,7 +24,7 @@ TO_ACT = {"bithu@chibo.demo", "capuy1@chibo.demo", "capuy2@chibo.demo", "capuy3@
 def _sent(db) -> tuple[Programme, object]:
     """The demo approved, every final copy accepted by the mail server now; the org reminds
     every 3 days."""
-    programme = _approve_demo(db)
+    programme = demo_programme("approved")
     programme.org.receipt_reminder_days = 3
     sent_at = utcnow()
     for row in db.session.scalars(select(Delivery).where(Delivery.kind == "final_copy")):

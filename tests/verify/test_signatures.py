@@ -46,7 +46,7 @@ class Issued:
 def issued(database_url, tmp_path_factory) -> Iterator[Issued]:
     with issued_seed(database_url, tmp_path_factory.mktemp("signed")) as (app, copy):
         programme = copy.programme
-        facts = {"org": ORG, "number": "01-CTr/CB", "title": programme.title,
+        facts = {"org": ORG, "number": "01-CTr/CB", "title": programme.title, "secrecy": "thuong",
                  "date": local_date(programme.approved_at).isoformat()}  # fmt: skip
         rendered = render_pdf(programme, copy.verify_code)
         yield Issued(app, copy.verify_code, copy.pdf, rendered, facts)
