@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 from chibo_flow.models import User
 from tests.conftest import PASSWORD, unused_code
 from tests.support import ROOT, free_port
-from tests.web.conftest import password_hash, third, world  # noqa: F401
+from tests.web.conftest import third, world  # noqa: F401
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

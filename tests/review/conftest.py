@@ -1,4 +1,4 @@
 """Review tests use the web tests' world (the seed's chi bộ, its people and directory) and
 browser-like clients."""
 
-from tests.web.conftest import browser, password_hash, third, world  # noqa: F401
+from tests.web.conftest import browser, third, world  # noqa: F401

@@ -8,7 +8,7 @@ import pytest
 
 from chibo_flow.models import User
 from tests.conftest import api_token
-from tests.web.conftest import browser, password_hash, world  # noqa: F401
+from tests.web.conftest import browser, world  # noqa: F401
 
 
 @pytest.fixture

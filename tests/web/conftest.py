@@ -31,20 +31,14 @@ NAMES = {
 }
 
 
-@pytest.fixture(scope="session")
-def password_hash() -> str:
-    """The test password's hash (computed once, light parameters: tests/conftest.py)."""
-    return PASSWORD_HASH
-
-
 @pytest.fixture
-def world(db, make, seed_text, password_hash) -> World:
+def world(db, make, seed_text) -> World:
     """The seed's chi bộ (two approvals needed), its directory and people, the seed as a draft."""
     org = make.org(approvals=2)
     other = make.org(name=OTHER_ORG, code="CBTD")
     users = {}
     for key, roles in PEOPLE.items():
-        user = User(email=f"{key}@chibo.test", name=NAMES[key], password_hash=password_hash)
+        user = User(email=f"{key}@chibo.test", name=NAMES[key], password_hash=PASSWORD_HASH)
         db.session.add(user)
         db.session.flush()
         for role in roles:

@@ -16,6 +16,7 @@ from chibo_flow.models._types import utcnow
 from chibo_flow.models.users import Role
 from chibo_flow.notifications.compose import compose_for
 from chibo_flow.receipts.links import revoke
+from tests.conftest import PASSWORD_HASH
 from tests.web.support import bring_to, flashes, page_text
 
 STANDING = "thuongtruc1@chibo.test"  # "Thường trực ĐU (b/c)": the superior committee's member
@@ -44,12 +45,12 @@ def approved(world):
 
 
 @pytest.fixture
-def standing(db, world, password_hash) -> User:
+def standing(db, world) -> User:
     """The superior committee's member: an account in the parent org, not in the chi bộ."""
     parent = Org(name="Đảng bộ xã Tiên Cường", code="ĐU", place="Tiên Cường")
     db.session.add(parent)
     world.org.parent = parent
-    user = User(email=STANDING, name="Phạm Văn Dũng", password_hash=password_hash)
+    user = User(email=STANDING, name="Phạm Văn Dũng", password_hash=PASSWORD_HASH)
     db.session.add_all([user, Membership(user=user, org=parent, role=Role.MEMBER)])
     db.session.commit()
     return user
