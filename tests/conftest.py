@@ -296,7 +296,9 @@ def pytest_collection_modifyitems(config, items) -> None:
         database = callspec.params.get("database_url", first) if callspec else first
         return database != first and item.get_closest_marker("one_database") is not None
 
-    dropped = [item for item in items if on_another_database(item)]
+    kept, dropped = [], []
+    for item in items:
+        (dropped if on_another_database(item) else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = [item for item in items if not on_another_database(item)]
+        items[:] = kept
