@@ -28,12 +28,14 @@ from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, FinalCopy, Programme
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.delivery import FINAL_COPY
-from chibo_flow.receipts.greeting import greeting
+from chibo_flow.notifications.shared_attachment import SharedAttachment
+from chibo_flow.receipts.greeting import greeting, superior_place
 from chibo_flow.receipts.links import receipt_url
 from chibo_flow.receipts.reminders import RECEIPT_REMINDER, reminded_delivery, reminded_interval
 from chibo_flow.review.notices import notice_context, notice_subject
 
 SMTP = email.policy.SMTP
+RECEIVED = email.policy.default  # how compose_for parses what was sent
 
 
 class Addressed(Protocol):
@@ -51,9 +53,9 @@ class Addressed(Protocol):
 
 
 def compose_for(delivery: Delivery) -> EmailMessage:
-    """The complete email of one Delivery row, by its kind (the final copy renders it if
-    missing)."""
-    return BatchComposer().message(delivery)
+    """The complete email of one Delivery row as its recipient receives it (the final copy
+    renders it if missing)."""
+    return email.message_from_bytes(BatchComposer().message_bytes(delivery), policy=RECEIVED)
 
 
 def header_text(value: object) -> str:
@@ -79,12 +81,14 @@ LINK = "[[chibo-flow:link]]"
 @dataclass(frozen=True)
 class SharedFinalCopy:
     """The final-copy email to everyone behind one "Nơi nhận" line, the personal parts left as
-    markers: its headers, text and HTML parts, the PDF part (encoded once)."""
+    markers: its headers, text and HTML parts, the PDF (encoded once), and where the org's
+    superior Đảng bộ is (`superior_place`, for greeting an office)."""
 
     headers: list[tuple[str, str]]
     text: str
     html: str | None
-    attachment: MIMEPart | None
+    attachment: SharedAttachment | None
+    place: str
 
 
 def personal_copy(shared: SharedFinalCopy, delivery: Addressed) -> EmailMessage:
@@ -95,9 +99,8 @@ def personal_copy(shared: SharedFinalCopy, delivery: Addressed) -> EmailMessage:
         reminded_delivery(delivery.notice_key) if delivery.kind == RECEIPT_REMINDER
         else delivery.id
     )  # fmt: skip
-    org = db.session.get(Programme, delivery.programme_id).org
     personal = {
-        GREETING: greeting(delivery.name, delivery.line, org),
+        GREETING: greeting(delivery.name, delivery.line, shared.place),
         LINK: receipt_url(final_copy_id),
     }
     message = EmailMessage()
@@ -109,7 +112,7 @@ def personal_copy(shared: SharedFinalCopy, delivery: Addressed) -> EmailMessage:
         message.add_alternative(_fill(shared.html, escaped), subtype="html")
     if shared.attachment is not None:
         message.make_mixed()
-        message.attach(shared.attachment)
+        message.attach(shared.attachment.part)
     return message
 
 
@@ -128,25 +131,25 @@ class BatchComposer:
         self._shared: dict[Hashable, SharedFinalCopy] = {}
 
     def message_bytes(self, delivery: Addressed) -> bytes:
-        """The email of `delivery`, serialised for SMTP."""
-        return self.message(delivery).as_bytes(policy=SMTP)
-
-    def message(self, delivery: Addressed) -> EmailMessage:
-        """The complete email of `delivery`."""
+        """The complete email of `delivery`, serialised for SMTP."""
         if delivery.kind == RECEIPT_REMINDER:
-            return personal_copy(compose_receipt_reminder(delivery), delivery)
+            return personal_copy(compose_receipt_reminder(delivery), delivery).as_bytes(policy=SMTP)
         if delivery.kind != FINAL_COPY:
             message = _own_message(db.session.get(Delivery, delivery.id))
             for name, value in recipient_headers(delivery):
                 message[name] = value
-            return message
+            return message.as_bytes(policy=SMTP)
         key = (delivery.programme_id, delivery.line, delivery.purpose)
         if key not in self._shared:
             programme = db.session.get(Programme, delivery.programme_id)
             self._shared[key] = compose_final_copy(
                 programme, final_copy_for(programme), delivery.line, delivery.purpose
             )
-        return personal_copy(self._shared[key], delivery)
+        shared = self._shared[key]
+        message = personal_copy(shared, delivery)
+        if shared.attachment is None:
+            return message.as_bytes(policy=SMTP)
+        return shared.attachment.serialise(message)
 
 
 def _own_message(delivery: Delivery) -> EmailMessage:
@@ -194,10 +197,11 @@ def compose_final_copy(
     }
     envelope = _envelope(programme, FINAL_COPY, final_copy_subject(programme))
     headers = list(envelope.items())
+    place = superior_place(programme.org)
     if programme.secrecy == SECRET:
         # A mật document never leaves by email: a notice to log in, no text, no attachment.
         return SharedFinalCopy(headers, render_template("email/secret_notice.txt", **context),
-                               None, None)  # fmt: skip
+                               None, None, place)  # fmt: skip
     attachment = MIMEPart()
     attachment.set_content(
         final_copy.pdf,
@@ -210,7 +214,8 @@ def compose_final_copy(
         headers,
         render_template("email/final_copy.txt", **context),
         render_template("email/final_copy.html", **context),
-        attachment,
+        SharedAttachment.of(attachment),
+        place,
     )
 
 
@@ -233,6 +238,7 @@ def compose_receipt_reminder(delivery: Addressed) -> SharedFinalCopy:
         render_template("email/receipt_reminder.txt", **context),
         render_template("email/receipt_reminder.html", **context),
         None,
+        superior_place(org),
     )
 
 

@@ -34,11 +34,17 @@ def names_an_office(name: str) -> bool:
     return name.casefold().startswith(OFFICE_WORDS)
 
 
-def written_out(label: str, org: Org) -> str:
-    """`label` with its abbreviations written out; "ĐU" and "ĐB" of a chi bộ under a Đảng bộ
-    name that Đảng bộ's ("Thường trực ĐU" → "Thường trực Đảng ủy xã Tiên Cường")."""
+def superior_place(org: Org) -> str:
+    """Where `org`'s superior Đảng bộ is ("xã Tiên Cường" under "Đảng bộ xã Tiên Cường"); ""
+    when it has none."""
     parent = org.parent.name if org.parent else ""
-    place = parent.removeprefix(PARENT_PARTY) if parent.startswith(PARENT_PARTY) else ""
+    return parent.removeprefix(PARENT_PARTY) if parent.startswith(PARENT_PARTY) else ""
+
+
+def written_out(label: str, place: str) -> str:
+    """`label` with its abbreviations written out; "ĐU" and "ĐB" of a chi bộ under the Đảng bộ
+    of `place` (`superior_place`) name that Đảng bộ ("Thường trực ĐU" → "Thường trực Đảng ủy
+    xã Tiên Cường")."""
 
     def word(match: re.Match) -> str:
         text = match.group(0)
@@ -49,9 +55,10 @@ def written_out(label: str, org: Org) -> str:
     return re.sub(r"\w+", word, label)
 
 
-def greeting(name: str | None, line: str, org: Org) -> str:
-    """Whom an email to `name` behind `line` of `org`'s document greets."""
+def greeting(name: str | None, line: str, place: str) -> str:
+    """Whom an email to `name` behind `line` greets, in a document of an org whose superior
+    Đảng bộ is in `place` (`superior_place`)."""
     name = " ".join((name or "").split())
     if name and not names_an_office(name):
         return messages.RECEIPT_GREETING_PERSON.format(name=name)
-    return written_out(name or line, org)
+    return written_out(name or line, place)

@@ -1,6 +1,12 @@
 """The SMTP client's own work: what reaches the server is exactly the message sent."""
 
+import email.policy
+from email.message import EmailMessage, MIMEPart
+
+import pytest
+
 from chibo_flow.notifications import mailer
+from chibo_flow.notifications.shared_attachment import SharedAttachment
 from tests.conftest import SmtpServer
 
 
@@ -31,3 +37,37 @@ def test_lines_starting_with_a_dot_arrive_unchanged(tmp_path):
 
     assert (reply.code, again.code) == (250, 250)
     assert recorder.received == [message + b"\r\n", message + b"\r\n"]
+
+
+def _letter(attachment: MIMEPart) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = "Chương trình hành động số 01-CTr/CB"
+    message["To"] = "Đồng chí Lan <lan@chibo.test>"
+    message.set_content("Kính gửi: đồng chí Đỗ Thị Lan\n")
+    message.add_alternative("<p>Kính gửi: đồng chí Đỗ Thị Lan</p>", subtype="html")
+    message.make_mixed()
+    message.attach(attachment)
+    message.set_boundary("==boundary-of-the-test==")
+    message.get_payload(0).set_boundary("==alternative-of-the-test==")
+    return message
+
+
+def test_an_attachment_encoded_once_serialises_as_the_email_package_would():
+    # Every copy of a line's email carries the same PDF, encoded once (shared_attachment):
+    # the bytes sent must be the very bytes the email package writes for the whole message,
+    # and what a reader opens the very PDF.
+    pdf = bytes(range(256)) * 400 + b"%%EOF\n.\n"
+    attachment = MIMEPart()
+    attachment.set_content(pdf, maintype="application", subtype="pdf",
+                           disposition="attachment", filename="01-CTr-CB.pdf")  # fmt: skip
+    shared = SharedAttachment.of(attachment)
+
+    data = shared.serialise(_letter(shared.part))
+
+    assert data == _letter(attachment).as_bytes(policy=email.policy.SMTP)
+    received = email.message_from_bytes(data, policy=email.policy.default)
+    (opened,) = received.iter_attachments()
+    assert opened.get_content() == pdf
+    assert opened.get_filename() == "01-CTr-CB.pdf"
+    with pytest.raises(ValueError):
+        shared.serialise(_letter(SharedAttachment.of(attachment).part))

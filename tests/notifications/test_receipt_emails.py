@@ -12,8 +12,8 @@ from chibo_flow.demo import load_demo
 from chibo_flow.documents.final_copy import final_copy_for
 from chibo_flow.documents.render import party_date
 from chibo_flow.models import Delivery, DirectoryEntry, Group, Org, Programme, User
-from chibo_flow.notifications.compose import BatchComposer
-from chibo_flow.receipts.greeting import greeting
+from chibo_flow.notifications.compose import BatchComposer, compose_for
+from chibo_flow.receipts.greeting import greeting, superior_place
 from chibo_flow.timefmt import local_date
 from chibo_flow.workflow import apply_transition
 from tests.verify.support import demo_programme
@@ -30,9 +30,7 @@ def test_each_person_is_greeted_by_name_and_gets_the_whole_header_and_a_link(db,
     programme = demo_programme("approved")
     rows = _final_copies(db)
     issued = final_copy_for(programme)
-    composer = BatchComposer()
-
-    messages = {address: composer.message(row) for address, row in rows.items()}
+    messages = {address: compose_for(row) for address, row in rows.items()}
 
     member = messages["dangvien1@chibo.demo"]
     text = member.get_body(("plain",)).get_content()
@@ -107,10 +105,12 @@ def test_an_office_is_greeted_by_its_name_and_a_line_written_out(db, app):
     for email in ("capuy1@chibo.demo", "capuy2@chibo.demo"):
         apply_transition(programme, "approve", users[email], version=programme.version)
 
-    text = BatchComposer().message(_final_copies(db)["vanphong@chibo.demo"])
+    text = compose_for(_final_copies(db)["vanphong@chibo.demo"])
 
     assert text.get_body(("plain",)).get_content().startswith("Kính gửi: Văn phòng Đảng ủy xã\n")
     chi_bo = db.session.scalar(select(Org).where(Org.name == "Chi bộ Trường Mầm non Tiên Cường"))
-    assert greeting("", "Thường trực ĐU", chi_bo) == "Thường trực Đảng ủy xã Tiên Cường"
-    assert greeting(None, "BTV Huyện ủy", chi_bo) == "Ban Thường vụ Huyện ủy"
-    assert greeting(" Đỗ  Thị Lan ", "CB, đảng viên", chi_bo) == "đồng chí Đỗ Thị Lan"
+    place = superior_place(chi_bo)
+    assert place == "xã Tiên Cường"
+    assert greeting("", "Thường trực ĐU", place) == "Thường trực Đảng ủy xã Tiên Cường"
+    assert greeting(None, "BTV Huyện ủy", place) == "Ban Thường vụ Huyện ủy"
+    assert greeting(" Đỗ  Thị Lan ", "CB, đảng viên", place) == "đồng chí Đỗ Thị Lan"
