@@ -28,7 +28,7 @@ from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, FinalCopy, Programme
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.delivery import FINAL_COPY
-from chibo_flow.notifications.shared_attachment import SharedAttachment
+from chibo_flow.notifications.shared_message import SharedMessage, set_text
 from chibo_flow.receipts.greeting import greeting, superior_place
 from chibo_flow.receipts.links import receipt_url
 from chibo_flow.receipts.reminders import RECEIPT_REMINDER, reminded_delivery, reminded_interval
@@ -80,21 +80,28 @@ LINK = "[[chibo-flow:link]]"
 
 @dataclass(frozen=True)
 class SharedFinalCopy:
-    """The final-copy email to everyone behind one "Nơi nhận" line, the personal parts left as
-    markers: its headers, text and HTML parts, the PDF (encoded once), and where the org's
-    superior Đảng bộ is (`superior_place`, for greeting an office)."""
+    """The final-copy email to everyone behind one "Nơi nhận" line: serialised once but for
+    each person's own parts (`SharedMessage`), its text and HTML with the personal parts left
+    as markers, and where the org's superior Đảng bộ is (`superior_place`, for greeting an
+    office)."""
 
-    headers: list[tuple[str, str]]
+    message: SharedMessage
     text: str
     html: str | None
-    attachment: SharedAttachment | None
     place: str
 
 
-def personal_copy(shared: SharedFinalCopy, delivery: Addressed) -> EmailMessage:
+def shared_final_copy(headers: list[tuple[str, object]], text: str, html: str | None,
+                      attachment: MIMEPart | None, place: str) -> SharedFinalCopy:  # fmt: skip
+    """A `SharedFinalCopy` with `headers` (those every copy has) and `attachment`, if any."""
+    return SharedFinalCopy(SharedMessage.of(headers, html is not None, attachment), text, html,
+                           place)  # fmt: skip
+
+
+def personal_copy(shared: SharedFinalCopy, delivery: Addressed) -> bytes:
     """The one place a final-copy email (or its receipt reminder) becomes one person's: their
     greeting and personal link (/nhan/<token> of their final copy) filled into the shared
-    parts, their To and Message-ID."""
+    parts, their To and Message-ID; serialised for SMTP."""
     final_copy_id = (
         reminded_delivery(delivery.notice_key) if delivery.kind == RECEIPT_REMINDER
         else delivery.id
@@ -103,17 +110,9 @@ def personal_copy(shared: SharedFinalCopy, delivery: Addressed) -> EmailMessage:
         GREETING: greeting(delivery.name, delivery.line, shared.place),
         LINK: receipt_url(final_copy_id),
     }
-    message = EmailMessage()
-    for name, value in [*recipient_headers(delivery), *shared.headers]:
-        message[name] = value
-    message.set_content(_fill(shared.text, personal))
-    if shared.html is not None:
-        escaped = {marker: str(escape(value)) for marker, value in personal.items()}
-        message.add_alternative(_fill(shared.html, escaped), subtype="html")
-    if shared.attachment is not None:
-        message.make_mixed()
-        message.attach(shared.attachment.part)
-    return message
+    escaped = {marker: str(escape(value)) for marker, value in personal.items()}
+    html = None if shared.html is None else _fill(shared.html, escaped)
+    return shared.message.personal(recipient_headers(delivery), _fill(shared.text, personal), html)
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
@@ -133,7 +132,7 @@ class BatchComposer:
     def message_bytes(self, delivery: Addressed) -> bytes:
         """The complete email of `delivery`, serialised for SMTP."""
         if delivery.kind == RECEIPT_REMINDER:
-            return personal_copy(compose_receipt_reminder(delivery), delivery).as_bytes(policy=SMTP)
+            return personal_copy(compose_receipt_reminder(delivery), delivery)
         if delivery.kind != FINAL_COPY:
             message = _own_message(db.session.get(Delivery, delivery.id))
             for name, value in recipient_headers(delivery):
@@ -145,11 +144,7 @@ class BatchComposer:
             self._shared[key] = compose_final_copy(
                 programme, final_copy_for(programme), delivery.line, delivery.purpose
             )
-        shared = self._shared[key]
-        message = personal_copy(shared, delivery)
-        if shared.attachment is None:
-            return message.as_bytes(policy=SMTP)
-        return shared.attachment.serialise(message)
+        return personal_copy(self._shared[key], delivery)
 
 
 def _own_message(delivery: Delivery) -> EmailMessage:
@@ -200,8 +195,8 @@ def compose_final_copy(
     place = superior_place(programme.org)
     if programme.secrecy == SECRET:
         # A mật document never leaves by email: a notice to log in, no text, no attachment.
-        return SharedFinalCopy(headers, render_template("email/secret_notice.txt", **context),
-                               None, None, place)  # fmt: skip
+        text = render_template("email/secret_notice.txt", **context)
+        return shared_final_copy(headers, text, None, None, place)
     attachment = MIMEPart()
     attachment.set_content(
         final_copy.pdf,
@@ -210,11 +205,11 @@ def compose_final_copy(
         disposition="attachment",
         filename=header_text(download_names(programme, "pdf")[0]),
     )
-    return SharedFinalCopy(
+    return shared_final_copy(
         headers,
         render_template("email/final_copy.txt", **context),
         render_template("email/final_copy.html", **context),
-        SharedAttachment.of(attachment),
+        attachment,
         place,
     )
 
@@ -233,7 +228,7 @@ def compose_receipt_reminder(delivery: Addressed) -> SharedFinalCopy:
     }
     subject = messages.RECEIPT_REMINDER_SUBJECT.format(org=org.name, number=programme.number)
     headers = list(_envelope(programme, RECEIPT_REMINDER, subject).items())
-    return SharedFinalCopy(
+    return shared_final_copy(
         headers,
         render_template("email/receipt_reminder.txt", **context),
         render_template("email/receipt_reminder.html", **context),
@@ -258,6 +253,6 @@ def compose_account_mail(delivery: Delivery) -> EmailMessage:
 
 def _with_parts(message: EmailMessage, kind: str, context: dict) -> EmailMessage:
     """`message` with its text and HTML parts, templates/email/<kind>.txt and .html."""
-    message.set_content(render_template(f"email/{kind}.txt", **context))
-    message.add_alternative(render_template(f"email/{kind}.html", **context), subtype="html")
+    text = render_template(f"email/{kind}.txt", **context)
+    set_text(message, text, render_template(f"email/{kind}.html", **context))
     return message

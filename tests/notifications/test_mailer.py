@@ -2,11 +2,12 @@
 
 import email.policy
 from email.message import EmailMessage, MIMEPart
+from email.utils import formataddr, make_msgid
 
 import pytest
 
 from chibo_flow.notifications import mailer
-from chibo_flow.notifications.shared_attachment import SharedAttachment
+from chibo_flow.notifications.shared_message import SharedMessage, set_text
 from tests.conftest import SmtpServer
 
 
@@ -39,35 +40,58 @@ def test_lines_starting_with_a_dot_arrive_unchanged(tmp_path):
     assert recorder.received == [message + b"\r\n", message + b"\r\n"]
 
 
-def _letter(attachment: MIMEPart) -> EmailMessage:
+SHARED_HEADERS = [("Subject", "[Chi bộ Trường Mầm non] Chương trình số 01-CTr/CB: thực hiện "
+                   "Nghị quyết Đại hội Chi bộ nhiệm kỳ 2025–2027"),
+                  ("From", "Chi bộ Flow <no-reply@chibo.test>")]  # fmt: skip
+PEOPLE = [("Đỗ Thị Lan", "lan@chibo.test"), ("Nguyễn Văn Bình", "binh@chibo.test")]
+
+
+def _whole(own: list, text: str, html: str | None, attachment: MIMEPart | None,
+           boundaries: EmailMessage) -> bytes:  # fmt: skip
+    """What the email package writes for the whole message, with the boundaries of
+    `boundaries` (a message of the same structure)."""
     message = EmailMessage()
-    message["Subject"] = "Chương trình hành động số 01-CTr/CB"
-    message["To"] = "Đồng chí Lan <lan@chibo.test>"
-    message.set_content("Kính gửi: đồng chí Đỗ Thị Lan\n")
-    message.add_alternative("<p>Kính gửi: đồng chí Đỗ Thị Lan</p>", subtype="html")
-    message.make_mixed()
-    message.attach(attachment)
-    message.set_boundary("==boundary-of-the-test==")
-    message.get_payload(0).set_boundary("==alternative-of-the-test==")
-    return message
+    for name, value in own + SHARED_HEADERS:
+        message[name] = value
+    set_text(message, text, html)
+    if attachment is not None:
+        message.make_mixed()
+        message.attach(attachment)
+    for part, model in zip(message.walk(), boundaries.walk(), strict=True):
+        if part.is_multipart():
+            part.set_boundary(model.get_boundary())
+    return message.as_bytes(policy=email.policy.SMTP)
 
 
-def test_an_attachment_encoded_once_serialises_as_the_email_package_would():
-    # Every copy of a line's email carries the same PDF, encoded once (shared_attachment):
-    # the bytes sent must be the very bytes the email package writes for the whole message,
-    # and what a reader opens the very PDF.
+@pytest.mark.parametrize("with_html_and_pdf", [True, False], ids=["final copy", "plain notice"])
+def test_a_message_serialised_once_gives_each_copy_the_bytes_the_email_package_would(
+    with_html_and_pdf,
+):
+    # A line's email is serialised once (shared_message) and each person's copy made from it:
+    # each copy must be byte for byte what the email package writes for the whole message,
+    # and open with that person's own text and the very PDF.
     pdf = bytes(range(256)) * 400 + b"%%EOF\n.\n"
-    attachment = MIMEPart()
-    attachment.set_content(pdf, maintype="application", subtype="pdf",
-                           disposition="attachment", filename="01-CTr-CB.pdf")  # fmt: skip
-    shared = SharedAttachment.of(attachment)
+    attachment = None
+    if with_html_and_pdf:
+        attachment = MIMEPart()
+        attachment.set_content(pdf, maintype="application", subtype="pdf",
+                               disposition="attachment", filename="01-CTr-CB.pdf")  # fmt: skip
+    shared = SharedMessage.of(SHARED_HEADERS, with_html_and_pdf, attachment)
 
-    data = shared.serialise(_letter(shared.part))
+    for name, address in PEOPLE:
+        own = [("To", formataddr((name, address))), ("Message-ID", make_msgid())]
+        text = f"Kính gửi: đồng chí {name}\n\n--\n.\nI. Mục đích, yêu cầu\n" * 40
+        html = f"<p>Kính gửi: <strong>đồng chí {name}</strong></p>" if with_html_and_pdf else None
 
-    assert data == _letter(attachment).as_bytes(policy=email.policy.SMTP)
-    received = email.message_from_bytes(data, policy=email.policy.default)
-    (opened,) = received.iter_attachments()
-    assert opened.get_content() == pdf
-    assert opened.get_filename() == "01-CTr-CB.pdf"
-    with pytest.raises(ValueError):
-        shared.serialise(_letter(SharedAttachment.of(attachment).part))
+        data = shared.personal(own, text, html)
+
+        received = email.message_from_bytes(data, policy=email.policy.default)
+        assert data == _whole(own, text, html, attachment, received)
+        (to,) = received["To"].addresses
+        assert (to.display_name, to.addr_spec) == (name, address)
+        assert received.get_body(("plain",)).get_content() == text
+        if with_html_and_pdf:
+            assert received.get_body(("html",)).get_content() == html + "\n"
+            (opened,) = received.iter_attachments()
+            assert opened.get_content() == pdf
+            assert opened.get_filename() == "01-CTr-CB.pdf"
