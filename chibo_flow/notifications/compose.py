@@ -4,8 +4,8 @@ final copy with its PDF attached, a review notification or an account email
 
 A final copy's email is the same for everyone behind one "Nơi nhận" line but for the person's
 greeting ("Kính gửi: đồng chí …"), their personal link (/nhan/<token>) and their To and
-Message-ID: a batch renders the shared parts once per line, the PDF encoded once, and
-`personal_copy` fills in each person's (`BatchComposer`).
+Message-ID: a batch renders and serialises the shared parts once per line (`SharedMessage`),
+and `personal_copy` fills in each person's (`BatchComposer`).
 """
 
 import email.policy
