@@ -131,6 +131,35 @@ def test_the_page_fits_a_390_px_phone(site, live_server, chromium, tmp_path, nam
     check_phone_layout(page, unbroken=UNBROKEN)
 
 
+def test_the_header_folds_its_links_behind_one_button_on_a_phone(site, live_server, chromium):
+    """The admin has the most links in the header: on a phone they wait behind "Trình đơn" so
+    the page starts near the top; tapping it shows them all (each a 44 px target) and one leads
+    on. On a wide screen every link stays in view and there is no button."""
+    page = chromium.new_page(viewport=PHONE, base_url=live_server, locale="vi-VN")
+    page.goto("/")
+    log_in(page, site.admin)
+    menu = page.get_by_role("button", name="Trình đơn")
+    directory = page.get_by_role("link", name="Danh bạ nơi nhận")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(directory).to_be_hidden()
+    assert page.locator(".site-header").bounding_box()["height"] <= 80
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS.parent / "header-folded-390.png"))
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS.parent / "header-open-390.png"))
+    check_phone_layout(page, unbroken=".site-nav")
+    directory.click()
+    expect(page.get_by_role("heading", name="Danh bạ nơi nhận")).to_be_visible()
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(menu).to_be_hidden()
+    expect(directory).to_be_visible()
+    page.goto("/admin/deliveries")
+    page.screenshot(path=str(SCREENSHOTS.parent / "deliveries-1280.png"), full_page=True)
+
+
 def test_the_totp_enrolment_fits_a_390_px_phone(make, live_server, chromium):
     """A secretary's first login: the enrolment page (QR code, the key written out)."""
     secretary = make.user(Role.SECRETARY, make.org(), email=LONG_EMAIL, name="Vũ Thị Xuyên")
