@@ -4,7 +4,7 @@ psycopg drops every prepared statement of a connection at a ROLLBACK, which is h
 Flask-SQLAlchemy ends a request's transaction; a transaction that wrote nothing is ended with
 COMMIT instead (the same for it), so reading pages keep their statements planned. Whether a
 transaction wrote is noted by the session listeners below. bench/pages: the đảng viên's page
-0.57 → 0.65 of the baseline with it, the secretary's 0.39 → 0.46 (bench/README.md).
+0.46 → 0.56 of the baseline with it, the secretary's 0.26 → 0.37 (session 11, bench/README.md).
 tests/test_transactions.py checks that what a request wrote without committing is still rolled
 back, and that reading requests keep their prepared statements.
 """

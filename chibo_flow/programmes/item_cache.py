@@ -4,9 +4,9 @@ An item of the home page's lists shows only what its row holds (chibo_flow.progr
 selects it) and whether its review deadline has passed (read at each render), so each distinct
 row and flag is rendered once per process and its HTML reused while the row
 is unchanged: the page shows mostly the same rows on every load (approved programmes never
-change). bench/pages: the đảng viên's page 0.46 → 0.65 of the bare-Flask baseline with it
-(bench/README.md). tests/web/test_lists.py checks that an item shows the programme as it is now
-and that its links follow the mount point.
+change). bench/pages: the đảng viên's page 0.42 → 0.56 of the bare-Flask baseline with it
+(session 11, bench/README.md). tests/web/test_lists.py checks that an item shows the programme
+as it is now and that its links follow the mount point.
 """
 
 from functools import lru_cache
