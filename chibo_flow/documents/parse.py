@@ -463,8 +463,9 @@ class _Parser:
             if not line.strip():
                 continue
             run_in = _RUN_IN_RE.match(line.strip()) if index < end_start else None
-            if run_in and heading_rank(f"{run_in['label']} x") is not None:
-                self.read_body_text(index + 1, run_in["label"])
+            rank = heading_rank(f"{run_in['label']} x") if run_in else None
+            if run_in and rank is not None:
+                self.open_section(rank, run_in["label"])
                 self.read_paragraph(index + 1, _strip_emphasis(run_in["rest"]))
             elif index < end_start:
                 self.read_body_text(index + 1, _strip_emphasis(line))
@@ -673,13 +674,17 @@ class _Parser:
             self.read_paragraph(number, text)
             return
         run_in = split_run_in(text)
-        section = Section(heading=run_in[0] if run_in else text)
+        self.open_section(rank, run_in[0] if run_in else text)
+        if run_in:
+            self.read_paragraph(number, run_in[1])
+
+    def open_section(self, rank: int, heading: str) -> None:
+        """Start a section under the last open one of a lower rank."""
+        section = Section(heading=heading)
         while self.stack and self.stack[-1][0] >= rank:
             self.stack.pop()
         (self.stack[-1][1].children if self.stack else self.top).append(section)
         self.stack.append((rank, section))
-        if run_in:
-            self.read_paragraph(number, run_in[1])
 
     def read_paragraph(self, number: int, text: str) -> None:
         target = self.stack[-1][1].paragraphs if self.stack else self.preamble
