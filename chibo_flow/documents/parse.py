@@ -109,6 +109,8 @@ _SECOND_ORG_RE = re.compile(
 # An upper-case line that names an issuing body (a quyết định's "CHI ỦY CHI BỘ ..."), not a title.
 # What closes an issuing body's name on a line of its own: its congress or its term.
 _ORG_TERM_RE = re.compile(r"^(?:LẦN THỨ|NHIỆM KỲ|KHÓA|KHOÁ)\b")
+# A congress or conference on a line of its own: whose it is follows on the next line.
+_CONGRESS_ONLY_RE = re.compile(r"^(?:ĐẠI HỘI|HỘI NGHỊ)$")
 _ISSUER_OPENING_RE = re.compile(r"^(?:BAN|ĐẢNG|CHI|BỘ|TỈNH|HUYỆN|THƯỜNG|ỦY|UỶ|HỘI ĐỒNG)\b")
 _GLUED_AUTHORITY_RE = re.compile(r"(?<=[.;,])\s*(?=(?:K/T|T/M|TM\.|KT\.|TL\.|T/L|Q\.)\s*[A-ZĐ])")
 _SPACE_BEFORE_DASH_RE = re.compile(r"(?<=\d)\s+(?=-[A-ZĐ])")
@@ -503,9 +505,23 @@ class _Parser:
         if anchor is None:
             return 0
         start = anchor
-        while start > 0 and _may_open_header(self.lines[start - 1]):
+        while start > 0 and (
+            _may_open_header(self.lines[start - 1]) or self.continues_org(start - 1)
+        ):
             start -= 1
         return start
+
+    def continues_org(self, index: int) -> bool:
+        """True for a capitals line that ends an issuing body begun on the line above it
+        ("BAN CHẤP HÀNH" / "TRUNG ƯƠNG")."""
+        text = _strip_emphasis(self.lines[index])
+        above = next((line for line in reversed(self.lines[:index]) if line.strip()), "")
+        return (
+            is_upper(text)
+            and any(char.isalpha() for char in text)
+            and not text.endswith(_TERMINAL_PUNCTUATION)
+            and _header_kind(_strip_emphasis(above), True) == "org"
+        )
 
     def leave_out_page_lines(self, start: int) -> None:
         """Blank the lines above the document (site menus, article lead), named in a warning.
@@ -828,12 +844,15 @@ class _Parser:
 
 
 def _join_org_fragments(org_lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Join an issuing body's name broken over lines: a single word ("BỘ" / "CHÍNH TRỊ") goes
-    on to the next line, and a term ("LẦN THỨ XI", "NHIỆM KỲ 2020 - 2025") closes the line
-    above."""
+    """Join an issuing body's name broken over lines: a single word ("BỘ" / "CHÍNH TRỊ") or a
+    congress naming no body ("ĐẠI HỘI" / "CHI BỘ …") goes on to the next line, and a term
+    ("LẦN THỨ XI", "NHIỆM KỲ 2020 - 2025") closes the line above."""
     joined: list[tuple[int, str]] = []
     for number, text in org_lines:
-        if joined and (len(joined[-1][1].split()) == 1 or _ORG_TERM_RE.match(text)):
+        above = joined[-1][1] if joined else ""
+        if joined and (
+            len(above.split()) == 1 or _CONGRESS_ONLY_RE.match(above) or _ORG_TERM_RE.match(text)
+        ):
             joined[-1] = (joined[-1][0], f"{joined[-1][1]} {text}")
         else:
             joined.append((number, text))
