@@ -168,6 +168,7 @@ _TERMINAL_PUNCTUATION = (".", ";", ":", "!", "?", ",")
 # A trích yếu right under its type may open like a "Thực hiện ..." basis does.
 _TITLE_OPENING_RE = re.compile(r"^(?:Thực hiện|THỰC HIỆN)\b(?!.*[.:;]$)")
 _MAX_TITLE_LINES = 4
+_MAX_RULED_TITLE_LINES = 8  # a trích yếu in capitals closed by its ruler
 _MAX_STRAY_HEADER_LINES = 3
 
 
@@ -656,7 +657,8 @@ class _Parser:
                     break
                 index += 1
         first = index
-        while index < len(self.lines) and index - first < _MAX_TITLE_LINES:
+        limit = _ruled_title_length(self.lines, first) or _MAX_TITLE_LINES
+        while index < len(self.lines) and index - first < limit:
             text = _strip_emphasis(self.lines[index])
             if not text and self.title_parts and self.title_goes_on(index):
                 index += 1
@@ -870,6 +872,18 @@ def _may_open_header(line: str) -> bool:
     """True for a line that may stand above a header anchor: blank, ruler or issuing body."""
     cells = _split_cells(line)
     return all(_header_kind(cell, True) in ("org", "separator", "party") for cell in cells)
+
+
+def _ruled_title_length(lines: list[str], first: int) -> int | None:
+    """Number of trích yếu lines in capitals from `first` down to the ruler under them
+    ("-----"), when there is one within _MAX_RULED_TITLE_LINES lines; else None."""
+    for offset, line in enumerate(lines[first : first + _MAX_RULED_TITLE_LINES + 1]):
+        text = _strip_emphasis(line)
+        if SEPARATOR_RE.match(text):
+            return offset or None
+        if not text or not is_upper(text) or not continues_title(text):
+            return None
+    return None
 
 
 def _header_kind(cell: str, strict: bool) -> str | None:
