@@ -168,6 +168,11 @@ _TERMINAL_PUNCTUATION = (".", ";", ":", "!", "?", ",")
 # A trích yếu right under its type may open like a "Thực hiện ..." basis does.
 _TITLE_OPENING_RE = re.compile(r"^(?:Thực hiện|THỰC HIỆN)\b(?!.*[.:;]$)")
 _MAX_TITLE_LINES = 4
+# A hard-wrapped text (a PDF's text layer): most of its lines are long, and a line that runs
+# to nearly the common length was wrapped, not ended.
+_LONG_LINE = 40
+_MIN_WRAPPED_LINES = 20
+_WRAPPED_SHARE = 0.85
 _MAX_RULED_TITLE_LINES = 8  # a trích yếu in capitals closed by its ruler
 _MAX_STRAY_HEADER_LINES = 3
 
@@ -303,6 +308,7 @@ def _repair_lines(lines: list[str]) -> list[str]:
     """
     out: list[str] = []
     index = 0
+    full_line = _full_line_length(lines)
     while index < len(lines):
         line = _ARTICLE_ONE_OCR_RE.sub(r"\g<1>1", lines[index])
         line = _split_glued_authority(_UNDERLINE_RE.sub("", line))
@@ -312,14 +318,48 @@ def _repair_lines(lines: list[str]) -> list[str]:
         while index < len(lines) and (joined := _join_columns(line, lines[index])):
             line = joined
             index += 1
+        last = line
         while (
-            index < len(lines) and lines[index].strip() and _continues_on_next(line, lines[index])
+            index < len(lines)
+            and lines[index].strip()
+            and (
+                _continues_on_next(line, lines[index])
+                or _item_wraps_on(line, last, lines[index], full_line)
+            )
         ):
-            following = _MARKDOWN_HEADING_RE.sub("", _UNDERLINE_RE.sub("", lines[index]))
+            last = lines[index]
+            following = _MARKDOWN_HEADING_RE.sub("", _UNDERLINE_RE.sub("", last))
             line = f"{line.rstrip()} {following.strip()}"
             index += 1
         out.append(line)
     return out
+
+
+def _full_line_length(lines: list[str]) -> int:
+    """The length a hard-wrapped text's lines run to (the median of its long lines), or 0
+    when too few lines are long for the text to be hard-wrapped."""
+    lengths = sorted(len(line.strip()) for line in lines if len(line.strip()) >= _LONG_LINE)
+    return lengths[len(lengths) // 2] if len(lengths) >= _MIN_WRAPPED_LINES else 0
+
+
+def _item_wraps_on(item: str, last: str, following: str, full_line: int) -> bool:
+    """True when a numbered item's last line ran to the full width of a hard-wrapped text
+    with no closing punctuation, so the next line, even opening in capitals ("1. Cụ thể hoá
+    … nhiệm vụ" / "Nghị quyết Đại hội …"), carries on the same sentence."""
+    plain, next_plain = _strip_emphasis(last.strip()), _strip_emphasis(following.strip())
+    return (
+        full_line > 0
+        and heading_rank(_strip_emphasis(item.strip())) is not None
+        and len(plain) >= _WRAPPED_SHARE * full_line
+        and not plain.endswith(TITLE_END_PUNCTUATION)
+        and "\t" not in item
+        and not (
+            starts_body(next_plain)
+            or BULLET_RE.match(next_plain)
+            or is_end_marker(next_plain)
+            or is_upper(next_plain)
+        )
+    )
 
 
 def _join_columns(line: str, following: str) -> str | None:
