@@ -347,3 +347,56 @@ def test_a_second_signature_block_is_reported_and_its_lines_kept():
         (13, "HIỆU TRƯỞNG", messages.WARN_AFTER_SIGNATURE),
         (15, "Nguyễn Văn An", messages.WARN_AFTER_SIGNATURE),
     ]
+
+
+# --- rules learnt from the held-out documents (session 12) -------------------------------------
+
+
+@pytest.mark.parametrize("label", ["**1.**", "**I.**", "**2.1.**"])
+def test_bold_number_run_into_its_paragraph_opens_a_section(label):
+    doc = parse_text(f"KẾT LUẬN\n\n{label} Cơ bản thống nhất với Báo cáo của Ban Tổ chức.\n")
+    assert doc.sections == [
+        Section(label.strip("*"), ["Cơ bản thống nhất với Báo cáo của Ban Tổ chức."])
+    ]
+
+
+def test_superior_body_over_two_lines_below_site_lines():
+    site = "Số hiệu:\n221-KL/TW\nNgười ký:\nTrần Cẩm Tú\nTình trạng:\nĐã biết\n"
+    header = "BAN CHẤP HÀNH\nTRUNG ƯƠNG\n**VĂN PHÒNG**\n*****\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+    doc = parse_text(
+        f"{site}{header}Số 432-TB/VPTW\nHà Nội, ngày 26 tháng 11 năm 2025\n\nTHÔNG BÁO{BODY}"
+    )
+    assert (doc.header.superior_org, doc.header.org) == ("BAN CHẤP HÀNH TRUNG ƯƠNG", "VĂN PHÒNG")
+
+
+def test_a_congress_on_its_own_line_names_the_body_below_it():
+    doc = parse_text(f"ĐẠI HỘI\n\nCHI BỘ TRƯỜNG MẦM NON\nĐẢNG CỘNG SẢN VIỆT NAM\n\nKỊCH BẢN{BODY}")
+    assert (doc.header.superior_org, doc.header.org) == (None, "ĐẠI HỘI CHI BỘ TRƯỜNG MẦM NON")
+
+
+def test_title_in_capitals_runs_down_to_its_ruler():
+    lines = ["CỦA BỘ CHÍNH TRỊ,", "BAN BÍ THƯ", "VỀ ĐỊNH HƯỚNG XÂY", "DỰNG TIÊU CHUẨN", "ĐÔ THỊ"]
+    doc = parse_text("KẾT LUẬN\n" + "\n".join(lines) + f"\n-----{BODY}")
+    assert doc.title == " ".join(lines)
+
+
+def test_wrapped_numbered_item_goes_on_in_capitals_in_a_hard_wrapped_text():
+    filler = "Tập trung lãnh đạo, chỉ đạo triển khai thực hiện nghiêm túc các nhiệm vụ\n"
+    text = (
+        "BÁO CÁO\n\n"
+        + filler * 20
+        + "2. Tình hình phòng, chống dịch bệnh, khám, chữa bệnh; bảo đảm vệ sinh\n"
+        "ATTP trong dịp Tết:\n- Đã thành lập Đoàn kiểm tra liên ngành.\n"
+    )
+    sections = parse_text(text).sections
+    assert sections[-1].heading == (
+        "2. Tình hình phòng, chống dịch bệnh, khám, chữa bệnh; bảo đảm vệ sinh ATTP trong dịp Tết:"
+    )
+
+
+def test_short_numbered_heading_keeps_the_paragraph_below_it():
+    filler = "Tập trung lãnh đạo, chỉ đạo triển khai thực hiện nghiêm túc các nhiệm vụ\n"
+    sections = parse_text(
+        "BÁO CÁO\n\n" + filler * 20 + "1. Kinh tế\nTổng thu ngân sách đạt 12%.\n"
+    ).sections
+    assert sections[-1] == Section("1. Kinh tế", ["Tổng thu ngân sách đạt 12%."])
