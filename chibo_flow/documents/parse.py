@@ -559,7 +559,6 @@ class _Parser:
         above = next((line for line in reversed(self.lines[:index]) if line.strip()), "")
         return (
             is_upper(text)
-            and any(char.isalpha() for char in text)
             and not text.endswith(_TERMINAL_PUNCTUATION)
             and _header_kind(_strip_emphasis(above), True) == "org"
         )

@@ -349,7 +349,7 @@ def test_a_second_signature_block_is_reported_and_its_lines_kept():
     ]
 
 
-# --- rules learnt from the held-out documents (session 12) -------------------------------------
+# --- rules learnt from the held-out documents (session 11) -------------------------------------
 
 
 @pytest.mark.parametrize("label", ["**1.**", "**I.**", "**2.1.**"])
