@@ -6,11 +6,13 @@ Besides the document itself, what is read of it counts too: its history, timelin
 decision record (the record's PDF stamped like the final copy). Who read is shown only to the
 org's secretaries, committee and admins (`may_see_who_read`), not to every member.
 A "mật" programme is read only by someone who logged in with a second factor (anyone who has
-one passes it at every login): others are sent to set one up first, the API answers 403.
+one passes it at every login): others are sent to set one up first, the API answers 403, and
+lists show it to them by its number, org and marks only (`content_withheld`).
 Ordinary programmes pass through unrecorded."""
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 
@@ -58,6 +60,13 @@ def served_file(programme: Programme, viewer: User, file: str, data: bytes, via:
     when = to_local(now).strftime(STAMP_TIME_FORMAT)
     text = messages.SECRET_COPY_STAMP.format(name=viewer.name, email=viewer.email, when=when)
     return stamp(data, text)
+
+
+def content_withheld(programme: Any, viewer: User) -> bool:
+    """Whether `viewer` is shown `programme` (anything with a `secrecy`: a list's row too) by
+    its number, org and marks only: a "mật" one to someone without a second factor, whom
+    `require_second_factor` would stop at its trích yếu, text and opinions."""
+    return programme.secrecy == SECRET and not viewer.has_factor
 
 
 def require_second_factor(viewer: User) -> None:

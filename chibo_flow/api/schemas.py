@@ -251,12 +251,20 @@ class ProgrammeSchema(Schema):
         },
     )
     number = fields.String(allow_none=True, metadata={"description": "Assigned on approval"})
-    title = fields.String()
+    title = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Trích yếu; null in a list for a “mật” programme when your token's "
+            "account has no second factor (as are `doc` and `round`)"
+        },
+    )
     secrecy = fields.String(validate=OneOf(list(SECRECY_MARKS)), metadata={"description": "Độ mật"})
     urgency = fields.String(
         validate=OneOf(list(URGENCY_MARKS)), metadata={"description": "Độ khẩn"}
     )
-    doc = fields.Dict(metadata={"description": "The ProgrammeDoc of the current revision"})
+    doc = fields.Dict(
+        allow_none=True, metadata={"description": "The ProgrammeDoc of the current revision"}
+    )
     approvals = fields.Nested(ApprovalsSchema)
     allowed_actions = fields.List(
         fields.String(),

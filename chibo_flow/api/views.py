@@ -56,7 +56,12 @@ from chibo_flow.receipts.inbox import Received, by_email, received
 from chibo_flow.review.decision import reserved_opinions
 from chibo_flow.review.meetings import read_meeting
 from chibo_flow.review.rounds import round_votes
-from chibo_flow.secret_reading import history_for, record_secret_view, served_file
+from chibo_flow.secret_reading import (
+    content_withheld,
+    history_for,
+    record_secret_view,
+    served_file,
+)
 from chibo_flow.workflow import (
     allowed_actions,
     apply_transition,
@@ -105,7 +110,7 @@ class Programmes(MethodView):
         if "state" in query:
             statement = statement.where(Programme.state == query["state"])
         programmes = db.session.scalars(statement)
-        return {"items": [present(p, user) for p in programmes if can_view(user, p)]}
+        return {"items": [present_listed(p, user) for p in programmes if can_view(user, p)]}
 
     @blp.arguments(ProgrammeCreateSchema)
     @blp.response(201, ProgrammeSchema)
@@ -273,7 +278,7 @@ def present_received(item: Received, user: User) -> dict[str, Any]:
     """A received programme as GET /inbox lists it, with how it was received."""
     how = {"line": item.line, "purpose": item.purpose, "via": item.via,
            "opened_at": item.opened_at, "confirmed_at": item.confirmed_at}  # fmt: skip
-    return present(item.programme, user) | {"received_as": how}
+    return present_listed(item.programme, user) | {"received_as": how}
 
 
 @blp.route("/programmes/<int:programme_id>/final.pdf")
@@ -310,8 +315,26 @@ def final_docx(programme_id: int) -> Response:
 
 
 def present(programme: Programme, user: User) -> dict[str, Any]:
-    """The programme as the API returns it to `user` (who is shown a "mật" one: recorded)."""
+    """The programme as the API returns it to `user` (who is shown a "mật" one: recorded;
+    refused with 403 without a second factor)."""
     record_secret_view(programme, user, "api")
+    return _programme_json(programme, user)
+
+
+# What a list leaves out of a "mật" programme for someone without a second factor.
+_WITHHELD = {"title": None, "doc": None, "round": None, "reserved_opinions": []}
+
+
+def present_listed(programme: Programme, user: User) -> dict[str, Any]:
+    """The programme as a list shows it to `user`: as `present`, except that a "mật" one is
+    listed without its trích yếu, text and opinions (null) for someone without a second
+    factor, instead of refusing the whole list."""
+    if content_withheld(programme, user):
+        return _programme_json(programme, user) | _WITHHELD
+    return present(programme, user)
+
+
+def _programme_json(programme: Programme, user: User) -> dict[str, Any]:
     org = programme.org
     received = 0 if programme.state == State.DRAFT else approvals_received(programme)
     return {

@@ -79,6 +79,7 @@ from chibo_flow.review.rounds import round_status
 from chibo_flow.review.threads import may_comment, open_threads
 from chibo_flow.secret_reading import (
     SECRET_ACCESS_ACTIONS,
+    content_withheld,
     may_see_who_read,
     record_secret_view,
     served_file,
@@ -120,6 +121,7 @@ def _template_helpers(state: BlueprintSetupState) -> None:
     state.app.add_template_global(state_badge)
     state.app.add_template_global(mark_badges)
     state.app.add_template_global(list_items)
+    state.app.add_template_global(content_withheld)
     for helper in (status_words, raw_reply, breakable_address):
         state.app.add_template_global(helper)
     # Vietnamese labels for states, history actions, delivery statuses and purposes.

@@ -110,6 +110,48 @@ def test_without_a_second_factor_a_member_is_sent_to_set_one_up_first(db, world,
     assert _access(db, programme) == [(SECRET_VIEW, member.email, {"via": "web"})]
 
 
+def test_without_a_second_factor_lists_show_a_secret_document_by_its_number_only(
+    db, world, browser, client
+):
+    programme = _secret_approved(world)
+    member = world.users["member"]
+    totp.clear_factor(member)
+    db.session.commit()
+    title = programme.title.casefold()
+
+    # Someone with a second factor sees its title first, so the list item is cached with it.
+    assert programme.title in page_text(browser(world.users["committee"]).get("/"))
+    web = browser(member)
+    for page in ("/", "/van-ban-den"):  # the lists, and what the member received
+        text = page_text(web.get(page))
+        assert f"{programme.number}" in text, page
+        assert "trích yếu chỉ hiện khi đồng chí đăng nhập có xác thực hai lớp" in text, page
+        assert title not in text.casefold(), page
+
+    listed = client.get(
+        "/api/v1/programmes", headers={"Authorization": f"Bearer {issue_token(member)}"}
+    )
+    assert listed.status_code == 200, "one mật programme does not refuse the whole list"
+    (item,) = [item for item in listed.get_json()["items"] if item["id"] == programme.id]
+    assert item["number"] == programme.number and item["secrecy"] == "mat"
+    assert item["title"] is None and item["doc"] is None
+    assert title not in listed.get_data(as_text=True).casefold()
+    assert _access(db, programme) == [], "nothing was read"
+
+
+def test_with_a_second_factor_lists_show_a_secret_documents_title_and_record_the_api_read(
+    db, world, browser, token, client
+):
+    programme = _secret_approved(world)  # the member has a second factor
+    member = world.users["member"]
+
+    assert programme.title in page_text(browser(member).get("/"))
+    listed = client.get("/api/v1/programmes", headers=token(member)).get_json()["items"]
+    (item,) = [item for item in listed if item["id"] == programme.id]
+    assert item["title"] == programme.title and item["doc"]["sections"]
+    assert _access(db, programme) == [(SECRET_VIEW, member.email, {"via": "api"})]
+
+
 def test_the_downloaded_pdf_carries_the_viewer_and_still_verifies(app, db, world, browser, client):
     programme = _secret_approved(world)
     issued = final_copy_for(programme).pdf
