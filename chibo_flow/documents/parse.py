@@ -613,7 +613,7 @@ class _Parser:
         Returns the index where the body starts.
         """
         org_lines: list[tuple[int, str]] = []
-        in_vv = False
+        in_vv = under_number = False
         for index in range(end):
             number = index + 1
             cells = _split_cells(self.lines[index])
@@ -621,11 +621,18 @@ class _Parser:
                 in_vv = False
                 continue
             kinds = [_header_kind(cell, strict) for cell in cells]
-            goes_on = kinds[0] is None or cells[0][:1].islower()  # "số 104-CTr/TU ..." too
+            # "số 104-CTr/TU ..." and "Nghị quyết số 01-NQ/TU ..." go on a trích yếu too
+            cited = kinds[0] == "number" and self.header.number is not None
+            goes_on = kinds[0] is None or cells[0][:1].islower() or cited
             if in_vv and len(cells) == 1 and goes_on and continues_title(cells[0]):
                 self.title_parts.append(cells[0])
                 continue
             in_vv = False
+            if strict and under_number and len(cells) == 1 and _opens_letter_title(cells[0]):
+                self.title_parts.append(cells[0])  # a công văn's trích yếu under its number
+                in_vv, under_number = True, False
+                continue
+            under_number = "number" in kinds and self.header.number is None
             if strict and None in kinds:
                 end = index
                 break
@@ -913,6 +920,17 @@ def _may_open_header(line: str) -> bool:
     """True for a line that may stand above a header anchor: blank, ruler or issuing body."""
     cells = _split_cells(line)
     return all(_header_kind(cell, True) in ("org", "separator", "party") for cell in cells)
+
+
+def _opens_letter_title(text: str) -> bool:
+    """True for a line in sentence case that may open a công văn's trích yếu ("Tham mưu triển
+    khai thực hiện", "Mời dự Hội nghị …"): printed under the số ký hiệu when no type line is."""
+    return (
+        _header_kind(text, True) is None
+        and text[:1].isupper()
+        and not is_upper(text)
+        and continues_title(text)
+    )
 
 
 def _ruled_title_length(lines: list[str], first: int) -> int | None:

@@ -435,3 +435,23 @@ def test_a_body_list_after_the_addressees_stays_in_the_body():
     assert doc.sections == [
         Section("", ["Kính gửi: Ban Tổ chức Tỉnh uỷ.", "- Ngày 31/8, Ban Chấp hành đã họp."])
     ]
+
+
+@pytest.mark.parametrize(
+    "under_number",
+    [
+        "Tham mưu triển khai thực hiện\nNghị quyết số 01-NQ/TU ngày 14/7/2025\ncủa Tỉnh uỷ\n",
+        "\nTham mưu triển khai thực hiện Nghị quyết số 01-NQ/TU ngày 14/7/2025 của Tỉnh uỷ\n\n",
+    ],
+)
+def test_a_trich_yeu_under_the_number_without_v_v_is_a_cong_van_s(under_number):
+    doc = parse_text(
+        f"ĐẢNG BỘ TỈNH KHÁNH HOÀ\nĐẢNG UỶ XÃ CÔNG HẢI\n*\nSố -CV/ĐU\n{under_number}"
+        "ĐẢNG CỘNG SẢN VIỆT NAM\nCông Hải, ngày tháng 8 năm 2025\n"
+        "Kính gửi: Ban Thường vụ.\nThực hiện Nghị quyết số 01-NQ/TU, đề nghị như sau:\n"
+    )
+    assert (doc.doc_type, doc.header.place, doc.title) == (
+        "CÔNG VĂN",
+        "Công Hải",
+        "Tham mưu triển khai thực hiện Nghị quyết số 01-NQ/TU ngày 14/7/2025 của Tỉnh uỷ",
+    )
