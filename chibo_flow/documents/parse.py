@@ -85,9 +85,11 @@ _DOC_TYPES_FOLDED = sorted(((fold(t), t) for t in DOC_TYPE_CODES), key=lambda f:
 # A page's own title naming the document ("HƯỚNG DẪN SỐ 36-HD/VPTW") is not its type line.
 _TYPE_THEN_NUMBER_RE = re.compile(r"^(?:SỐ|Số|số)\s*:?\s*\d")
 _CELL_SPLIT_RE = re.compile(r"\t+| {3,}")
+# A số ký hiệu is a few words at most ("3-NQ/ĐU", "-CTr/TU", "367 - QĐ/TW"); not "số 3 năm
+# 2025", nor a document cited by its number and date ("Quyết định số 35-QĐ/ĐU, ngày …").
 _NUMBER_RE = re.compile(
     r"^(?:(?:" + "|".join(map(re.escape, DOC_TYPE_CODES)) + r")\s+)?(?:Số|SỐ|số)\s*:?\s*"
-    r"(?P<number>(?=\S*[\d/-])(?=.*[/-])\S.*)$",  # "3-NQ/ĐU", "-CTr/TU"; not "số 3 năm 2025"
+    r"(?P<number>(?=\S*[\d/-])(?=.*[/-])(?!.*\bngày\b)(?!.*,\s*\S)\S+(?:\s+\S+){0,2})$",
     re.IGNORECASE,
 )
 # What a copied page puts before the document: menus, breadcrumbs, dates of posting.
@@ -621,9 +623,7 @@ class _Parser:
                 in_vv = False
                 continue
             kinds = [_header_kind(cell, strict) for cell in cells]
-            # "số 104-CTr/TU ..." and "Nghị quyết số 01-NQ/TU ..." go on a trích yếu too
-            cited = kinds[0] == "number" and self.header.number is not None
-            goes_on = kinds[0] is None or cells[0][:1].islower() or cited
+            goes_on = kinds[0] is None or cells[0][:1].islower()  # "số 104-CTr/TU ..." too
             if in_vv and len(cells) == 1 and goes_on and continues_title(cells[0]):
                 self.title_parts.append(cells[0])
                 continue

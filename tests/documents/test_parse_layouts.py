@@ -455,3 +455,17 @@ def test_a_trich_yeu_under_the_number_without_v_v_is_a_cong_van_s(under_number):
         "Công Hải",
         "Tham mưu triển khai thực hiện Nghị quyết số 01-NQ/TU ngày 14/7/2025 của Tỉnh uỷ",
     )
+
+
+def test_a_document_cited_by_its_number_above_the_header_is_not_the_number():
+    doc = parse_text(
+        "Quyết định số 35-QĐ/ĐU, ngày 29/12/2025 khen thưởng tổ chức đảng và đảng viên;\n"
+        "1. Vấn đề trọng tâm\n\nĐẢNG UỶ XÃ CÔNG HẢI\nSố 100-BC/ĐU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "Công Hải, ngày 31 tháng 12 năm 2025\n\nBÁO CÁO\nTình hình công tác tuần\n-----\n"
+        "I. KẾT QUẢ\n"
+    )
+    assert (doc.doc_type, doc.header.number, doc.title) == (
+        "BÁO CÁO",
+        "100-BC/ĐU",
+        "Tình hình công tác tuần",
+    )
