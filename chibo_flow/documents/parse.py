@@ -1015,26 +1015,42 @@ def _split_addressees(preamble: list[str]) -> tuple[list[str], list[str]]:
 def _join_basis_lines(paragraphs: list[str]) -> list[str]:
     """Join the lines of a "Căn cứ ..." broken before its end (";" or ","), whatever their case.
 
-    A "Kính gửi" line is not joined to: `_split_addressees` reads its addressees.
+    A "Căn cứ" naming several documents goes on after a ";" ("Căn cứ Quy định số 753 …;" /
+    "Quyết định số 1076 …;") up to the next "Căn cứ". A "Kính gửi" line is not joined to:
+    `_split_addressees` reads its addressees.
     """
     groups: list[list[str]] = []
-    for paragraph in paragraphs:
+    for index, paragraph in enumerate(paragraphs):
         last = groups[-1] if groups else None
-        structural = bool(
-            BASIS_RE.match(paragraph)
-            or BULLET_RE.match(paragraph)
-            or is_upper(paragraph)
-            or heading_rank(paragraph) is not None
-        )
+        structural = _is_structural(paragraph)
         tail = last[-1] if last else ""
         open_end = not tail.endswith(_TERMINAL_PUNCTUATION) and not structural
         after_comma = tail.endswith(",") and paragraph[:1].islower()
+        listed = tail.endswith(";") and not structural and _basis_follows(paragraphs, index)
         opens_basis = last and BASIS_RE.match(last[0]) and not _KINH_GUI_RE.match(last[0])
-        if opens_basis and (open_end or after_comma):
+        if opens_basis and (open_end or after_comma or listed):
             last.append(paragraph)
         else:
             groups.append([paragraph])
     return [" ".join(group) for group in groups]
+
+
+def _is_structural(paragraph: str) -> bool:
+    """True for a paragraph that cannot carry on a "Căn cứ" above it: a basis, bullet, heading
+    or a line in capitals."""
+    return bool(
+        BASIS_RE.match(paragraph)
+        or BULLET_RE.match(paragraph)
+        or is_upper(paragraph)
+        or heading_rank(paragraph) is not None
+    )
+
+
+def _basis_follows(paragraphs: list[str], index: int) -> bool:
+    """True when the first structural paragraph after `index` is a "Căn cứ", "Thực hiện" or
+    "Xét đề nghị" line."""
+    following = next((p for p in paragraphs[index + 1 :] if _is_structural(p)), "")
+    return bool(BASIS_RE.match(following)) and not _KINH_GUI_RE.match(following)
 
 
 def _join_section_paragraphs(sections: list[Section]) -> None:

@@ -469,3 +469,20 @@ def test_a_document_cited_by_its_number_above_the_header_is_not_the_number():
         "100-BC/ĐU",
         "Tình hình công tác tuần",
     )
+
+
+def test_a_basis_naming_several_documents_goes_on_after_its_semicolon():
+    doc = parse_text(
+        "THÔNG BÁO\nKẾT LUẬN CỦA THƯỜNG TRỰC ĐẢNG UỶ\n-----\n"
+        "Căn cứ Quy định số 753-QĐ/TU, ngày 08/02/2023 của Ban Thường vụ Tỉnh uỷ;\n"
+        "Quyết định số 1076-QĐ/TU, ngày 17/01/2025 của Ban Thường vụ Tỉnh uỷ về\n"
+        "việc sửa đổi Quy định số 753-QĐ/TU;\n"
+        "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ xã;\n"
+        f"Thường trực Đảng uỷ kết luận như sau:{BODY}"
+    )
+    assert doc.bases == [
+        "Căn cứ Quy định số 753-QĐ/TU, ngày 08/02/2023 của Ban Thường vụ Tỉnh uỷ; "
+        "Quyết định số 1076-QĐ/TU, ngày 17/01/2025 của Ban Thường vụ Tỉnh uỷ về "
+        "việc sửa đổi Quy định số 753-QĐ/TU;",
+        "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ xã;",
+    ]
