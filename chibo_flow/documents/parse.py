@@ -981,9 +981,8 @@ def _bases_run(preamble: list[str]) -> int:
         start += 1
     end = start
     for paragraph in preamble[start:]:
-        if REQUEST_RE.match(paragraph) or _KINH_GUI_RE.match(paragraph):
-            break
-        if not BASIS_RE.match(paragraph):
+        kinh_gui = _KINH_GUI_RE.match(paragraph)
+        if not BASIS_RE.match(paragraph) or REQUEST_RE.match(paragraph) or kinh_gui:
             break
         end += 1
     return end if end > start else 0
@@ -1026,8 +1025,13 @@ def _join_basis_lines(paragraphs: list[str]) -> list[str]:
         tail = last[-1] if last else ""
         open_end = not tail.endswith(_TERMINAL_PUNCTUATION) and not structural
         after_comma = tail.endswith(",") and paragraph[:1].islower()
-        listed = tail.endswith(";") and not structural and _basis_follows(paragraphs, index)
         opens_basis = last and BASIS_RE.match(last[0]) and not _KINH_GUI_RE.match(last[0])
+        listed = (
+            opens_basis
+            and tail.endswith(";")
+            and not structural
+            and _basis_follows(paragraphs, index)
+        )
         if opens_basis and (open_end or after_comma or listed):
             last.append(paragraph)
         else:
