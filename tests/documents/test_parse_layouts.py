@@ -402,7 +402,7 @@ def test_short_numbered_heading_keeps_the_paragraph_below_it():
     assert sections[-1] == Section("1. Kinh tế", ["Tổng thu ngân sách đạt 12%."])
 
 
-# --- rules learnt from the held-out documents (session 13) -------------------------------------
+# --- rules learnt from the held-out documents (session 12) -------------------------------------
 
 CONG_VAN_HEAD = "ĐẢNG UỶ XÃ CÔNG HẢI\nSố 12-CV/ĐU\nV/v triển khai\nĐẢNG CỘNG SẢN VIỆT NAM\n\n"
 
