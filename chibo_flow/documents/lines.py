@@ -13,9 +13,9 @@ SEPARATOR_RE = re.compile(r"^[-*_=~.·•–—\s]+$")
 _CAPITALS = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper())
 _WORD_END = rf"(?![^\W{_CAPITALS}])"
 
-BASIS_RE = re.compile(
-    rf"^(?:[-+•]\s*)?(?:Căn cứ|Kính gửi|Xét|Thực hiện|Thi hành|Theo đề nghị){_WORD_END}"
-)
+BASIS_RE = re.compile(rf"^(?:[-+•]\s*)?(?:Căn cứ|Xét|Thực hiện|Thi hành|Theo đề nghị){_WORD_END}")
+# "Kính gửi:" and the addressees under it: not a basis, but like one it ends the header.
+KINH_GUI_RE = re.compile(rf"^(?:[-+•]\s*)?Kính gửi{_WORD_END}")
 # "Xét đề nghị của …" / "Theo đề nghị của …": the request closing the bases, not a basis itself.
 REQUEST_RE = re.compile(rf"^(?:[-+•]\s*)?(?:Xét|Theo đề nghị){_WORD_END}")
 
@@ -105,8 +105,8 @@ def is_authority(text: str) -> bool:
 
 
 def starts_body(text: str) -> bool:
-    """True for a heading or a "Căn cứ" line: the header part is over."""
-    return bool(heading_rank(text) is not None or BASIS_RE.match(text))
+    """True for a heading, a "Căn cứ" or a "Kính gửi" line: the header part is over."""
+    return bool(heading_rank(text) is not None or BASIS_RE.match(text) or KINH_GUI_RE.match(text))
 
 
 def continues_title(text: str) -> bool:

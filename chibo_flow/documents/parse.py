@@ -27,6 +27,7 @@ from chibo_flow.documents.format import (
 from chibo_flow.documents.lines import (
     BASIS_RE,
     BULLET_RE,
+    KINH_GUI_RE,
     NOI_NHAN_RE,
     REQUEST_RE,
     SEPARATOR_RE,
@@ -157,7 +158,6 @@ _NUMBER_GAP_RE = re.compile(r"^Số[ \t]*(:?)\s+(?=\d*\s*-)")
 _DATE_SPAN_RE = re.compile(r"ngày[\s.…\d]*tháng[\s.…\d]*năm(?:[\s.…]*\d{4})?", re.IGNORECASE)
 _VV_RE = re.compile(r"^(?:V/v|Về việc)\b", re.IGNORECASE)
 _ORG_HINT_RE = re.compile(r"ĐẢNG|ỦY|UỶ|BỘ|BAN\b|VĂN PHÒNG|ĐẠI HỘI|HỘI ĐỒNG|ĐOÀN")
-_KINH_GUI_RE = re.compile(r"^(?:[-+•]\s*)?Kính gửi\b")
 # Cheap test for a line that may hold one of the above (most lines do not).
 _END_HINT_RE = re.compile(r"nhận|THƯ|[TK]/|\b(?:TM|TL|KT|TUQ|T\.M|T\.L|K\.T)\b", re.IGNORECASE)
 _SIGNED_RE = re.compile(r"^[(\[]\s*(?:đã\s+)?ký\b[^)\]]*[)\]]$", re.IGNORECASE)
@@ -981,8 +981,7 @@ def _bases_run(preamble: list[str]) -> int:
         start += 1
     end = start
     for paragraph in preamble[start:]:
-        kinh_gui = _KINH_GUI_RE.match(paragraph)
-        if not BASIS_RE.match(paragraph) or REQUEST_RE.match(paragraph) or kinh_gui:
+        if not BASIS_RE.match(paragraph) or REQUEST_RE.match(paragraph):
             break
         end += 1
     return end if end > start else 0
@@ -996,7 +995,7 @@ def _split_addressees(preamble: list[str]) -> tuple[list[str], list[str]]:
     ("- Các cơ quan … giúp việc" / "Đảng ủy Ủy ban nhân dân tỉnh,") is joined. They are not
     bases: the "Căn cứ" / "Thực hiện" paragraphs follow them.
     """
-    if not preamble or not _KINH_GUI_RE.match(preamble[0]):
+    if not preamble or not KINH_GUI_RE.match(preamble[0]):
         return [], preamble
     addressees, taken = [preamble[0]], 1
     for paragraph in preamble[1:]:
@@ -1025,7 +1024,7 @@ def _join_basis_lines(paragraphs: list[str]) -> list[str]:
         tail = last[-1] if last else ""
         open_end = not tail.endswith(_TERMINAL_PUNCTUATION) and not structural
         after_comma = tail.endswith(",") and paragraph[:1].islower()
-        opens_basis = last and BASIS_RE.match(last[0]) and not _KINH_GUI_RE.match(last[0])
+        opens_basis = last and BASIS_RE.match(last[0])
         listed = (
             opens_basis
             and tail.endswith(";")
@@ -1040,10 +1039,11 @@ def _join_basis_lines(paragraphs: list[str]) -> list[str]:
 
 
 def _is_structural(paragraph: str) -> bool:
-    """True for a paragraph that cannot carry on a "Căn cứ" above it: a basis, bullet, heading
-    or a line in capitals."""
+    """True for a paragraph that cannot carry on a "Căn cứ" above it: a basis, "Kính gửi",
+    bullet, heading or a line in capitals."""
     return bool(
         BASIS_RE.match(paragraph)
+        or KINH_GUI_RE.match(paragraph)
         or BULLET_RE.match(paragraph)
         or is_upper(paragraph)
         or heading_rank(paragraph) is not None
@@ -1054,7 +1054,7 @@ def _basis_follows(paragraphs: list[str], index: int) -> bool:
     """True when the first structural paragraph after `index` is a "Căn cứ", "Thực hiện" or
     "Xét đề nghị" line."""
     following = next((p for p in paragraphs[index + 1 :] if _is_structural(p)), "")
-    return bool(BASIS_RE.match(following)) and not _KINH_GUI_RE.match(following)
+    return bool(BASIS_RE.match(following))
 
 
 def _join_section_paragraphs(sections: list[Section]) -> None:
