@@ -18,11 +18,13 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import redis
+from flask import Flask
 from sqlalchemy import text
 
 from chibo_flow.config import TestConfig
@@ -153,6 +155,25 @@ def flask_cli(
         text=True,
         timeout=120,
     )
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What a command run in this process left: its exit code and what it wrote."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(app: Flask, *args: str, stdin: str | None = None) -> CliResult:
+    """Run `flask ARGS` in this process with Flask's CLI runner, in an app context of its own
+    (its own database session, as a separate process has). For tests of what a command does;
+    the operator's path (`flask_cli`, a real process) is tested once per command in test_cli.py.
+    An exception the command does not handle is raised, not turned into an exit code."""
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=list(args), input=stdin, catch_exceptions=False)
+    return CliResult(result.exit_code, result.stdout, result.stderr)
 
 
 def forget_redis_queue(queue: str, url: str = REDIS_URL) -> None:

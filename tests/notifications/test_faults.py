@@ -36,8 +36,8 @@ from tests.conftest import SmtpServer
 from tests.support import (
     REDIS_URL,
     CeleryWorker,
-    flask_cli,
     forget_redis_queue,
+    run_cli,
     wait_for,
 )
 
@@ -155,7 +155,7 @@ FAULTS = {
 
 
 def test_smtp_faults_end_as_expected_and_failures_can_be_resent(
-    db, make, seed_text, env, smtp_server, celery_worker
+    app, db, make, seed_text, smtp_server, celery_worker
 ):
     handler = smtp_server.handler
     for address, (script, *_) in FAULTS.items():
@@ -190,15 +190,15 @@ def test_smtp_faults_end_as_expected_and_failures_can_be_resent(
 
     # The operator sees the failures and sends them again.
     failed = ["khongco@nhan.test", "tuchoi@nhan.test", "hetluot@nhan.test"]
-    listed = flask_cli(
-        env, "deliveries", "list", "--programme", str(programme.id), "--status", "failed", "--json"
+    listed = run_cli(
+        app, "deliveries", "list", "--programme", str(programme.id), "--status", "failed", "--json"
     )
     assert listed.returncode == 0, listed.stderr
     assert [(d["address"], d["status"]) for d in json.loads(listed.stdout)] == [
         (a, "failed") for a in sorted(failed, key=lambda a: rows[a].id)
     ]
-    resend = flask_cli(
-        env, "deliveries", "retry", "--programme", str(programme.id), "--by", secretary_email
+    resend = run_cli(
+        app, "deliveries", "retry", "--programme", str(programme.id), "--by", secretary_email
     )
     assert resend.returncode == 0, resend.stderr
     assert "Đã đưa 3 thư của 1 chương trình vào hàng đợi gửi lại." in resend.stdout

@@ -1,4 +1,4 @@
-"""`flask --app wsgi directory ...`, run as a separate process as an operator would."""
+"""`flask --app wsgi directory ...`: the directory an operator builds from the command line."""
 
 import json
 
@@ -8,13 +8,13 @@ from chibo_flow import messages
 from chibo_flow.models import Alias, Group
 from chibo_flow.models.users import Role
 from chibo_flow.recipients import resolve_line
-from tests.support import flask_cli
+from tests.support import run_cli
 
 ORG = "Chi bộ Trường Mầm non Tiên Cường"
 STANDING = "Thường trực Đảng ủy xã"
 
 
-def test_build_a_directory_from_the_command_line(db, make, env):
+def test_build_a_directory_from_the_command_line(app, db, make):
     org = make.org(name=ORG)
     secretary = make.user(Role.SECRETARY, org, email="bithu@chibo.test", name="Vũ Thị Xuyên")
 
@@ -24,24 +24,24 @@ def test_build_a_directory_from_the_command_line(db, make, env):
         (("Hoàng Thị Hạnh", "THUONGTRUC2@chibo.test"),
          "Đã thêm Hoàng Thị Hạnh <thuongtruc2@chibo.test>"),
     ):  # fmt: skip
-        result = flask_cli(env, "directory", "add-person", ORG, *args)
+        result = run_cli(app, "directory", "add-person", ORG, *args)
         assert result.returncode == 0, result.stderr
         assert said in result.stdout
 
-    group = flask_cli(
-        env, "directory", "add-group", ORG, STANDING,
+    group = run_cli(
+        app, "directory", "add-group", ORG, STANDING,
         "--person", "thuongtruc1@chibo.test", "--person", "thuongtruc2@chibo.test",
     )  # fmt: skip
     assert group.returncode == 0, group.stderr
     assert f"Đã thêm nhóm “{STANDING}” (2 người)" in group.stdout
-    members = flask_cli(env, "directory", "add-group", ORG, "Cán bộ, đảng viên chi bộ",
+    members = run_cli(app, "directory", "add-group", ORG, "Cán bộ, đảng viên chi bộ",
                         "--members-of", ORG)  # fmt: skip
     assert members.returncode == 0, members.stderr
-    alias = flask_cli(env, "directory", "alias", ORG, "Ban TT", STANDING.lower())
+    alias = run_cli(app, "directory", "alias", ORG, "Ban TT", STANDING.lower())
     assert alias.returncode == 0, alias.stderr
     assert f"Đã ghi nhận: “Ban TT” là nhóm “{STANDING}”" in alias.stdout
 
-    listed = flask_cli(env, "directory", "list", ORG, "--json")
+    listed = run_cli(app, "directory", "list", ORG, "--json")
     assert listed.returncode == 0, listed.stderr
     data = json.loads(listed.stdout)
     assert data["org"] == ORG
@@ -62,15 +62,15 @@ def test_build_a_directory_from_the_command_line(db, make, env):
         "thuongtruc1@chibo.test",
         "thuongtruc2@chibo.test",
     }
-    text = flask_cli(env, "directory", "list", ORG)
+    text = run_cli(app, "directory", "list", ORG)
     assert "nhóm\tThường trực Đảng ủy xã\tthuongtruc2@chibo.test, thuongtruc1@chibo.test" in (
         text.stdout
     )
 
 
-def test_refusals_exit_1_with_a_vietnamese_message_and_change_nothing(db, make, env):
+def test_refusals_exit_1_with_a_vietnamese_message_and_change_nothing(app, db, make):
     org = make.org(name=ORG)
-    assert flask_cli(env, "directory", "add-person", ORG, "An", "an@chibo.test").returncode == 0
+    assert run_cli(app, "directory", "add-person", ORG, "An", "an@chibo.test").returncode == 0
 
     cases = [
         (("add-person", ORG, "An", "AN@chibo.test"),
@@ -84,7 +84,7 @@ def test_refusals_exit_1_with_a_vietnamese_message_and_change_nothing(db, make, 
         (("list", "Chi bộ Không Có"), "Không tìm thấy tổ chức: Chi bộ Không Có"),
     ]  # fmt: skip
     for args, message in cases:
-        result = flask_cli(env, "directory", *args)
+        result = run_cli(app, "directory", *args)
         assert result.returncode == 1, (args, result.stdout)
         assert message in result.stderr, (args, result.stderr)
 

@@ -11,7 +11,7 @@ from chibo_flow import messages
 from chibo_flow.auth.sessions import issue_token
 from chibo_flow.models import ApiToken
 from chibo_flow.models._types import utcnow
-from tests.support import flask_cli
+from tests.support import run_cli
 from tests.web.support import flashes, page_text
 
 
@@ -76,14 +76,14 @@ def test_one_cannot_revoke_someone_elses_token(db, client, world, browser):
     assert api_get(client, token).status_code == 200
 
 
-def test_the_cli_issues_lists_and_revokes_tokens(env, db, client, world):
+def test_the_cli_issues_lists_and_revokes_tokens(app, db, client, world):
     email = world.users["secretary"].email
-    issued = flask_cli(env, "users", "token", email, "--days", "7", "--label", "máy chủ báo cáo")
+    issued = run_cli(app, "users", "token", email, "--days", "7", "--label", "máy chủ báo cáo")
     assert issued.returncode == 0, issued.stderr
     token = issued.stdout.strip()
     assert api_get(client, token).status_code == 200
 
-    listed = flask_cli(env, "users", "tokens", email)
+    listed = run_cli(app, "users", "tokens", email)
     [line] = listed.stdout.splitlines()
     token_id, label, *_ = line.split("\t")
     assert label == "máy chủ báo cáo" and token not in listed.stdout
@@ -91,10 +91,10 @@ def test_the_cli_issues_lists_and_revokes_tokens(env, db, client, world):
     row = db.session.get(ApiToken, int(token_id))
     assert row.expires_at - row.created_at == timedelta(days=7)
 
-    assert flask_cli(env, "users", "revoke-token", email, token_id).returncode == 0
+    assert run_cli(app, "users", "revoke-token", email, token_id).returncode == 0
     db.session.expire_all()
     assert api_get(client, token).status_code == 401
-    again = flask_cli(env, "users", "revoke-token", email, token_id)
+    again = run_cli(app, "users", "revoke-token", email, token_id)
     assert again.returncode == 1
 
 
