@@ -17,7 +17,7 @@ each of these ways before and after approval.
 
 from dataclasses import dataclass
 
-from sqlalchemy import event, or_, select
+from sqlalchemy import Select, event, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state
 
@@ -51,8 +51,20 @@ def group_members(group: Group) -> list[Person]:
 
     Read as (name, email) columns, not objects: a group may hold thousands of people.
     """
+    query = _members_query(group)
+    query = query.distinct().order_by(query.selected_columns[0])  # by name
+    return [Person(name, email) for name, email in db.session.execute(query)]
+
+
+def reaches_anyone(group: Group) -> bool:
+    """True if `group` reaches at least one person now (one EXISTS, not the whole list)."""
+    return bool(db.session.scalar(select(_members_query(group).exists())))
+
+
+def _members_query(group: Group) -> Select:
+    """(name, email) of whom `group` reaches now, unordered (a person may be listed twice)."""
     if group.members_of_org_id is not None:
-        query = (
+        return (
             select(User.name, User.email)
             .join(Membership)
             .where(
@@ -60,17 +72,12 @@ def group_members(group: Group) -> list[Person]:
                 Membership.role.in_(PARTY_ROLES),
                 User.active,
             )
-            .distinct()
-            .order_by(User.name)
         )
-    else:
-        query = (
-            select(DirectoryEntry.name, DirectoryEntry.email)
-            .join(group_entries, group_entries.c.entry_id == DirectoryEntry.id)
-            .where(group_entries.c.group_id == group.id)
-            .order_by(DirectoryEntry.name)
-        )
-    return [Person(name, email) for name, email in db.session.execute(query)]
+    return (
+        select(DirectoryEntry.name, DirectoryEntry.email)
+        .join(group_entries, group_entries.c.entry_id == DirectoryEntry.id)
+        .where(group_entries.c.group_id == group.id)
+    )
 
 
 def current_snapshot(group: Group) -> tuple[int, int]:

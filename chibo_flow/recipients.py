@@ -21,7 +21,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from chibo_flow.directory_versions import Person, current_snapshot, group_members
+from chibo_flow.directory_versions import (
+    Person,
+    current_snapshot,
+    group_members,
+    reaches_anyone,
+)
 from chibo_flow.documents.format import strip_diacritics
 from chibo_flow.extensions import db
 from chibo_flow.models import Alias, Group, GroupSnapshot, Org
@@ -78,6 +83,16 @@ class LineResolution:
     groups: list[Group] = field(default_factory=list)
     candidates: list[Group] = field(default_factory=list)  # for an ambiguous line
 
+    @classmethod
+    def recorded(cls, label: str, purpose: str, people: list[Person]) -> "LineResolution":
+        """A line of an approved programme, with the people recorded at approval (its Delivery
+        rows) rather than whom its groups reach in today's directory."""
+        if is_archive_line(label, purpose):
+            return cls(label=label, purpose=purpose, status=LineStatus.ARCHIVE)
+        line = cls(label=label, purpose=purpose, status=LineStatus.RESOLVED)
+        line.people, line.resolved = people, bool(people)  # the cached properties, given
+        return line
+
     @cached_property
     def people(self) -> list[Person]:
         """Everyone the line's groups reach now, once per address (read when first asked)."""
@@ -92,11 +107,16 @@ class LineResolution:
         """The orgs of the system this line reaches through groups standing for them."""
         return list(dict.fromkeys(g.receiving_org_id for g in self.groups if g.receiving_org_id))
 
-    @property
+    @cached_property
     def resolved(self) -> bool:
         """Archive, or groups that reach at least one address or an org of the system (an
-        empty group blocks submit)."""
-        return self.is_archive or bool(self.people) or bool(self.receiving_org_ids)
+        empty group blocks submit). Asks whether anyone is there, without reading everyone:
+        submitting reads the people once, for the groups' snapshots."""
+        return (
+            self.is_archive
+            or bool(self.receiving_org_ids)
+            or any(reaches_anyone(group) for group in self.groups)
+        )
 
 
 # --- match keys ---------------------------------------------------------------------------------

@@ -70,9 +70,7 @@ from chibo_flow.receipts.links import revoke
 from chibo_flow.receipts.progress import breakable_address, line_counts, raw_reply, status_words
 from chibo_flow.recipients import (
     LineResolution,
-    LineStatus,
     Person,
-    is_archive_line,
     resolve_recipients,
 )
 from chibo_flow.review.rounds import round_status
@@ -459,16 +457,14 @@ def transition(programme_id: int) -> Response:
 def recorded_lines(programme: Programme, deliveries: list[Delivery]) -> list[LineResolution]:
     """An approved programme's lines with the addresses recorded at approval (the Delivery rows),
     not whom they would reach in today's directory."""
-    lines = []
-    for recipient in programme.doc.get("recipients") or []:
-        line = LineResolution(label=recipient["label"], purpose=recipient["purpose"])
-        if is_archive_line(line.label, line.purpose):
-            line.status = LineStatus.ARCHIVE
-        else:
-            line.status = LineStatus.RESOLVED
-            line.people = [Person(d.name, d.address) for d in deliveries if d.line == line.label]
-        lines.append(line)
-    return lines
+    return [
+        LineResolution.recorded(
+            recipient["label"],
+            recipient["purpose"],
+            [Person(d.name, d.address) for d in deliveries if d.line == recipient["label"]],
+        )
+        for recipient in programme.doc.get("recipients") or []
+    ]
 
 
 # --- the "Nơi nhận" picker --------------------------------------------------------------------

@@ -2,8 +2,10 @@
 as of then (chibo_flow.directory_versions); the final copy goes to exactly those people, whatever
 the directory becomes afterwards, and to whom the directory reached at approval, not at submit."""
 
+import re
+
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from chibo_flow import directory
 from chibo_flow.models import (
@@ -42,9 +44,9 @@ STANDING, MEMBERS = "Thường trực Đảng ủy xã", "Cán bộ, đảng vi�
 
 
 @pytest.fixture
-def cell(app, db, make):
-    """A chi bộ whose "Nơi nhận" reaches two fixed people and its members; the approval's event
-    is left for the test to dispatch (as a worker would, later)."""
+def draft(app, db, make):
+    """A chi bộ whose "Nơi nhận" reaches two fixed people and its members, and its draft; the
+    approval's event is left for the test to dispatch (as a worker would, later)."""
     app.config["DISPATCH_INLINE_MAX"] = 0
     org = make.org(approvals=1)
     secretary = make.user(Role.SECRETARY, org, email="bithu@chibo.test", name="Vũ Thị Xuyên")
@@ -59,6 +61,13 @@ def cell(app, db, make):
     db.session.add_all([standing, Group(org_id=org.id, name=MEMBERS, members_of_org_id=org.id)])
     db.session.commit()
     programme = make.programme(org, secretary, DOC)
+    return org, programme, secretary, committee, member, admin, standing
+
+
+@pytest.fixture
+def cell(draft):
+    """The same chi bộ with its draft submitted."""
+    org, programme, secretary, committee, member, admin, standing = draft
     apply_transition(programme, "submit", secretary, version=programme.version)
     return org, programme, committee, member, admin, standing
 
@@ -171,3 +180,28 @@ def test_approving_writes_no_row_per_person_and_dispatching_again_no_second_row(
     edit_everything(db, org, member, admin, standing)  # and the directory changed meanwhile
     dispatch(event_id)  # the relay, after a crash that lost the mark
     assert final_copies(db, programme) == first
+
+
+# The statement that reads a group's people (names and addresses), on SQLite and PostgreSQL.
+WHOM_A_GROUP_REACHES = re.compile(
+    r'SELECT (?:DISTINCT )?"?(directory_entry|user)"?\.name, "?\1"?\.email'
+)
+
+
+def test_submitting_reads_whom_each_group_reaches_once(draft, db):
+    org, programme, secretary, *_ = draft
+    read_lists: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        if WHOM_A_GROUP_REACHES.match(statement):
+            read_lists.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        apply_transition(programme, "submit", secretary, version=programme.version)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+
+    # Once per group, for its snapshot: whether a line reaches anyone is asked, not read.
+    assert len(read_lists) == 2
+    assert db.session.scalar(select(func.count()).select_from(GroupSnapshot)) == 2
