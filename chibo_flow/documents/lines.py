@@ -29,11 +29,17 @@ SIGN_TITLE_RE = re.compile(r"^(?:PHÓ\s+|TỔNG\s+)?BÍ\s+THƯ(?:\s+THƯỜNG\s+
 
 TITLE_END_PUNCTUATION = (".", ";", ":", "!", "?")
 
+# What may follow "Phần thứ nhất" on its line: nothing, a colon, or the part's name in capitals.
+_PART_NAME_START = rf"(?:\s*[.:]|\s+[{_CAPITALS}]|$)"
+
 # Heading patterns and their rank: a heading nests under the nearest heading of lower rank.
 _LETTER_RANK = 10
 
 _HEADINGS = (
+    # "PHẦN I", "Chương 2", "PHẦN THỨ NHẤT: …"; "Phần thứ nhất", "Phần mở đầu" alone or before
+    # a colon or a name in capitals (not "Phần thứ hai của báo cáo …", a sentence)
     (re.compile(r"^(?:PHẦN|Phần|CHƯƠNG|Chương)\s+(?:[IVXLC]+|\d+|THỨ\s+\S+)\b"), -2),
+    (re.compile(rf"^(?:PHẦN|Phần)\s+(?:thứ\s+\S+|MỞ ĐẦU|[Mm]ở đầu){_PART_NAME_START}"), -2),
     (re.compile(r"^[A-H](?:\s*[.:]\s+|\s+-\s*|-\s+)\S"), -1),  # "A. ", "A -MỤC ĐÍCH", "B - "
     (re.compile(r"^Điều\s+\d+\s*[.:]"), 0),
     (re.compile(r"^[IVX]+\s*[.-]\s*\S"), 0),

@@ -116,15 +116,27 @@ _ORG_TERM_RE = re.compile(r"^(?:LẦN THỨ|NHIỆM KỲ|KHÓA|KHOÁ)\b")
 _CONGRESS_ONLY_RE = re.compile(r"^(?:ĐẠI HỘI|HỘI NGHỊ)$")
 _ISSUER_OPENING_RE = re.compile(r"^(?:BAN|ĐẢNG|CHI|BỘ|TỈNH|HUYỆN|THƯỜNG|ỦY|UỶ|HỘI ĐỒNG)\b")
 _GLUED_AUTHORITY_RE = re.compile(r"(?<=[.;,])\s*(?=(?:K/T|T/M|TM\.|KT\.|TL\.|T/L|Q\.)\s*[A-ZĐ])")
+# "Số 2449     -CV/ĐU": the gap before the code is taken out before the line is split into
+# columns, so the number stays one cell.
 _SPACE_BEFORE_DASH_RE = re.compile(r"(?<=\d)\s+(?=-[A-ZĐ])")
-# A blank serial's hyphen typed apart from the code ("Số     - ĐA/TU"): written "-ĐA/TU".
-_BLANK_SERIAL_GAP_RE = re.compile(r"^-\s+(?=[A-ZĐ])")
+# Blanks typed around the "/" or "-" of a số ký hiệu ("Số : 03 /BC - CBMN", "Số 10/ BCTK",
+# "Số     - ĐA/TU"): a clerk writes it without them ("03/BC-CBMN", "10/BCTK", "-ĐA/TU").
+_NUMBER_CELL_RE = re.compile(r"^(?P<label>(?:Số|SỐ|số)\s*:?)\s*(?P<rest>.*[/-].*)$")
+_NUMBER_JOINT_RE = re.compile(r"\s*([/-])\s*")
 # A Markdown heading's marks ("## ĐẢNG ỦY XÃ …"): a conversion artefact, not text.
 _MARKDOWN_HEADING_RE = re.compile(r"^\s*#{1,6}\s+")
 # "Điều l." / "Điều I.": a scan's letter l or I for the digit 1 of an article number.
 _ARTICLE_ONE_OCR_RE = re.compile(r"^(\s*Điều\s+)[lI](?=\s*[.:])")
 _UNDERLINE_RE = re.compile(r"(?<!_)__(?!_)")
-_CHAPTER_ONLY_RE = re.compile(r"^(?:CHƯƠNG|Chương|PHẦN|Phần)\s+(?:[IVXLC]+|\d+)\.?$")
+# A part or chapter number on a line of its own ("Chương I", "PHẦN THỨ NHẤT", "Phần mở đầu"):
+# its name stands on the next line.
+_CHAPTER_ONLY_RE = re.compile(
+    r"^(?:CHƯƠNG|Chương|PHẦN|Phần)\s+(?:[IVXLC]+|\d+|(?:THỨ|thứ)\s+\S+|MỞ ĐẦU|[Mm]ở đầu)\s*[.:]?$"
+)
+_MAX_PART_NAME_WORDS = 25  # as for a numbered heading: longer is a paragraph
+# A web page's list numbering printed before a heading's own number ("1. I.Đặc điểm tình
+# hình:", "1. 1. Thuận lợi:"): the page's, not the document's.
+_PAGE_LIST_NUMBER_RE = re.compile(r"^\d{1,2}\.\s+(?=(?:[IVX]+|\d{1,2})\s*\.(?!\d))")
 # "**1.** Nâng cao ..." / "**Điều 1.** Ban hành ...": a bold number run into its paragraph.
 _RUN_IN_RE = re.compile(
     r"^\*\*(?P<label>(?:Điều\s+\d+|[IVX]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.):-]?)\*\*"
@@ -152,6 +164,11 @@ _DATE_RE = re.compile(
     r"năm[\s.…]*(?P<year>\d{4})?[\s.]*$",
     re.IGNORECASE,
 )
+# A date line typed without its comma and "ngày" ("Tân Quang 06 tháng 12 năm 2012"): the
+# place, then a full day, month and year.
+_UNMARKED_DATE_RE = re.compile(
+    r"^(?P<place>[^\W\d][^,\d]*?)\s+(?=\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$)"
+)
 # A draft's số ký hiệu ("Số      -KH/CB") and date ("ngày     tháng     năm 2023") leave
 # blanks to fill in; each is one column, not several.
 _NUMBER_GAP_RE = re.compile(r"^Số[ \t]*(:?)\s+(?=\d*\s*-)")
@@ -175,7 +192,7 @@ _MAX_TITLE_LINES = 4
 _LONG_LINE = 40
 _MIN_WRAPPED_LINES = 20
 _WRAPPED_SHARE = 0.85
-_MAX_RULED_TITLE_LINES = 8  # a trích yếu in capitals closed by its ruler
+_MAX_RULED_TITLE_LINES = 8  # a trích yếu closed by its ruler
 _MAX_STRAY_HEADER_LINES = 3
 
 
@@ -217,8 +234,10 @@ def _strip_emphasis_once(text: str) -> str:
 
 
 def _ends_title(text: str) -> bool:
-    """True for a trích yếu line in capitals closed by a full stop (the title's last line)."""
-    return is_upper(text) and text.endswith(".") and not starts_body(text)
+    """True for a trích yếu's last line closed by a full stop: in capitals, or opening in lower
+    case (it carries on the trích yếu; a paragraph opens with a capital)."""
+    opens_lower = text[:1].islower()
+    return (is_upper(text) or opens_lower) and text.endswith(".") and not starts_body(text)
 
 
 def _split_cells(line: str) -> list[str]:
@@ -236,8 +255,18 @@ def _split_cells(line: str) -> list[str]:
         for part in _split_party_name(column):
             number_and_date = _NUMBER_THEN_DATE_RE.match(part)
             parts = number_and_date.groups() if number_and_date else (part,)
-            cells += (_strip_emphasis(cell) for cell in parts)
+            cells += (_join_number_parts(_strip_emphasis(cell)) for cell in parts)
     return [cell for cell in cells if cell]
+
+
+def _join_number_parts(cell: str) -> str:
+    """A "Số ..." cell with the blanks around its số ký hiệu's "/" and "-" taken out, when
+    what is left is a số ký hiệu; any other cell as it is."""
+    match = _NUMBER_CELL_RE.match(cell)
+    if not match:
+        return cell
+    joined = f"{match['label']} " + _NUMBER_JOINT_RE.sub(r"\1", match["rest"])
+    return joined if _NUMBER_RE.match(joined) else cell
 
 
 def _split_party_name(text: str) -> list[str]:
@@ -387,8 +416,17 @@ def _cell_goes_on(top: str, bottom: str) -> bool:
 def _chapter_title_below_blank(line: str, below: list[str]) -> bool:
     if len(below) < 2 or below[0].strip() or not _CHAPTER_ONLY_RE.match(_strip_emphasis(line)):
         return False
-    title = _strip_emphasis(below[1].strip())
-    return is_upper(title) and not starts_body(title)
+    return _names_part(_strip_emphasis(below[1].strip()))
+
+
+def _names_part(text: str) -> bool:
+    """True for the name of a part or chapter printed under its number ("PHẦN THỨ NHẤT" /
+    "Đánh giá kết quả …", "Chương I" / "QUY ĐỊNH CHUNG"): a heading's words, not a paragraph
+    (a sentence, or longer than a heading runs) nor a heading or basis of its own."""
+    if starts_body(text) or not any(char.isalpha() for char in text):
+        return False
+    sentence = text.endswith((".", ";")) or len(text.split()) > _MAX_PART_NAME_WORDS
+    return is_upper(text) or not sentence
 
 
 def _continues_on_next(line: str, following: str) -> bool:
@@ -398,7 +436,7 @@ def _continues_on_next(line: str, following: str) -> bool:
         return not (_SIGNER_TITLE_RE.match(next_plain) or is_end_marker(next_plain))
     if " ".join(f"{plain} {next_plain}".split()) == PARTY_NAME:
         return True
-    if _CHAPTER_ONLY_RE.match(plain) and is_upper(next_plain) and not starts_body(next_plain):
+    if _CHAPTER_ONLY_RE.match(plain) and _names_part(next_plain):
         return True
     if _BROKEN_DATE_RE.search(plain) and _DATE_TAIL_RE.match(next_plain):
         return True
@@ -575,7 +613,7 @@ class _Parser:
         if len(above) > _MAX_STRAY_HEADER_LINES:
             left_out = above
         else:
-            left_out = [(i, line) for i, line in above if _PAGE_CHROME_RE.search(line)]
+            left_out = [(i, line) for i, line in above if _is_page_line(line)]
         if not left_out:
             return
         for index, _ in left_out:
@@ -659,11 +697,9 @@ class _Parser:
 
     def read_header_field(self, number: int, cell: str, kind: str) -> None:
         if kind == "number":
-            number = _NUMBER_RE.match(cell)["number"].strip()
-            number = _SPACE_BEFORE_DASH_RE.sub("", number)
-            self.header.number = _BLANK_SERIAL_GAP_RE.sub("-", number)
+            self.header.number = _NUMBER_RE.match(cell)["number"].strip()
             return
-        match = _DATE_RE.match(cell)
+        match = _match_date(cell)
         self.header.place = match["place"]
         month = match["month"] and str(_MONTH_WORDS.get(match["month"].lower(), match["month"]))
         parts = [match["day"], month, match["year"]]
@@ -703,10 +739,10 @@ class _Parser:
                     break
                 index += 1
         first = index
-        limit = _ruled_title_length(self.lines, first) or _MAX_TITLE_LINES
-        while index < len(self.lines) and index - first < limit:
+        ruled = _ruled_title_length(self.lines, first)
+        while index < len(self.lines) and index - first < (ruled or _MAX_TITLE_LINES):
             text = _strip_emphasis(self.lines[index])
-            if not text and self.title_parts and self.title_goes_on(index):
+            if not text and (ruled or (self.title_parts and self.title_goes_on(index))):
                 index += 1
                 continue
             opens = index == first and not rest and _TITLE_OPENING_RE.match(text)
@@ -733,6 +769,10 @@ class _Parser:
     def read_body_text(self, number: int, text: str) -> None:
         if SEPARATOR_RE.match(text):
             return
+        listed = _PAGE_LIST_NUMBER_RE.match(text)
+        if listed:
+            self.warn("body", number, listed.group().strip(), messages.WARN_PAGE_LIST_NUMBER)
+            text = text[listed.end() :]
         rank = heading_rank(text)
         if rank is None:
             self.read_paragraph(number, text)
@@ -916,6 +956,13 @@ def _is_header_anchor(line: str) -> bool:
     )
 
 
+def _is_page_line(line: str) -> bool:
+    """True for a web page's line above a document: a menu, a date of posting, or the page's
+    title naming the document by its type ("BÁO CÁO TỔNG KẾT …"), whose own type line stands
+    below its header."""
+    return bool(_PAGE_CHROME_RE.search(line) or _match_doc_type(_strip_emphasis(line)))
+
+
 def _may_open_header(line: str) -> bool:
     """True for a line that may stand above a header anchor: blank, ruler or issuing body."""
     cells = _split_cells(line)
@@ -934,14 +981,19 @@ def _opens_letter_title(text: str) -> bool:
 
 
 def _ruled_title_length(lines: list[str], first: int) -> int | None:
-    """Number of trích yếu lines in capitals from `first` down to the ruler under them
-    ("-----"), when there is one within _MAX_RULED_TITLE_LINES lines; else None."""
-    for offset, line in enumerate(lines[first : first + _MAX_RULED_TITLE_LINES + 1]):
+    """Number of lines from `first` down to the ruler ("-----") under the trích yếu, when one
+    closes it within _MAX_RULED_TITLE_LINES lines of title, in any case; blank lines between
+    them do not count (a web page prints each line as a paragraph). Else None."""
+    title_lines = 0
+    for offset, line in enumerate(lines[first : first + 2 * _MAX_RULED_TITLE_LINES + 1]):
         text = _strip_emphasis(line)
         if SEPARATOR_RE.match(text):
-            return offset or None
-        if not text or not is_upper(text) or not continues_title(text):
+            return offset if title_lines else None
+        if not text:
+            continue
+        if title_lines == _MAX_RULED_TITLE_LINES or not continues_title(text):
             return None
+        title_lines += 1
     return None
 
 
@@ -956,17 +1008,22 @@ def _header_kind(cell: str, strict: bool) -> str | None:
         return "party"
     if _NUMBER_RE.match(cell):
         return "number"
-    if _DATE_RE.match(cell):
+    if _match_date(cell):
         return "date"
     if _VV_RE.match(cell):
         return "vv"
     if is_end_marker(cell) or _SIGNED_RE.match(cell):
         return "misplaced"
-    if starts_body(cell) or not is_upper(cell):
-        return None
+    if starts_body(cell) or not is_upper(cell) or _match_doc_type(cell):
+        return None  # a type name opens a document's title, never an issuing body's name
     if strict and not _ORG_HINT_RE.search(cell):
         return None
     return "org"
+
+
+def _match_date(cell: str) -> re.Match[str] | None:
+    """The place-and-date line's match, its "ngày" and comma left out or not."""
+    return _DATE_RE.match(_UNMARKED_DATE_RE.sub(r"\g<place>, ngày ", cell, count=1))
 
 
 def _bases_run(preamble: list[str]) -> int:

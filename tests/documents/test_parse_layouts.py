@@ -486,3 +486,104 @@ def test_a_basis_naming_several_documents_goes_on_after_its_semicolon():
         "việc sửa đổi Quy định số 753-QĐ/TU;",
         "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ xã;",
     ]
+
+
+# --- rules learnt from the held-out documents (session 13) -------------------------------------
+
+CHI_BO_HEAD = "ĐẢNG UỶ XÃ ĐIỀN XÁ\nCHI BỘ TRƯỜNG THCS ĐIỀN XÁ\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+
+
+@pytest.mark.parametrize(
+    "page_title", ["BÁO CÁO TỔNG KẾT CÔNG TÁC XÂY DỰNG ĐẢNG NĂM 2017", "NGHỊ QUYẾT ĐẠI HỘI CHI BỘ"]
+)
+def test_a_page_title_naming_the_document_s_type_above_the_header_is_not_its_issuer(page_title):
+    doc = parse_text(
+        f"{page_title}\n\n{CHI_BO_HEAD}Điền Xá, ngày 14 tháng 12 năm 2017\n\nBÁO CÁO\n"
+        f"Tổng kết công tác năm 2017{BODY}"
+    )
+    assert (doc.header.superior_org, doc.header.org) == (
+        "ĐẢNG UỶ XÃ ĐIỀN XÁ",
+        "CHI BỘ TRƯỜNG THCS ĐIỀN XÁ",
+    )
+    assert doc.warnings[0].text == page_title  # named as left out, not lost
+
+
+@pytest.mark.parametrize(
+    ("printed", "number"),
+    [("Số : 03 /BC - CBMN", "03/BC-CBMN"), ("Số : 10/ BCTK", "10/BCTK"), ("Số - ĐA/TU", "-ĐA/TU")],
+)
+def test_blanks_around_the_slash_and_hyphen_of_a_number_are_left_out(printed, number):
+    doc = parse_text(
+        f"{CHI_BO_HEAD}{printed}\nĐiền Xá, ngày 25 tháng 9 năm 2016\nBÁO CÁO\nNăm học{BODY}"
+    )
+    assert doc.header.number == number
+
+
+def test_a_date_line_without_its_comma_and_ngay_is_the_place_and_date():
+    doc = parse_text(
+        "ĐẢNG BỘ HUYỆN LỤC NGẠN\nĐẢNG UỶ XÃ TÂN QUANG\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+        f"Tân Quang 06 tháng 12 năm 2012\nSố: - HD/ĐU\nHƯỚNG DẪN\nkiểm điểm năm 2012{BODY}"
+    )
+    assert (doc.header.place, doc.header.date) == ("Tân Quang", datetime.date(2012, 12, 6))
+
+
+def test_a_trich_yeu_line_in_lower_case_closed_by_a_full_stop_ends_the_title():
+    doc = parse_text(
+        f"{CHI_BO_HEAD}HƯỚNG DẪN\nkiểm điểm, đánh giá đối với tập thể, cá nhân và đánh giá\n"
+        "chất lượng tổ chức cơ sở đảng và đảng viên.\n"
+        f"Căn cứ Hướng dẫn số 09-HD/HU của Huyện uỷ, Ban Thường vụ hướng dẫn như sau:{BODY}"
+    )
+    assert doc.title == (
+        "kiểm điểm, đánh giá đối với tập thể, cá nhân và đánh giá "
+        "chất lượng tổ chức cơ sở đảng và đảng viên."
+    )
+    assert len(doc.bases) == 1
+
+
+@pytest.mark.parametrize(
+    ("part", "name"),
+    [
+        ("PHẦN THỨ NHẤT\n\n", "Đánh giá kết quả lãnh đạo của Chi bộ trong năm 2017"),
+        ("Phần thứ nhất:\n", "BÁO CÁO CÔNG TÁC XÂY DỰNG ĐẢNG NĂM HỌC 2015 – 2016"),
+        ("Phần mở đầu\n", "SỰ CẦN THIẾT XÂY DỰNG ĐỀ ÁN"),
+    ],
+)
+def test_a_part_heading_is_joined_to_its_name_on_the_next_line(part, name):
+    doc = parse_text(
+        f"{CHI_BO_HEAD}BÁO CÁO\nTổng kết năm học\n-----\n{part}{name}\nI. ĐẶC ĐIỂM TÌNH HÌNH\n"
+    )
+    heading = " ".join(f"{part.strip()} {name}".split())
+    assert doc.sections[0].heading == heading
+    assert doc.sections[0].children[0].heading == "I. ĐẶC ĐIỂM TÌNH HÌNH"
+
+
+def test_a_sentence_opening_with_phan_thu_is_not_a_part_heading():
+    doc = parse_text(f"{CHI_BO_HEAD}BÁO CÁO\nTổng kết{BODY}Phần thứ hai của báo cáo nêu rõ\n")
+    assert [section.heading for section in doc.sections] == ["I. MỤC ĐÍCH"]
+
+
+def test_a_web_page_s_list_number_before_a_heading_s_own_number_is_left_out():
+    doc = parse_text(
+        f"{CHI_BO_HEAD}BÁO CÁO\nTổng kết\n-----\n 1. I.Đặc điểm tình hình:\n"
+        "Chi bộ có 29 đảng viên.\n 1. 1. Thuận lợi:\nChi bộ luôn đoàn kết.\n"
+        "1. 1.000 đảng viên dự học tập.\n"
+    )
+    assert doc.sections[0].heading == "I.Đặc điểm tình hình:"
+    assert doc.sections[0].children[0].heading == "1. Thuận lợi:"
+    assert doc.sections[0].children[1].heading == "1."  # "1.000 …" is text, not a number
+    listed = [w.text for w in doc.warnings if w.message == messages.WARN_PAGE_LIST_NUMBER]
+    assert listed == ["1.", "1."]  # named where they were left out
+
+
+def test_a_trich_yeu_over_blank_separated_lines_runs_down_to_its_ruler():
+    doc = parse_text(
+        f"{CHI_BO_HEAD}BÁO CÁO KIỂM ĐIỂM\n\nSự lãnh đạo, chỉ đạo của Bí thư chi bộ\n\n"
+        "trường TH Cam Phước Tây 1\n\nnhiệm kỳ 2017 – 2020 trình Đại hội chi bộ\n\n---\n\n"
+        "PHẦN MỞ ĐẦU\n\nThực hiện Quy định số 29-QĐ/TW của Ban Chấp hành Trung ương.\n"
+    )
+    assert (doc.doc_type, doc.title) == (
+        "BÁO CÁO",
+        "KIỂM ĐIỂM Sự lãnh đạo, chỉ đạo của Bí thư chi bộ trường TH Cam Phước Tây 1 "
+        "nhiệm kỳ 2017 – 2020 trình Đại hội chi bộ",
+    )
+    assert doc.sections[0].heading == "PHẦN MỞ ĐẦU"
