@@ -52,7 +52,8 @@ _HEADINGS = (
 
 # What every heading above starts with.
 _HEADING_START_RE = re.compile(r"^(?:[IVXA-H\d*]|Điều|Khoản|PHẦN|Phần|CHƯƠNG|Chương|[a-zđ]\))")
-_DECIMAL_RE = re.compile(r"^\d{1,2}((?:\.\d{1,2}){1,4})\.?\s+\S")  # 1.1 … 1.1.1.1.1
+# 1.1 … 1.1.1.1.1, "1.1- Về tuổi đời" (not "1.5-2 triệu", a range)
+_DECIMAL_RE = re.compile(r"^\d{1,2}((?:\.\d{1,2}){1,4})(?:\.?\s+|\s*-\s*(?=\D))\S")
 
 
 # The number of a numbered item, and the text run on after it on the same line.

@@ -99,8 +99,8 @@ _RULER_TAIL_RE = re.compile(r"(?<=\S)\s+[-_=*]{3,}\s*$")
 _SIGNER_TITLE_RE = re.compile(r"^(?:PHÓ|BÍ THƯ|TRƯỞNG|CHÁNH|CHỦ|Ủ[YỶ] VIÊN|UỶ VIÊN|THƯỜNG TRỰC)\b")
 # Header lines broken over two lines: "Hà Nội, ngày 19" / "tháng 11 năm 2025", "Số:" /
 # "216-QĐ/TW", "Hà" / "Nội, ngày ...".
-_BROKEN_DATE_RE = re.compile(r",\s*ngày[\s\d.…]*$")
-_DATE_TAIL_RE = re.compile(r"^(?:tháng|[\d.…\s]*tháng)\b")
+_BROKEN_DATE_RE = re.compile(r",\s*ngày[\s\d.…]*(?:tháng[\s\d.…]*)?$")  # "…, ngày 25 tháng 07"
+_DATE_TAIL_RE = re.compile(r"^[\d.…\s]*(?:tháng|năm)\b")  # "tháng 11 năm 2025", "năm 2016"
 _NUMBER_LABEL_RE = re.compile(r"^(?:Số|SỐ)\s*:?$")
 _PLACE_FRAGMENT_RE = re.compile(r"^[A-ZĐ\u00c0-\u1ef8][\w]*$")
 _PLACE_DATE_TAIL_RE = re.compile(r"^\w+,\s*ngày\b")
@@ -109,9 +109,6 @@ _SECOND_ORG_RE = re.compile(
     r"(?<!ỦY)(?<!UỶ)\s"  # not inside "ỦY BAN"
     r"(?=(?:ĐẢNG Ủ?[YỶ]|ĐẢNG UỶ|CHI BỘ|ĐẢNG BỘ|VĂN PHÒNG|BAN (?!CHẤP)|ỦY BAN KIỂM TRA)\b)"
 )
-# An upper-case line that names an issuing body (a quyết định's "CHI ỦY CHI BỘ ..."), not a title.
-# What closes an issuing body's name on a line of its own: its congress or its term.
-_ORG_TERM_RE = re.compile(r"^(?:LẦN THỨ|NHIỆM KỲ|KHÓA|KHOÁ)\b")
 # A congress or conference on a line of its own: whose it is follows on the next line.
 _CONGRESS_ONLY_RE = re.compile(r"^(?:ĐẠI HỘI|HỘI NGHỊ)$")
 _ISSUER_OPENING_RE = re.compile(r"^(?:BAN|ĐẢNG|CHI|BỘ|TỈNH|HUYỆN|THƯỜNG|ỦY|UỶ|HỘI ĐỒNG)\b")
@@ -174,6 +171,7 @@ _UNMARKED_DATE_RE = re.compile(
 _NUMBER_GAP_RE = re.compile(r"^Số[ \t]*(:?)\s+(?=\d*\s*-)")
 _DATE_SPAN_RE = re.compile(r"ngày[\s.…\d]*tháng[\s.…\d]*năm(?:[\s.…]*\d{4})?", re.IGNORECASE)
 _VV_RE = re.compile(r"^(?:V/v|Về việc)\b", re.IGNORECASE)
+_BRACKETED_RE = re.compile(r"^\(.*\)$")
 _ORG_HINT_RE = re.compile(r"ĐẢNG|ỦY|UỶ|BỘ|BAN\b|VĂN PHÒNG|ĐẠI HỘI|HỘI ĐỒNG|ĐOÀN")
 # Cheap test for a line that may hold one of the above (most lines do not).
 _END_HINT_RE = re.compile(r"nhận|THƯ|[TK]/|\b(?:TM|TL|KT|TUQ|T\.M|T\.L|K\.T)\b", re.IGNORECASE)
@@ -445,9 +443,10 @@ def _continues_on_next(line: str, following: str) -> bool:
     if _PLACE_FRAGMENT_RE.match(plain) and _PLACE_DATE_TAIL_RE.match(next_plain):
         return True
     opens_heading = heading_rank(plain) is not None or is_authority(plain)
+    unclosed = plain.count("(") > plain.count(")")  # "1- Điều 1 (Khoản" / "2): Tuổi đời …"
     return (
         opens_heading
-        and next_plain[:1].islower()
+        and (next_plain[:1].islower() or unclosed)
         and not starts_body(next_plain)
         and not plain.endswith(TITLE_END_PUNCTUATION)
         and "\t" not in line
@@ -935,13 +934,16 @@ class _Parser:
 
 def _join_org_fragments(org_lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Join an issuing body's name broken over lines: a single word ("BỘ" / "CHÍNH TRỊ") or a
-    congress naming no body ("ĐẠI HỘI" / "CHI BỘ …") goes on to the next line, and a term
-    ("LẦN THỨ XI", "NHIỆM KỲ 2020 - 2025") closes the line above."""
+    congress naming no body ("ĐẠI HỘI" / "CHI BỘ …") goes on to the next line, and a line that
+    names no body of its own closes the line above: a term ("LẦN THỨ XI", "NHIỆM KỲ 2020 -
+    2025") or the wrapped end of a name ("BAN CHẤP HÀNH" / "TRUNG ƯƠNG")."""
     joined: list[tuple[int, str]] = []
     for number, text in org_lines:
         above = joined[-1][1] if joined else ""
         if joined and (
-            len(above.split()) == 1 or _CONGRESS_ONLY_RE.match(above) or _ORG_TERM_RE.match(text)
+            len(above.split()) == 1
+            or _CONGRESS_ONLY_RE.match(above)
+            or not _ORG_HINT_RE.search(text)
         ):
             joined[-1] = (joined[-1][0], f"{joined[-1][1]} {text}")
         else:
@@ -1014,8 +1016,13 @@ def _header_kind(cell: str, strict: bool) -> str | None:
         return "vv"
     if is_end_marker(cell) or _SIGNED_RE.match(cell):
         return "misplaced"
-    if starts_body(cell) or not is_upper(cell) or _match_doc_type(cell):
-        return None  # a type name opens a document's title, never an issuing body's name
+    if (
+        starts_body(cell)
+        or not is_upper(cell)
+        or _match_doc_type(cell)
+        or _BRACKETED_RE.match(cell)
+    ):
+        return None  # a type name or a mark ("(DỰ THẢO)"), never an issuing body's name
     if strict and not _ORG_HINT_RE.search(cell):
         return None
     return "org"

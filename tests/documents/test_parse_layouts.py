@@ -587,3 +587,55 @@ def test_a_trich_yeu_over_blank_separated_lines_runs_down_to_its_ruler():
         "nhiệm kỳ 2017 – 2020 trình Đại hội chi bộ",
     )
     assert doc.sections[0].heading == "PHẦN MỞ ĐẦU"
+
+
+def test_a_date_broken_after_its_month_is_joined():
+    doc = parse_text(
+        "BAN CHẤP HÀNH TRUNG ƯƠNG\n|\nSố: 29-QĐ/TW\n|\nHà\nNội, ngày 25 tháng 07\nnăm 2016\n|\n"
+        f"QUY ĐỊNH\nTHI HÀNH ĐIỀU LỆ ĐẢNG{BODY}"
+    )
+    assert (doc.header.place, doc.header.date) == ("Hà Nội", datetime.date(2016, 7, 25))
+
+
+@pytest.mark.parametrize(
+    ("lines", "superior", "org"),
+    [
+        ("BAN CHẤP HÀNH\nTRUNG ƯƠNG\n", None, "BAN CHẤP HÀNH TRUNG ƯƠNG"),
+        (
+            "ĐẢNG BỘ ĐẠI HỌC THÁI NGUYÊN\nĐẢNG ỦY TRƯỜNG ĐẠI HỌC\nKỸ THUẬT CÔNG NGHIỆP\n",
+            "ĐẢNG BỘ ĐẠI HỌC THÁI NGUYÊN",
+            "ĐẢNG ỦY TRƯỜNG ĐẠI HỌC KỸ THUẬT CÔNG NGHIỆP",
+        ),
+    ],
+)
+def test_an_issuer_line_naming_no_body_ends_the_name_above_it(lines, superior, org):
+    doc = parse_text(
+        f"{lines}ĐẢNG CỘNG SẢN VIỆT NAM\n*\nSố 29-QĐ/TW\nHà Nội, ngày 25 tháng 7 năm 2016\n"
+        f"QUY ĐỊNH\nthi hành Điều lệ Đảng{BODY}"
+    )
+    assert (doc.header.superior_org, doc.header.org) == (superior, org)
+
+
+def test_a_bracketed_mark_under_the_header_is_not_the_issuer():
+    doc = parse_text(
+        "TỈNH ỦY LÀO CAI\tĐẢNG CỘNG SẢN VIỆT NAM\n*\nSố - ĐA/TU\tLào Cai, ngày tháng năm 2025\n"
+        f"(DỰ THẢO)\nĐỀ ÁN\nTăng cường quản lý tài nguyên{BODY}"
+    )
+    assert (doc.header.superior_org, doc.header.org) == (None, "TỈNH ỦY LÀO CAI")
+
+
+def test_a_heading_wrapped_inside_its_bracket_goes_on_on_the_next_line():
+    doc = parse_text(
+        f"{CHI_BO_HEAD}QUY ĐỊNH\nthi hành Điều lệ Đảng\n-----\n1- Điều 1 (Khoản\n"
+        "2): Tuổi đời và trình độ học vấn của người vào Đảng\n1.1- Về tuổi đời\n"
+        "a) Người vào Đảng phải đủ 18 tuổi.\n"
+    )
+    assert doc.sections[0].heading == (
+        "1- Điều 1 (Khoản 2): Tuổi đời và trình độ học vấn của người vào Đảng"
+    )
+    assert doc.sections[0].children[0].heading == "1.1- Về tuổi đời"
+
+
+def test_a_range_at_the_start_of_a_line_is_not_a_decimal_heading():
+    doc = parse_text(f"{CHI_BO_HEAD}BÁO CÁO\nTổng kết{BODY}1.5-2 triệu đồng mỗi đảng viên\n")
+    assert [section.heading for section in doc.sections] == ["I. MỤC ĐÍCH"]
