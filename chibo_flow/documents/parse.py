@@ -85,7 +85,8 @@ def _parse_source(source: Source) -> ProgrammeDoc:
 _DOC_TYPES_FOLDED = sorted(((fold(t), t) for t in DOC_TYPE_CODES), key=lambda f: -len(f[0]))
 # A page's own title naming the document ("HƯỚNG DẪN SỐ 36-HD/VPTW") is not its type line.
 _TYPE_THEN_NUMBER_RE = re.compile(r"^(?:SỐ|Số|số)\s*:?\s*\d")
-_CELL_SPLIT_RE = re.compile(r"\t+| {3,}")
+# Columns: apart by a tab, a gap of spaces, or " | " (a table's cells exported as text).
+_CELL_SPLIT_RE = re.compile(r"\t+| {3,}|\s+\|\s+")
 # A số ký hiệu is a few words at most ("3-NQ/ĐU", "-CTr/TU", "367 - QĐ/TW"); not "số 3 năm
 # 2025", nor a document cited by its number and date ("Quyết định số 35-QĐ/ĐU, ngày …").
 _NUMBER_RE = re.compile(

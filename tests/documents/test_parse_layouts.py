@@ -639,3 +639,14 @@ def test_a_heading_wrapped_inside_its_bracket_goes_on_on_the_next_line():
 def test_a_range_at_the_start_of_a_line_is_not_a_decimal_heading():
     doc = parse_text(f"{CHI_BO_HEAD}BÁO CÁO\nTổng kết{BODY}1.5-2 triệu đồng mỗi đảng viên\n")
     assert [section.heading for section in doc.sections] == ["I. MỤC ĐÍCH"]
+
+
+def test_table_cells_joined_by_a_bar_are_columns():
+    doc = parse_text(
+        "BAN CHẤP HÀNH TRUNG ƯƠNG\n------- | ĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "Số: 10-NQ/TW | Hà Nội, ngày 10 tháng 02 năm 2022\nNGHỊ QUYẾT\nVỀ ĐỊNH HƯỚNG CHIẾN LƯỢC"
+        f"{BODY}Nơi nhận:\n- Các tỉnh uỷ,\n- Lưu Văn phòng Trung ương Đảng. | T/M BỘ CHÍNH TRỊ\n"
+        "TỔNG BÍ THƯ\n\nNguyễn Phú Trọng\n"
+    )
+    assert (doc.header.number, doc.header.place) == ("10-NQ/TW", "Hà Nội")
+    assert (doc.signature.on_behalf, len(doc.recipients)) == ("T/M BỘ CHÍNH TRỊ", 2)
