@@ -712,6 +712,15 @@ class _Parser:
             self.warn("header", number, cell, messages.WARN_DATE)
 
     def read_orgs(self, org_lines: list[tuple[int, str]]) -> None:
+        """Read the issuing body (and the body above it) from its lines in capitals.
+
+        A line that names no body ("MỤC LỤC VĂN BẢN", a page's heading) cannot open the name:
+        at the top it is kept as a stray header line; under a name it ends that name.
+        """
+        while org_lines and not _ORG_HINT_RE.search(org_lines[0][1]):
+            number, text = org_lines.pop(0)
+            self.warn("header", number, text, messages.WARN_HEADER_LINE)
+            self.header_strays.append(text)
         if not org_lines:
             return
         if len(org_lines) == 1:

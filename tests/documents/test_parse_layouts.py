@@ -650,3 +650,12 @@ def test_table_cells_joined_by_a_bar_are_columns():
     )
     assert (doc.header.number, doc.header.place) == ("10-NQ/TW", "Hà Nội")
     assert (doc.signature.on_behalf, len(doc.recipients)) == ("T/M BỘ CHÍNH TRỊ", 2)
+
+
+def test_a_capitals_line_naming_no_body_does_not_open_the_issuer_s_name():
+    doc = parse_text(
+        "HƯỚNG DẪN SỐ 36-HD/VPTW\n\nMỤC LỤC VĂN BẢN\n*\n\nBAN CHẤP HÀNH TRUNG ƯƠNG VĂN PHÒNG\n"
+        "ĐẢNG CỘNG SẢN VIỆT NAM\nSố: 36-HD/VPTW\nHà Nội, ngày 03 tháng 4 năm 2018\n"
+        f"HƯỚNG DẪN\nTHỂ THỨC VÀ KỸ THUẬT TRÌNH BÀY VĂN BẢN CỦA ĐẢNG{BODY}"
+    )
+    assert (doc.header.superior_org, doc.header.org) == ("BAN CHẤP HÀNH TRUNG ƯƠNG", "VĂN PHÒNG")
