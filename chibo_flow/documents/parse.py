@@ -512,6 +512,7 @@ class _Parser:
         self.header = Header()
         self.doc_type: str | None = None
         self.title_parts: list[str] = []
+        self.title_line = 0  # where a trích yếu read with the header ("V/v …") starts
         self.warnings: list[Warning] = []
         self.header_strays: list[str] = []
         self.preamble: list[str] = []
@@ -677,8 +678,9 @@ class _Parser:
             for cell, kind in zip(cells, kinds, strict=True):
                 if kind == "org":
                     org_lines.append((number, cell))
-                elif kind == "vv" and strict and not self.title_parts:
-                    self.title_parts.append(cell)
+                elif kind == "vv" and not self.title_parts:
+                    self.title_parts.append(cell)  # a trích yếu under the number (read_title)
+                    self.title_line = number
                     in_vv = True
                 elif kind in ("number", "date") and not self.header_field_set(kind):
                     self.read_header_field(number, cell, kind)
@@ -737,7 +739,23 @@ class _Parser:
     # -- document type and title --
 
     def read_title(self, doc_type_at: int) -> int:
-        """Read the document-type line and the trích yếu lines under it; returns the body start."""
+        """Read the document-type line and the trích yếu lines under it; returns the body start.
+
+        A "V/v …" under the number (read with the header) is the trích yếu when none stands
+        under the type line; else it is kept as a stray header line.
+        """
+        under_number, self.title_parts = self.title_parts, []
+        body_start = self.read_type_and_title(doc_type_at)
+        if not self.title_parts:
+            self.title_parts = under_number
+            return body_start
+        for text in under_number:
+            self.warn("header", self.title_line, text, messages.WARN_HEADER_LINE)
+            self.header_strays.append(text)
+        return body_start
+
+    def read_type_and_title(self, doc_type_at: int) -> int:
+        """Read the type line and the trích yếu under it; returns the body start."""
         self.doc_type, rest = _match_doc_type(_strip_emphasis(self.lines[doc_type_at]))
         if rest:
             self.title_parts.append(rest)

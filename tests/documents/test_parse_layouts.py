@@ -659,3 +659,18 @@ def test_a_capitals_line_naming_no_body_does_not_open_the_issuer_s_name():
         f"HƯỚNG DẪN\nTHỂ THỨC VÀ KỸ THUẬT TRÌNH BÀY VĂN BẢN CỦA ĐẢNG{BODY}"
     )
     assert (doc.header.superior_org, doc.header.org) == ("BAN CHẤP HÀNH TRUNG ƯƠNG", "VĂN PHÒNG")
+
+
+def test_a_v_v_under_the_number_is_the_title_when_the_type_line_stands_alone():
+    head = (
+        "ỦY BAN KIỂM TRA TRUNG ƯƠNG\nĐẢNG CỘNG SẢN VIỆT NAM\nSố: 11-HD/UBKTTW\n"
+        "V/v thực hiện Quy định số 94-QĐ/TW\nHà Nội, ngày 24 tháng 3 năm 2008\n\nHƯỚNG DẪN\n"
+    )
+    alone = parse_text(f"\n{head}\nCăn cứ Quy định số 94-QĐ/TW của Bộ Chính trị;{BODY}")
+    assert (alone.doc_type, alone.title) == ("HƯỚNG DẪN", "V/v thực hiện Quy định số 94-QĐ/TW")
+    with_title = parse_text(f"\n{head}về xử lý kỷ luật đảng viên{BODY}")
+    assert with_title.title == "về xử lý kỷ luật đảng viên"
+    assert (with_title.warnings[0].line, with_title.warnings[0].text) == (
+        5,
+        "V/v thực hiện Quy định số 94-QĐ/TW",
+    )
