@@ -238,8 +238,9 @@ WARN_NOT_DOCUMENT = (
     "{count} dòng đứng trước văn bản không thuộc văn bản (trình đơn trang web, tiêu đề bài "
     "viết, ngày đăng, ...) nên đã được bỏ ra khỏi dự thảo; nội dung các dòng ghi ở đây."
 )
-WARN_PAGE_LIST_NUMBER = (
-    "Trang web đã thêm số thứ tự này trước số mục của văn bản; đã bỏ số thứ tự đó khỏi tiêu đề mục."
+WARN_PAGE_LIST_MARKER = (
+    "Trang web đã thêm số thứ tự hoặc dấu đầu dòng này trước số mục của văn bản; "
+    "đã bỏ khỏi tiêu đề mục."
 )
 WARN_MISPLACED_END = (
     "Dòng “Nơi nhận” hoặc chữ ký này nằm ở phần đầu văn bản, trước tên loại văn bản; "

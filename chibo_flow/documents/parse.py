@@ -132,9 +132,11 @@ _CHAPTER_ONLY_RE = re.compile(
     r"^(?:CHƯƠNG|Chương|PHẦN|Phần)\s+(?:[IVXLC]+|\d+|(?:THỨ|thứ)\s+\S+|MỞ ĐẦU|[Mm]ở đầu)\s*[.:]?$"
 )
 _MAX_PART_NAME_WORDS = 25  # as for a numbered heading: longer is a paragraph
-# A web page's list numbering printed before a heading's own number ("1. I.Đặc điểm tình
-# hình:", "1. 1. Thuận lợi:"): the page's, not the document's.
-_PAGE_LIST_NUMBER_RE = re.compile(r"^\d{1,2}\.\s+(?=(?:[IVX]+|\d{1,2})\s*\.(?!\d))")
+# A web page's list marker printed before a heading's own number ("1. I.Đặc điểm tình hình:",
+# "1. 1. Thuận lợi:", "* Khoản 11"): the page's, not the document's.
+_PAGE_LIST_MARKER_RE = re.compile(
+    r"^(?:\d{1,2}\.|\*)\s+(?=(?:[IVX]+|\d{1,2})\s*\.(?!\d)|(?:Điều|Khoản)\s+\d)"
+)
 # "**1.** Nâng cao ..." / "**Điều 1.** Ban hành ...": a bold number run into its paragraph.
 _RUN_IN_RE = re.compile(
     r"^\*\*(?P<label>(?:Điều\s+\d+|[IVX]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.):-]?)\*\*"
@@ -796,9 +798,9 @@ class _Parser:
     def read_body_text(self, number: int, text: str) -> None:
         if SEPARATOR_RE.match(text):
             return
-        listed = _PAGE_LIST_NUMBER_RE.match(text)
+        listed = _PAGE_LIST_MARKER_RE.match(text)
         if listed:
-            self.warn("body", number, listed.group().strip(), messages.WARN_PAGE_LIST_NUMBER)
+            self.warn("body", number, listed.group().strip(), messages.WARN_PAGE_LIST_MARKER)
             text = text[listed.end() :]
         rank = heading_rank(text)
         if rank is None:

@@ -562,7 +562,7 @@ def test_a_sentence_opening_with_phan_thu_is_not_a_part_heading():
     assert [section.heading for section in doc.sections] == ["I. MỤC ĐÍCH"]
 
 
-def test_a_web_page_s_list_number_before_a_heading_s_own_number_is_left_out():
+def test_a_web_page_s_list_marker_before_a_heading_s_own_number_is_left_out():
     doc = parse_text(
         f"{CHI_BO_HEAD}BÁO CÁO\nTổng kết\n-----\n 1. I.Đặc điểm tình hình:\n"
         "Chi bộ có 29 đảng viên.\n 1. 1. Thuận lợi:\nChi bộ luôn đoàn kết.\n"
@@ -571,7 +571,7 @@ def test_a_web_page_s_list_number_before_a_heading_s_own_number_is_left_out():
     assert doc.sections[0].heading == "I.Đặc điểm tình hình:"
     assert doc.sections[0].children[0].heading == "1. Thuận lợi:"
     assert doc.sections[0].children[1].heading == "1."  # "1.000 …" is text, not a number
-    listed = [w.text for w in doc.warnings if w.message == messages.WARN_PAGE_LIST_NUMBER]
+    listed = [w.text for w in doc.warnings if w.message == messages.WARN_PAGE_LIST_MARKER]
     assert listed == ["1.", "1."]  # named where they were left out
 
 
@@ -674,3 +674,12 @@ def test_a_v_v_under_the_number_is_the_title_when_the_type_line_stands_alone():
         5,
         "V/v thực hiện Quy định số 94-QĐ/TW",
     )
+
+
+def test_a_web_bullet_before_an_article_s_clause_is_left_out():
+    doc = parse_text(
+        f"{CHI_BO_HEAD}HƯỚNG DẪN\nthực hiện Quy định\n-----\nĐiều 2. Giải thích từ ngữ\n"
+        "* Khoản 11\nKhoản này được hiểu như sau.\n* Năm 2026: kiểm tra 2 chi bộ.\n"
+    )
+    assert doc.sections[0].children[0].heading == "Khoản 11"
+    assert doc.sections[0].children[0].paragraphs[-1] == "* Năm 2026: kiểm tra 2 chi bộ."
