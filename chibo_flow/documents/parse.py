@@ -843,8 +843,15 @@ class _Parser:
         elif self.sign_state is None and SIGN_TITLE_RE.match(cell):
             self.signature.title = cell
             self.sign_state = "name"
-        elif self.recipients_open and self.recipient_unfinished and cell[:1].islower():
-            self.read_recipient(number, cell)  # the rest of an entry broken over two lines
+        elif (
+            self.recipients_open
+            and self.recipient_unfinished
+            and (cell[:1].islower() or (self.sign_state == "done" and self.recipient_goes_on(cell)))
+        ):
+            # the rest of an entry broken over two lines; once the signature is read, in any case
+            # (the name printed between an entry's two halves: "- Các đồng chí lãnh đạo" /
+            # "Lê Khánh Toàn" / "Văn phòng Trung ương Đảng,")
+            self.read_recipient(number, cell)
         elif (
             self.recipients_open
             and not self.archived()

@@ -683,3 +683,19 @@ def test_a_web_bullet_before_an_article_s_clause_is_left_out():
     )
     assert doc.sections[0].children[0].heading == "Khoản 11"
     assert doc.sections[0].children[0].paragraphs[-1] == "* Năm 2026: kiểm tra 2 chi bộ."
+
+
+def test_a_recipient_split_by_the_signer_s_name_goes_on_after_the_signature():
+    doc = parse_text(
+        f"{CHI_BO_HEAD}KẾT LUẬN\nHội nghị văn phòng{BODY}"
+        "Nơi nhận:\tK/T CHÁNH VĂN PHÒNG\n- Ban Bí thư (để báo cáo),\tPHÓ CHÁNH VĂN PHÒNG\n"
+        "- Các đồng chí lãnh đạo\nLê Khánh Toàn\nVăn phòng Trung ương Đảng,\n"
+        "- Các đơn vị trực thuộc,\n- Lưu Văn phòng Trung ương Đảng.\n"
+    )
+    assert [r.label for r in doc.recipients] == [
+        "Ban Bí thư",
+        "Các đồng chí lãnh đạo Văn phòng Trung ương Đảng",
+        "Các đơn vị trực thuộc",
+        "Lưu Văn phòng Trung ương Đảng",
+    ]
+    assert (doc.signature.title, doc.signature.name) == ("PHÓ CHÁNH VĂN PHÒNG", "Lê Khánh Toàn")
