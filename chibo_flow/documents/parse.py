@@ -529,6 +529,7 @@ class _Parser:
         self.sign_state: str | None = None  # None, "title", "name", "done"
         self.sign_last_line = 0
         self.recipient_unfinished = ""  # the last "Nơi nhận" entry, while it may go on
+        self.bulleted_recipients = False  # the "Nơi nhận" entries open with "-"
 
     def warn(self, part: str, line: int, text: str, message: str) -> None:
         self.warnings.append(Warning(part=part, line=line, text=text, message=message))
@@ -911,12 +912,16 @@ class _Parser:
 
     def recipient_goes_on(self, item: str) -> bool:
         """True when `item`, with no "-" of its own, carries on the entry above: that one is
-        open, or ends in a comma and `item` starts in lower case ("…, thành ủy," / "đảng ủy …")."""
+        open, or ends in a comma and `item` starts in lower case ("…, thành ủy," / "đảng ủy …")
+        or the entries open with "-" ("- Đ/c … – UVTV," / "Trưởng Ban Tổ chức Tỉnh uỷ,")."""
         if BULLET_RE.match(item) or not self.recipient_unfinished or not self.recipients:
             return False
-        return not self.recipient_unfinished.rstrip().endswith(",") or item.strip()[:1].islower()
+        after_comma = self.recipient_unfinished.rstrip().endswith(",")
+        return not after_comma or item.strip()[:1].islower() or self.bulleted_recipients
 
     def read_recipient(self, number: int, item: str) -> None:
+        if not self.recipients:
+            self.bulleted_recipients = bool(BULLET_RE.match(item))
         if self.recipient_goes_on(item):
             item = f"{self.recipient_unfinished} {item.strip()}"  # one entry over two lines
             self.recipients.pop()

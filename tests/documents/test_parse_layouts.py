@@ -699,3 +699,16 @@ def test_a_recipient_split_by_the_signer_s_name_goes_on_after_the_signature():
         "Lưu Văn phòng Trung ương Đảng",
     ]
     assert (doc.signature.title, doc.signature.name) == ("PHÓ CHÁNH VĂN PHÒNG", "Lê Khánh Toàn")
+
+
+def test_a_line_without_a_dash_in_a_dashed_recipient_list_ends_the_entry_above():
+    doc = parse_text(
+        f"{CHI_BO_HEAD}KẾT LUẬN\nHội nghị Ban Chấp hành{BODY}Nơi nhận:\n"
+        "- Thường trực Tỉnh uỷ (báo cáo),\n- Đ/c Lương Đức Hải – UVTV,\n"
+        "Trưởng Ban Tổ chức Tỉnh uỷ (phụ trách địa bàn xã),\n- Lưu VPĐU.\nT/M ĐẢNG UỶ\nBÍ THƯ\n"
+    )
+    assert [r.label for r in doc.recipients] == [
+        "Thường trực Tỉnh uỷ",
+        "Đ/c Lương Đức Hải – UVTV, Trưởng Ban Tổ chức Tỉnh uỷ (phụ trách địa bàn xã)",
+        "Lưu VPĐU",
+    ]
