@@ -28,6 +28,8 @@ AUTHORITY_RE = re.compile(r"^(?:TM|T/M|T\.M|KT|K/T|K\.T|TL|T/L|T\.L|TUQ)(?:\.\s*
 SIGN_TITLE_RE = re.compile(r"^(?:PHÓ\s+|TỔNG\s+)?BÍ\s+THƯ(?:\s+THƯỜNG\s+TRỰC)?$")
 
 TITLE_END_PUNCTUATION = (".", ";", ":", "!", "?")
+# A line ending with one of these is finished; the next line starts anew.
+FINISHED_LINE = (*TITLE_END_PUNCTUATION, ",")
 
 # What may follow "Phần thứ nhất" on its line: nothing, a colon, or the part's name in capitals.
 _PART_NAME_START = rf"(?:\s*[.:]|\s+[{_CAPITALS}]|$)"
@@ -124,3 +126,39 @@ def continues_title(text: str) -> bool:
         or is_end_marker(text)
         or text.endswith(TITLE_END_PUNCTUATION)
     )
+
+
+def addressee_block(paragraphs: list[str]) -> list[list[str]]:
+    """The "Kính gửi" block opening `paragraphs`, one list of lines per addressee ([] if the
+    paragraphs do not open with "Kính gửi").
+
+    A công văn, tờ trình or báo cáo names whom it is sent to under its trích yếu, before its
+    body: "Kính gửi:" and one addressee a line ("- Ủy ban nhân dân tỉnh,"); an addressee broken
+    over two lines ("- Các cơ quan … giúp việc" / "Đảng ủy Ủy ban nhân dân tỉnh,") is one. The
+    block ends at a full stop, or at a heading, "Căn cứ" or "Thực hiện" line.
+    """
+    if not paragraphs or not KINH_GUI_RE.match(paragraphs[0]):
+        return []
+    block = [[paragraphs[0]]]
+    for paragraph in paragraphs[1:]:
+        last = block[-1][-1]
+        if last.endswith(".") or (not BULLET_RE.match(paragraph) and starts_body(paragraph)):
+            break
+        if BULLET_RE.match(paragraph) or last.endswith(FINISHED_LINE):
+            block.append([paragraph])  # "- Các chi bộ," / "Kính gửi:" + "Ban Tổ chức …"
+        else:
+            block[-1].append(paragraph)
+    return block
+
+
+def addressee_count(paragraphs: list[str]) -> int:
+    """How many of a stored document's `paragraphs` the opening "Kính gửi" block takes (0 if
+    none): a renderer prints them under the trích yếu, before the bases, as the document has
+    them. Stored, each addressee is one paragraph (the parser joined its lines), so a paragraph
+    the block would join to the one above it is the body's and ends the block."""
+    count = 0
+    for lines in addressee_block(paragraphs):
+        count += 1
+        if len(lines) > 1:
+            break
+    return count

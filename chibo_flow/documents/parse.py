@@ -27,12 +27,14 @@ from chibo_flow.documents.format import (
 from chibo_flow.documents.lines import (
     BASIS_RE,
     BULLET_RE,
+    FINISHED_LINE,
     KINH_GUI_RE,
     NOI_NHAN_RE,
     REQUEST_RE,
     SEPARATOR_RE,
     SIGN_TITLE_RE,
     TITLE_END_PUNCTUATION,
+    addressee_block,
     continues_title,
     heading_rank,
     is_authority,
@@ -184,7 +186,6 @@ _SPACED_CLOSING_RE = re.compile(r"^(\*{1,2}[^\s*].*?)\s+(?=\*{1,2}$)")
 _INLINE_EMPHASIS_RE = re.compile(r"(\*{1,2})(?=[^\s*])([^*]+?)(?<=[^\s*])\1")
 _PURPOSE_RE = re.compile(r"^(?P<label>.*?)\s*\((?P<marker>[^()]*)\)[\s;,.]*$")
 _LUU_RE = re.compile(r"^lưu\b", re.IGNORECASE)
-_TERMINAL_PUNCTUATION = (".", ";", ":", "!", "?", ",")
 # A trích yếu right under its type may open like a "Thực hiện ..." basis does.
 _TITLE_OPENING_RE = re.compile(r"^(?:Thực hiện|THỰC HIỆN)\b(?!.*[.:;]$)")
 _MAX_TITLE_LINES = 4
@@ -318,7 +319,7 @@ def _join_continuations(paragraphs: list[str]) -> list[str]:
 def _continues(previous: str, paragraph: str) -> bool:
     """True when `paragraph` carries on `previous` (a line break inside a sentence)."""
     opens = paragraph[:1].islower() or (paragraph[:1].isdigit() and heading_rank(paragraph) is None)
-    return opens and not previous.endswith(_TERMINAL_PUNCTUATION)
+    return opens and not previous.endswith(FINISHED_LINE)
 
 
 # --- the parser -------------------------------------------------------------------------------
@@ -603,7 +604,7 @@ class _Parser:
         above = next((line for line in reversed(self.lines[:index]) if line.strip()), "")
         return (
             is_upper(text)
-            and not text.endswith(_TERMINAL_PUNCTUATION)
+            and not text.endswith(FINISHED_LINE)
             and _header_kind(_strip_emphasis(above), True) == "org"
         )
 
@@ -945,7 +946,9 @@ class _Parser:
 
     def build(self) -> ProgrammeDoc:
         preamble = _join_continuations(_join_basis_lines(self.preamble))
-        addressees, preamble = _split_addressees(preamble)
+        block = addressee_block(preamble)
+        addressees = [" ".join(lines) for lines in block]
+        preamble = preamble[sum(map(len, block)) :]
         run = _bases_run(preamble)
         bases = preamble[:run]
         intro = _join_continuations(self.header_strays + addressees + preamble[run:])
@@ -1093,42 +1096,19 @@ def _bases_run(preamble: list[str]) -> int:
     return end if end > start else 0
 
 
-def _split_addressees(preamble: list[str]) -> tuple[list[str], list[str]]:
-    """(the opening "Kính gửi" paragraph with its addressees, the paragraphs after them).
-
-    A công văn, tờ trình or báo cáo names whom it is sent to under its trích yếu: "Kính gửi:"
-    and one addressee a line ("- Ủy ban nhân dân tỉnh,"); an addressee broken over two lines
-    ("- Các cơ quan … giúp việc" / "Đảng ủy Ủy ban nhân dân tỉnh,") is joined. They are not
-    bases: the "Căn cứ" / "Thực hiện" paragraphs follow them.
-    """
-    if not preamble or not KINH_GUI_RE.match(preamble[0]):
-        return [], preamble
-    addressees, taken = [preamble[0]], 1
-    for paragraph in preamble[1:]:
-        last = addressees[-1]
-        if last.endswith(".") or (not BULLET_RE.match(paragraph) and starts_body(paragraph)):
-            break
-        if BULLET_RE.match(paragraph) or last.endswith(_TERMINAL_PUNCTUATION):
-            addressees.append(paragraph)  # "- Các chi bộ," / "Kính gửi:" + "Ban Tổ chức …"
-        else:
-            addressees[-1] = f"{last} {paragraph}"
-        taken += 1
-    return addressees, preamble[taken:]
-
-
 def _join_basis_lines(paragraphs: list[str]) -> list[str]:
     """Join the lines of a "Căn cứ ..." broken before its end (";" or ","), whatever their case.
 
     A "Căn cứ" naming several documents goes on after a ";" ("Căn cứ Quy định số 753 …;" /
     "Quyết định số 1076 …;") up to the next "Căn cứ". A "Kính gửi" line is not joined to:
-    `_split_addressees` reads its addressees.
+    `addressee_block` reads its addressees.
     """
     groups: list[list[str]] = []
     for index, paragraph in enumerate(paragraphs):
         last = groups[-1] if groups else None
         structural = _is_structural(paragraph)
         tail = last[-1] if last else ""
-        open_end = not tail.endswith(_TERMINAL_PUNCTUATION) and not structural
+        open_end = not tail.endswith(FINISHED_LINE) and not structural
         after_comma = tail.endswith(",") and paragraph[:1].islower()
         opens_basis = last and BASIS_RE.match(last[0])
         listed = (

@@ -9,6 +9,7 @@ from typing import Any
 
 from chibo_flow import messages
 from chibo_flow.documents.format import PARTY_NAME, PURPOSES
+from chibo_flow.documents.lines import addressee_count
 
 # Deeper section nesting than this in a JSON document is refused (the parser makes at most 8).
 MAX_SECTION_DEPTH = 12
@@ -85,6 +86,18 @@ class ProgrammeDoc:
         date = self.header.date
         data["header"]["date"] = date.isoformat() if date else None
         return data
+
+    def addressees_first(self) -> tuple[list[str], list[Section]]:
+        """The "Kính gửi" block opening the unheaded first section, and the sections without
+        it: renderers print the block under the trích yếu, before the bases, where the
+        document had it (the parser keeps it in the body, as the bases are a field)."""
+        sections = self.sections
+        intro = sections[0] if sections and not sections[0].heading else None
+        opening = addressee_count(intro.paragraphs) if intro else 0
+        if not opening:
+            return [], sections
+        rest = Section(heading="", paragraphs=intro.paragraphs[opening:], children=intro.children)
+        return intro.paragraphs[:opening], [rest, *sections[1:]]
 
     @classmethod
     def from_dict(cls, data: Any) -> ProgrammeDoc:

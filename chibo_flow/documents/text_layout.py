@@ -6,13 +6,9 @@ read the kinds of line from lines.py and the format from format.py.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from chibo_flow.documents.format import CONG_VAN, date_line, recipient_line
 from chibo_flow.documents.lines import BULLET_RE, continues_title
-
-if TYPE_CHECKING:
-    from chibo_flow.documents.programme_doc import ProgrammeDoc, Section
+from chibo_flow.documents.programme_doc import ProgrammeDoc, Section
 
 
 def format_text(doc: ProgrammeDoc) -> str:
@@ -35,8 +31,10 @@ def format_text(doc: ProgrammeDoc) -> str:
         else:
             out.append(f"{doc.doc_type} {doc.title}" if doc.title else doc.doc_type)
         out.append("")
+    addressees, sections = doc.addressees_first()
+    _format_paragraphs(addressees, out)
     _format_paragraphs(doc.bases, out)
-    for section in doc.sections:
+    for section in sections:
         _format_section(section, out)
     if doc.recipients:
         out.append("Nơi nhận:")

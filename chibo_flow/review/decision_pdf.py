@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from chibo_flow import messages
 from chibo_flow.documents.final_copy import download_names, party_pdf
+from chibo_flow.documents.programme_doc import ProgrammeDoc, Section, Signature
 from chibo_flow.documents.render import render_party_html
 from chibo_flow.documents.word_numbering import format_number
 from chibo_flow.models import MeetingVote, Programme, Vote
@@ -81,29 +82,21 @@ def record_doc(record: DecisionRecord) -> dict[str, Any]:
             number=round_.number,
             revision=round_.revision or "",
         )
-        sections.append({"heading": heading, "paragraphs": paragraphs, "children": []})
+        sections.append(Section(heading=heading, paragraphs=paragraphs))
     if record.reserved:
-        sections.append(
-            {
-                "heading": messages.DECISION_RESERVED_HEADING.format(
-                    roman=format_number(len(sections) + 1, "upperRoman")
-                ),
-                "paragraphs": [reserved_line(vote) for vote in record.reserved],
-                "children": [],
-            }
+        heading = messages.DECISION_RESERVED_HEADING.format(
+            roman=format_number(len(sections) + 1, "upperRoman")
         )
+        sections.append(Section(heading, [reserved_line(vote) for vote in record.reserved]))
     signature = programme.doc.get("signature") or {}
-    return {
-        "header": {},
-        "doc_type": "BIÊN BẢN",
-        "title": messages.DECISION_TITLE.format(
+    return ProgrammeDoc(
+        doc_type="BIÊN BẢN",
+        title=messages.DECISION_TITLE.format(
             doc_type=(programme.doc_type or "").lower(), title=programme.title
         ),
-        "bases": [],
-        "sections": sections,
-        "recipients": [],
-        "signature": {key: signature.get(key) for key in ("on_behalf", "title", "name")},
-    }
+        sections=sections,
+        signature=Signature(*(signature.get(key) for key in ("on_behalf", "title", "name"))),
+    ).to_dict()
 
 
 def meeting_line(meeting: MeetingVote) -> str:

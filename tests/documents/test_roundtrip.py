@@ -16,7 +16,10 @@ from chibo_flow.documents.programme_doc import (
     Section,
     Signature,
 )
+from chibo_flow.documents.render import render_party_html
 from chibo_flow.documents.text_layout import format_text
+from tests.documents.real_corpus import REAL
+from tests.support import assert_in_order
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "documents"
@@ -262,3 +265,16 @@ def test_from_dict_normalises_text_to_nfc_and_defaults_the_party():
     doc = ProgrammeDoc.from_dict(data)
     assert doc.title == "CHƯƠNG TRÌNH"
     assert doc.header.party == "ĐẢNG CỘNG SẢN VIỆT NAM"
+
+
+def test_kinh_gui_stays_above_the_bases_in_the_text_and_the_final_copy(app, make):
+    # A real công văn: "Kính gửi" under its trích yếu, then its "Thực hiện …" basis.
+    source = REAL / "file-cong-van-333-cv-du-xa-cong-hai-gop-y-vi-tri-viec-lam.txt"
+    doc = parse_text(source.read_text(encoding="utf-8"))
+    order = ["Kính gửi: Ban Tổ chức Tỉnh uỷ.", "Thực hiện Công văn số 767-CV/BTC"]
+    assert doc.bases[0].startswith(order[1])
+
+    assert_in_order(format_text(doc), order)
+    html = render_party_html(doc.to_dict(), make.org(), number=None, issued=None)
+    assert_in_order(html, order)
+    assert html.count("Kính gửi") == 1
