@@ -153,11 +153,12 @@ def render_party_html(
     if it is one, and the secrecy/urgency stamps when given."""
     header = party_header(doc, org, number=None, issued=issued)
     place = header.place
-    addressees, sections = ProgrammeDoc.from_dict(doc).addressees_first()
+    content = ProgrammeDoc.from_dict(doc)
+    addressees, sections = content.addressees_first()
     return Markup(
         render_template(
             "documents/programme.html",
-            doc=doc,
+            doc=content,
             addressees=addressees,
             sections=sections,
             is_draft=mark is not None,
