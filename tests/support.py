@@ -17,7 +17,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -222,9 +222,12 @@ class CeleryWorker:
             args.append("--beat")
             args += ["--schedule", str(self.log_path.with_suffix(".beat"))]
         self._log = self.log_path.open("w")
+        # A process group of its own: with --beat the worker forks beat, which a signal to the
+        # worker alone would leave running (an orphan queueing relay tasks for later tests).
         self.process = subprocess.Popen(
-            args, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
-        )
+            args, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
         try:
             wait_for(lambda: "ready." in self.log() or self.process.poll() is not None, 120)
         except AssertionError:
@@ -246,20 +249,24 @@ class CeleryWorker:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def kill(self) -> None:
-        """`kill -9` the worker's main process (a crash: no shutdown, no acknowledgements)."""
-        self.process.send_signal(signal.SIGKILL)
+        """`kill -9` the worker and its beat (a crash: no shutdown, no acknowledgements)."""
+        self._signal_group(signal.SIGKILL)
         self.process.wait()
 
     def stop(self) -> None:
-        """Stop the worker (warm shutdown, then kill)."""
+        """Stop the worker (warm shutdown, then kill); nothing of its group is left running."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            self.kill()
         self._log.close()
+
+    def _signal_group(self, sig: signal.Signals) -> None:
+        """Send `sig` to every process of the worker's group (gone already: nothing to do)."""
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, sig)
 
 
 class FaultyHandler(MailboxHandler):
