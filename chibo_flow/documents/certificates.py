@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 KEY_SIZE = 2048
 CA_YEARS = 10
@@ -74,10 +74,11 @@ def make_ca(common_name: str, organisation: str, unit: str | None = None) -> Iss
 
 def issue_signing_certificate(
     issuer: Issuer, common_name: str, organisation: str, unit: str | None = None,
-    crl_url: str | None = None,
+    crl_url: str | None = None, ocsp_url: str | None = None,
 ) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:  # fmt: skip
     """A key and a document-signing certificate for it, issued by `issuer`; the certificate
-    names `crl_url` as where its CA publishes revocations, when given."""
+    names `crl_url` as where its CA publishes revocations and `ocsp_url` as its CA's OCSP
+    responder, when given."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
     now = datetime.now(UTC)
     builder = (
@@ -101,6 +102,13 @@ def issue_signing_certificate(
     if crl_url:
         point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
         builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
+    if ocsp_url:
+        responder = x509.AccessDescription(
+            AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url)
+        )
+        builder = builder.add_extension(
+            x509.AuthorityInformationAccess([responder]), critical=False
+        )
     return key, builder.sign(issuer.key, hashes.SHA256())
 
 
@@ -147,13 +155,16 @@ def _key_usage(sign_certificates: bool) -> x509.KeyUsage:
 def write_signing_files(
     directory: Path, issuer: Issuer, common_name: str, organisation: str, passphrase: str,
     unit: str | None = None, stem: str = "signer", crl_url: str | None = None,
-    crl_days: int = CRL_DAYS,
+    crl_days: int = CRL_DAYS, ocsp_url: str | None = None,
 ) -> SigningFiles:  # fmt: skip
     """Issue a signing certificate and write `<stem>.p12` (key, certificate, CA) and the CA's
     PEM (`<stem>-ca.pem`) into `directory`, the PKCS#12 readable by the owner only; with a
-    `crl_url`, the certificate names it and the CA's (empty) CRL is written as `<stem>-ca.crl`."""
+    `crl_url`, the certificate names it and the CA's (empty) CRL is written as `<stem>-ca.crl`;
+    with an `ocsp_url`, the certificate names it as its CA's OCSP responder."""
     directory.mkdir(parents=True, exist_ok=True)
-    key, certificate = issue_signing_certificate(issuer, common_name, organisation, unit, crl_url)
+    key, certificate = issue_signing_certificate(
+        issuer, common_name, organisation, unit, crl_url, ocsp_url
+    )
     bundle = pkcs12.serialize_key_and_certificates(
         common_name.encode(), key, certificate, [issuer.certificate],
         serialization.BestAvailableEncryption(passphrase.encode()),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from cryptography.x509 import ocsp
 from flask import Flask
 
 from chibo_flow import messages
@@ -27,6 +28,7 @@ from chibo_flow.documents.certificates import (
 )
 from chibo_flow.documents.final_copy import render_pdf
 from chibo_flow.documents.signing import SigningNotConfigured, read_signatures, sign_pdf
+from tests.verify.ocsp import Responder, ocsp_responder
 from tests.verify.support import PUBLIC_URL, issued_seed
 from tests.verify.test_signatures import api_verify
 from tests.verify.test_verify import GENUINE, page_text, upload
@@ -184,3 +186,46 @@ def test_with_a_timestamp_authority_the_signature_is_b_lt_and_dated_by_it(issued
     assert signature.signed_at == stamped_at, "the time is the TSA's, not the signer's clock"
     dss = pypdf.PdfReader(io.BytesIO(signed)).trailer["/Root"]["/DSS"]
     assert [ref.get_object().get_data() for ref in dss["/CRLs"]] == [issued.files.crl.read_bytes()]
+
+
+# --- a CA that answers by OCSP (no CRL) --------------------------------------------------------
+
+
+@pytest.fixture
+def ocsp_signer(tmp_path) -> Iterator[tuple[Responder, SigningFiles, dict[str, str | list]]]:
+    """A signing certificate whose CA names only its OCSP responder (as most public CAs'
+    certificates do): the responder, the files and the signing settings."""
+    ca = make_ca("CA trả lời OCSP", "Tổ chức chứng thực thử")
+    with ocsp_responder(ca) as responder:
+        files = write_signing_files(tmp_path, ca, ORG, PARENT_ORG, PASSPHRASE, stem="ocsp",
+                                    ocsp_url=responder.url)  # fmt: skip
+        config = {"SIGNING_PKCS12_PATH": str(files.pkcs12),
+                  "SIGNING_PKCS12_PASSPHRASE": PASSPHRASE,
+                  "SIGNING_TRUST_ANCHORS": [str(files.trust_anchor)]}  # fmt: skip
+        yield responder, files, config
+
+
+def test_a_certificate_checked_by_ocsp_signs_with_the_responders_answer(issued, ocsp_signer):
+    responder, files, config = ocsp_signer
+
+    signed = sign_pdf(issued.rendered, ORG, config)
+
+    assert responder.asked == [files.serial]
+    dss = pypdf.PdfReader(io.BytesIO(signed)).trailer["/Root"]["/DSS"]
+    (embedded,) = [ref.get_object().get_data() for ref in dss["/OCSPs"]]
+    answer = ocsp.load_der_ocsp_response(embedded)
+    assert (answer.serial_number, answer.certificate_status) == (
+        files.serial, ocsp.OCSPCertStatus.GOOD
+    )  # fmt: skip
+    (signature,) = read_signatures(signed, config)
+    assert (signature.valid, signature.trusted, signature.revoked) == (True, True, False)
+
+
+def test_a_certificate_the_responder_calls_revoked_signs_nothing(issued, ocsp_signer):
+    responder, files, config = ocsp_signer
+    responder.revoked.add(files.serial)
+
+    with pytest.raises(SigningNotConfigured) as refused:
+        sign_pdf(issued.rendered, ORG, config)
+    assert refused.value.message == messages.SIGNING_CERTIFICATE_NOT_VALID
+    assert responder.asked == [files.serial]
