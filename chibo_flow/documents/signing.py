@@ -355,13 +355,15 @@ def _signing_context(signer: signers.Signer, config: Mapping[str, Any]) -> Valid
     signing: None when the certificate names no revocation source (PAdES B-B). The CRLs of
     SIGNING_CRLS serve for the CAs they cover; the others are fetched from the certificate's
     sources (its CRL distribution points, its OCSP responder), as are the TSA's, whose chain
-    pyHanko checks too (its root must then be among SIGNING_TRUST_ANCHORS). Status that cannot
-    be had fails the signing (hard-fail): the task is retried rather than the copy issued
-    without it."""
+    pyHanko checks too (its root must then be among SIGNING_TRUST_ANCHORS). A CRL of
+    SIGNING_CRLS past its next update is passed over (the current one is fetched instead), so
+    a file nobody refreshed never stops the signing while the CA's address answers. Status that
+    cannot be had fails the signing (hard-fail): the task is retried rather than the copy
+    issued without it."""
     certificate = signer.signing_cert
     if not (certificate.crl_distribution_points or certificate.ocsp_urls):
         return None
-    published = published_crls(config)
+    published = [c for c in published_crls(config) if _current(c)]
     covered = any(c["tbs_cert_list"]["issuer"] == certificate.issuer for c in published)
     chain = list(signer.cert_registry or [])
     roots = trust_anchors(config) + [c for c in chain if c.self_signed != "no"]
@@ -420,6 +422,12 @@ def trust_anchors(config: Mapping[str, Any]) -> list[x509.Certificate]:
 def published_crls(config: Mapping[str, Any]) -> list[crl.CertificateList]:
     """The CRLs of SIGNING_CRLS (DER or PEM files)."""
     return [crl.CertificateList.load(der) for der in _der_blocks(config, "SIGNING_CRLS")]
+
+
+def _current(revocations: crl.CertificateList) -> bool:
+    """Whether a CRL is still in force: its CA's next update is not yet due."""
+    next_update = revocations["tbs_cert_list"]["next_update"].native
+    return next_update is None or next_update > datetime.now(UTC)
 
 
 def _der_blocks(config: Mapping[str, Any], key: str) -> Iterator[bytes]:

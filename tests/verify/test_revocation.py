@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 from flask import Flask
 
@@ -170,6 +172,37 @@ def test_a_crl_not_kept_here_is_fetched_where_the_certificate_says(issued, crl_s
     signed = sign_pdf(issued.rendered, ORG, config)
 
     assert "/cong-cong-ca.crl" in [path.split("?")[0] for path in asked]
+    dss = pypdf.PdfReader(io.BytesIO(signed)).trailer["/Root"]["/DSS"]
+    assert [ref.get_object().get_data() for ref in dss["/CRLs"]] == [files.crl.read_bytes()]
+
+
+def stale_crl(issuer: Issuer) -> bytes:
+    """A CRL of `issuer` whose next update was due a week ago (nobody refreshed the file)."""
+    now = datetime.now(UTC)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(issuer.certificate.subject)
+        .last_update(now - timedelta(days=14))
+        .next_update(now - timedelta(days=7))
+    )
+    return builder.sign(issuer.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+def test_a_crl_kept_here_past_its_next_update_is_fetched_again(issued, crl_server):
+    base, directory, asked = crl_server
+    ca = make_ca("CA có tệp CRL cũ", "Tổ chức chứng thực thử")
+    files = write_signing_files(directory, ca, ORG, PARENT_ORG, PASSPHRASE, stem="cu",
+                                crl_url=f"{base}/cu-ca.crl")  # fmt: skip
+    kept = directory / "kept" / "cu-ca.crl"
+    kept.parent.mkdir()
+    kept.write_bytes(stale_crl(ca))
+    config = {"SIGNING_PKCS12_PATH": str(files.pkcs12), "SIGNING_PKCS12_PASSPHRASE": PASSPHRASE,
+              "SIGNING_TRUST_ANCHORS": [str(files.trust_anchor)],
+              "SIGNING_CRLS": [str(kept)]}  # fmt: skip
+
+    signed = sign_pdf(issued.rendered, ORG, config)
+
+    assert "/cu-ca.crl" in [path.split("?")[0] for path in asked]
     dss = pypdf.PdfReader(io.BytesIO(signed)).trailer["/Root"]["/DSS"]
     assert [ref.get_object().get_data() for ref in dss["/CRLs"]] == [files.crl.read_bytes()]
 
