@@ -171,9 +171,9 @@ _DATE_RE = re.compile(
 _UNMARKED_DATE_RE = re.compile(
     r"^(?P<place>[^\W\d][^,\d]*?)\s+(?=\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$)"
 )
-# A draft's số ký hiệu ("Số      -KH/CB") and date ("ngày     tháng     năm 2023") leave
-# blanks to fill in; each is one column, not several.
-_NUMBER_GAP_RE = re.compile(r"^Số[ \t]*(:?)\s+(?=\d*\s*-)")
+# A draft's số ký hiệu ("Số      -KH/CB", "Số       /KH-CB" in the state style) and date
+# ("ngày     tháng     năm 2023") leave blanks to fill in; each is one column, not several.
+_NUMBER_GAP_RE = re.compile(r"^Số[ \t]*(:?)\s+(?=\d*\s*[-/])")
 _DATE_SPAN_RE = re.compile(r"ngày[\s.…\d]*tháng[\s.…\d]*năm(?:[\s.…]*\d{4})?", re.IGNORECASE)
 _VV_RE = re.compile(r"^(?:V/v|Về việc)\b", re.IGNORECASE)
 _BRACKETED_RE = re.compile(r"^\(.*\)$")

@@ -712,3 +712,18 @@ def test_a_line_without_a_dash_in_a_dashed_recipient_list_ends_the_entry_above()
         "Đ/c Lương Đức Hải – UVTV, Trưởng Ban Tổ chức Tỉnh uỷ (phụ trách địa bàn xã)",
         "Lưu VPĐU",
     ]
+
+
+# --- rules learnt from the held-out documents (session 14) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "number"), [("Số       /KH-CB", "/KH-CB"), ("Số      -/ĐU", "-/ĐU")]
+)
+def test_a_number_left_blank_before_its_slash_is_one_cell(printed, number):
+    doc = parse_text(
+        f"{CHI_BO_HEAD}       {printed}                 Sơn Phú, ngày  10  tháng 01   năm 2021\n"
+        f"KẾ HOẠCH HOẠT ĐỘNG CHI BỘ NĂM 2021{BODY}"
+    )
+    assert doc.header.number == number
+    assert doc.header.org == "CHI BỘ TRƯỜNG THCS ĐIỀN XÁ"
