@@ -107,10 +107,13 @@ _DATE_TAIL_RE = re.compile(r"^[\d.…\s]*(?:tháng|năm)\b")  # "tháng 11 năm 
 _NUMBER_LABEL_RE = re.compile(r"^(?:Số|SỐ)\s*:?$")
 _PLACE_FRAGMENT_RE = re.compile(r"^[A-ZĐ\u00c0-\u1ef8][\w]*$")
 _PLACE_DATE_TAIL_RE = re.compile(r"^\w+,\s*ngày\b")
-# One org line holding both columns' bodies: "ĐẢNG BỘ X ĐẢNG ỦY Y" → superior, org.
+# One org line holding both columns' bodies: "ĐẢNG BỘ X ĐẢNG ỦY Y" → superior, org; the two
+# glued by a lost line break too ("ĐẢNG BỘ XÃ MỸ HƯNGCHI BỘ TRƯỜNG …"), when a body's name
+# opens right after a capital (a name glued inside, "TRƯỜNGTHCS", is not split).
 _SECOND_ORG_RE = re.compile(
     r"(?<!ỦY)(?<!UỶ)\s"  # not inside "ỦY BAN"
     r"(?=(?:ĐẢNG Ủ?[YỶ]|ĐẢNG UỶ|CHI BỘ|ĐẢNG BỘ|VĂN PHÒNG|BAN (?!CHẤP)|ỦY BAN KIỂM TRA)\b)"
+    r"|(?<=[A-ZĐ\u00c0-\u1ef8])(?=(?:CHI BỘ|ĐẢNG Ủ?[YỶ]|ĐẢNG UỶ|ĐẢNG BỘ)\b)"
 )
 # A congress or conference on a line of its own: whose it is follows on the next line.
 _CONGRESS_ONLY_RE = re.compile(r"^(?:ĐẠI HỘI|HỘI NGHỊ)$")

@@ -727,3 +727,19 @@ def test_a_number_left_blank_before_its_slash_is_one_cell(printed, number):
     )
     assert doc.header.number == number
     assert doc.header.org == "CHI BỘ TRƯỜNG THCS ĐIỀN XÁ"
+
+
+def test_a_body_s_name_glued_to_its_superior_s_by_a_lost_line_break_is_split():
+    doc = parse_text(
+        "ĐẢNG BỘ XÃ MỸ HƯNGCHI BỘ TRƯỜNG THCS MỸ HƯNG              ĐẢNG CỘNG SẢN VIỆT NAM\n"
+        f"Số: 01/KH-CB              Mỹ Hưng, ngày 03 tháng 01 năm 2019\nKẾ HOẠCH\nNăm 2019{BODY}"
+    )
+    assert (doc.header.superior_org, doc.header.org) == (
+        "ĐẢNG BỘ XÃ MỸ HƯNG",
+        "CHI BỘ TRƯỜNG THCS MỸ HƯNG",
+    )
+    glued_inside = parse_text(
+        "ĐẢNG UỶ XÃ ĐIỀN XÁ         CHI BỘ TRƯỜNGTHCS ĐIỀN XÁ\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+        f"Điền Xá, ngày 14 tháng 12 năm 2017\nBÁO CÁO\nTổng kết năm 2017{BODY}"
+    )
+    assert glued_inside.header.org == "CHI BỘ TRƯỜNGTHCS ĐIỀN XÁ"  # no body's name: kept
