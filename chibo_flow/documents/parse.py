@@ -192,6 +192,10 @@ _LUU_RE = re.compile(r"^lưu\b", re.IGNORECASE)
 # A trích yếu right under its type may open like a "Thực hiện ..." basis does.
 _TITLE_OPENING_RE = re.compile(r"^(?:Thực hiện|THỰC HIỆN)\b(?!.*[.:;]$)")
 _MAX_TITLE_LINES = 4
+# The period a trích yếu ends with, on a line of its own ("Năm 2019", "Giai đoạn 2021 - 2025").
+_TITLE_PERIOD_RE = re.compile(
+    r"^(?:năm(?: học)?|nhiệm kỳ|giai đoạn)\s*:?\s*\d{4}(?:\s*[-–]\s*\d{4})?$", re.IGNORECASE
+)
 # A hard-wrapped text (a PDF's text layer): most of its lines are long, and a line that runs
 # to nearly the common length was wrapped, not ended.
 _LONG_LINE = 40
@@ -789,14 +793,19 @@ class _Parser:
         return index if index > first else doc_type_at + 1
 
     def title_goes_on(self, blank: int) -> bool:
-        """True when the trích yếu resumes in lower case below the blank line `blank`."""
+        """True when the trích yếu resumes below the blank line `blank`: in lower case, in
+        capitals under capitals, or with its period ("Năm 2019", a web page's paragraph)."""
         following = next((line for line in self.lines[blank + 1 : blank + 3] if line.strip()), "")
         text = _strip_emphasis(following)
         last = self.title_parts[-1]
         if not text or last.endswith(TITLE_END_PUNCTUATION) or starts_body(text):
             return False
         in_capitals = is_upper(last) and is_upper(text) and not _ISSUER_OPENING_RE.match(text)
-        return text[:1].islower() or (in_capitals and not SEPARATOR_RE.match(text))
+        return (
+            text[:1].islower()
+            or (in_capitals and not SEPARATOR_RE.match(text))
+            or bool(_TITLE_PERIOD_RE.match(text))
+        )
 
     # -- body --
 

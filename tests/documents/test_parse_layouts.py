@@ -743,3 +743,19 @@ def test_a_body_s_name_glued_to_its_superior_s_by_a_lost_line_break_is_split():
         f"Điền Xá, ngày 14 tháng 12 năm 2017\nBÁO CÁO\nTổng kết năm 2017{BODY}"
     )
     assert glued_inside.header.org == "CHI BỘ TRƯỜNGTHCS ĐIỀN XÁ"  # no body's name: kept
+
+
+@pytest.mark.parametrize("period", ["Năm 2019", "Giai đoạn 2021 - 2025", "Nhiệm kỳ 2022 - 2025"])
+def test_a_trich_yeu_s_period_below_a_blank_line_ends_the_title(period):
+    doc = parse_text(
+        f"{CHI_BO_HEAD}Số: 01/KH-CB\nMỹ Hưng, ngày 03 tháng 01 năm 2019\n\nKẾ HOẠCH\n\n"
+        f"Hoạt động của chi bộ trường Trung học cơ sở Mỹ Hưng\n\n {period}\n\n \n\n"
+        "Căn cứ điều lệ Đảng cộng sản Việt Nam;\n\nCăn cứ vào nghị quyết đại hội chi bộ;\n"
+        f"{BODY}"
+    )
+    assert doc.title == f"Hoạt động của chi bộ trường Trung học cơ sở Mỹ Hưng {period}"
+    assert len(doc.bases) == 2
+    paragraph = parse_text(
+        f"{CHI_BO_HEAD}KẾ HOẠCH\n\nHoạt động của chi bộ\n\nNăm 2019 chi bộ có 39 đảng viên.{BODY}"
+    )
+    assert paragraph.title == "Hoạt động của chi bộ"
