@@ -105,6 +105,9 @@ _SIGNER_TITLE_RE = re.compile(r"^(?:PHÓ|BÍ THƯ|TRƯỞNG|CHÁNH|CHỦ|Ủ[Y�
 _BROKEN_DATE_RE = re.compile(r",\s*ngày[\s\d.…]*(?:tháng[\s\d.…]*)?$")  # "…, ngày 25 tháng 07"
 _DATE_TAIL_RE = re.compile(r"^[\d.…\s]*(?:tháng|năm)\b")  # "tháng 11 năm 2025", "năm 2016"
 _NUMBER_LABEL_RE = re.compile(r"^(?:Số|SỐ)\s*:?$")
+# "Số: 16 -" / "HD/BTCTW": a số ký hiệu wrapped after its hyphen, its code on the next line.
+_NUMBER_OPEN_RE = re.compile(r"^(?:Số|SỐ)\s*:?\s*\d+\s*-$")
+_NUMBER_CODE_RE = re.compile(r"^[A-ZĐ]+[a-z]*/[A-ZĐ]+$")
 _PLACE_FRAGMENT_RE = re.compile(r"^[A-ZĐ\u00c0-\u1ef8][\w]*$")
 _PLACE_DATE_TAIL_RE = re.compile(r"^\w+,\s*ngày\b")
 # One org line holding both columns' bodies: "ĐẢNG BỘ X ĐẢNG ỦY Y" → superior, org; the two
@@ -344,7 +347,8 @@ def _repair_lines(lines: list[str]) -> list[str]:
     opened on a line and closed on a later one ("**K/T TRƯỞNG" / "BAN**"); the Party's name
     over two lines; a heading or signature line continued on the next line in lower case
     ("I. Về" / "phân cấp quản lý cán bộ"); a chapter number and its title ("Chương I" /
-    "QUY ĐỊNH CHUNG"); two rows of a table whose cells wrapped.
+    "QUY ĐỊNH CHUNG"); a số ký hiệu wrapped after its hyphen ("Số: 16 -" / "HD/BTCTW"); two
+    rows of a table whose cells wrapped.
     """
     out: list[str] = []
     index = 0
@@ -450,6 +454,8 @@ def _continues_on_next(line: str, following: str) -> bool:
     if _BROKEN_DATE_RE.search(plain) and _DATE_TAIL_RE.match(next_plain):
         return True
     if _NUMBER_LABEL_RE.match(plain) and re.match(r"^[\d\s.…_]*-", next_plain):
+        return True
+    if _NUMBER_OPEN_RE.match(plain) and _NUMBER_CODE_RE.match(next_plain):
         return True
     if _PLACE_FRAGMENT_RE.match(plain) and _PLACE_DATE_TAIL_RE.match(next_plain):
         return True

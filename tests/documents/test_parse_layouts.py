@@ -759,3 +759,14 @@ def test_a_trich_yeu_s_period_below_a_blank_line_ends_the_title(period):
         f"{CHI_BO_HEAD}KẾ HOẠCH\n\nHoạt động của chi bộ\n\nNăm 2019 chi bộ có 39 đảng viên.{BODY}"
     )
     assert paragraph.title == "Hoạt động của chi bộ"
+
+
+BTC_HEAD = "BAN CHẤP HÀNH\nTRUNG ƯƠNG\nBAN TỔ CHỨC\n--------\n|\nĐẢNG CỘNG SẢN\nVIỆT NAM\n|\n"
+
+
+def test_a_number_wrapped_after_its_hyphen_goes_on_with_its_code():
+    doc = parse_text(
+        f"{BTC_HEAD}Số: 16 -\nHD/BTCTW\n|\nHà Nội, ngày\n24 tháng 9 năm 2018\n|\n"
+        f"HƯỚNG DẪN\nKIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG{BODY}"
+    )
+    assert (doc.header.number, doc.header.org) == ("16-HD/BTCTW", "BAN TỔ CHỨC")
