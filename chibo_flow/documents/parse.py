@@ -346,9 +346,9 @@ def _repair_lines(lines: list[str]) -> list[str]:
     Repaired: "Điều l." that a scan read for "Điều 1.". Joined: a bold or underlined run
     opened on a line and closed on a later one ("**K/T TRƯỞNG" / "BAN**"); the Party's name
     over two lines; a heading or signature line continued on the next line in lower case
-    ("I. Về" / "phân cấp quản lý cán bộ"); a chapter number and its title ("Chương I" /
-    "QUY ĐỊNH CHUNG"); a số ký hiệu wrapped after its hyphen ("Số: 16 -" / "HD/BTCTW"); two
-    rows of a table whose cells wrapped.
+    ("I. Về" / "phân cấp quản lý cán bộ"); a chapter or heading number and its name
+    ("Chương I" / "QUY ĐỊNH CHUNG", "I." / "MỤC ĐÍCH, YÊU CẦU"); a số ký hiệu wrapped after
+    its hyphen ("Số: 16 -" / "HD/BTCTW"); two rows of a table whose cells wrapped.
     """
     out: list[str] = []
     index = 0
@@ -442,6 +442,12 @@ def _names_part(text: str) -> bool:
     return is_upper(text) or not sentence
 
 
+def _is_heading_number(text: str) -> bool:
+    """True for a heading's number on a line of its own ("I.", "II-", "1."): its name stands
+    on the next line, as a table cell or a web page wraps it ("I." / "MỤC ĐÍCH, YÊU CẦU")."""
+    return " " not in text and heading_rank(text) is None and heading_rank(f"{text} X") is not None
+
+
 def _continues_on_next(line: str, following: str) -> bool:
     text, next_text = line.strip(), following.strip()
     plain, next_plain = _strip_emphasis(text), _strip_emphasis(next_text)
@@ -449,7 +455,7 @@ def _continues_on_next(line: str, following: str) -> bool:
         return not (_SIGNER_TITLE_RE.match(next_plain) or is_end_marker(next_plain))
     if " ".join(f"{plain} {next_plain}".split()) == PARTY_NAME:
         return True
-    if _CHAPTER_ONLY_RE.match(plain) and _names_part(next_plain):
+    if (_CHAPTER_ONLY_RE.match(plain) or _is_heading_number(plain)) and _names_part(next_plain):
         return True
     if _BROKEN_DATE_RE.search(plain) and _DATE_TAIL_RE.match(next_plain):
         return True

@@ -770,3 +770,13 @@ def test_a_number_wrapped_after_its_hyphen_goes_on_with_its_code():
         f"HƯỚNG DẪN\nKIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG{BODY}"
     )
     assert (doc.header.number, doc.header.org) == ("16-HD/BTCTW", "BAN TỔ CHỨC")
+
+
+@pytest.mark.parametrize("number", ["I.", "II-", "1."])
+def test_a_heading_s_number_alone_on_its_line_is_joined_to_its_name(number):
+    doc = parse_text(
+        f"{CHI_BO_HEAD}HƯỚNG DẪN\nkiểm điểm năm 2018\n-----\n{number}\nMỤC ĐÍCH, YÊU CẦU\n"
+        "Kiểm điểm tự phê bình và phê bình hằng năm.\n"
+    )
+    assert doc.sections[0].heading == f"{number} MỤC ĐÍCH, YÊU CẦU"
+    assert doc.sections[0].paragraphs == ["Kiểm điểm tự phê bình và phê bình hằng năm."]
