@@ -558,9 +558,10 @@ class _Parser:
 
     def parse(self) -> ProgrammeDoc:
         doc_type_at = self.find_doc_type()
-        self.leave_out_page_lines(self.find_header_start(doc_type_at))
+        header_start = self.find_header_start(doc_type_at)
+        self.leave_out_page_lines(header_start)
         if doc_type_at is None:
-            body_start = self.read_header(len(self.lines), strict=True)
+            body_start = self.read_header(len(self.lines), strict=True, start=header_start)
         else:
             self.read_header(doc_type_at, strict=False)
             body_start = self.read_title(doc_type_at)
@@ -671,14 +672,20 @@ class _Parser:
 
     # -- header --
 
-    def read_header(self, end: int, strict: bool) -> int:
+    def read_header(self, end: int, strict: bool, start: int = 0) -> int:
         """Read header lines before `end`; with `strict`, stop at the first non-header line.
 
-        Returns the index where the body starts.
+        The lines kept above `start`, where the header begins (a lead paragraph that is not
+        a web page's), are stray header lines: with no type line below the header they would
+        otherwise end it before its first line. Returns the index where the body starts.
         """
+        for index in range(start):
+            if text := self.lines[index].strip():
+                self.warn("header", index + 1, text, messages.WARN_HEADER_LINE)
+                self.header_strays.append(text)
         org_lines: list[tuple[int, str]] = []
         in_vv = under_number = False
-        for index in range(end):
+        for index in range(start, end):
             number = index + 1
             cells = _split_cells(self.lines[index])
             if not cells:

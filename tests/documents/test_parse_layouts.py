@@ -780,3 +780,17 @@ def test_a_heading_s_number_alone_on_its_line_is_joined_to_its_name(number):
     )
     assert doc.sections[0].heading == f"{number} MỤC ĐÍCH, YÊU CẦU"
     assert doc.sections[0].paragraphs == ["Kiểm điểm tự phê bình và phê bình hằng năm."]
+
+
+def test_a_lead_above_a_header_with_no_type_line_does_not_hide_the_header():
+    lead = "Nghị quyết T.Ư 4, khóa XI đang trở thành đợt sinh hoạt chính trị sâu rộng."
+    doc = parse_text(
+        f"{lead}\n\nBAN CHẤP HÀNH TRUNG ƯƠNG\n\n*\n\nSố 06-CT/TW\n\nĐẢNG CỘNG SẢN VIỆT NAM\n\n"
+        "Hà Nội, ngày 07 tháng 11 năm 2006\n"
+    )
+    assert (doc.header.org, doc.header.number, doc.header.date) == (
+        "BAN CHẤP HÀNH TRUNG ƯƠNG",
+        "06-CT/TW",
+        datetime.date(2006, 11, 7),
+    )
+    assert doc.sections[0].paragraphs == [lead]  # kept, as a lead above a typed header is
