@@ -156,6 +156,9 @@ _PAGE_CHROME_RE = re.compile(
     re.IGNORECASE,
 )
 _TABLE_PIPE_RE = re.compile(r"^\s*\|\s*$")
+# The type code of a Party số ký hiệu ("06-CT/TW", "-CTr/ĐU") → the type it names.
+_NUMBER_TYPE_CODE_RE = re.compile(r"-(?P<code>[A-ZĐ][A-ZĐa-z]*)/")
+_TYPES_BY_CODE = {code: doc_type for doc_type, code in DOC_TYPE_CODES.items() if code != "QĐ"}
 # Merged columns: the Party's name or a "<Place>, ngày" date inside a longer cell.
 _PARTY_PLAIN = "DANG CONG SAN VIET NAM"
 _NUMBER_THEN_DATE_RE = re.compile(
@@ -989,6 +992,8 @@ class _Parser:
         title = " ".join(self.title_parts) or None
         first_line = next(i for i, line in enumerate(self.lines, 1) if line.strip())
         if self.doc_type is None and title is None:
+            self.doc_type = _type_of_number(self.header.number)
+        if self.doc_type is None and title is None:
             self.warn("title", first_line, "", messages.WARN_NO_DOC_TYPE)
         is_cong_van = self.doc_type is None and title is not None
         if is_cong_van:
@@ -1006,6 +1011,14 @@ class _Parser:
             signature=self.signature,
             warnings=sorted(self.warnings, key=lambda w: w.line),
         )
+
+
+def _type_of_number(number: str | None) -> str | None:
+    """The document type a số ký hiệu's code names ("06-CT/TW": CHỈ THỊ), read when no type
+    line stands under the header (a page cut after it). "QĐ" names none: it is printed for a
+    quyết định and a quy định alike ("97-QĐ/TW" is a Quy định)."""
+    code = _NUMBER_TYPE_CODE_RE.search(number or "")
+    return _TYPES_BY_CODE.get(code["code"]) if code else None
 
 
 def _join_org_fragments(org_lines: list[tuple[int, str]]) -> list[tuple[int, str]]:

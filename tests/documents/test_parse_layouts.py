@@ -794,3 +794,15 @@ def test_a_lead_above_a_header_with_no_type_line_does_not_hide_the_header():
         datetime.date(2006, 11, 7),
     )
     assert doc.sections[0].paragraphs == [lead]  # kept, as a lead above a typed header is
+
+
+@pytest.mark.parametrize(
+    ("number", "doc_type"),
+    [("06-CT/TW", "CHỈ THỊ"), ("12-CTr/HU", "CHƯƠNG TRÌNH"), ("9-QĐ/TW", None)],
+)
+def test_a_number_s_type_code_names_the_type_when_no_type_line_stands(number, doc_type):
+    doc = parse_text(
+        f"BAN CHẤP HÀNH TRUNG ƯƠNG\n*\nSố {number}\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "Hà Nội, ngày 07 tháng 11 năm 2006\n"
+    )
+    assert doc.doc_type == doc_type  # "QĐ" is printed for a quyết định and a quy định alike
