@@ -156,6 +156,13 @@ _PAGE_CHROME_RE = re.compile(
     re.IGNORECASE,
 )
 _TABLE_PIPE_RE = re.compile(r"^\s*\|\s*$")
+# A lead announcing the text a page carries: "… đăng toàn văn Nghị quyết Đại hội …", "toàn văn
+# nội dung Nghị quyết.", "Nội dung chương trình hành động như sau:"; the document's name opens
+# with a capital after "toàn văn".
+_ANNOUNCED_TYPE_RE = re.compile(
+    r"\btoàn văn(?:\s+nội dung)?\s+(?P<name>\w+(?:\s+\w+){1,2})"
+    r"|\b(?i:nội dung)\s+(?P<as_follows>\w+(?:\s+\w+){1,3})\s+như sau\s*:\s*$"
+)
 # The type code of a Party số ký hiệu ("06-CT/TW", "-CTr/ĐU") → the type it names.
 _NUMBER_TYPE_CODE_RE = re.compile(r"-(?P<code>[A-ZĐ][A-ZĐa-z]*)/")
 _TYPES_BY_CODE = {code: doc_type for doc_type, code in DOC_TYPE_CODES.items() if code != "QĐ"}
@@ -209,6 +216,7 @@ _MIN_WRAPPED_LINES = 20
 _WRAPPED_SHARE = 0.85
 _MAX_RULED_TITLE_LINES = 8  # a trích yếu closed by its ruler
 _MAX_STRAY_HEADER_LINES = 3
+_MAX_LEAD_LINES = 8  # a page's title, date and lead above the text it carries
 
 
 _PURPOSE_MARKERS = {
@@ -561,6 +569,9 @@ class _Parser:
 
     def parse(self) -> ProgrammeDoc:
         doc_type_at = self.find_doc_type()
+        if doc_type_at is None and (announced := self.find_announced_type()):
+            self.doc_type, lead_end = announced
+            self.leave_out_page_lines(lead_end, every_line=True)
         header_start = self.find_header_start(doc_type_at)
         self.leave_out_page_lines(header_start)
         if doc_type_at is None:
@@ -607,6 +618,26 @@ class _Parser:
                 break
         return first
 
+    def find_announced_type(self) -> tuple[str, int] | None:
+        """(type, index after the line) of a lead that announces the document's text with no
+        type line to read ("… trân trọng giới thiệu toàn văn nội dung Nghị quyết.", "Nội dung
+        Chỉ thị như sau:"): a news page or portal carrying it. The last such line among the
+        page's first lines, above the header and the body's first heading, is taken; None when
+        there is none (a body sentence citing a text is not a lead)."""
+        announced = None
+        read = 0
+        for index, line in enumerate(self.lines):
+            text = _strip_emphasis(line)
+            if not text:
+                continue
+            read += 1
+            if read > _MAX_LEAD_LINES or _is_header_anchor(line) or heading_rank(text) is not None:
+                break
+            doc_type = _announced_type(text)
+            if doc_type:
+                announced = (doc_type, index + 1)
+        return announced
+
     def find_header_start(self, doc_type_at: int | None) -> int:
         """Index of the header's first line: lines above it are not part of the document."""
         limit = len(self.lines) if doc_type_at is None else doc_type_at
@@ -631,14 +662,15 @@ class _Parser:
             and _header_kind(_strip_emphasis(above), True) == "org"
         )
 
-    def leave_out_page_lines(self, start: int) -> None:
+    def leave_out_page_lines(self, start: int, every_line: bool = False) -> None:
         """Blank the lines above the document (site menus, article lead), named in a warning.
 
         A few lines above the header that do not look like a web page's (a secretary's own
-        note, "Bản dự thảo lần 2") are kept as the opening paragraph instead.
+        note, "Bản dự thảo lần 2") are kept as the opening paragraph instead, unless
+        `every_line` is left out (above a lead's line announcing the text).
         """
         above = [(i, line.strip()) for i, line in enumerate(self.lines[:start]) if line.strip()]
-        if len(above) > _MAX_STRAY_HEADER_LINES:
+        if every_line or len(above) > _MAX_STRAY_HEADER_LINES:
             left_out = above
         else:
             left_out = [(i, line) for i, line in above if _is_page_line(line)]
@@ -1011,6 +1043,16 @@ class _Parser:
             signature=self.signature,
             warnings=sorted(self.warnings, key=lambda w: w.line),
         )
+
+
+def _announced_type(text: str) -> str | None:
+    """The type a lead's line announces the document by (see _ANNOUNCED_TYPE_RE), or None."""
+    for match in _ANNOUNCED_TYPE_RE.finditer(text):
+        name = match["name"] if match["name"] and match["name"][:1].isupper() else None
+        named = _match_doc_type((name or match["as_follows"] or "").upper())
+        if named:
+            return named[0]
+    return None
 
 
 def _type_of_number(number: str | None) -> str | None:

@@ -806,3 +806,20 @@ def test_a_number_s_type_code_names_the_type_when_no_type_line_stands(number, do
         "Hà Nội, ngày 07 tháng 11 năm 2006\n"
     )
     assert doc.doc_type == doc_type  # "QĐ" is printed for a quyết định and a quy định alike
+
+
+@pytest.mark.parametrize(
+    ("lead", "doc_type"),
+    [
+        ("Tỉnh ủy vừa ban hành. Nội dung chương trình hành động như sau:", "CHƯƠNG TRÌNH"),
+        ("CTTĐT - Ngày 6/8, Tỉnh ủy ban hành Chỉ thị số 17.\nNội dung Chỉ thị như sau:", "CHỈ THỊ"),
+        ("LTS: Báo Ninh Thuận trân trọng giới thiệu toàn văn nội dung Nghị quyết.", "NGHỊ QUYẾT"),
+    ],
+)
+def test_a_lead_announcing_the_text_names_its_type_and_is_left_out(lead, doc_type):
+    doc = parse_text(
+        f"{lead}\nThực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị, Ban Thường vụ ban hành:\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Nâng cao nhận thức.\n"
+    )
+    assert (doc.doc_type, len(doc.bases)) == (doc_type, 1)
+    assert lead.splitlines()[-1] in doc.warnings[0].text  # named as left out, not lost
