@@ -238,6 +238,10 @@ WARN_NOT_DOCUMENT = (
     "{count} dòng đứng trước văn bản không thuộc văn bản (trình đơn trang web, tiêu đề bài "
     "viết, ngày đăng, ...) nên đã được bỏ ra khỏi dự thảo; nội dung các dòng ghi ở đây."
 )
+WARN_PAGE_BREAKS = (
+    "{count} dòng đánh dấu chỗ sang trang (“===== Trang … =====”) không thuộc nội dung văn bản "
+    "nên đã được bỏ ra khỏi dự thảo; nội dung các dòng ghi ở đây."
+)
 WARN_PAGE_LIST_MARKER = (
     "Trang web đã thêm số thứ tự hoặc dấu đầu dòng này trước số mục của văn bản; "
     "đã bỏ khỏi tiêu đề mục."

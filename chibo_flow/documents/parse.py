@@ -166,6 +166,8 @@ _ANNOUNCED_TYPE_RE = re.compile(
 # The type code of a Party số ký hiệu ("06-CT/TW", "-CTr/ĐU") → the type it names.
 _NUMBER_TYPE_CODE_RE = re.compile(r"-(?P<code>[A-ZĐ][A-ZĐa-z]*)/")
 _TYPES_BY_CODE = {code: doc_type for doc_type, code in DOC_TYPE_CODES.items() if code != "QĐ"}
+# "===== Trang 12 =====": the break a text export marks between two pages, a ruler each side.
+_PAGE_BREAK_RE = re.compile(r"^\s*[=_*~-]{3,}\s*Trang\s+\d{1,4}\s*[=_*~-]{3,}\s*$", re.IGNORECASE)
 # Merged columns: the Party's name or a "<Place>, ngày" date inside a longer cell.
 _PARTY_PLAIN = "DANG CONG SAN VIET NAM"
 _NUMBER_THEN_DATE_RE = re.compile(
@@ -561,6 +563,7 @@ class _Parser:
         self.sign_last_line = 0
         self.recipient_unfinished = ""  # the last "Nơi nhận" entry, while it may go on
         self.bulleted_recipients = False  # the "Nơi nhận" entries open with "-"
+        self.page_breaks: list[int] = []  # 1-based lines where a text export marked a new page
 
     def warn(self, part: str, line: int, text: str, message: str) -> None:
         self.warnings.append(Warning(part=part, line=line, text=text, message=message))
@@ -574,6 +577,7 @@ class _Parser:
             self.leave_out_page_lines(lead_end, every_line=True)
         header_start = self.find_header_start(doc_type_at)
         self.leave_out_page_lines(header_start)
+        self.leave_out_page_breaks()
         if doc_type_at is None:
             body_start = self.read_header(len(self.lines), strict=True, start=header_start)
         else:
@@ -681,6 +685,18 @@ class _Parser:
         text = "\n".join(line for _, line in left_out)
         message = messages.WARN_NOT_DOCUMENT.format(count=len(left_out))
         self.warn("header", left_out[0][0] + 1, text, message)
+
+    def leave_out_page_breaks(self) -> None:
+        """Blank the page breaks a text export marks ("===== Trang 12 ====="), named in one warning;
+        where they were is kept, as the signature's block ends at one (`on_later_page`)."""
+        breaks = [index for index, line in enumerate(self.lines) if _PAGE_BREAK_RE.match(line)]
+        if not breaks:
+            return
+        self.page_breaks = [index + 1 for index in breaks]
+        text = "\n".join(self.lines[index].strip() for index in breaks)
+        for index in breaks:
+            self.lines[index] = ""
+        self.warn("body", breaks[0] + 1, text, messages.WARN_PAGE_BREAKS.format(count=len(breaks)))
 
     def find_end(self, body_start: int) -> int:
         """Index of the line where "Nơi nhận" / the signature begin (len(lines) if nowhere).
@@ -928,7 +944,11 @@ class _Parser:
             )
         ):
             self.read_recipient(number, cell)
-        elif self.sign_state in ("title", "name") and not BULLET_RE.match(cell):
+        elif (
+            self.sign_state in ("title", "name")
+            and not BULLET_RE.match(cell)
+            and not self.on_later_page(number)
+        ):
             self.read_signature_line(number, cell)
         elif self.sign_state is None and not self.recipients_open:
             self.read_body_text(number, cell)  # body text left of a "Nơi nhận" / signature cell
@@ -936,6 +956,12 @@ class _Parser:
             self.warn("signature", number, cell, messages.WARN_AFTER_SIGNATURE)
             self.recipients_open = False  # what follows (an annexed text) lists no recipients
             self.read_body_text(number, cell)
+
+    def on_later_page(self, number: int) -> bool:
+        """True when a page break stands between the signature's last line and line `number`:
+        a signer's title and name are printed on the page of the authority, so a line after the
+        break (a scan's noise, an appendix's heading) is not one of them."""
+        return any(self.sign_last_line < page_break < number for page_break in self.page_breaks)
 
     def archived(self) -> bool:
         """True once the "Lưu ..." line, the last of "Nơi nhận", has been read."""

@@ -823,3 +823,27 @@ def test_a_lead_announcing_the_text_names_its_type_and_is_left_out(lead, doc_typ
     )
     assert (doc.doc_type, len(doc.bases)) == (doc_type, 1)
     assert lead.splitlines()[-1] in doc.warnings[0].text  # named as left out, not lost
+
+
+# --- rules learnt from whole documents, down to "Nơi nhận" and the signature (session 15) -------
+
+RESOLUTION_HEAD = (
+    f"{CHI_BO_HEAD}Số: 05-NQ/CB\nĐiền Xá, ngày 05 tháng 01 năm 2024\n"
+    f"NGHỊ QUYẾT\nVề nhiệm vụ năm 2024{BODY}\n"
+)
+
+
+def test_a_page_break_marked_in_a_text_export_is_no_line_and_ends_the_signature():
+    doc = parse_text(
+        f"{RESOLUTION_HEAD}Nơi nhận:\n- Đảng uỷ xã (b/c);\n- Lưu chi bộ.\n\nT/M CHI BỘ\n\n"
+        "===== Trang 3 =====\n\nPhụ lục\n"
+    )
+    assert doc.signature == Signature(on_behalf="T/M CHI BỘ")
+    assert [w.message for w in doc.warnings if w.text == "===== Trang 3 ====="] == [
+        messages.WARN_PAGE_BREAKS.format(count=1)
+    ]
+    on_the_page = parse_text(
+        f"{RESOLUTION_HEAD}Nơi nhận:\n- Lưu chi bộ.\n\nT/M CHI BỘ\nBÍ THƯ\n\nNguyễn Văn An\n\n"
+        "===== Trang 3 =====\n"
+    )
+    assert on_the_page.signature == Signature("T/M CHI BỘ", "BÍ THƯ", "Nguyễn Văn An")
