@@ -348,6 +348,12 @@ def _continues(previous: str, paragraph: str) -> bool:
 # --- the parser -------------------------------------------------------------------------------
 
 
+def _entry_punctuated(cell: str) -> bool:
+    """True for a line punctuated as a "Nơi nhận" entry is: holding a ";" or ending in ",".
+    A signer's title or name never is, so such a line is not read into the signature."""
+    return ";" in cell or cell.rstrip().endswith(",")
+
+
 def _split_glued_authority(line: str) -> str:
     """ "- Lưu HCTĐKT.K/T TRƯỞNG BAN": the signature's column glued to the text before it."""
     return _GLUED_AUTHORITY_RE.sub("\t", line)
@@ -930,11 +936,19 @@ class _Parser:
         elif (
             self.recipients_open
             and self.recipient_unfinished
-            and (cell[:1].islower() or (self.sign_state == "done" and self.recipient_goes_on(cell)))
+            and (
+                cell[:1].islower()
+                or (
+                    (self.sign_state == "done" or _entry_punctuated(cell))
+                    and self.recipient_goes_on(cell)
+                )
+            )
         ):
             # the rest of an entry broken over two lines; once the signature is read, in any case
             # (the name printed between an entry's two halves: "- Các đồng chí lãnh đạo" /
-            # "Lê Khánh Toàn" / "Văn phòng Trung ương Đảng,")
+            # "Lê Khánh Toàn" / "Văn phòng Trung ương Đảng,"); before, when it is punctuated as an
+            # entry is ("- Các đồng chí Uỷ viên" / "Ban Chấp hành Trung ương Đảng;" under a
+            # "T/M BỘ CHÍNH TRỊ" whose title and name are still to come)
             self.read_recipient(number, cell)
         elif (
             self.recipients_open

@@ -847,3 +847,15 @@ def test_a_page_break_marked_in_a_text_export_is_no_line_and_ends_the_signature(
         "===== Trang 3 =====\n"
     )
     assert on_the_page.signature == Signature("T/M CHI BỘ", "BÍ THƯ", "Nguyễn Văn An")
+
+
+def test_an_entry_s_second_half_punctuated_as_an_entry_is_not_read_into_the_signature():
+    doc = parse_text(
+        f"{RESOLUTION_HEAD}Nơi nhận:            T/M CHI BỘ\n- Các đồng chí Uỷ viên\n"
+        "Ban Chấp hành Đảng bộ xã;\n- Lưu chi bộ.\n\n\nBÍ THƯ\n\nNguyễn Văn An\n"
+    )
+    assert [r.label for r in doc.recipients] == [
+        "Các đồng chí Uỷ viên Ban Chấp hành Đảng bộ xã",
+        "Lưu chi bộ",
+    ]
+    assert doc.signature == Signature("T/M CHI BỘ", "BÍ THƯ", "Nguyễn Văn An")
