@@ -859,3 +859,17 @@ def test_an_entry_s_second_half_punctuated_as_an_entry_is_not_read_into_the_sign
         "Lưu chi bộ",
     ]
     assert doc.signature == Signature("T/M CHI BỘ", "BÍ THƯ", "Nguyễn Văn An")
+
+
+@pytest.mark.parametrize("label", ["Nơi nhận: T/M CHI BỘ", "Nơi nhận:T/M CHI BỘ"])
+def test_the_signature_s_authority_glued_to_the_noi_nhan_label_is_split_off(label):
+    doc = parse_text(
+        f"{RESOLUTION_HEAD}{label}\n- Đảng uỷ xã (b/c);\n- Lưu chi bộ.\n\nBÍ THƯ\n\nNguyễn Văn An\n"
+    )
+    assert [(r.label, r.purpose) for r in doc.recipients] == [
+        ("Đảng uỷ xã", "bao_cao"),
+        ("Lưu chi bộ", "luu"),
+    ]
+    assert doc.signature == Signature("T/M CHI BỘ", "BÍ THƯ", "Nguyễn Văn An")
+    inline = parse_text(f"{RESOLUTION_HEAD}Nơi nhận: Đảng uỷ xã (b/c), Lưu chi bộ.\n")
+    assert [r.label for r in inline.recipients] == ["Đảng uỷ xã", "Lưu chi bộ"]
