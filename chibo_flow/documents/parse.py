@@ -121,12 +121,7 @@ _SECOND_ORG_RE = re.compile(
 # A congress or conference on a line of its own: whose it is follows on the next line.
 _CONGRESS_ONLY_RE = re.compile(r"^(?:ĐẠI HỘI|HỘI NGHỊ)$")
 _ISSUER_OPENING_RE = re.compile(r"^(?:BAN|ĐẢNG|CHI|BỘ|TỈNH|HUYỆN|THƯỜNG|ỦY|UỶ|HỘI ĐỒNG)\b")
-# The signature's first line glued to the text left of it: after the end of a sentence or an
-# entry ("- Lưu HCTĐKT.K/T TRƯỞNG BAN"), or after the "Nơi nhận:" label itself when a scan
-# lost the gap between the two columns ("Nơi nhận: T/M BỘ CHÍNH TRỊ").
-_GLUED_AUTHORITY_RE = re.compile(
-    r"(?:(?<=[.;,])|(?<=nhận:)|(?<=NHẬN:))\s*(?=(?:K/T|T/M|TM\.|KT\.|TL\.|T/L|Q\.)\s*[A-ZĐ])"
-)
+_GLUED_AUTHORITY_RE = re.compile(r"(?<=[.;,])\s*(?=(?:K/T|T/M|TM\.|KT\.|TL\.|T/L|Q\.)\s*[A-ZĐ])")
 # "Số 2449     -CV/ĐU": the gap before the code is taken out before the line is split into
 # columns, so the number stays one cell.
 _SPACE_BEFORE_DASH_RE = re.compile(r"(?<=\d)\s+(?=-[A-ZĐ])")
@@ -360,8 +355,7 @@ def _entry_punctuated(cell: str) -> bool:
 
 
 def _split_glued_authority(line: str) -> str:
-    """ "- Lưu HCTĐKT.K/T TRƯỞNG BAN", "Nơi nhận: T/M BỘ CHÍNH TRỊ": the signature's column
-    glued to the text before it is split off as a cell of its own."""
+    """ "- Lưu HCTĐKT.K/T TRƯỞNG BAN": the signature's column glued to the text before it."""
     return _GLUED_AUTHORITY_RE.sub("\t", line)
 
 
@@ -931,7 +925,12 @@ class _Parser:
         if noi_nhan:
             self.recipients_open = True
             self.recipients_after_signature = self.sign_state == "done"
-            self.read_inline_recipients(number, noi_nhan["rest"] or "")
+            rest = noi_nhan["rest"] or ""
+            if is_authority(rest):
+                # "Nơi nhận: T/M BỘ CHÍNH TRỊ": a scan lost the gap between the two columns
+                self.read_authority(number, rest)
+            else:
+                self.read_inline_recipients(number, rest)
         elif self.sign_state == "done" and (is_authority(cell) or SIGN_TITLE_RE.match(cell)):
             self.warn("signature", number, cell, messages.WARN_EXTRA_SIGNATURE)
         elif is_authority(cell):
