@@ -21,7 +21,8 @@ REQUEST_RE = re.compile(rf"^(?:[-+•]\s*)?(?:Xét|Theo đề nghị){_WORD_END}
 
 BULLET_RE = re.compile(r"^[-+•–]\s*")
 
-NOI_NHAN_RE = re.compile(r"^Nơi\s+nhận\s*(?::\s*(?P<rest>.*))?$", re.IGNORECASE)
+# "Nơi nhận", also as a scan reads it with the dot below lost ("Nơi nhân:").
+NOI_NHAN_RE = re.compile(r"^Nơi\s+nh[ậâ]n\s*(?::\s*(?P<rest>.*))?$", re.IGNORECASE)
 
 AUTHORITY_RE = re.compile(r"^(?:TM|T/M|T\.M|KT|K/T|K\.T|TL|T/L|T\.L|TUQ)(?:\.\s*|\s+)\S")
 

@@ -197,7 +197,7 @@ _VV_RE = re.compile(r"^(?:V/v|Về việc)\b", re.IGNORECASE)
 _BRACKETED_RE = re.compile(r"^\(.*\)$")
 _ORG_HINT_RE = re.compile(r"ĐẢNG|ỦY|UỶ|BỘ|BAN\b|VĂN PHÒNG|ĐẠI HỘI|HỘI ĐỒNG|ĐOÀN")
 # Cheap test for a line that may hold one of the above (most lines do not).
-_END_HINT_RE = re.compile(r"nhận|THƯ|[TK]/|\b(?:TM|TL|KT|TUQ|T\.M|T\.L|K\.T)\b", re.IGNORECASE)
+_END_HINT_RE = re.compile(r"nh[ậâ]n|THƯ|[TK]/|\b(?:TM|TL|KT|TUQ|T\.M|T\.L|K\.T)\b", re.IGNORECASE)
 _SIGNED_RE = re.compile(r"^[(\[]\s*(?:đã\s+)?ký\b[^)\]]*[)\]]$", re.IGNORECASE)
 # "*Hà Nội, ngày 19 tháng 11 năm 2025 *": an emphasis closed after a stray space.
 _SPACED_CLOSING_RE = re.compile(r"^(\*{1,2}[^\s*].*?)\s+(?=\*{1,2}$)")

@@ -873,3 +873,17 @@ def test_the_signature_s_authority_glued_to_the_noi_nhan_label_is_split_off(labe
     assert doc.signature == Signature("T/M CHI BỘ", "BÍ THƯ", "Nguyễn Văn An")
     inline = parse_text(f"{RESOLUTION_HEAD}Nơi nhận: Đảng uỷ xã (b/c), Lưu chi bộ.\n")
     assert [r.label for r in inline.recipients] == ["Đảng uỷ xã", "Lưu chi bộ"]
+
+
+@pytest.mark.parametrize("label", ["Nơi nhân:", "Nơi nhân:            T/M CHI BỘ", "NƠI NHÂN:"])
+def test_noi_nhan_read_by_a_scan_without_its_dot_below_still_opens_the_recipients(label):
+    authority = "" if "T/M" in label else "T/M CHI BỘ\n"
+    doc = parse_text(
+        f"{RESOLUTION_HEAD}{label}\n- Đảng uỷ xã (b/c);\n- Lưu chi bộ.\n\n{authority}BÍ THƯ\n\n"
+        "Nguyễn Văn An\n"
+    )
+    assert [(r.label, r.purpose) for r in doc.recipients] == [
+        ("Đảng uỷ xã", "bao_cao"),
+        ("Lưu chi bộ", "luu"),
+    ]
+    assert doc.signature == Signature("T/M CHI BỘ", "BÍ THƯ", "Nguyễn Văn An")
