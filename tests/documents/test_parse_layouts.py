@@ -825,7 +825,7 @@ def test_a_lead_announcing_the_text_names_its_type_and_is_left_out(lead, doc_typ
     assert lead.splitlines()[-1] in doc.warnings[0].text  # named as left out, not lost
 
 
-# --- rules learnt from whole documents, down to "Nơi nhận" and the signature (session 15) -------
+# --- rules learnt from whole documents, down to "Nơi nhận" and the signature (session 14) --------
 
 RESOLUTION_HEAD = (
     f"{CHI_BO_HEAD}Số: 05-NQ/CB\nĐiền Xá, ngày 05 tháng 01 năm 2024\n"
