@@ -7,9 +7,10 @@ Reading never saves anything: chibo_flow.orgs.import_members checks and saves th
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zipfile import BadZipFile
+from itertools import islice
 
 import openpyxl
 from flask import Response
@@ -19,11 +20,15 @@ from chibo_flow import messages
 from chibo_flow.csv_export import csv_text, neutralised
 from chibo_flow.models.users import ROLE_NAMES, Role
 from chibo_flow.recipients import match_key
+from chibo_flow.security.archives import is_zip_bomb
 from chibo_flow.workflow_errors import Invalid
 
 COLUMNS = ("Họ tên", "Email", "Chức vụ", "Vai trò")
 MAX_ROWS = 5000
 HEADING_WITHIN = 10  # rows searched for the heading (a title may come first)
+# Rows of a sheet read at most, blank ones included: past them the file has too many rows
+# whatever they hold, so the rest is never read.
+MAX_SHEET_ROWS = 2 * MAX_ROWS
 # How people head each column (compared by match key: case and diacritics do not matter).
 HEADERS = {
     match_key(heading): field
@@ -126,18 +131,27 @@ def _columns(heading: list[str]) -> dict[str, int]:
 
 
 def _xlsx_table(data: bytes) -> list[tuple[int, list[str]]]:
+    """The first sheet's rows; a zip bomb is refused before anything is inflated, and reading
+    stops past MAX_SHEET_ROWS (Invalid)."""
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            bomb = is_zip_bomb(archive)
+        if bomb:
+            raise Invalid(messages.SHEET_ZIP_BOMB)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise Invalid(messages.SHEET_UNREADABLE) from exc
     try:
-        sheet = workbook.worksheets[0]
-        return [
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        table = [
             (number, ["" if value is None else str(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            for number, values in enumerate(islice(rows, MAX_SHEET_ROWS + 1), start=1)
         ]
     finally:
         workbook.close()
+    if len(table) > MAX_SHEET_ROWS:
+        raise Invalid(messages.SHEET_TOO_MANY_ROWS.format(max=MAX_ROWS))
+    return table
 
 
 def _csv_table(data: bytes) -> list[tuple[int, list[str]]]:

@@ -668,6 +668,10 @@ SHEET_COLUMNS_MISSING = (
     "Dòng đầu của tệp cần có các cột “Họ tên” và “Email” (và nếu có: “Chức vụ”, “Vai trò”)."
 )
 SHEET_TOO_MANY_ROWS = "Tệp có quá nhiều dòng (tối đa {max})."
+SHEET_ZIP_BOMB = (
+    "Tệp Excel có kích thước giải nén bất thường nên đã bị từ chối vì an toàn. Đồng chí vui lòng "
+    "lưu lại danh sách thành tệp .xlsx hoặc CSV mới rồi tải lên lại."
+)
 SHEET_DUPLICATE_EMAIL = "Email {email} trùng với dòng {first}."
 SHEET_ROWS_INVALID = "Tệp có {count} dòng lỗi; chưa lưu gì. Sửa các dòng dưới đây rồi tải lên lại."
 SHEET_ROW_ERROR = "Dòng {row}: {message}"
