@@ -193,6 +193,10 @@ FILE_PDF_SCANNED = (
 FILE_PDF_UNREADABLE = (
     "Không đọc được tệp PDF: tệp bị hỏng. Vui lòng xuất lại PDF từ Word hoặc tải lên tệp .docx."
 )
+FILE_PDF_BOMB = (
+    "Tệp PDF có nội dung giải nén lớn bất thường nên đã bị từ chối vì an toàn. Vui lòng xuất lại "
+    "PDF từ Word hoặc tải lên tệp .docx."
+)
 FILE_PDF_TOO_LONG = (
     "Tệp PDF dài hơn {limit} trang. Vui lòng tải lên riêng văn bản cần nhập (tệp .docx hoặc PDF "
     "ngắn hơn)."

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import docx
 import pdfplumber
+import pypdf
 from docx.document import Document as WordDocument
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
@@ -35,6 +36,8 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
+from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
+from pypdf.generic import IndirectObject, StreamObject
 
 from chibo_flow import messages
 from chibo_flow.documents import legacy_fonts
@@ -43,6 +46,10 @@ from chibo_flow.security.archives import is_zip_bomb
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_PDF_PAGES = 200
+# What the text of a PDF may inflate to (its pages, forms, fonts and object streams; images are
+# never inflated to read text): 50 times the largest real PDF of the corpus (0.2 MB for 28
+# pages); laying out 5 MB of page content already takes ~15 s.
+MAX_PDF_INFLATED_BYTES = 10 * 1024 * 1024
 # LibreOffice converting a .doc: a cold start with a fresh profile takes 5-15 s here.
 DOC_CONVERSION_TIMEOUT_S = 90
 
@@ -390,6 +397,7 @@ def run_office(command: list[str], timeout: float) -> None:
 def read_pdf(data: bytes) -> Source:
     """Read the text layer of a PDF, lines rebuilt in reading order; raises DocumentError."""
     check_size(data)
+    _check_pdf_streams(data)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) > MAX_PDF_PAGES:
@@ -415,6 +423,30 @@ def read_pdf(data: bytes) -> Source:
     if encoding:
         notes.append(messages.NOTE_TCVN3 if encoding == legacy_fonts.TCVN3 else messages.NOTE_VNI)
     return Source(text.split("\n"), notes)
+
+
+def _check_pdf_streams(data: bytes) -> None:
+    """Refuse a PDF whose streams other than images inflate past MAX_PDF_INFLATED_BYTES (a
+    "PDF bomb": pdfminer inflates them without a bound); each is inflated by pypdf, which stops
+    at its own limit. Raises DocumentError."""
+    total = 0
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(messages.FILE_ENCRYPTED)
+        for generation, numbers in reader.xref.items():
+            for number in numbers:
+                stream = reader.get_object(IndirectObject(number, generation, reader))
+                if isinstance(stream, StreamObject) and stream.get("/Subtype") != "/Image":
+                    total += len(stream.get_data())
+                    if total > MAX_PDF_INFLATED_BYTES:
+                        raise DocumentError(messages.FILE_PDF_BOMB)
+    except LimitReachedError as exc:
+        raise DocumentError(messages.FILE_PDF_BOMB) from exc
+    except FileNotDecryptedError as exc:
+        raise DocumentError(messages.FILE_ENCRYPTED) from exc
+    except (PyPdfError, *_PDF_ERRORS, zlib.error) as exc:
+        raise DocumentError(messages.FILE_PDF_UNREADABLE) from exc
 
 
 def _page_lines(page: pdfplumber.page.Page) -> list[str]:
