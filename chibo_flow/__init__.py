@@ -79,12 +79,19 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    """Security headers on every response; input bounds on every request."""
+    """Security headers on every response; input bounds on every request; the client's address
+    read through PROXY_HOPS trusted reverse proxies (none by default: a forwarded header sent
+    straight to the app is ignored)."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     from chibo_flow.security.bounds import init_bounds
     from chibo_flow.security.headers import init_headers
 
     init_bounds(app)
     init_headers(app)
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_commands(app: Flask) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     CELERY_BROKER_URL: str | None = None
     CELERY_QUEUE: str = "chibo_flow"
     RATELIMIT_STORAGE_URI: str | None = None
+    PROXY_HOPS: int = Field(default=0, ge=0, le=5)
     SMTP_URL: str = "smtp://127.0.0.1:8025"
     MAIL_FROM: str = "Chi bộ Flow <no-reply@chibo.local>"
     PUBLIC_URL: str = "http://127.0.0.1:5000"
@@ -271,6 +272,9 @@ class Config:
             broker_url if redis_broker else "memory://"
         )
         self.RATELIMIT_KEY_PREFIX = self.CELERY["task_default_queue"]
+        # Reverse proxies in front of the app whose X-Forwarded-For / -Proto are believed: the
+        # address limits, lockouts and sessions count is the client's, not the proxy's.
+        self.PROXY_HOPS = settings.PROXY_HOPS
         if redis_broker:
             self.CELERY["broker_transport_options"] = {
                 # An unacknowledged task goes back to the queue after this long; far longer

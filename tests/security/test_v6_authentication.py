@@ -331,3 +331,50 @@ def test_login_pages_are_never_cached(client, world):
     password = client.post("/login", data={"email": "secretary@chibo.test", "password": PASSWORD})
     assert password.headers["Location"] == "/login/enrol"
     assert client.get("/login/enrol").headers["Cache-Control"] == "no-store"
+
+
+# --- behind the production deployment's reverse proxy ---------------------------------------
+
+
+@pytest.fixture
+def proxied_client(env):
+    """A client of an app behind one reverse proxy (PROXY_HOPS=1), which forwards each client's
+    address in X-Forwarded-For; every request reaches the app from the proxy's own address."""
+    app = create_app(config_for({**env, "PROXY_HOPS": "1", "RATELIMIT_STORAGE_URI": "memory://"}))
+    yield app.test_client()
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def post_through_proxy(client, email: str, password: str, address: str):
+    """A login post as the proxy forwards it from the client at `address`."""
+    return client.post(
+        "/login",
+        data={"email": email, "password": password},
+        headers={"X-Forwarded-For": address},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+
+
+def test_behind_the_proxy_one_clients_attempts_hold_back_no_one_else(proxied_client, world):
+    for _ in range(20):
+        assert (
+            post_through_proxy(proxied_client, "ai@chibo.test", WRONG, "203.0.113.7").status_code
+            == 200
+        )
+    assert (
+        post_through_proxy(proxied_client, "ai@chibo.test", WRONG, "203.0.113.7").status_code == 429
+    )
+
+    other = post_through_proxy(proxied_client, "member@chibo.test", PASSWORD, "203.0.113.8")
+    assert other.status_code == 302
+
+
+def test_without_a_proxy_a_forwarded_address_is_not_believed(limited_client, world):
+    for n in range(20):
+        spoofed = post_through_proxy(limited_client, "ai@chibo.test", WRONG, f"198.51.100.{n}")
+        assert spoofed.status_code == 200
+    assert (
+        post_through_proxy(limited_client, "ai@chibo.test", WRONG, "198.51.100.99").status_code
+        == 429
+    )
