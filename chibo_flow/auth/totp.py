@@ -1,6 +1,10 @@
 """The TOTP second factor (RFC 6238, pyotp): required for secretary, committee and admin
 accounts, enrolled at first login with a QR code, each code accepted once; one-time recovery
-codes stored hashed."""
+codes stored hashed.
+
+The secret being enrolled belongs to the browser that was shown it (kept encrypted in its
+session) until a code confirms it: someone else who passes the password step sees another
+secret, so they cannot read the one the account's owner is about to scan."""
 
 import hashlib
 import hmac
@@ -9,6 +13,7 @@ import time
 
 import pyotp
 import segno
+from flask import session
 from markupsafe import Markup
 from sqlalchemy import delete, func, or_, select, update
 
@@ -16,6 +21,7 @@ from chibo_flow.extensions import db
 from chibo_flow.models import RecoveryCode, User
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.users import HoldsRoles, Role
+from chibo_flow.security.encryption import decrypt, encrypt
 
 ISSUER = "Chi bộ Flow"
 SECOND_FACTOR_ROLES = (Role.SECRETARY, Role.COMMITTEE, Role.ADMIN)
@@ -23,6 +29,7 @@ STEP_S = 30
 # Codes of the step before and after the current one are accepted too (a phone's clock drifts).
 DRIFT_STEPS = 1
 RECOVERY_CODES = 10
+ENROLMENT = "enrolment"  # the session key of the secret this browser is enrolling
 
 _users = User.__table__
 _codes = RecoveryCode.__table__
@@ -33,13 +40,15 @@ def requires_second_factor(user: HoldsRoles) -> bool:
     return any(user.has_role(role) for role in SECOND_FACTOR_ROLES)
 
 
-def pending_secret(user: User) -> str:
-    """The secret the person is enrolling (created and committed on first call), for someone
-    without a factor in force."""
-    if user.totp_secret is None:
-        user.totp_secret = pyotp.random_base32()
-        db.session.commit()
-    return user.totp_secret
+def enrolling_secret(user: User) -> str:
+    """The secret this browser is enrolling for `user` (made on first call, kept encrypted in
+    its session); another browser gets its own."""
+    held = session.get(ENROLMENT)
+    if held and held["user_id"] == user.id:
+        return decrypt(held["secret"])
+    secret = pyotp.random_base32()
+    session[ENROLMENT] = {"user_id": user.id, "secret": encrypt(secret)}
+    return secret
 
 
 def provisioning_uri(user: User, secret: str) -> str:
@@ -60,39 +69,55 @@ def _normalised(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
+def _fresh_step(secret: str, code: str, last_step: int | None) -> int | None:
+    """The step near now, later than `last_step`, whose TOTP code of `secret` is `code`."""
+    code = _normalised(code)
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    now = _current_step()
+    for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
+        if last_step is not None and step <= last_step:
+            continue
+        if hmac.compare_digest(totp.at(step * STEP_S), code):
+            return step
+    return None
+
+
 def verify_code(user: User, code: str) -> bool:
     """True if `code` is the person's TOTP code of a step near now that is later than the last
     one accepted; that step is then recorded (compare-and-set, committed), so the same code
     never works twice, even in two requests at once."""
-    code = _normalised(code)
-    if user.totp_secret is None or len(code) != 6 or not code.isdigit():
+    if user.totp_secret is None:
         return False
-    totp = pyotp.TOTP(user.totp_secret)
-    now = _current_step()
-    for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
-        if user.totp_last_step is not None and step <= user.totp_last_step:
-            continue
-        if hmac.compare_digest(totp.at(step * STEP_S), code):
-            claimed = db.session.execute(
-                update(_users)
-                .where(
-                    _users.c.id == user.id,
-                    or_(_users.c.totp_last_step.is_(None), _users.c.totp_last_step < step),
-                )
-                .values(totp_last_step=step)
-            )
-            db.session.commit()
-            db.session.refresh(user)
-            return claimed.rowcount == 1
-    return False
+    step = _fresh_step(user.totp_secret, code, user.totp_last_step)
+    if step is None:
+        return False
+    claimed = db.session.execute(
+        update(_users)
+        .where(
+            _users.c.id == user.id,
+            or_(_users.c.totp_last_step.is_(None), _users.c.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+    )
+    db.session.commit()
+    db.session.refresh(user)
+    return claimed.rowcount == 1
 
 
 def confirm_enrolment(user: User, code: str) -> list[str] | None:
-    """Put the pending secret in force if `code` is right; returns the new recovery codes
-    (shown once), or None for a wrong code."""
-    if user.has_factor or not verify_code(user, code):
+    """Put the secret this browser is enrolling in force if `code` is right (its step used up);
+    returns the new recovery codes (shown once), or None for a wrong code."""
+    held = session.get(ENROLMENT)
+    if user.has_factor or not held or held["user_id"] != user.id:
         return None
-    user.totp_confirmed_at = utcnow()
+    secret = decrypt(held["secret"])
+    step = _fresh_step(secret, code, None)
+    if step is None:
+        return None
+    session.pop(ENROLMENT)
+    user.totp_secret, user.totp_last_step, user.totp_confirmed_at = secret, step, utcnow()
     return new_recovery_codes(user)
 
 

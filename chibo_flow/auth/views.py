@@ -155,7 +155,7 @@ def enrol():
     user = pending or db.session.get(User, current_user.id)
     if user.has_factor:
         return redirect(url_for(".second_factor" if pending else "programmes.index"))
-    secret = totp.pending_secret(user)
+    secret = totp.enrolling_secret(user)
     form = CodeForm()
     if form.validate_on_submit():
         codes = totp.confirm_enrolment(user, form.code.data)

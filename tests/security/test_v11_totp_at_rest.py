@@ -24,7 +24,8 @@ def _stored(user_id: int) -> str:
 
 def test_the_database_holds_no_usable_secret(db, world, client):
     secretary = world.users["secretary"]
-    secret = totp.pending_secret(secretary)
+    totp.current_code(secretary)
+    secret = secretary.totp_secret
     stored = _stored(secretary.id)
 
     assert secret not in stored and stored.startswith("gAAAAA")
@@ -55,7 +56,8 @@ def test_development_derives_a_key_and_production_takes_the_configured_one(env):
 
 def test_a_rotated_key_still_reads_the_old_secrets(env, db, world):
     secretary = world.users["secretary"]
-    secret = totp.pending_secret(secretary)
+    totp.current_code(secretary)
+    secret = secretary.totp_secret
     new_key = Fernet.generate_key().decode()
     rotated = create_app(config_for({**env, "ENCRYPTION_KEY": f"{new_key},{TEST_ENCRYPTION_KEY}"}))
     with rotated.app_context():

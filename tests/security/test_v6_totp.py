@@ -258,3 +258,23 @@ def test_a_malformed_new_email_is_refused(db, world, browser):
     assert messages.EMAIL_INVALID in page_text(refused)
     db.session.refresh(member)
     assert member.email == "member@chibo.test"
+
+
+def test_each_browser_enrols_its_own_secret(app, db, world):
+    """Someone who knows the password and opens the enrolment page first does not learn the
+    secret the account's owner then scans."""
+    owner, other = world.users["secretary"], app.test_client()
+    password_step(other, owner)
+    seen = re.search(r'<code class="secret">([A-Z2-7]+)</code>', other.get("/login/enrol").text)[1]
+
+    mine = app.test_client()
+    password_step(mine, owner)
+    assert seen not in mine.get("/login/enrol").text
+    enrol(mine, owner)
+
+    later = app.test_client()
+    assert password_step(later, owner).headers["Location"] == "/login/otp"
+    refused = later.post("/login/otp", data={"code": pyotp.TOTP(seen).now()})
+    assert flashes(refused, "danger") == [messages.OTP_FAILED]
+    with mine.session_transaction() as session:
+        assert totp.ENROLMENT not in session
