@@ -146,10 +146,10 @@ def tokens():
 @bp.post("/tokens")
 def create_token():
     """A new API token, shown once."""
-    form = TokenForm()
-    if not form.validate_on_submit():
+    user, form = _me(), TokenForm()
+    if not (form.validate_on_submit() and _reauthenticated(user, form)):
         return _tokens_page(form, status=422)
-    token = issue_token(_me(), label=form.label.data.strip(), days=form.days.data)
+    token = issue_token(user, label=form.label.data.strip(), days=form.days.data)
     flash(messages.TOKEN_CREATED, "info")
     return _tokens_page(_blank_token_form(), new_token=token)
 

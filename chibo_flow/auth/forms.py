@@ -46,7 +46,7 @@ class NewPasswordForm(FlaskForm):
 
 class ReauthMixin:
     """The current password and, for people with a second factor, a code: asked again before
-    a change to the password, the email or the factor."""
+    a change to the password, the email or the factor, and before a new API token."""
 
     current_password = PasswordField(
         "Mật khẩu hiện tại",
@@ -92,8 +92,9 @@ class DaysField(IntegerField):
             raise ValueError(messages.TOKEN_DAYS_RANGE) from exc
 
 
-class TokenForm(FlaskForm):
-    """A new API token: what it is for and how long it works."""
+class TokenForm(ReauthMixin, FlaskForm):
+    """A new API token: what it is for and how long it works. A token works without the second
+    factor and outlives the session, so the password and a code are asked again."""
 
     label = StringField("Dùng cho", validators=[_at_most(100)])
     days = DaysField(

@@ -1,5 +1,6 @@
 """API tokens (ASVS 5.0 V7/V9): they expire (90 days by default), are listed and revocable on a
-page and with the CLI, and only their SHA-256 is stored."""
+page and with the CLI, and only their SHA-256 is stored; the page asks the password (and a code)
+again before making one."""
 
 import hashlib
 import re
@@ -11,8 +12,12 @@ from chibo_flow import messages
 from chibo_flow.auth.sessions import issue_token
 from chibo_flow.models import ApiToken
 from chibo_flow.models._types import utcnow
+from tests.conftest import PASSWORD, unused_code
 from tests.support import run_cli
 from tests.web.support import flashes, page_text
+
+# The password asked again on the token form (a member has no second factor).
+AGAIN = {"current_password": PASSWORD}
 
 
 def api_get(client, token: str):
@@ -42,7 +47,9 @@ def test_only_the_tokens_sha256_is_stored(db, world):
 
 def test_a_token_made_on_the_page_is_shown_once_listed_and_revocable(db, client, world, browser):
     page_client = browser(world.users["member"])
-    made = page_client.post("/account/tokens", data={"label": "Bảng tin chi bộ", "days": "30"})
+    made = page_client.post(
+        "/account/tokens", data={"label": "Bảng tin chi bộ", "days": "30", **AGAIN}
+    )
     assert flashes(made, "info") == [messages.TOKEN_CREATED]
     token = re.search(r'<code class="token" id="new-token">([^<]+)</code>', made.text)[1]
     assert api_get(client, token).status_code == 200
@@ -61,7 +68,7 @@ def test_a_token_made_on_the_page_is_shown_once_listed_and_revocable(db, client,
 
 def test_a_lifetime_outside_1_to_365_days_is_refused(db, world, browser):
     page_client = browser(world.users["member"])
-    refused = page_client.post("/account/tokens", data={"label": "x", "days": "4000"})
+    refused = page_client.post("/account/tokens", data={"label": "x", "days": "4000", **AGAIN})
     assert refused.status_code == 422
     assert "Số ngày hiệu lực từ 1 đến 365." in page_text(refused)
     assert db.session.scalar(select(ApiToken)) is None
@@ -101,6 +108,26 @@ def test_the_cli_issues_lists_and_revokes_tokens(app, db, client, world):
 def test_the_form_offers_the_default_lifetime_and_refuses_a_non_number(db, world, browser):
     page_client = browser(world.users["member"])
     assert 'name="days" type="number" value="90"' in page_client.get("/account/tokens").text
-    refused = page_client.post("/account/tokens", data={"label": "x", "days": "abc"})
+    refused = page_client.post("/account/tokens", data={"label": "x", "days": "abc", **AGAIN})
     assert refused.status_code == 422
     assert messages.TOKEN_DAYS_RANGE in page_text(refused)
+
+
+def test_a_token_is_made_only_with_the_password_and_a_code_again(db, world, browser):
+    """A signed-in browser left open (or a stolen session cookie) does not turn into a bearer
+    token that needs no second factor and outlives the session."""
+    secretary = world.users["secretary"]
+    page_client = browser(secretary)
+    form = {"label": "x", "days": "365"}
+
+    for asked in ({}, AGAIN, {"current_password": "sai", "current_code": unused_code(secretary)}):
+        refused = page_client.post("/account/tokens", data={**form, **asked})
+        assert refused.status_code == 422
+        assert 'id="new-token"' not in refused.text
+    assert db.session.scalar(select(ApiToken)) is None
+    assert flashes(refused, "danger") == [messages.REAUTH_FAILED]
+
+    made = page_client.post(
+        "/account/tokens", data={**form, **AGAIN, "current_code": unused_code(secretary)}
+    )
+    assert flashes(made, "info") == [messages.TOKEN_CREATED]
