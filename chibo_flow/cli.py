@@ -151,11 +151,17 @@ def user_revoke_token(email: str, token_id: int):
 def user_otp(email: str):
     """Print EMAIL's current second-factor code, enrolling the account first if it has no
     factor (for the demo: only with CHIBO_FLOW_ENV unset or `development`)."""
+    _only_in_development()
+    click.echo(totp.current_code(_user_by_email(email)))
+
+
+def _only_in_development() -> None:
+    """Refuse a demo convenience (ClickException) unless CHIBO_FLOW_ENV is unset or
+    `development`."""
     if not is_development():
         raise click.ClickException(
             "Lệnh này chỉ dùng khi chạy thử (CHIBO_FLOW_ENV để trống hoặc là development)."
         )
-    click.echo(totp.current_code(_user_by_email(email)))
 
 
 @users_cli.command("list")
@@ -201,7 +207,9 @@ def parse_programme(file: Path):
 
 @click.command("demo")
 def demo():
-    """Load the demo org, users, directory and the seed as a draft (idempotent)."""
+    """Load the demo org, users, directory and the seed as a draft (idempotent); only in
+    development: its accounts, admin included, share a published password."""
+    _only_in_development()
     from chibo_flow.demo import DEMO_PASSWORD, INCOMING_LOGIN, create_demo_signer, load_demo
 
     people = load_demo()

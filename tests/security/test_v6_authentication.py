@@ -16,7 +16,7 @@ from chibo_flow.extensions import db as _db
 from chibo_flow.models import LoginFailure, LoginSession, User
 from chibo_flow.models._types import utcnow
 from tests.conftest import PASSWORD, log_in
-from tests.support import REDIS_URL, config_for, wait_for
+from tests.support import REDIS_URL, config_for, flask_cli, wait_for
 from tests.web.support import flashes, page_text
 
 WRONG = "khong-phai-mat-khau"
@@ -311,6 +311,15 @@ def test_a_weak_secret_key_stops_the_app_outside_development(env, key, environme
         settings["SECRET_KEY"] = key
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(config_for(settings))
+
+
+@pytest.mark.parametrize("environment", ["production", "staging"])
+def test_the_demo_with_its_published_password_is_refused_outside_development(env, db, environment):
+    settings = {**env, "CHIBO_FLOW_ENV": environment, "SECRET_KEY": "s" * 48}
+    result = flask_cli(settings, "demo")
+    assert result.returncode == 1
+    assert "chỉ dùng khi chạy thử" in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
 def test_a_strong_secret_key_is_accepted_and_development_needs_none(env):
