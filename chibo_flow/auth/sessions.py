@@ -225,5 +225,15 @@ def revoke_token(user_id: int, token_id: int) -> bool:
     return revoked.rowcount == 1
 
 
+def revoke_tokens(user_id: int) -> int:
+    """Revoke every live API token of the person (the caller commits); how many."""
+    revoked = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return revoked.rowcount
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

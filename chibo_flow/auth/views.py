@@ -29,7 +29,7 @@ from chibo_flow.auth.mail import queue_reset_mail
 from chibo_flow.auth.passwords import hash_password
 from chibo_flow.auth.redirects import safe_next
 from chibo_flow.auth.reset import user_for_reset_token
-from chibo_flow.auth.sessions import end_session, end_sessions, start_session
+from chibo_flow.auth.sessions import end_session, end_sessions, revoke_tokens, start_session
 from chibo_flow.auth.throttle import is_locked, record_failure, unlock
 from chibo_flow.extensions import db, limiter
 from chibo_flow.models import User
@@ -195,8 +195,9 @@ def reset_request():
 @bp.route("/login/reset/<token>", methods=["GET", "POST"])
 @login_rate_limit
 def reset_password(token: str):
-    """Set a new password from an emailed link (once, before it expires); every session of the
-    account ends and a lock is lifted. The second factor is still asked at the next login."""
+    """Set a new password from an emailed link (once, before it expires); every session and API
+    token of the account ends (a reset is how a taken-over account is got back) and a lock is
+    lifted. The second factor is still asked at the next login."""
     user = user_for_reset_token(token)
     if user is None:
         flash(messages.RESET_LINK_INVALID, "danger")
@@ -205,6 +206,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         user.password_hash = hash_password(form.password.data)
         unlock(user)
+        revoke_tokens(user.id)
         db.session.commit()
         end_sessions(user.id)
         flash(messages.RESET_DONE, "info")

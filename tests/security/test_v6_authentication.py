@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from chibo_flow import create_app, messages
 from chibo_flow.auth.passwords import common_passwords
 from chibo_flow.auth.reset import reset_url
+from chibo_flow.auth.sessions import issue_token
 from chibo_flow.extensions import db as _db
 from chibo_flow.models import LoginFailure, LoginSession, User
 from chibo_flow.models._types import utcnow
@@ -237,6 +238,19 @@ def test_reset_by_email_works_once_and_ends_every_session(
     again = client.get(path, follow_redirects=True)
     assert flashes(again, "danger") == [messages.RESET_LINK_INVALID]
     assert len(smtp_server.messages("password_reset")) == 1  # nothing for the unknown email
+
+
+def test_a_reset_revokes_the_accounts_api_tokens(client, world):
+    """A token made by whoever had the account stops working when its owner takes it back."""
+    member = world.users["member"]
+    token = {"Authorization": f"Bearer {issue_token(member)}"}
+    assert client.get("/api/v1/programmes", headers=token).status_code == 200
+
+    path = reset_url(member).removeprefix("http://chibo.test")
+    new = "mật khẩu mới của đồng chí"
+    assert client.post(path, data={"password": new, "confirm": new}).status_code == 302
+
+    assert client.get("/api/v1/programmes", headers=token).status_code == 401
 
 
 def test_an_expired_or_altered_reset_link_is_refused(app, client, world):
