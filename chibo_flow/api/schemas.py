@@ -229,6 +229,7 @@ class ProgrammeSchema(Schema):
 
     id = fields.Integer()
     org = fields.String(metadata={"description": "Org name"})
+    org_id = fields.Integer(metadata={"description": "Org id (as in GET /orgs)"})
     state = fields.String(validate=OneOf(STATES))
     version = fields.Integer(
         metadata={

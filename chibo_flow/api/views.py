@@ -340,6 +340,7 @@ def _programme_json(programme: Programme, user: User) -> dict[str, Any]:
     return {
         "id": programme.id,
         "org": org.name,
+        "org_id": org.id,
         "state": programme.state,
         "version": programme.version,
         "revision": programme.revision,

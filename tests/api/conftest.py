@@ -46,6 +46,7 @@ ROLES: dict[str, tuple[Role, ...]] = {
 PROGRAMME_KEYS = {
     "id",
     "org",
+    "org_id",
     "state",
     "version",
     "revision",

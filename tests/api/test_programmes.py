@@ -33,6 +33,7 @@ def test_secretary_creates_a_draft_from_text(db, world, api, seed_text):
     body = response.get_json()
     assert set(body) == PROGRAMME_KEYS
     assert body["org"] == ORG
+    assert body["org_id"] == world.org.id  # §4b: clients learn org ids from programmes
     assert body["state"] == "draft"
     assert body["number"] is None
     assert body["title"] == SEED_TITLE
