@@ -41,7 +41,7 @@ from chibo_flow.documents.final_copy import (
     final_copy_for,
     stored_final_copy,
 )
-from chibo_flow.documents.format import MARK_NAMES, merged_marks
+from chibo_flow.documents.format import MARK_NAMES, SECRET, merged_marks
 from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
 from chibo_flow.documents.programme_doc import ProgrammeDoc
 from chibo_flow.errors import error_response
@@ -60,6 +60,7 @@ from chibo_flow.secret_reading import (
     content_withheld,
     history_for,
     record_secret_view,
+    require_second_factor,
     served_file,
 )
 from chibo_flow.workflow import (
@@ -120,7 +121,9 @@ class Programmes(MethodView):
         user = current_api_user()
         org = _target_org(user, body.get("org"))
         doc = _doc_from(body)
-        return present(create_programme(org, user, doc.to_dict(), _marks_from(body, doc)), user)
+        marks = _marks_from(body, doc)
+        _require_factor_for_secret(user, marks.get("secrecy"))
+        return present(create_programme(org, user, doc.to_dict(), marks), user)
 
 
 @blp.route("/programmes/import", methods=["POST"])
@@ -137,7 +140,9 @@ def import_programme(query: dict[str, Any], files: dict[str, Any]) -> dict[str, 
         doc = parse_upload(upload.read(), upload.filename or "")
     except DocumentError as exc:
         raise Invalid(exc.message) from exc
-    return present(create_programme(org, user, doc.to_dict(), merged_marks(doc.marks, {})), user)
+    marks = merged_marks(doc.marks, {})
+    _require_factor_for_secret(user, marks.get("secrecy"))
+    return present(create_programme(org, user, doc.to_dict(), marks), user)
 
 
 @blp.route("/programmes/<int:programme_id>")
@@ -162,13 +167,15 @@ class ProgrammeResource(MethodView):
         user = current_api_user()
         programme = get_programme(programme_id, user)
         doc = _doc_from(body) if "text" in body or "doc" in body else None
+        marks = _marks_from(body, doc)
+        _require_factor_for_secret(user, programme.secrecy, marks.get("secrecy"))
         apply_transition(
             programme,
             "edit",
             user,
             version=body["version"],
             doc=doc.to_dict() if doc else None,
-            marks=_marks_from(body, doc),
+            marks=marks,
         )
         return present(programme, user)
 
@@ -186,6 +193,7 @@ def transition(body: dict[str, Any], programme_id: int) -> dict[str, Any]:
     current không tán thành); withdraw; extend_deadline (secretary, with `deadline`)."""
     user = current_api_user()
     programme = get_programme(programme_id, user)
+    _require_factor_for_secret(user, programme.secrecy)
     apply_transition(
         programme,
         body["action"],
@@ -209,6 +217,7 @@ def meeting_vote(form: dict[str, Any], programme_id: int) -> dict[str, Any]:
     not fit the committee or minutes that are not a PDF, Word file or image of ≤ 10 MB."""
     user = current_api_user()
     programme = get_programme(programme_id, user)
+    _require_factor_for_secret(user, programme.secrecy)
     upload = request.files.get("minutes")
     meeting = read_meeting(form["held_on"], form["present"], form["votes_for"],
                            form["votes_against"], upload)  # fmt: skip
@@ -301,6 +310,7 @@ def upload_signed_copy(files: dict[str, Any], programme_id: int) -> dict[str, An
     programme = get_programme(programme_id, user)
     if not user.has_role(Role.SECRETARY, programme.org):
         raise NotAllowed(messages.SIGNED_COPY_NOT_ALLOWED)
+    _require_factor_for_secret(user, programme.secrecy)
     accept_signed_copy(final_copy_for(programme), files["file"].read(), user)
     enqueue_final_copies(programme.id)  # distribution waited for this signed copy
     return present(programme, user)
@@ -432,6 +442,14 @@ def _doc_from(body: dict[str, Any]) -> ProgrammeDoc:
         raise Invalid(exc.message) from exc
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
+
+
+def _require_factor_for_secret(user: User, *secrecies: str | None) -> None:
+    """Before a write: 403 (require_second_factor) when what it touches or makes is "mật" and
+    `user` has no second factor, since the answer would show its content; refused first, so
+    that nothing is saved behind the 403."""
+    if SECRET in secrecies:
+        require_second_factor(user)
 
 
 def _marks_from(body: dict[str, Any], doc: ProgrammeDoc | None) -> dict[str, str]:

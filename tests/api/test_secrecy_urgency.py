@@ -5,8 +5,9 @@ import io
 import pytest
 
 from chibo_flow import messages
+from chibo_flow.auth.sessions import issue_token
 from chibo_flow.models import Programme
-from tests.api.conftest import assert_error
+from tests.api.conftest import ApiClient, assert_error
 
 
 def test_a_new_draft_is_ordinary_unless_told(db, world, api, seed_text):
@@ -84,3 +85,46 @@ def test_the_stamps_of_an_imported_file_set_the_marks(db, world, api, seed_text)
 
     refused = secretary.post("/programmes", json={"text": "TUYỆT MẬT\n" + seed_text})
     assert assert_error(refused, 422, "invalid")["message"] == messages.SECRECY_REFUSED
+
+
+def test_without_a_second_factor_a_secret_write_is_refused_before_it_changes_anything(
+    db, world, client, api, seed_text
+):
+    """A token of an account that has no second factor yet (`flask users token` right after
+    `flask demo`) is refused a "mật" programme with 403: creating, importing, editing or acting
+    on one changes nothing, instead of being saved behind a 403 the client would retry."""
+    secretary = world.users["secretary"]
+    ordinary = api("secretary").post("/programmes", json={"text": seed_text}).get_json()
+    secret = (
+        api("secretary").post("/programmes", json={"text": seed_text, "secrecy": "mat"}).get_json()
+    )
+    secretary.totp_secret = None
+    secretary.totp_confirmed_at = None
+    db.session.commit()
+    assert not secretary.has_factor
+    without = ApiClient(client, issue_token(secretary))
+    upload = (io.BytesIO(("MẬT\n\n" + seed_text).encode()), "chuong-trinh.txt")
+
+    answers = [
+        without.post("/programmes", json={"text": seed_text, "secrecy": "mat"}),
+        without.post("/programmes/import", data={"file": upload}),
+        without.patch(
+            f"/programmes/{ordinary['id']}", json={"secrecy": "mat", "version": ordinary["version"]}
+        ),
+        without.patch(
+            f"/programmes/{secret['id']}", json={"urgency": "khan", "version": secret["version"]}
+        ),
+        without.post(
+            f"/programmes/{secret['id']}/transitions",
+            json={"action": "submit", "version": secret["version"]},
+        ),
+    ]
+
+    for response in answers:
+        assert assert_error(response, 403, "forbidden")["message"] == messages.SECRET_NEEDS_FACTOR
+    db.session.expire_all()
+    stored = {p.id: (p.secrecy, p.urgency, p.state, p.version) for p in db.session.query(Programme)}
+    assert stored == {
+        ordinary["id"]: ("thuong", "thuong", "draft", ordinary["version"]),
+        secret["id"]: ("mat", "thuong", "draft", secret["version"]),
+    }
