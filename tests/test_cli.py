@@ -195,6 +195,20 @@ def test_demo_twice_changes_nothing_and_prints_the_logins(env, db):
     assert f"“Sổ văn bản đến” của {PARENT_ORG}" in first
 
 
+def test_the_demo_dang_bo_has_a_secretary_of_its_own_besides_its_thuong_truc(env, db):
+    """§4b: the parent org's Văn phòng logs in as its secretary (it keeps the Đảng bộ's
+    registers and drafts its own documents), beside the Thường trực who are its committee."""
+    printed = cli_ok(env, "demo")
+    people = json.loads(cli_ok(env, "users", "list", "--org", PARENT_ORG, "--json"))
+
+    roles = {person["email"]: {r["role"] for r in person["roles"]} for person in people}
+    secretaries = [email for email, held in roles.items() if "secretary" in held]
+    assert len(secretaries) == 1, roles
+    assert sum("committee" in held for held in roles.values()) >= 2
+    assert secretaries[0] in printed
+    assert not roles[secretaries[0]] & {"committee"}, "the Văn phòng is not a Thường trực"
+
+
 def test_readme_shows_the_demo_logins(app):
     readme = (Path(ROOT) / "README.md").read_text(encoding="utf-8")
 

@@ -51,6 +51,8 @@ DEMO_USERS = [
     DemoUser("capuy3@chibo.demo", "Lê Văn Cường", Role.COMMITTEE, ORG),
     DemoUser("thuongtruc1@chibo.demo", "Phạm Văn Dũng", Role.COMMITTEE, PARENT_ORG),
     DemoUser("thuongtruc2@chibo.demo", "Hoàng Thị Hạnh", Role.COMMITTEE, PARENT_ORG),
+    # The Đảng bộ's Văn phòng: its secretary account (registers, its own drafts), not a Thường trực.
+    DemoUser("vanphong@chibo.demo", "Đặng Thị Thu", Role.SECRETARY, PARENT_ORG),
     DemoUser("admin@chibo.demo", "Quản trị hệ thống", Role.ADMIN, ORG),
 ]
 STANDING = DEMO_USERS[4:6]  # Thường trực Đảng ủy xã: the line "Thường trực ĐU" of Nơi nhận
