@@ -120,8 +120,9 @@ def log_in(page: Page, user: User) -> None:
 
 # What a person on a phone cannot read or hit, measured in the page: horizontal scroll; tap
 # targets under 44 x 44 px (buttons, fields, summaries, links standing alone; a link inside a
-# sentence is exempt, as in WCAG 2.5.8; a checkbox counts with its label, which ticks it too;
-# subpixel rounding, 43.99 px, is 44); visible text under 16 px; content clipped by its box or
+# sentence is exempt, as in WCAG 2.5.8; a checkbox or radio button counts with its label, which
+# ticks it too, a field to type in by itself; subpixel rounding, 43.99 px, is 44); visible text,
+# and the text typed into a field, under 16 px; content clipped by its box or
 # standing out of the screen; a date or time on two lines; and, in the elements matching
 # `unbroken`, a word whose letters stand on more than one line (a line may end after a hyphen,
 # as in print: "57-" / "NQ/TW"; a technical string the page marks .break may break anywhere).
@@ -140,7 +141,8 @@ PHONE_LAYOUT = """(unbroken) => {
       && e.parentElement.closest('p, li, dd, td').textContent.trim() !== e.textContent.trim();
     if (sentence) continue;
     let {left, top, right, bottom} = e.getBoundingClientRect();
-    for (const label of e.labels || []) {
+    const ticked = e.matches('input[type=checkbox], input[type=radio]');
+    for (const label of (ticked && e.labels) || []) {
       const r = label.getBoundingClientRect();
       if (r.width === 0) continue;
       left = Math.min(left, r.left); top = Math.min(top, r.top);
@@ -148,6 +150,9 @@ PHONE_LAYOUT = """(unbroken) => {
     }
     if (right - left < 43.5 || bottom - top < 43.5)
       small.push(`${name(e)} ${Math.round(right - left)}×${Math.round(bottom - top)}`);
+    const typed = e.matches('input:not([type=checkbox]):not([type=radio]), select, textarea');
+    const size = parseFloat(getComputedStyle(e).fontSize);
+    if (typed && size < 15.5) tiny.push(`${Math.round(size * 10) / 10} px: ${name(e)}`);
   }
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {

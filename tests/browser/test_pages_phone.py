@@ -2,7 +2,8 @@
 with a little real data (long Vietnamese words, numbers and email addresses among it), as the
 person who meets it: the registers (filtered, a few rows), Văn bản đến and one of its items,
 the personal receipt link, the login page, the org administration (tree, members, invitation,
-spreadsheet preview), the sessions and TOTP enrolment pages and the home list. Each passes the
+spreadsheet preview), the account, sessions and TOTP enrolment pages, the superior's overview of
+its chi bộ and the home list. Each passes the
 phone layout check (no sideways scroll, 44 px targets, 16 px text, nothing clipped) and no word
 of its tables and lists is split across lines."""
 
@@ -112,6 +113,9 @@ PAGES = {
     "nhap-tu-tep": ("admin", lambda s: f"/admin/orgs/{s.lien.cells[0].id}/import",
                     "Nhập đảng viên", _preview_a_sheet),
     "phien-dang-nhap": ("secretary0", lambda s: "/account/sessions", "Phiên này", None),
+    "tai-khoan": ("secretary0", lambda s: "/account/", "Mã xác thực hiện tại", None),
+    "tong-hop": ("thuongtruc", lambda s: f"/so-van-ban/{s.lien.parent.id}/tong-hop?nam={s.year}",
+                 "Loại văn bản", None),
     "trang-chu": ("secretary0", lambda s: "/", "KIỂM TRA, GIÁM SÁT NĂM 2026", None),
 }  # fmt: skip
 
