@@ -18,7 +18,8 @@ from chibo_flow.security.limits import ID_RANGE
 from chibo_flow.workflow_errors import WorkflowError
 
 # A new draft may leave the marks to the stamps of its file (or thường when it has none).
-AS_STAMPED = SelectChoice("", "Theo dấu trên văn bản (không có dấu: thường)")
+# Short enough to read whole in a phone's select; _mark_fields.html says what it means.
+AS_STAMPED = SelectChoice("", "Theo dấu trên văn bản")
 
 
 def _mark_field(label: str, labels: dict[str, str], *extra: SelectChoice) -> SelectField:

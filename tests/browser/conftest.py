@@ -125,7 +125,8 @@ def log_in(page: Page, user: User) -> None:
 # and the text typed into a field, under 16 px; content clipped by its box or
 # standing out of the screen; a date or time on two lines; and, in the elements matching
 # `unbroken`, a word whose letters stand on more than one line (a line may end after a hyphen,
-# as in print: "57-" / "NQ/TW"; a technical string the page marks .break may break anywhere).
+# as in print: "57-" / "NQ/TW"; a technical string the page marks .break may break anywhere); a
+# select's chosen option cut off.
 PHONE_LAYOUT = """(unbroken) => {
   const width = window.innerWidth;
   const shown = e => e.checkVisibility({visibilityProperty: true})
@@ -179,6 +180,18 @@ PHONE_LAYOUT = """(unbroken) => {
     if (box.right > width + 1 || box.left < -1
         || (boxed && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)))
       clipped.push(`${e.tagName}.${e.className} ${Math.round(box.left)}–${Math.round(box.right)}`);
+  }
+  // A select shows its chosen option on one line: what does not fit is cut off unread.
+  const measure = document.createElement('canvas').getContext('2d');
+  for (const e of document.body.querySelectorAll('select')) {
+    const option = e.options[e.selectedIndex];
+    if (!shown(e) || hidden(e) || !option) continue;
+    const style = getComputedStyle(e);
+    measure.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room = e.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+      - 20;  // the drop-down arrow
+    if (measure.measureText(option.text).width > room)
+      clipped.push(`SELECT “${option.text.slice(0, 40)}”`);
   }
   for (const t of document.querySelectorAll('time'))
     if (shown(t) && t.getClientRects().length > 1) times.push(t.textContent);

@@ -42,6 +42,7 @@ def test_the_marks_and_the_preview_pages_fit_a_390_px_phone(
     page.goto(f"{live_server}/programmes/new")
     log_in(page, secretary)
     page.goto(f"{live_server}/programmes/new")
+    check_phone_layout(page, "main")  # as it opens: the marks' "as stamped" choice readable
     page.get_by_label("Nội dung văn bản").fill(seed_text)
     page.get_by_label("Độ mật").select_option(label="Mật")
     page.get_by_label("Độ khẩn").select_option(label="Khẩn")
