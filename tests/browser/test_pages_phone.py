@@ -176,3 +176,23 @@ def test_the_totp_enrolment_fits_a_390_px_phone(make, live_server, chromium):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS.parent / "dang-ky-xac-thuc-390.png"), full_page=True)
     check_phone_layout(page)
+
+
+def test_each_confirmation_on_a_received_document_says_whose_receipt_it_is(
+    site, live_server, chromium
+):
+    """A Thường trực receives the chi bộ's document twice over: for the Đảng bộ's incoming
+    register and in person (Hồi báo). Each of the two buttons says whose receipt it confirms
+    (two alike, "Xác nhận đã nhận", left the person guessing which was which)."""
+    page = chromium.new_page(viewport=PHONE, base_url=live_server, locale="vi-VN")
+    page.goto("/van-ban-den")
+    log_in(page, site.lien.people["thuongtruc"])
+    page.get_by_role("link", name=LONG_TITLE).click()
+
+    buttons = page.locator("main button").all_inner_texts()
+    for_org = f"Xác nhận {site.lien.parent.name} đã nhận"
+    assert sorted(buttons) == sorted([for_org, "Xác nhận đã nhận"]), buttons
+    check_phone_layout(page, unbroken=UNBROKEN)
+    page.get_by_role("button", name=for_org).click()
+    expect(page.get_by_text(f"Đã xác nhận {site.lien.parent.name} đã nhận")).to_be_visible()
+    expect(page.get_by_role("button", name="Xác nhận đã nhận", exact=True)).to_be_visible()

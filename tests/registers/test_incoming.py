@@ -97,7 +97,7 @@ def test_the_receiving_secretary_and_committee_open_it_read_only(lien, approved,
     assert page.status_code == 200 and page.request.path == f"/van-ban-den/{programme.id}"
     text = page_text(page)
     assert "HÀNH ĐỘNG NĂM 2026" in text and "Số 01-CTr/CB" in text
-    assert "số đến 1/" in text and "Xác nhận đã nhận" in text
+    assert "số đến 1/" in text and f"Xác nhận {lien.parent.name} đã nhận" in text
     # Nothing of the sending org's review: no actions, opinions, history or deliveries.
     body = page.get_data(as_text=True)
     assert "/transition" not in body and "Lịch sử" not in text and "Tán thành" not in text
@@ -148,7 +148,7 @@ def test_confirming_receipt_for_the_org(lien, approved, db, login_as, client):
     (entry,) = register(db, lien.parent)
     login_as(lien.people["thuongtruc"])
     page = client.get(f"/programmes/{programme.id}", follow_redirects=True)
-    assert "Xác nhận đã nhận" in page_text(page)
+    assert f"Xác nhận {lien.parent.name} đã nhận" in page_text(page)
     done = client.post(f"/so-van-ban/den/{entry.id}/xac-nhan", follow_redirects=True)
     assert done.status_code == 200
     assert "Đã xác nhận Đảng bộ xã Tiên Cường đã nhận văn bản 01-CTr/CB." in page_text(done)
