@@ -33,7 +33,7 @@ class NewProgrammeForm(FlaskForm):
 
     org_id = SelectField("Chi bộ", coerce=int, validate_choice=False, validators=[Optional()])
     text = TextAreaField("Nội dung văn bản", validators=[Optional()])
-    upload = FileField("Hoặc tải lên tệp văn bản (.docx, .txt)")
+    upload = FileField("Hoặc tải lên tệp văn bản (.docx, .doc, .pdf, .txt)")
     secrecy = _mark_field("Độ mật", SECRECY_LABELS, AS_STAMPED)
     urgency = _mark_field("Độ khẩn", URGENCY_LABELS, AS_STAMPED)
     submit = SubmitField("Tạo dự thảo")

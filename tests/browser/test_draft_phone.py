@@ -12,9 +12,10 @@ from sqlalchemy import select
 from chibo_flow import messages
 from chibo_flow.models import DraftPreview, Programme
 from tests.browser.conftest import PHONE, SCREENSHOTS, check_phone_layout, log_in
-from tests.support import wait_for
+from tests.support import ROOT, wait_for
 
 pytestmark = pytest.mark.one_database  # see tests/conftest.py
+REAL = ROOT / "tests" / "fixtures" / "real"
 
 
 def _check_while_reloading(page: Page) -> None:
@@ -80,3 +81,31 @@ def test_the_marks_and_the_preview_pages_fit_a_390_px_phone(
     check_phone_layout(page, "main")
     page.get_by_role("link", name="Thử lại").click()
     page.get_by_text(messages.PREVIEW_PENDING).wait_for()
+
+
+@pytest.mark.parametrize(
+    "file",
+    [
+        "derived-cong-van-2449-cv-du-ubnd-tinh-lao-cai-vntime.doc",  # Word 97, .VnTime
+        "derived-ket-luan-07-kl-vptw-hoi-nghi-van-phong.pdf",  # a text PDF
+    ],
+)
+def test_a_word_97_or_pdf_file_is_offered_and_read_from_the_phone(
+    db, world, live_server, chromium, file
+):
+    """The phone's file picker shows what the importer reads, .doc and PDF files too: the field
+    named only .docx and .txt and let the picker offer nothing else."""
+    page = chromium.new_page(viewport=PHONE)
+    page.goto(f"{live_server}/programmes/new")
+    log_in(page, world.users["secretary"])
+    page.goto(f"{live_server}/programmes/new")
+    upload = page.get_by_label("Hoặc tải lên tệp văn bản (.docx, .doc, .pdf, .txt)")
+
+    accepted = upload.get_attribute("accept").split(",")
+    assert {".docx", ".doc", ".pdf", ".txt"} <= set(accepted), accepted
+    upload.set_input_files(REAL / file)
+    page.get_by_role("button", name="Tạo dự thảo").click()
+    page.locator(".badge--draft").wait_for()
+    programme = db.session.scalars(select(Programme).order_by(Programme.id.desc())).first()
+    assert page.url.endswith(f"/programmes/{programme.id}")
+    assert programme.doc["sections"] and programme.doc["header"]["number"]
