@@ -55,3 +55,24 @@ def test_the_delivery_page_fits_without_breaking_words(
     page.get_by_text("Chi tiết").first.click()
     assert raw.is_visible()
     check_phone_layout(page, unbroken="table.stack td")
+
+
+def test_the_programme_page_keeps_the_mail_servers_replies_in_the_details(
+    world, sent, live_server, chromium
+):
+    """The approved programme's own page lists its emails too, for the committee reading it on a
+    phone: the status in words, the mail server's raw English reply ("250 2.0.0 OK: …") and the
+    number of tries behind "Chi tiết", as on the delivery page, not two more rows per person."""
+    page = chromium.new_page(viewport=PHONE)
+    page.goto(f"{live_server}/programmes/{sent.id}")
+    log_in(page, world.users["committee"])
+    page.goto(f"{live_server}/programmes/{sent.id}")
+    section = page.get_by_role("region", name="Gửi thư tới nơi nhận")
+    section.wait_for()
+
+    raw = section.get_by_text("2.0.0 OK: queued as 4Zx9Qk1mYpz").first
+    assert section.get_by_text("Đã gửi").first.is_visible()
+    assert not raw.is_visible(), "the raw reply waits in the details"
+    check_phone_layout(page, unbroken="table.stack td")
+    section.get_by_text("Chi tiết").first.click()
+    assert raw.is_visible()
