@@ -66,11 +66,11 @@ DEMO_OTP_HINT = (
 
 # --- generic errors ---------------------------------------------------------------------------
 NOT_FOUND = "Không tìm thấy trang hoặc tài liệu được yêu cầu."
-FORBIDDEN = "Bạn không có quyền thực hiện thao tác này."
+FORBIDDEN = "Đồng chí không có quyền thực hiện thao tác này."
 BAD_REQUEST = "Yêu cầu không hợp lệ."
 CSRF_FAILED = "Biểu mẫu đã hết hạn. Vui lòng tải lại trang và thử lại."
 TOO_LARGE = "Tệp quá lớn (tối đa 5 MB)."
-SERVER_ERROR = "Đã có lỗi hệ thống. Dữ liệu của bạn không bị thay đổi; vui lòng thử lại sau."
+SERVER_ERROR = "Đã có lỗi hệ thống. Dữ liệu của đồng chí không bị thay đổi; vui lòng thử lại sau."
 
 # --- input bounds (chibo_flow.security) -------------------------------------------------------
 INPUT_BAD_CHARACTERS = (
@@ -91,7 +91,7 @@ COMMENT_TOO_LONG = "Ý kiến quá dài (tối đa {limit} ký tự)."
 
 # --- workflow ---------------------------------------------------------------------------------
 STALE_VERSION = (
-    "Chương trình đã được người khác thay đổi trong lúc bạn thao tác. "
+    "Chương trình đã được người khác thay đổi trong lúc đồng chí thao tác. "
     "Vui lòng tải lại trang để xem bản mới nhất."
 )
 TRANSITION_NOT_ALLOWED = "Không thể thực hiện thao tác này ở trạng thái hiện tại."
@@ -290,7 +290,7 @@ DELIVERY_STATUS_LABELS = {
     "failed": "Lỗi",
 }
 EDIT_TEXT_KEPT = (
-    "Nội dung bạn vừa nhập vẫn được giữ nguyên bên dưới. Hãy đối chiếu với bản đang lưu, "
+    "Nội dung đồng chí vừa nhập vẫn được giữ nguyên bên dưới. Hãy đối chiếu với bản đang lưu, "
     "rồi bấm “Lưu” lần nữa nếu muốn ghi đè."
 )
 PREVIEW_NOT_SAVED = "Đây là bản xem trước, chưa được lưu."
@@ -323,8 +323,10 @@ API_UNKNOWN_ACTION = (
     "Thao tác không hợp lệ. Các thao tác: submit, approve, request_changes, withdraw "
     "(sửa nội dung dùng PATCH)."
 )
-API_ORG_UNKNOWN = "Bạn không thuộc tổ chức “{org}”."
-API_ORG_AMBIGUOUS = "Bạn là bí thư của nhiều tổ chức; vui lòng ghi rõ tổ chức trong trường “org”."
+API_ORG_UNKNOWN = "Đồng chí không thuộc tổ chức “{org}”."
+API_ORG_AMBIGUOUS = (
+    "Đồng chí là bí thư của nhiều tổ chức; vui lòng ghi rõ tổ chức trong trường “org”."
+)
 API_NOT_RENDERED = (
     "Bản chính thức (PDF/DOCX) của chương trình này chưa được tạo. "
     "Bản chính thức được tạo sau khi chương trình được thông qua."
@@ -339,7 +341,9 @@ VERIFY_UNKNOWN_CODE = (
 CRL_UNKNOWN = "Không có danh sách chứng thư số bị thu hồi (CRL) này."
 VERIFY_FILE_REQUIRED = "Vui lòng chọn tệp PDF cần kiểm tra."
 VERIFY_NOT_PDF = "Tệp tải lên không phải là tệp PDF đọc được."
-VERIFY_RATE_LIMITED = "Bạn đã kiểm tra quá nhiều lần trong một phút. Vui lòng thử lại sau ít phút."
+VERIFY_RATE_LIMITED = (
+    "Đồng chí đã kiểm tra quá nhiều lần trong một phút. Vui lòng thử lại sau ít phút."
+)
 SIGNING_NOT_CONFIGURED = (
     "Chưa cấu hình chứng thư số để ký bản chính thức (SIGNING_PKCS12_PATH hoặc SIGNING_PKCS11_LIB)."
 )
@@ -387,10 +391,10 @@ DIRECTORY_MEMBERS_OF_NOT_ALLOWED = "Chỉ chọn được đảng viên của {o
 DIRECTORY_PERSON_UNKNOWN = "Danh bạ của {org} không có người có email {email}."
 DIRECTORY_GROUP_UNKNOWN = "Danh bạ của {org} không có nhóm “{name}”."
 DIRECTORY_LABEL_REQUIRED = "Vui lòng nhập cách viết trong mục Nơi nhận."
-DIRECTORY_ORG_UNKNOWN = "Bạn không quản trị tổ chức “{org}”."
+DIRECTORY_ORG_UNKNOWN = "Đồng chí không quản trị tổ chức “{org}”."
 DIRECTORY_ORG_MISSING = "Không có tổ chức “{org}”."
 DIRECTORY_ORG_AMBIGUOUS = (
-    "Bạn quản trị danh bạ của nhiều tổ chức; vui lòng ghi rõ tổ chức trong trường “org”."
+    "Đồng chí quản trị danh bạ của nhiều tổ chức; vui lòng ghi rõ tổ chức trong trường “org”."
 )
 DIRECTORY_PERSON_SAVED = "Đã lưu người nhận {name}."
 DIRECTORY_PERSON_DELETED = "Đã xóa {name} khỏi danh bạ."
@@ -505,7 +509,7 @@ REVIEW_REPLY_ADDED = "Đã gửi trả lời."
 REVIEW_THREAD_RESOLVED = "Đã đánh dấu ý kiến là đã giải quyết ở Dự thảo lần {revision}."
 REVIEW_THREAD_REOPENED = "Đã mở lại ý kiến."
 REVIEW_THREAD_ALREADY = "Ý kiến này đã ở trạng thái đó rồi."
-REVIEW_NOT_DELEGATE = "Bạn không được ủy quyền biểu quyết thay đồng chí này vào hôm nay."
+REVIEW_NOT_DELEGATE = "Đồng chí không được ủy quyền biểu quyết thay đồng chí này vào hôm nay."
 REVIEW_ON_BEHALF_SELF_APPROVAL = (
     "Không thể biểu quyết thay người trình: ý kiến của người trình không được tính."
 )

@@ -117,6 +117,8 @@ PAGES = {
     "tong-hop": ("thuongtruc", lambda s: f"/so-van-ban/{s.lien.parent.id}/tong-hop?nam={s.year}",
                  "Loại văn bản", None),
     "trang-chu": ("secretary0", lambda s: "/", "KIỂM TRA, GIÁM SÁT NĂM 2026", None),
+    # A refusal speaks to the person as every page does ("đồng chí"), not "bạn".
+    "loi-403": ("secretary0", lambda s: "/admin/", "Đồng chí không có quyền thực hiện", None),
 }  # fmt: skip
 
 
