@@ -82,7 +82,7 @@ from chibo_flow.secret_reading import (
     record_secret_view,
     served_file,
 )
-from chibo_flow.security.limits import document_too_long
+from chibo_flow.security.limits import MAX_COMMENT_CHARS, document_too_long
 from chibo_flow.timefmt import local_time, register_template_filters
 from chibo_flow.workflow import (
     allowed_actions,
@@ -132,6 +132,9 @@ def _template_helpers(state: BlueprintSetupState) -> None:
         },
         DELIVERY_STATUS_LABELS=messages.DELIVERY_STATUS_LABELS,
         PURPOSES=PURPOSES,
+        # A reason, comment or reply box takes no more than review.threads keeps: the browser
+        # stops the typing or pasting, instead of the text being lost to a refusal.
+        MAX_COMMENT_CHARS=MAX_COMMENT_CHARS,
     )
 
 

@@ -23,9 +23,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from chibo_flow import messages
 from chibo_flow.auth import totp
+from chibo_flow.security.limits import MAX_COMMENT_CHARS
 from chibo_flow.workflow import apply_transition
 from tests.browser.conftest import CONTROL, PHONE, check_phone_layout, log_in
 from tests.support import SEED, wait_for
+from tests.web.support import bring_to
 
 pytestmark = pytest.mark.one_database  # see tests/conftest.py
 
@@ -324,3 +326,27 @@ def test_two_dissents_return_the_draft_then_both_approve_the_revision(
     expect(member2.get_by_text("Số 01-CTr/CB")).to_be_visible()
     shots(member2, "approved")
     assert errors == []
+
+
+def test_a_comment_too_long_is_stopped_while_typing_not_lost_on_sending(
+    db, world, live_server, chromium
+):
+    """A comment, a reason or a reply holds at most MAX_COMMENT_CHARS: the box takes no more
+    (pasting a longer text keeps its first 5,000 characters) and what was typed is sent and
+    kept. The server refused a longer one with a flash and the text typed on a phone was gone."""
+    programme = bring_to(world, "review")
+    page = chromium.new_page(viewport=PHONE)
+    page.goto(f"{live_server}/programmes/{programme.id}/review")
+    log_in(page, world.users["committee"])
+    page.goto(f"{live_server}/programmes/{programme.id}/review")
+    for box in ("Nội dung góp ý", "Lý do không tán thành (bắt buộc)"):
+        assert page.get_by_label(box).get_attribute("maxlength") == str(MAX_COMMENT_CHARS)
+
+    body = page.get_by_label("Nội dung góp ý")
+    body.focus()
+    page.keyboard.insert_text("Đề nghị bổ sung. " * 400)  # 6,800 characters pasted
+    assert len(body.input_value()) == MAX_COMMENT_CHARS
+    page.get_by_role("button", name="Gửi góp ý").click()
+    expect(page.get_by_text(messages.REVIEW_COMMENT_ADDED)).to_be_visible()
+    reply = page.locator("textarea[name=body]").first
+    assert reply.get_attribute("maxlength") == str(MAX_COMMENT_CHARS)
