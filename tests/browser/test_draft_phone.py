@@ -6,7 +6,7 @@ control is at least 44 px."""
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from chibo_flow import messages
@@ -94,7 +94,8 @@ def test_a_word_97_or_pdf_file_is_offered_and_read_from_the_phone(
     db, world, live_server, chromium, file
 ):
     """The phone's file picker shows what the importer reads, .doc and PDF files too: the field
-    named only .docx and .txt and let the picker offer nothing else."""
+    named only .docx and .txt and let the picker offer nothing else. The field's button and the
+    chosen file's name are in Vietnamese, whatever language the browser speaks."""
     page = chromium.new_page(viewport=PHONE)
     page.goto(f"{live_server}/programmes/new")
     log_in(page, world.users["secretary"])
@@ -103,7 +104,14 @@ def test_a_word_97_or_pdf_file_is_offered_and_read_from_the_phone(
 
     accepted = upload.get_attribute("accept").split(",")
     assert {".docx", ".doc", ".pdf", ".txt"} <= set(accepted), accepted
+    # The field speaks Vietnamese, not the browser's "Choose File" / "No file chosen".
+    field = page.locator(".file-field")
+    expect(field).to_contain_text("Chọn tệp")
+    expect(field).to_contain_text("Chưa chọn tệp nào")
+    check_phone_layout(page, "main")
     upload.set_input_files(REAL / file)
+    expect(field).to_contain_text(file)
+    check_phone_layout(page, "main")
     page.get_by_role("button", name="Tạo dự thảo").click()
     page.locator(".badge--draft").wait_for()
     programme = db.session.scalars(select(Programme).order_by(Programme.id.desc())).first()
