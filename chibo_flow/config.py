@@ -15,13 +15,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from chibo_flow.documents.format import URGENCY_SEND_RANK
 
 DEV_SECRET_KEY = "dev-only-not-secret"
+SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")  # the forms chibo_flow.notifications.mailer opens
 MIN_SECRET_KEY_LENGTH = 32
 DEMO_SIGNING_PASSPHRASE = "chibo-demo-ky-so"  # of the demo's PKCS#12; the demo has no legal value
 
@@ -65,6 +66,18 @@ class Settings(BaseSettings):
     SIGNING_TSA_URL: str = ""
     SIGNING_TRUST_ANCHORS: str = ""
     SIGNING_CRLS: str = ""
+
+    @field_validator("SMTP_URL")
+    @classmethod
+    def _smtp_url(cls, url: str) -> str:
+        """SMTP_URL in one of the mailer's forms with a host (ValueError: the app stops naming
+        the variable, instead of the first email failing)."""
+        parts = urlsplit(url)
+        if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
+            raise ValueError(
+                "use smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://host:465"
+            )
+        return url
 
     @classmethod
     def settings_customise_sources(

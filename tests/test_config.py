@@ -44,6 +44,22 @@ def test_a_bad_value_stops_the_app_naming_its_variable(tmp_path):
         Config(str(tmp_path), {"DELIVERY_BATCH_SIZE": "năm mươi"})
 
 
+@pytest.mark.parametrize("url", ["smpt://relay.example:25", "http://relay.example", "smtp://"])
+def test_an_smtp_url_the_mailer_cannot_use_stops_the_app(tmp_path, url):
+    """A mistyped SMTP_URL is refused at start, naming the variable, not found by the first
+    final copy that fails to go out."""
+    with pytest.raises(ValidationError, match="SMTP_URL"):
+        Config(str(tmp_path), {"SMTP_URL": url})
+
+
+@pytest.mark.parametrize(
+    "url", ["smtp://127.0.0.1:8025", "smtp+starttls://u:p@relay.example:587", "smtps://relay:465"]
+)
+def test_the_three_forms_of_smtp_url_are_read(tmp_path, url):
+    config = Config(str(tmp_path), {"SMTP_URL": url})
+    assert url == config.SMTP_URL
+
+
 def test_production_defaults_no_secret(tmp_path):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         ProductionConfig(str(tmp_path), {})
