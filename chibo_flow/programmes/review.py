@@ -105,9 +105,41 @@ def _back(programme: Programme, anchor: str | None = None) -> Response:
 
 @bp.get("/programmes/<int:programme_id>/review")
 @login_required
-def review(programme_id: int):
+def review(programme_id: int) -> str:
     """The review page: round status, votes, what changed since the user last looked, and the
     document section by section with its comment threads."""
+    return _review_page(programme_id)
+
+
+def _refused(
+    programme_id: int,
+    form: str,
+    exc: WorkflowError,
+    text: str | None,
+    anchor: str | None,
+    on_behalf_of: int | None = None,
+) -> Response | tuple[str, int]:
+    """After a refusal of `form` ("vote": the reason of a không tán thành, "thread": a new
+    comment): when the page still offers that form, the page again (422) with what the member
+    typed back in its box, open and focused, and why beside it (a redirect would lose the
+    text); else the refusal flashed and back to the page, as any other."""
+    programme = get_programme(programme_id, current_user)
+    if form == "vote":
+        offered = any(
+            may(current_user, programme, "request_changes", member)
+            for member in (None, *represented_by(current_user, programme))
+        )
+    else:
+        offered = may_comment(current_user, programme)
+    if not offered:
+        flash(exc.message, "danger")
+        return _back(programme)
+    kept = {"form": form, "message": exc.message, "text": text or "", "anchor": anchor or "",
+            "on_behalf_of": on_behalf_of}  # fmt: skip
+    return _review_page(programme_id, kept), 422
+
+
+def _review_page(programme_id: int, kept: dict | None = None) -> str:
     programme = get_programme(programme_id, current_user)
     user = current_user
     base = base_revision(programme, user)
@@ -165,6 +197,7 @@ def review(programme_id: int):
         chosen=request.args.get("muc", 0, type=int),
         vote_form=VoteForm(),
         thread_form=ThreadForm(),
+        kept=kept or {},
     )
 
 
@@ -199,9 +232,10 @@ def review_link(token: str) -> Response:
 
 @bp.post("/programmes/<int:programme_id>/review/vote")
 @login_required
-def vote(programme_id: int) -> Response:
+def vote(programme_id: int) -> Response | tuple[str, int]:
     """Approve or request changes (with a reason anchored to a section, reserved or not), take
-    it back or change its reservation, for oneself or as a delegate; refusals are flashed."""
+    it back or change its reservation, for oneself or as a delegate; refusals are flashed, a
+    refused reason comes back in its box (_refused)."""
     programme = get_programme(programme_id, current_user)
     form = VoteForm()
     action = form.action.data
@@ -224,6 +258,9 @@ def vote(programme_id: int) -> Response:
             params={"reserve": form.reserve.data != "0"},
         )
     except WorkflowError as exc:
+        if action == "request_changes":
+            return _refused(programme_id, "vote", exc, form.comment.data, form.anchor.data,
+                            form.on_behalf_of.data)  # fmt: skip
         flash(exc.message, "danger")
     else:
         if programme.state == State.APPROVED:
@@ -253,8 +290,9 @@ def _thread(programme: Programme, thread_id: int) -> Comment:
 
 @bp.post("/programmes/<int:programme_id>/threads")
 @login_required
-def new_thread(programme_id: int) -> Response:
-    """Start a comment thread on a section or the whole document."""
+def new_thread(programme_id: int) -> Response | tuple[str, int]:
+    """Start a comment thread on a section or the whole document; a refused one comes back in
+    its box (_refused)."""
     programme = get_programme(programme_id, current_user)
     form = ThreadForm()
     try:
@@ -262,8 +300,7 @@ def new_thread(programme_id: int) -> Response:
             raise Invalid(messages.BAD_REQUEST)
         thread = add_thread(programme, current_user, form.body.data, parse_anchor(form.anchor.data))
     except WorkflowError as exc:
-        flash(exc.message, "danger")
-        return _back(programme, "gop-y")
+        return _refused(programme_id, "thread", exc, form.body.data, form.anchor.data)
     flash(messages.REVIEW_COMMENT_ADDED, "success")
     return _back(programme, f"y-kien-{thread.id}")
 

@@ -106,7 +106,10 @@ def test_a_disapproval_needs_a_reason_and_can_be_changed_to_approval(db, world, 
     member = browser(world.users["committee2"])
     before = snapshot(db, programme.id)
     response = vote(member, programme, "request_changes", comment="   ")
-    assert flashes(response, "danger") == [messages.COMMENT_REQUIRED]
+    # Said beside the reason's box, the form open again (422), not flashed after a redirect.
+    assert response.status_code == 422
+    assert messages.COMMENT_REQUIRED in page_text(response)
+    assert 'id="khong-tan-thanh" open' in response.get_data(as_text=True)
     assert snapshot(db, programme.id) == before
 
     response = vote(member, programme, "request_changes", comment="Mục II cần số liệu.")

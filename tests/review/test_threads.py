@@ -90,8 +90,9 @@ def test_a_thread_on_the_whole_document(db, world, browser):
 @pytest.mark.parametrize(
     ("who", "state", "body", "anchor", "status", "message"),
     [
-        ("committee", "review", "  ", None, 200, messages.REVIEW_COMMENT_EMPTY),
-        ("committee", "review", "Góp ý", ["IX. Không có"], 200, messages.REVIEW_ANCHOR_UNKNOWN),
+        # Refused where the form is offered: the page again (422), the text back in its box.
+        ("committee", "review", "  ", None, 422, messages.REVIEW_COMMENT_EMPTY),
+        ("committee", "review", "Góp ý", ["IX. Không có"], 422, messages.REVIEW_ANCHOR_UNKNOWN),
         ("committee", "approved", "Góp ý", None, 200, messages.REVIEW_COMMENT_CLOSED),
         ("member", "approved", "Góp ý", None, 200, messages.REVIEW_COMMENT_CLOSED),
         ("admin", "review", "Góp ý", None, 200, messages.FORBIDDEN),
