@@ -35,6 +35,13 @@ def administered_org_ids(user: User) -> set[int]:
     return found
 
 
+def administers_account(admin: User, user: User) -> bool:
+    """Whether `admin` administers every org `user` belongs to: what acting on the account
+    itself needs (locking it, its second factor, its login sessions), beyond its roles in one
+    org (an admin may add anyone to their own org)."""
+    return set(user.org_ids()) <= administered_org_ids(admin)
+
+
 def administered_deliveries(user: User) -> ColumnElement[bool]:
     """The condition on Delivery rows an admin sees (DESIGN §4b): those of the programmes of
     their orgs, and the account emails (no programme) to members of their orgs."""

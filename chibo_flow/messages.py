@@ -47,6 +47,10 @@ INVITATION_LINK_INVALID = (
 )
 INVITATION_DONE = "Đã đặt mật khẩu. Chào mừng đồng chí đến với Chi bộ Flow."
 SESSION_ENDED = "Đã kết thúc phiên đăng nhập."
+ACCOUNT_ELSEWHERE = (
+    "Đồng chí này còn sinh hoạt ở tổ chức mà đồng chí không quản trị; xác thực hai lớp và phiên "
+    "đăng nhập của đồng chí ấy do quản trị các tổ chức ấy xử lý."
+)
 MEMBER_SESSIONS_ENDED = "Đã kết thúc {count} phiên đăng nhập của đồng chí {name}."
 TOKEN_CREATED = "Đã tạo mã truy cập. Đồng chí hãy chép lại ngay: mã chỉ hiện một lần."
 TOKEN_REVOKED = "Đã thu hồi mã truy cập."

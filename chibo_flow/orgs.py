@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from chibo_flow import messages
-from chibo_flow.access import administered_org_ids
+from chibo_flow.access import administered_org_ids, administers_account
 from chibo_flow.auth.invitations import (
     invitation_state,
     is_open,
@@ -411,7 +411,7 @@ def change_member(
                 messages.ORG_APPROVALS_TOO_MANY.format(required=org.approvals_required, size=size)
             )
     if active is not None and active != user.active:
-        if not set(user.org_ids()) <= administered_org_ids(actor):
+        if not administers_account(actor, user):
             db.session.rollback()
             raise NotAllowed(messages.ORG_MEMBER_ELSEWHERE)
         user.active = active

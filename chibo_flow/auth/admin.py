@@ -1,17 +1,19 @@
 """Admin pages on members' logins: end a member's sessions, reset their second factor (both
-audited). Nested in the admin blueprint (admin role required); an admin reaches the members of
-the orgs they administer and of every org under those (access.administered_org_ids)."""
+audited). Nested in the admin blueprint (admin role required); an admin lists the members of
+the orgs they administer and of every org under those (access.administered_org_ids), and acts
+on the login of those whose every org they administer (access.administers_account)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from chibo_flow import messages
-from chibo_flow.access import administered_org_ids
+from chibo_flow.access import administered_org_ids, administers_account
 from chibo_flow.auth import totp
 from chibo_flow.auth.sessions import end_sessions, open_sessions
 from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, Membership, User
+from chibo_flow.workflow_errors import NotAllowed
 
 bp = Blueprint("member_security", __name__, url_prefix="/security")
 
@@ -30,10 +32,13 @@ def _members_query():
 
 
 def _member(user_id: int) -> User:
-    """A member the admin may act on, or 404."""
+    """A member whose login the admin may see and change; 404 for one outside their orgs,
+    NotAllowed (403) for one who also belongs to an org they do not administer."""
     member = db.session.scalar(_members_query().where(User.id == user_id))
     if member is None:
         abort(404)
+    if not administers_account(current_user, member):
+        raise NotAllowed(messages.ACCOUNT_ELSEWHERE)
     return member
 
 
