@@ -205,6 +205,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     API_TOKEN_LIFETIME_DAYS = 90  # a new API token's default lifetime
     PASSWORD_RESET_MAX_AGE_S = 3600  # how long a password-reset link works (once)
+    # Reset requests for one email that are sent within the window (more get the same answer
+    # and no email: nobody floods a mailbox from the reset form).
+    PASSWORD_RESET_MAILS = 3
+    PASSWORD_RESET_MAIL_WINDOW = timedelta(hours=1)
     INVITATION_MAX_AGE_S = 7 * 24 * 3600  # how long an invitation link works (once)
     # An event reaching more people than this is expanded into Delivery rows by a worker, not
     # in the request that recorded it (approving costs the same for 1 or 5,000 recipients).

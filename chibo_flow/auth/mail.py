@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from chibo_flow import events, messages
 from chibo_flow.auth.invitations import invitation_url, latest_invitation
@@ -120,11 +120,33 @@ def _account(event: DomainEvent | None) -> User | None:
 
 def notices_for(event: DomainEvent, programme: Programme | None = None) -> list[Notice]:
     """The account email an `account_mail` event causes: one, to the account's owner (none
-    when there is no such active account, or it was deactivated meanwhile)."""
+    when there is no such active account, or it was deactivated meanwhile, and no reset email
+    past PASSWORD_RESET_MAILS within PASSWORD_RESET_MAIL_WINDOW)."""
     if event.kind != EventKind.ACCOUNT_MAIL:
         return []
     user = _account(event)
-    return [Notice(event.data["mail"], "", [user])] if user is not None else []
+    if user is None or (event.data["mail"] == PASSWORD_RESET and _reset_mails_used_up(event)):
+        return []
+    return [Notice(event.data["mail"], "", [user])]
+
+
+def _reset_mails_used_up(event: DomainEvent) -> bool:
+    """Whether PASSWORD_RESET_MAILS reset requests for the same email came before `event`
+    within PASSWORD_RESET_MAIL_WINDOW (decided by the events' order, so the same however many
+    workers expand them at once)."""
+    config = current_app.config
+    earlier = db.session.scalar(
+        select(func.count())
+        .select_from(DomainEvent)
+        .where(
+            DomainEvent.kind == EventKind.ACCOUNT_MAIL,
+            DomainEvent.id < event.id,
+            DomainEvent.created_at > event.created_at - config["PASSWORD_RESET_MAIL_WINDOW"],
+            DomainEvent.data["mail"].as_string() == PASSWORD_RESET,
+            DomainEvent.data["email"].as_string() == event.data["email"],
+        )
+    )
+    return earlier >= config["PASSWORD_RESET_MAILS"]
 
 
 def account_context(delivery: Delivery) -> tuple[str, dict[str, Any]]:

@@ -14,7 +14,7 @@ from chibo_flow.auth.passwords import common_passwords
 from chibo_flow.auth.reset import reset_url
 from chibo_flow.auth.sessions import issue_token
 from chibo_flow.extensions import db as _db
-from chibo_flow.models import LoginFailure, LoginSession, User
+from chibo_flow.models import DomainEvent, LoginFailure, LoginSession, User
 from chibo_flow.models._types import utcnow
 from tests.conftest import PASSWORD, log_in
 from tests.support import REDIS_URL, config_for, flask_cli, wait_for
@@ -251,6 +251,32 @@ def test_a_reset_revokes_the_accounts_api_tokens(client, world):
     assert client.post(path, data={"password": new, "confirm": new}).status_code == 302
 
     assert client.get("/api/v1/programmes", headers=token).status_code == 401
+
+
+def undispatched(db) -> int:
+    db.session.rollback()  # a new snapshot of what the worker wrote
+    return db.session.scalar(
+        select(func.count()).select_from(DomainEvent).where(DomainEvent.dispatched_at.is_(None))
+    )
+
+
+def test_an_account_gets_at_most_three_reset_emails_an_hour(
+    app, db, world, smtp_server, celery_worker
+):
+    member = world.users["member"]
+    client = app.test_client()
+    for n in range(6):
+        address = {"REMOTE_ADDR": f"192.0.2.{n}"}
+        asked = client.post("/login/reset", data={"email": member.email}, environ_base=address)
+        assert asked.status_code == 302  # the same answer every time
+
+    wait_for(lambda: undispatched(db) == 0)
+    wait_for(lambda: len(smtp_server.messages("password_reset")) >= 3)
+    assert len(smtp_server.messages("password_reset")) == 3
+    db.session.execute(update(DomainEvent).values(created_at=utcnow() - timedelta(minutes=61)))
+    db.session.commit()
+    client.post("/login/reset", data={"email": member.email})
+    wait_for(lambda: len(smtp_server.messages("password_reset")) == 4)
 
 
 def test_an_expired_or_altered_reset_link_is_refused(app, client, world):
