@@ -133,7 +133,9 @@ def notices_for(event: DomainEvent, programme: Programme | None = None) -> list[
 def _reset_mails_used_up(event: DomainEvent) -> bool:
     """Whether PASSWORD_RESET_MAILS reset requests for the same email came before `event`
     within PASSWORD_RESET_MAIL_WINDOW (decided by the events' order, so the same however many
-    workers expand them at once)."""
+    workers expand them at once); False for a reset asked for an account, not typed."""
+    if "email" not in event.data:
+        return False
     config = current_app.config
     earlier = db.session.scalar(
         select(func.count())
