@@ -210,6 +210,7 @@ class Config:
     PASSWORD_RESET_MAILS = 3
     PASSWORD_RESET_MAIL_WINDOW = timedelta(hours=1)
     INVITATION_MAX_AGE_S = 7 * 24 * 3600  # how long an invitation link works (once)
+    EMAIL_CHANGE_MAX_AGE_S = 24 * 3600  # how long the link to a new login email works (once)
     # An event reaching more people than this is expanded into Delivery rows by a worker, not
     # in the request that recorded it (approving costs the same for 1 or 5,000 recipients).
     DISPATCH_INLINE_MAX = 100

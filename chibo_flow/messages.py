@@ -55,6 +55,14 @@ MEMBER_SESSIONS_ENDED = "Đã kết thúc {count} phiên đăng nhập của đ�
 TOKEN_CREATED = "Đã tạo mã truy cập. Đồng chí hãy chép lại ngay: mã chỉ hiện một lần."
 TOKEN_REVOKED = "Đã thu hồi mã truy cập."
 EMAIL_CHANGED = "Đã đổi email đăng nhập."
+EMAIL_CHANGE_SENT = (
+    "Đã gửi thư tới {email}. Đồng chí mở đường dẫn trong thư (khi đang đăng nhập) để hoàn tất "
+    "việc đổi email; đến lúc đó email đăng nhập vẫn giữ nguyên."
+)
+EMAIL_CHANGE_LINK_INVALID = (
+    "Đường dẫn đổi email không còn hiệu lực (đã dùng, đã hết hạn, không phải của tài khoản "
+    "đang đăng nhập, hoặc địa chỉ đã có người dùng). Đồng chí vui lòng yêu cầu lại."
+)
 EMAIL_TAKEN = "Email này đã được một tài khoản khác sử dụng."
 EMAIL_INVALID = "Email không hợp lệ."
 FIELD_TOO_LONG = "Quá dài: tối đa %(max)d ký tự."  # wtforms fills in %(max)d
@@ -604,6 +612,7 @@ ACCOUNT_MAIL_SUBJECTS = {
     "account_locked": "[Chi bộ Flow] Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần",
     "invitation": "[Chi bộ Flow] Mời đồng chí tham gia: đặt mật khẩu",
     "roles_changed": "[Chi bộ Flow] Vai trò của đồng chí đã thay đổi",
+    "email_change": "[Chi bộ Flow] Xác nhận email đăng nhập mới",
 }
 ACCOUNT_MAIL_NO_ACCOUNT = "tài khoản không còn hoặc đã bị khóa"
 

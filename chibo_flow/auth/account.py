@@ -1,5 +1,6 @@
 """A person's own account: password, email, second factor, login sessions and API tokens.
-Changing the password, the email or the factor asks for the password (and a code) again."""
+Changing the password, the email or the factor asks for the password (and a code) again; a new
+email takes effect once the link sent to it is opened (chibo_flow.auth.email_change)."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
@@ -7,8 +8,10 @@ from sqlalchemy import select
 
 from chibo_flow import messages
 from chibo_flow.auth import totp
+from chibo_flow.auth.email_change import new_email_for
 from chibo_flow.auth.forms import ChangeEmailForm, ChangePasswordForm, ReplaceFactorForm, TokenForm
 from chibo_flow.auth.login import reauthenticate
+from chibo_flow.auth.mail import EMAIL_CHANGE, queue_account_mail
 from chibo_flow.auth.passwords import hash_password
 from chibo_flow.auth.sessions import (
     end_sessions,
@@ -81,18 +84,32 @@ def change_password():
 
 @bp.post("/email")
 def change_email():
-    """A new login email."""
+    """Ask for a new login email: the link that makes the change is emailed to it."""
     user, form = _me(), ChangeEmailForm()
     if form.validate_on_submit() and _reauthenticated(user, form):
         email = form.email.data.strip().lower()
         if db.session.scalar(select(User.id).where(User.email == email, User.id != user.id)):
             form.email.errors.append(messages.EMAIL_TAKEN)
         else:
-            user.email = email
-            db.session.commit()
-            flash(messages.EMAIL_CHANGED, "info")
+            queue_account_mail(EMAIL_CHANGE, user.id, to=email)
+            flash(messages.EMAIL_CHANGE_SENT.format(email=email), "info")
             return redirect(url_for(".security"))
     return _page(email_form=form), 422
+
+
+@bp.get("/email/<token>")
+def confirm_email(token: str):
+    """The link sent to the new address, opened by the account it was made for: the login
+    email changes (once)."""
+    user = _me()
+    email = new_email_for(token, user)
+    if email is None:
+        flash(messages.EMAIL_CHANGE_LINK_INVALID, "danger")
+    else:
+        user.email = email
+        db.session.commit()
+        flash(messages.EMAIL_CHANGED, "info")
+    return redirect(url_for(".security"))
 
 
 @bp.post("/factor")

@@ -1,6 +1,6 @@
 """Emails about a person's own account (password-reset link, account locked, an invitation to
-set a first password, roles changed by an admin): Delivery rows like every other email, through
-the one dispatcher.
+set a first password, roles changed by an admin, the link confirming a new login email, sent to
+that new address): Delivery rows like every other email, through the one dispatcher.
 
 `queue_account_mail` records an `account_mail` domain event and commits it; the dispatcher expands
 it into one row to the account's address (`notices_for`), the worker sends it and the relay
@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from chibo_flow import events, messages
+from chibo_flow.auth.email_change import email_change_url
 from chibo_flow.auth.invitations import invitation_url, latest_invitation
 from chibo_flow.auth.reset import reset_url
 from chibo_flow.auth.totp import requires_second_factor
@@ -31,6 +32,7 @@ PASSWORD_RESET = "password_reset"
 ACCOUNT_LOCKED = "account_locked"
 INVITATION = "invitation"
 ROLES_CHANGED = "roles_changed"
+EMAIL_CHANGE = "email_change"
 
 
 def roles_held(user: User) -> list[tuple[str, list[str]]]:
@@ -41,18 +43,18 @@ def roles_held(user: User) -> list[tuple[str, list[str]]]:
     return list(held.items())
 
 
-def _reset_context(user: User) -> dict[str, Any]:
+def _reset_context(user: User, _event: DomainEvent) -> dict[str, Any]:
     return {
         "link": reset_url(user),
         "minutes": current_app.config["PASSWORD_RESET_MAX_AGE_S"] // 60,
     }
 
 
-def _locked_context(user: User) -> dict[str, Any]:
+def _locked_context(user: User, _event: DomainEvent) -> dict[str, Any]:
     return {"minutes": int(current_app.config["LOCKOUT_DURATION"].total_seconds() // 60)}
 
 
-def _invitation_context(user: User) -> dict[str, Any]:
+def _invitation_context(user: User, _event: DomainEvent) -> dict[str, Any]:
     invitation = latest_invitation(user)
     return {
         "invitation": invitation,
@@ -63,17 +65,25 @@ def _invitation_context(user: User) -> dict[str, Any]:
     }
 
 
-def _roles_context(user: User) -> dict[str, Any]:
+def _roles_context(user: User, _event: DomainEvent) -> dict[str, Any]:
     return {"roles": roles_held(user)}
+
+
+def _email_change_context(user: User, event: DomainEvent) -> dict[str, Any]:
+    return {
+        "link": email_change_url(user, event.data["to"]),
+        "new_email": event.data["to"],
+        "hours": current_app.config["EMAIL_CHANGE_MAX_AGE_S"] // 3600,
+    }
 
 
 @dataclass(frozen=True)
 class AccountMail:
-    """One kind of account email: what its templates need besides the user and PUBLIC_URL, and
-    whether it is private (it carries a link that acts as its owner: never shown to an admin,
-    not even in the development mailbox)."""
+    """One kind of account email: what its templates need besides the user and PUBLIC_URL (from
+    the user and the event that asked for it), and whether it is private (it carries a link that
+    acts as its owner: never shown to an admin, not even in the development mailbox)."""
 
-    context: Callable[[User], dict[str, Any]]
+    context: Callable[[User, DomainEvent], dict[str, Any]]
     private: bool = False
 
 
@@ -82,16 +92,20 @@ ACCOUNT_MAILS: dict[str, AccountMail] = {
     ACCOUNT_LOCKED: AccountMail(_locked_context),
     INVITATION: AccountMail(_invitation_context, private=True),
     ROLES_CHANGED: AccountMail(_roles_context),
+    EMAIL_CHANGE: AccountMail(_email_change_context, private=True),
 }
 PRIVATE_KINDS = frozenset(kind for kind, mail in ACCOUNT_MAILS.items() if mail.private)
 
 
-def queue_account_mail(kind: str, user_id: int) -> None:
-    """Record that the `kind` email is due to the user and commit it (call after the caller's
-    own commit); the dispatcher sends it, or the relay if the broker is down."""
+def queue_account_mail(kind: str, user_id: int, to: str | None = None) -> None:
+    """Record that the `kind` email is due to the user (at the address `to` instead of theirs,
+    for EMAIL_CHANGE) and commit it (call after the caller's own commit); the dispatcher sends
+    it, or the relay if the broker is down."""
     if kind not in ACCOUNT_MAILS:
         raise ValueError(f"unknown account email {kind!r}")
-    event = events.record(None, EventKind.ACCOUNT_MAIL, mail=kind, user=user_id, recipients=1)
+    data = {"to": to} if to else {}
+    event = events.record(None, EventKind.ACCOUNT_MAIL, mail=kind, user=user_id, recipients=1,
+                          **data)  # fmt: skip
     recorded = events.pending([event])
     db.session.commit()
     events.announce(recorded)
@@ -127,7 +141,17 @@ def notices_for(event: DomainEvent, programme: Programme | None = None) -> list[
     user = _account(event)
     if user is None or (event.data["mail"] == PASSWORD_RESET and _reset_mails_used_up(event)):
         return []
+    if "to" in event.data:
+        return [Notice(event.data["mail"], "", [NewAddress(event.data["to"], user.name)])]
     return [Notice(event.data["mail"], "", [user])]
+
+
+@dataclass(frozen=True)
+class NewAddress:
+    """The address an email-change link is sent to, under its owner's name."""
+
+    email: str
+    name: str
 
 
 def _reset_mails_used_up(event: DomainEvent) -> bool:
@@ -154,9 +178,10 @@ def _reset_mails_used_up(event: DomainEvent) -> bool:
 def account_context(delivery: Delivery) -> tuple[str, dict[str, Any]]:
     """The subject and the template context of an account email (LookupError when its account
     is gone or deactivated: the row fails with that reason)."""
-    user = _account(db.session.get(DomainEvent, delivery.event_id))
+    event = db.session.get(DomainEvent, delivery.event_id)
+    user = _account(event)
     if user is None:
         raise LookupError(messages.ACCOUNT_MAIL_NO_ACCOUNT)
     context = {"user": user, "public_url": current_app.config["PUBLIC_URL"]}
-    context |= ACCOUNT_MAILS[delivery.kind].context(user)
+    context |= ACCOUNT_MAILS[delivery.kind].context(user, event)
     return messages.ACCOUNT_MAIL_SUBJECTS[delivery.kind], context

@@ -1,9 +1,16 @@
 """What a domain event causes besides the final copy: notifications of one kind to some people
 (review notices, account emails), each a Delivery row per person once the dispatcher expands it."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from chibo_flow.models import User
+
+class Addressee(Protocol):
+    """Whom a notification is addressed to: a User, or an address of one (a new login email)."""
+
+    email: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -12,4 +19,4 @@ class Notice:
 
     kind: str
     key: str
-    people: list[User]
+    people: Sequence[Addressee]

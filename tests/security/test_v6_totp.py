@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from chibo_flow import messages
 from chibo_flow.auth import totp
+from chibo_flow.auth.email_change import email_change_url
 from chibo_flow.models import AuditEvent, LoginSession, Membership, RecoveryCode, User
 from chibo_flow.models.users import Role
 from tests.conftest import PASSWORD, log_in, unused_code
@@ -201,6 +202,9 @@ def test_changing_the_email_and_the_factor_ask_again(db, world, browser):
               "email": "Moi@Chibo.test"},
     )  # fmt: skip
     assert changed.status_code == 302
+    db.session.refresh(secretary)
+    assert secretary.email == "secretary@chibo.test"  # until the link sent to it is opened
+    client.get(email_change_url(secretary, "moi@chibo.test").removeprefix("http://chibo.test"))
     db.session.refresh(secretary)
     assert secretary.email == "moi@chibo.test"
 
