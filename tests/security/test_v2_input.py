@@ -325,6 +325,8 @@ def test_a_too_long_comment_on_the_review_page_is_refused_in_words(db, world, br
     assert flashes(response, "danger") == [
         messages.COMMENT_TOO_LONG.format(limit=count_text(MAX_COMMENT_CHARS))
     ]
+    assert response.status_code == 422
+    assert f">{long_comment}</textarea>" in response.get_data(as_text=True)  # kept in its box
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Vote.id))) == 0
     assert db.session.scalar(select(func.count(Comment.id))) == 0
