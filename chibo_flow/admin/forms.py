@@ -104,8 +104,9 @@ class OrgForm(FlaskForm):
     signing_mode = SelectField(
         "Ký số bản chính thức",
         choices=[
-            SelectChoice("system", "Hệ thống ký bằng chứng thư số của đơn vị"),
-            SelectChoice("external", "Văn thư tự ký bằng công cụ riêng rồi tải lên"),
+            # Short enough to read whole in a phone's select; org_edit.html says more.
+            SelectChoice("system", "Hệ thống tự ký số"),
+            SelectChoice("external", "Văn thư ký rồi tải lên"),
         ],
     )
     secretaries_add_recipients = BooleanField(

@@ -106,6 +106,7 @@ PAGES = {
     "dang-nhap": (None, lambda s: "/login", "Quên mật khẩu?", None),
     "nhan": (None, lambda s: f"/nhan/{receipt_token(s.delivery_id)}", "Hồi báo", None),
     "to-chuc": ("admin", lambda s: "/admin/orgs/", "Chi bộ Thôn Đông", None),
+    "them-chi-bo": ("admin", lambda s: "/admin/orgs/new", "Ký số bản chính thức", None),
     "dang-vien": ("admin", lambda s: f"/admin/orgs/{s.lien.cells[0].id}/members", LONG_EMAIL,
                   None),
     "moi": (None, lambda s: invitation_url(s.newcomer).removeprefix("http://chibo.test"),
