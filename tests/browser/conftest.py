@@ -126,7 +126,7 @@ def log_in(page: Page, user: User) -> None:
 # standing out of the screen; a date or time on two lines; and, in the elements matching
 # `unbroken`, a word whose letters stand on more than one line (a line may end after a hyphen,
 # as in print: "57-" / "NQ/TW"; a technical string the page marks .break may break anywhere); a
-# select's chosen option cut off.
+# select's chosen option cut off (unless written out in full under it, static/select-echo.js).
 PHONE_LAYOUT = """(unbroken) => {
   const width = window.innerWidth;
   const shown = e => e.checkVisibility({visibilityProperty: true})
@@ -190,7 +190,10 @@ PHONE_LAYOUT = """(unbroken) => {
     measure.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
     const room = e.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
       - 20;  // the drop-down arrow
-    if (measure.measureText(option.text).width > room)
+    const echo = e.nextElementSibling;  // the whole choice written out under it
+    const echoed = echo && echo.matches('.select-echo') && shown(echo)
+      && echo.textContent === option.text;
+    if (measure.measureText(option.text).width > room && !echoed)
       clipped.push(`SELECT “${option.text.slice(0, 40)}”`);
   }
   for (const t of document.querySelectorAll('time'))

@@ -350,3 +350,25 @@ def test_a_comment_too_long_is_stopped_while_typing_not_lost_on_sending(
     expect(page.get_by_text(messages.REVIEW_COMMENT_ADDED)).to_be_visible()
     reply = page.locator("textarea[name=body]").first
     assert reply.get_attribute("maxlength") == str(MAX_COMMENT_CHARS)
+
+
+def test_a_long_section_chosen_for_a_comment_is_written_out_on_a_phone(
+    db, world, live_server, chromium
+):
+    """The link "Góp ý mục này" opens the comment form on that section: its select shows the
+    choice on one line, which a section's path does not fit at 390 px, so the whole of it is
+    written out under the select (and again when another is chosen)."""
+    programme = bring_to(world, "review")
+    page = chromium.new_page(viewport=PHONE)
+    page.goto(f"{live_server}/programmes/{programme.id}/review")
+    log_in(page, world.users["committee"])
+    page.goto(f"{live_server}/programmes/{programme.id}/review")
+    page.get_by_role("link", name=re.compile(r"Góp ý mục này \(II\. .*› 2\.")).click()
+
+    anchor = page.get_by_label("Góp ý về mục")
+    chosen = anchor.evaluate("e => e.options[e.selectedIndex].text")
+    assert chosen.startswith("II.") and len(chosen) > 40, chosen
+    expect(page.locator(".select-echo", has_text=chosen)).to_be_visible()
+    check_phone_layout(page, "main")
+    anchor.select_option(label="Toàn văn")
+    expect(page.locator(".select-echo", has_text=chosen)).to_be_hidden()
