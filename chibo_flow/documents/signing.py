@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,9 @@ from chibo_flow.timefmt import to_local
 from chibo_flow.workflow import WorkflowError
 
 FIELD_NAME = "ChuKySoCoQuan"
+# Signatures a PDF may name to be checked: an issued copy carries one (an externally signed one
+# a few more); each costs a certificate chain and a digest of the whole file.
+MAX_SIGNATURES = 10
 STAMP_FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
 STAMP_FONT_SIZE = 8
 # Unicode ranges the block's text may use: Latin with Vietnamese letters and combining marks.
@@ -447,10 +451,14 @@ def _der_blocks(config: Mapping[str, Any], key: str) -> Iterator[bytes]:
 def read_signatures(data: bytes, config: Mapping[str, Any]) -> list[SignatureCheck] | None:
     """The signatures of a PDF, earliest first, validated offline against the trust anchors and
     the revocations known (the file's own and SIGNING_CRLS) ([] for an unsigned PDF); None when
-    `data` is not a readable PDF."""
+    `data` is not a readable PDF or names more than MAX_SIGNATURES signatures (none issued here
+    does, and validating each costs a chain and a digest of the whole file: a public upload
+    must not buy minutes of work)."""
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        embedded = list(reader.embedded_signatures)
+        embedded = list(islice(reader.embedded_signatures, MAX_SIGNATURES + 1))
+        if len(embedded) > MAX_SIGNATURES:
+            return None
         context = _validation_context(reader, config) if embedded else None
     except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
         return None

@@ -58,6 +58,24 @@ def signed_elsewhere(pdf: bytes, directory: Path, org: str) -> bytes:
     return sign_pdf(pdf, org, config)
 
 
+def with_signature_repeated(pdf: bytes, times: int) -> bytes:
+    """`pdf` with `times` more signature fields that all name its signature, saved incrementally
+    (each one more signature for a checker to validate)."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    form = writer.root["/AcroForm"]
+    fields = form["/Fields"]
+    signature = fields[0].get_object().raw_get("/V")
+    for n in range(times):
+        field = generic.DictionaryObject({
+            pdf_name("/FT"): pdf_name("/Sig"),
+            pdf_name("/T"): generic.TextStringObject(f"them-{n}"),
+            pdf_name("/V"): signature,
+        })  # fmt: skip
+        fields.append(writer.add_object(field))
+    writer.update_container(form)
+    return _written(writer)
+
+
 def _written(writer: IncrementalPdfFileWriter) -> bytes:
     output = io.BytesIO()
     writer.write(output)
