@@ -27,6 +27,17 @@ from chibo_flow.extensions import db
 from chibo_flow.models import FinalCopy, Programme
 
 PRINTED_CODE = re.compile(r"Mã xác thực:\s*([A-Z2-7]{10,16})")
+# Bounds on reading the last page of an upload for its printed code: decoded bytes of one
+# stream (whatever its filter) and of a page's contents, and operands parsed.
+_PAGE_BYTES = 1024 * 1024
+PRINTED_PAGE_LIMITS = {
+    "zlib_maximum_output_length": _PAGE_BYTES,
+    "lzw_maximum_output_length": _PAGE_BYTES,
+    "run_length_maximum_output_length": _PAGE_BYTES,
+    "brotli_maximum_output_length": _PAGE_BYTES,
+    "array_based_stream_maximum_output_length": _PAGE_BYTES,
+    "stream_parsing_work_maximum_count": 200_000,
+}
 
 
 @dataclass(frozen=True)
@@ -76,10 +87,13 @@ def _issued_with_sha256(digest: str) -> FinalCopy | None:
 
 
 def _printed_copy(data: bytes) -> FinalCopy | None:
-    """The issued copy whose verification code the file's last page prints, if readable."""
+    """The issued copy whose verification code the file's last page prints, if readable within
+    PRINTED_PAGE_LIMITS (a page of ours is tens of kilobytes; a public upload must not make
+    this read a decompression bomb of a page)."""
     try:
-        pages = pypdf.PdfReader(io.BytesIO(data)).pages
-        text = pages[-1].extract_text() if pages else ""
+        with pypdf.apply_configuration(**PRINTED_PAGE_LIMITS):
+            pages = pypdf.PdfReader(io.BytesIO(data)).pages
+            text = pages[-1].extract_text() if pages else ""
     except (PyPdfError, ValueError, KeyError, TypeError, IndexError):
         return None
     found = PRINTED_CODE.search(text or "")

@@ -7,6 +7,7 @@ from pathlib import Path
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.writer import PdfFileWriter
 
 from chibo_flow.documents.certificates import make_ca, write_signing_files
 from chibo_flow.documents.signing import sign_pdf
@@ -76,7 +77,33 @@ def with_signature_repeated(pdf: bytes, times: int) -> bytes:
     return _written(writer)
 
 
-def _written(writer: IncrementalPdfFileWriter) -> bytes:
+def page_of_text_runs(runs: int) -> bytes:
+    """A one-page PDF whose page shows "a" `runs` times: a few kilobytes once compressed, its
+    content stream a million times as long."""
+    content = generic.StreamObject(
+        stream_data=b"BT /F1 12 Tf 10 10 Td " + b"(a) Tj " * runs + b"ET"
+    )
+    content.compress()
+    writer = PdfFileWriter()
+    font = writer.add_object(generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Font"),
+        pdf_name("/Subtype"): pdf_name("/Type1"),
+        pdf_name("/BaseFont"): pdf_name("/Helvetica"),
+    }))  # fmt: skip
+    box = generic.ArrayObject(generic.NumberObject(v) for v in (0, 0, 600, 800))
+    page = generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Page"),
+        pdf_name("/MediaBox"): box,
+        pdf_name("/Contents"): writer.add_object(content),
+        pdf_name("/Resources"): generic.DictionaryObject(
+            {pdf_name("/Font"): generic.DictionaryObject({pdf_name("/F1"): font})}
+        ),
+    })  # fmt: skip
+    writer.insert_page(page)
+    return _written(writer)
+
+
+def _written(writer: IncrementalPdfFileWriter | PdfFileWriter) -> bytes:
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()

@@ -2,6 +2,7 @@
 
 import io
 import re
+import tracemalloc
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -12,7 +13,8 @@ from chibo_flow import messages
 from chibo_flow.documents.render import party_date
 from chibo_flow.documents.signing import MAX_SIGNATURES, read_signatures
 from chibo_flow.timefmt import local_date
-from tests.verify.forgeries import with_signature_repeated
+from chibo_flow.verify.check import check_copy
+from tests.verify.forgeries import page_of_text_runs, with_signature_repeated
 from tests.verify.support import issued_seed
 
 pytestmark = pytest.mark.one_database  # see tests/conftest.py
@@ -140,3 +142,21 @@ def test_a_pdf_naming_more_signatures_than_a_copy_carries_is_not_checked(client,
     assert response.status_code == 422
     assert response.get_json()["error"]["message"] == messages.VERIFY_NOT_PDF
     assert len(read_signatures(with_signature_repeated(site.pdf, 2), site.app.config)) == 3
+
+
+def test_the_printed_code_is_looked_for_in_little_memory_whatever_the_page_holds(site):
+    """An unsigned upload's last page is read for the code printed in its footer: a 15 KB PDF
+    whose page inflates to 10 MB took 16 s and 440 MB of the public endpoint."""
+    crowded = page_of_text_runs(300_000)  # 2 MB of content
+    assert len(crowded) < 20_000
+
+    with site.app.app_context():
+        tracemalloc.start()
+        try:
+            verdict = check_copy(crowded)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    assert verdict.readable and not verdict.genuine and verdict.final_copy is None
+    assert peak < 20 * 1024 * 1024
