@@ -1,18 +1,17 @@
 """An OCSP responder (RFC 6960) on loopback for the tests: the CA answers for the certificates
 it issued, "good" unless their serial number is in `revoked`, and signs with its own key."""
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 
 from chibo_flow.documents.certificates import Issuer
+from tests.verify.support import answering_posts
 
 RESPONSE_TYPE = "application/ocsp-response"
 
@@ -58,28 +57,11 @@ def ocsp_responder(issuer: Issuer) -> Iterator[Responder]:
     """The OCSP responder of `issuer`, running until the block ends."""
     responder = Responder(url="")
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            request = ocsp.load_der_ocsp_request(body)
-            responder.asked.append(request.serial_number)
-            reply = answer(issuer, request, responder.revoked)
-            self.send_response(200)
-            self.send_header("Content-Type", RESPONSE_TYPE)
-            self.send_header("Content-Length", str(len(reply)))
-            self.end_headers()
-            self.wfile.write(reply)
+    def respond(body: bytes) -> bytes:
+        request = ocsp.load_der_ocsp_request(body)
+        responder.asked.append(request.serial_number)
+        return answer(issuer, request, responder.revoked)
 
-        def log_message(self, format, *args) -> None:  # noqa: A002 (http.server's name)
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    responder.url = f"http://127.0.0.1:{server.server_port}/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with answering_posts(respond, RESPONSE_TYPE) as url:
+        responder.url = url
         yield responder
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)

@@ -1,8 +1,10 @@
 """Helpers for final-copy tests: the demo's seed draft taken through the real workflow, and an
 app holding its final copy for a whole test module (rendering takes about a second)."""
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from flask import Flask
@@ -18,6 +20,42 @@ from tests.support import config_for, empty_tables
 
 SECRETARY, COMMITTEE_1, COMMITTEE_2 = (DEMO_USERS[i].email for i in range(3))
 PUBLIC_URL = "http://chibo.test"
+
+
+@contextmanager
+def loopback_server(handler: Callable[..., BaseHTTPRequestHandler]) -> Iterator[str]:
+    """An HTTP server on loopback answering with `handler`, in a thread of its own, until the
+    block ends; its base URL (no trailing slash). A CA's CRL, OCSP or timestamp service."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@contextmanager
+def answering_posts(answer: Callable[[bytes], bytes], content_type: str) -> Iterator[str]:
+    """A loopback service answering the body of each POST with `answer(body)` (an RFC 3161
+    timestamp authority, an OCSP responder); its URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            reply = answer(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, format, *args) -> None:  # noqa: A002 (http.server's name)
+            pass
+
+    with loopback_server(Handler) as base:
+        yield f"{base}/"
 
 
 def demo_user(email: str) -> User:

@@ -5,11 +5,10 @@ nothing."""
 
 import functools
 import io
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pypdf
@@ -31,7 +30,7 @@ from chibo_flow.documents.certificates import (
 from chibo_flow.documents.final_copy import render_pdf
 from chibo_flow.documents.signing import SigningNotConfigured, read_signatures, sign_pdf
 from tests.verify.ocsp import Responder, ocsp_responder
-from tests.verify.support import PUBLIC_URL, issued_seed
+from tests.verify.support import PUBLIC_URL, issued_seed, loopback_server
 from tests.verify.test_signatures import api_verify
 from tests.verify.test_verify import GENUINE, page_text, upload
 from tests.verify.tsa import timestamp_authority
@@ -151,14 +150,8 @@ def crl_server(tmp_path) -> Iterator[tuple[str, Path, list[str]]]:
         def log_message(self, format, *args) -> None:  # noqa: A002 (http.server's name)
             asked.append(self.path)
 
-    handler = functools.partial(Handler, directory=str(tmp_path))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", tmp_path, asked
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with loopback_server(functools.partial(Handler, directory=str(tmp_path))) as base:
+        yield base, tmp_path, asked
 
 
 def test_a_crl_not_kept_here_is_fetched_where_the_certificate_says(issued, crl_server):

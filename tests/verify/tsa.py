@@ -1,11 +1,9 @@
 """A timestamp authority (RFC 3161) on loopback for the tests: pyHanko's in-process stamper
 behind an HTTP server, with a certificate a CA of the tests issues."""
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from asn1crypto import keys, tsp
 from asn1crypto import x509 as asn1_x509
@@ -16,6 +14,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from chibo_flow.documents.certificates import KEY_SIZE, Issuer
+from tests.verify.support import answering_posts
 
 REPLY_TYPE = "application/timestamp-reply"
 
@@ -52,25 +51,8 @@ def timestamp_authority(issuer: Issuer, at: datetime) -> Iterator[str]:
         fixed_dt=at,
     )  # fmt: skip
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
-            reply = stamper.request_tsa_response(request).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", REPLY_TYPE)
-            self.send_header("Content-Length", str(len(reply)))
-            self.end_headers()
-            self.wfile.write(reply)
+    def stamp(body: bytes) -> bytes:
+        return stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
 
-        def log_message(self, format, *args) -> None:  # noqa: A002 (http.server's name)
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with answering_posts(stamp, REPLY_TYPE) as url:
+        yield url
