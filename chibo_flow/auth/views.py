@@ -140,6 +140,7 @@ def second_factor():
             return redirect(_finish_login(user))
         record_failure(user)
         flash(messages.OTP_FAILED, "danger")
+        form.code.data = ""  # the field empty for the next code, not the refused one to delete
     return render_template("auth/second_factor.html", form=form)
 
 
@@ -166,6 +167,7 @@ def enrol():
         if pending:
             record_failure(user)
         flash(messages.OTP_FAILED, "danger")
+        form.code.data = ""
     uri = totp.provisioning_uri(user, secret)
     return render_template("auth/enrol.html", form=form, qr=totp.qr_svg(uri), secret=secret)
 

@@ -216,3 +216,24 @@ def test_the_receipt_can_be_confirmed_where_the_reading_ends(site, live_server, 
     confirm.last.click()
     expect(page.get_by_text("Đã xác nhận nhận văn bản lúc")).to_be_visible()
     expect(confirm).to_have_count(0)
+
+
+def test_a_wrong_second_factor_code_leaves_the_field_empty_for_the_next(
+    site, live_server, chromium
+):
+    """After a code the server refused (mistyped, or its 30 seconds over), the field is empty
+    and ready for the next code: it kept the six wrong digits, to be deleted one by one on a
+    phone's keypad first."""
+    person = site.lien.people["committee0"]
+    page = chromium.new_page(viewport=PHONE, base_url=live_server, locale="vi-VN")
+    page.goto("/login")
+    page.get_by_label("Email").fill(person.email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_label("Mã xác thực").fill("000000")
+    page.get_by_role("button", name="Xác nhận").click()
+
+    expect(page.get_by_text("Mã xác thực không đúng")).to_be_visible()
+    expect(page.get_by_label("Mã xác thực")).to_have_value("")
+    expect(page.get_by_label("Mã xác thực")).to_be_focused()
+    check_phone_layout(page)
