@@ -161,7 +161,7 @@ def enrol():
     if form.validate_on_submit():
         codes = totp.confirm_enrolment(user, form.code.data)
         if codes is not None:
-            target = _finish_login(user) if pending else safe_next(request.args.get("next"))
+            target = _finish_login(user) if pending else _renew_session(user)
             flash(messages.OTP_ENROLLED, "info")
             return render_template("auth/recovery_codes.html", codes=codes, target=target)
         if pending:
@@ -170,6 +170,15 @@ def enrol():
         form.code.data = ""
     uri = totp.provisioning_uri(user, secret)
     return render_template("auth/enrol.html", form=form, qr=totp.qr_svg(uri), secret=secret)
+
+
+def _renew_session(user: User) -> str:
+    """After a signed-in person enrols: every session opened without the factor ends (one may be
+    someone else's, who had the password alone) and this browser gets a new one; where they
+    were going."""
+    end_sessions(user.id)
+    start_session(user)
+    return safe_next(request.args.get("next"))
 
 
 @bp.post("/logout")

@@ -318,3 +318,22 @@ def test_only_the_secretary_committee_and_admins_see_who_read(world, browser, to
 
     assert seen_by(secretary) == {"timeline": True, "csv": True, "api": True}
     assert seen_by(member) == {"timeline": False, "csv": False, "api": False}
+
+
+def test_enrolling_a_factor_ends_the_sessions_opened_with_the_password_alone(db, world, browser):
+    """A session someone opened with a member's password alone would read "mật" documents once
+    the member enrols a second factor elsewhere: enrolling ends every other session."""
+    programme = _secret_approved(world)
+    member = world.users["member"]
+    totp.clear_factor(member)
+    db.session.commit()
+    elsewhere, web = browser(member), browser(member)
+    path = f"/programmes/{programme.id}"
+
+    enrol = web.get(f"/login/enrol?next={path}")
+    secret = re.search(r"[A-Z2-7]{32}", page_text(enrol)).group()
+    web.post(f"/login/enrol?next={path}", data={"code": pyotp.TOTP(secret).now()})
+
+    assert web.get(path).status_code == 200
+    assert elsewhere.get(path).headers["Location"].startswith("/login")
+    assert [email for _, email, _ in _access(db, programme)] == [member.email]
