@@ -173,10 +173,11 @@ def enrol():
 
 
 def _renew_session(user: User) -> str:
-    """After a signed-in person enrols: every session opened without the factor ends (one may be
-    someone else's, who had the password alone) and this browser gets a new one; where they
-    were going."""
+    """After a signed-in person enrols: every session and API token made without the factor
+    ends (one may be someone else's, who had the password alone) and this browser gets a new
+    session; where they were going."""
     end_sessions(user.id)
+    revoke_tokens(user.id)
     start_session(user)
     return safe_next(request.args.get("next"))
 

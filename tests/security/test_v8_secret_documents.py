@@ -337,3 +337,22 @@ def test_enrolling_a_factor_ends_the_sessions_opened_with_the_password_alone(db,
     assert web.get(path).status_code == 200
     assert elsewhere.get(path).headers["Location"].startswith("/login")
     assert [email for _, email, _ in _access(db, programme)] == [member.email]
+
+
+def test_enrolling_a_factor_revokes_the_tokens_made_with_the_password_alone(
+    db, world, browser, client
+):
+    """A token made before (a member's needs only the password) would read "mật" documents
+    through the API once the factor is enrolled: enrolling revokes the account's tokens."""
+    programme = _secret_approved(world)
+    member = world.users["member"]
+    totp.clear_factor(member)
+    db.session.commit()
+    token = {"Authorization": f"Bearer {issue_token(member)}"}
+    web = browser(member)
+
+    enrol = web.get("/login/enrol")
+    secret = re.search(r"[A-Z2-7]{32}", page_text(enrol)).group()
+    web.post("/login/enrol", data={"code": pyotp.TOTP(secret).now()})
+
+    assert client.get(f"/api/v1/programmes/{programme.id}", headers=token).status_code == 401
