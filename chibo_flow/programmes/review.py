@@ -120,9 +120,10 @@ def _refused(
     on_behalf_of: int | None = None,
 ) -> Response | tuple[str, int]:
     """After a refusal of `form` ("vote": the reason of a không tán thành, "thread": a new
-    comment): when the page still offers that form, the page again (422) with what the member
-    typed back in its box, open and focused, and why beside it (a redirect would lose the
-    text); else the refusal flashed and back to the page, as any other."""
+    comment, "reply-<thread id>": a reply in that thread): when the page still offers that
+    form, the page again (422) with what the member typed back in its box, open and focused,
+    and why beside it (a redirect would lose the text); else the refusal flashed and back to
+    the page, as any other."""
     programme = get_programme(programme_id, current_user)
     if form == "vote":
         offered = any(
@@ -307,8 +308,8 @@ def new_thread(programme_id: int) -> Response | tuple[str, int]:
 
 @bp.post("/programmes/<int:programme_id>/threads/<int:thread_id>/replies")
 @login_required
-def reply(programme_id: int, thread_id: int) -> Response:
-    """Reply in a thread."""
+def reply(programme_id: int, thread_id: int) -> Response | tuple[str, int]:
+    """Reply in a thread; a refused reply comes back in its box (_refused)."""
     programme = get_programme(programme_id, current_user)
     thread = _thread(programme, thread_id)
     form = ReplyForm()
@@ -317,9 +318,8 @@ def reply(programme_id: int, thread_id: int) -> Response:
             raise Invalid(messages.BAD_REQUEST)
         add_reply(thread, current_user, form.body.data)
     except WorkflowError as exc:
-        flash(exc.message, "danger")
-    else:
-        flash(messages.REVIEW_REPLY_ADDED, "success")
+        return _refused(programme_id, f"reply-{thread.id}", exc, form.body.data, None)
+    flash(messages.REVIEW_REPLY_ADDED, "success")
     return _back(programme, f"y-kien-{thread.id}")
 
 

@@ -1,13 +1,16 @@
 """Comment threads: anchored to a section or the whole document, replies, resolve and reopen,
 who may take part, and every step in the audit trail."""
 
+import html
 import json
+import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from chibo_flow import messages
 from chibo_flow.models import AuditEvent, Comment
+from chibo_flow.security.limits import MAX_COMMENT_CHARS, count_text
 from tests.review.support import SECTION_II, review_text
 from tests.web.support import bring_to, flashes, page_text, snapshot
 
@@ -123,3 +126,38 @@ def test_comment_on_this_section_preselects_it(world, browser):
     page = client.get(f"/programmes/{programme.id}/review?muc=2").get_data(as_text=True)
     selected = json.dumps(SECTION_II, ensure_ascii=False).replace('"', "&#34;")
     assert f'<option value="{selected}" selected>II. Nhiệm vụ trọng tâm</option>' in page
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("  ", messages.REVIEW_COMMENT_EMPTY),
+        (
+            "Đề nghị làm rõ. " * (MAX_COMMENT_CHARS // 16 + 1),
+            messages.COMMENT_TOO_LONG.format(limit=count_text(MAX_COMMENT_CHARS)),
+        ),
+    ],
+)
+def test_a_refused_reply_comes_back_in_its_box(db, world, browser, body, message):
+    """A reply the server refuses comes back in its thread's box, the box open and focused,
+    why beside it (422), as a refused comment or reason does; it was lost to a redirect."""
+    programme = bring_to(world, "review")
+    post_thread(browser(world.users["committee"]), programme, "Nên nêu rõ số đảng viên.")
+    thread = db.session.scalar(select(Comment))
+    before = snapshot(db, programme.id), db.session.scalar(select(func.count(Comment.id)))
+
+    response = browser(world.users["secretary"]).post(
+        f"/programmes/{programme.id}/threads/{thread.id}/replies",
+        data={"body": body},
+        follow_redirects=True,
+    )
+
+    assert response.status_code == 422
+    assert flashes(response, "danger") == [message]
+    page = response.get_data(as_text=True)
+    box = re.search(rf'<details class="thread__reply" open>.*?<textarea id="reply-{thread.id}"'
+                    r'([^>]*)>(.*?)</textarea>', page, re.S)  # fmt: skip
+    assert box, "the thread's reply box is not open"
+    assert "autofocus" in box.group(1)
+    assert html.unescape(box.group(2)) == body
+    assert (snapshot(db, programme.id), db.session.scalar(select(func.count(Comment.id)))) == before
