@@ -40,7 +40,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from chibo_flow import messages
-from chibo_flow.documents.format import PAGE, STYLES, VERIFY_LINE, TextStyle, strip_diacritics
+from chibo_flow.documents.format import PAGE, STYLES, VERIFY_LINE, strip_diacritics
+from chibo_flow.documents.print_css import css_declarations, css_string, font_family
 from chibo_flow.documents.render import number_line, render_document_html
 from chibo_flow.documents.signing import only_signed_since, read_signatures, sign_pdf
 from chibo_flow.extensions import db
@@ -66,7 +67,6 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 MEDIA_TYPES = {"pdf": PDF_TYPE, "docx": DOCX_TYPE}
 GENERATOR = "Chi bộ Flow"
 FONT_TIMESTAMP = "0"  # the "modified" date of embedded font subsets: 1970-01-01
-_CSS_GENERIC_FAMILIES = {"serif", "sans-serif", "monospace"}
 _STYLE_CLASS = "party-doc__"
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -74,11 +74,6 @@ _ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
     "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
 }
-# A boxed element (a stamp): a single frame around its text only, centred in its column.
-BOXED_CSS = (
-    " border: 1pt solid #000; padding: 0 4pt; display: table; margin-left: auto;"
-    " margin-right: auto;"
-)
 BOXED_DOCX_BORDER = {"w:val": "single", "w:sz": "8", "w:space": "1", "w:color": "000000"}
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _SLUG_MAX = 60
@@ -177,7 +172,7 @@ def warm_up_pdf_renderer() -> None:
     does not also pay for loading them (~60 ms)."""
     weasyprint = load_pdf_renderer()
     faces = "Chi bộ <b>đảng viên</b> <i>Nơi nhận</i> <b><i>trích yếu</i></b>"
-    weasyprint.HTML(string=f"<p style='font-family: {_font_family()}'>{faces}</p>").write_pdf()
+    weasyprint.HTML(string=f"<p style='font-family: {font_family()}'>{faces}</p>").write_pdf()
 
 
 def render_pdf(programme: Programme, verify_code: str | None = None) -> bytes:
@@ -225,36 +220,13 @@ def _print_stylesheet(footer: str, verify_code: str | None) -> str:
     return render_template(
         "documents/print.css",
         page=PAGE,
-        fonts=_font_family(),
+        fonts=font_family(),
         left_percent=round(PAGE.left_column * 100, 2),
-        rules={name: _css_declarations(style) for name, style in STYLES.items()},
-        footer=_css_string(footer) if footer else "",
-        qr=_css_string(verify_qr_uri(verify_code)) if footer and verify_code else "",
+        rules={name: css_declarations(style) for name, style in STYLES.items()},
+        footer=css_string(footer) if footer else "",
+        qr=css_string(verify_qr_uri(verify_code)) if footer and verify_code else "",
         qr_dpi=QR_DPI,
     )
-
-
-def _font_family() -> str:
-    """The CSS font-family list of the document fonts."""
-    return ", ".join(f if f in _CSS_GENERIC_FAMILIES else _css_string(f) for f in PAGE.fonts)
-
-
-def _css_declarations(style: TextStyle) -> str:
-    indent = f"{PAGE.first_line_indent_mm}mm" if style.indent else "0"
-    return (
-        f"font-size: {style.size_pt}pt; font-weight: {'bold' if style.bold else 'normal'}; "
-        f"font-style: {'italic' if style.italic else 'normal'}; "
-        f"text-transform: {'uppercase' if style.caps else 'none'}; "
-        f"text-decoration: {'underline' if style.underline else 'none'}; "
-        f"text-align: {style.align}; text-indent: {indent}; "
-        f"margin-top: {style.space_before_pt}pt; margin-bottom: {style.space_after_pt}pt;"
-        + (BOXED_CSS if style.boxed else "")
-    )
-
-
-def _css_string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
-    return f'"{escaped}"'
 
 
 # --- DOCX --------------------------------------------------------------------------------------

@@ -195,6 +195,16 @@ STYLES: dict[str, TextStyle] = {
     "verify": TextStyle(8),
 }
 
+# The printed registers (sổ văn bản đi / đến, templates/registers/print.css): a table on A4
+# landscape in the document's typefaces; its rows at 13 pt, the smaller of the format's text
+# sizes (13-14 pt), so that seven columns keep readable lines. Element → how it is set.
+REGISTER_MARGIN_MM = 12
+REGISTER_STYLES: dict[str, TextStyle] = {
+    "title": TextStyle(14, bold=True, caps=True, space_after_pt=3),
+    "org": TextStyle(14, space_after_pt=12),
+    "cell": TextStyle(13, align="left"),
+}
+
 # A draft in review is marked "DỰ THẢO LẦN n" (n = the review round); the approved copy carries
 # the verification line as the footer of every page.
 DRAFT_ROUND_SUFFIX = " LẦN {round}"

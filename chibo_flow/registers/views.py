@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 
 from chibo_flow import messages
 from chibo_flow.access import get_incoming_entry, get_register_org, register_org_ids
-from chibo_flow.documents.format import PURPOSES
+from chibo_flow.documents.format import PAGE, PURPOSES, REGISTER_MARGIN_MM, REGISTER_STYLES
+from chibo_flow.documents.print_css import css_declarations, font_family
 from chibo_flow.extensions import db
 from chibo_flow.models import Org
 from chibo_flow.models._types import utcnow
@@ -104,6 +105,19 @@ def print_view(org_id: int, kind: str) -> str:
     table = _table(kind, org, period)
     return render_template("registers/print.html", org=org, table=table, rows=text_rows(table),
                            chosen=chosen)  # fmt: skip
+
+
+@bp.get("/ban-in.css")
+def print_stylesheet() -> Response:
+    """The print view's stylesheet, in the sizes and typefaces of the Party format."""
+    css = render_template(
+        "registers/print.css",
+        page=PAGE,
+        margin=REGISTER_MARGIN_MM,
+        fonts=font_family(),
+        rules={name: css_declarations(style) for name, style in REGISTER_STYLES.items()},
+    )
+    return Response(css, mimetype="text/css")
 
 
 @bp.get("/<int:org_id>/<any(di, den):kind>.<any(csv, xlsx):extension>")

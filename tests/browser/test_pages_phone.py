@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from chibo_flow.auth import totp
 from chibo_flow.auth.invitations import invitation_url
+from chibo_flow.documents.format import PAGE, REGISTER_STYLES
 from chibo_flow.models import Delivery, IncomingEntry, User
 from chibo_flow.models.delivery import FINAL_COPY
 from chibo_flow.models.users import Role
@@ -237,3 +238,24 @@ def test_a_wrong_second_factor_code_leaves_the_field_empty_for_the_next(
     expect(page.get_by_label("Mã xác thực")).to_have_value("")
     expect(page.get_by_label("Mã xác thực")).to_be_focused()
     check_phone_layout(page)
+
+
+def test_the_register_prints_in_the_sizes_of_the_party_format(site, live_server, chromium):
+    """The print view of a register sets its text in the document's typeface at the sizes the
+    Party's format gives a register (format.REGISTER_STYLES, within the 13-14 pt it sets for
+    text); its rows printed at 11 pt (14.7 px) of a number of its own."""
+    page = chromium.new_page(base_url=live_server, locale="vi-VN")
+    page.goto(f"/so-van-ban/{site.lien.cells[0].id}/di/ban-in?nam={site.year}")
+    log_in(page, site.lien.people["secretary0"])
+    expect(page.get_by_text(LONG_TITLE)).to_be_visible()
+    page.emulate_media(media="print")
+
+    for selector, style in (("td", "cell"), ("th", "cell"), ("h1", "title"),
+                            (".register-print__org", "org")):  # fmt: skip
+        size_pt = REGISTER_STYLES[style].size_pt
+        assert 13 <= size_pt <= 14
+        found = page.locator(selector).evaluate_all(
+            "els => els.map(e => [getComputedStyle(e).fontSize, getComputedStyle(e).fontFamily])"
+        )
+        assert found and {size for size, _ in found} == {f"{size_pt * 4 / 3:g}px"}, selector
+        assert {family.split(",")[0].strip('"') for _, family in found} == {PAGE.fonts[0]}

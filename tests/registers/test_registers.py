@@ -157,7 +157,9 @@ def test_print_view(lien, issued, login_as, client):
     assert "SỔ VĂN BẢN ĐI" in text and lien.cells[0].name in text
     assert text.index("01-CTr/CB") < text.index("03-CTr/CB")
     assert "site-nav" not in page.get_data(as_text=True)  # the page prints alone
-    assert "registers.css" in page.get_data(as_text=True)
+    assert "/so-van-ban/ban-in.css" in page.get_data(as_text=True)
+    css = client.get("/so-van-ban/ban-in.css")
+    assert css.mimetype == "text/css" and "landscape" in css.get_data(as_text=True)
 
 
 def test_pages_fit_a_phone(lien, issued, login_as, client):
