@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from sqlalchemy.engine import make_url
 
 from chibo_flow.documents.format import URGENCY_SEND_RANK
+from chibo_flow.uploads import MAX_REQUEST_BYTES
 
 DEV_SECRET_KEY = "dev-only-not-secret"
 SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")  # the forms chibo_flow.notifications.mailer opens
@@ -170,7 +171,7 @@ class Config:
     """Embedded default: SQLite, Celery's SQLAlchemy broker, the local SMTP capture server."""
 
     TESTING = False
-    MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # uploads are checked at 5 MB; this bounds the request
+    MAX_CONTENT_LENGTH = MAX_REQUEST_BYTES  # a form with the largest upload (uploads.py)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # a login session's absolute lifetime
     # (its idle time is set per org: Org.session_idle_minutes)
     SESSION_COOKIE_HTTPONLY = True

@@ -81,7 +81,10 @@ NOT_FOUND = "Không tìm thấy trang hoặc tài liệu được yêu cầu."
 FORBIDDEN = "Đồng chí không có quyền thực hiện thao tác này."
 BAD_REQUEST = "Yêu cầu không hợp lệ."
 CSRF_FAILED = "Biểu mẫu đã hết hạn. Vui lòng tải lại trang và thử lại."
-TOO_LARGE = "Tệp quá lớn (tối đa 5 MB)."
+TOO_LARGE = (
+    "Tệp gửi lên quá lớn nên hệ thống không nhận. Đồng chí vui lòng quay lại và chọn tệp nhỏ hơn"
+    " mức ghi bên ô chọn tệp."
+)
 SERVER_ERROR = "Đã có lỗi hệ thống. Dữ liệu của đồng chí không bị thay đổi; vui lòng thử lại sau."
 
 # --- input bounds (chibo_flow.security) -------------------------------------------------------
@@ -141,6 +144,7 @@ MEETING_FORM_INCOMPLETE = (
 )
 MEETING_MINUTES_REQUIRED = "Vui lòng đính kèm biên bản cuộc họp."
 MEETING_MINUTES_TOO_LARGE = "Biên bản họp quá lớn (tối đa {limit} MB)."
+MEETING_MINUTES_FIELD = "Biên bản cuộc họp (PDF, Word hoặc ảnh, tối đa {limit} MB)"
 MEETING_MINUTES_TYPE = "Biên bản họp phải là tệp PDF, Word (.docx, .doc) hoặc ảnh (JPEG, PNG)."
 NOT_EDITABLE = "Chỉ có thể sửa chương trình ở trạng thái dự thảo."
 SECRECY_REFUSED = "Văn bản tối mật, tuyệt mật không được xử lý trên hệ thống này."

@@ -12,6 +12,7 @@ from chibo_flow.documents.format import SECRECY_MARKS, URGENCY_MARKS
 from chibo_flow.models.delivery import DeliveryStatus
 from chibo_flow.models.programmes import State
 from chibo_flow.security.limits import MAX_COMMENT_CHARS, MAX_ID, MAX_TEXT_CHARS
+from chibo_flow.uploads import MAX_MINUTES_BYTES, megabytes
 from chibo_flow.workflow import TRANSITIONS
 
 STATES = [state.value for state in State]
@@ -165,6 +166,9 @@ class ImportFileSchema(Schema):
     file = Upload(required=True)
 
 
+MINUTES_DESCRIPTION = f"Biên bản họp: PDF, Word or image, ≤ {megabytes(MAX_MINUTES_BYTES)} MB"
+
+
 class MeetingVoteSchema(Schema):
     """POST /programmes/<id>/meeting-vote (form fields): a vote taken at a cấp ủy meeting."""
 
@@ -174,7 +178,7 @@ class MeetingVoteSchema(Schema):
     votes_against = fields.Integer(required=True, strict=False, validate=Range(min=0, max=MAX_ID))
     version = fields.Integer(required=True, strict=False, validate=Range(min=0, max=MAX_ID))
     # Read from the request's files (a form field cannot hold it); declared for the document.
-    minutes = Upload(metadata={"description": "Biên bản họp: PDF, Word or image, ≤ 10 MB"})
+    minutes = Upload(metadata={"description": MINUTES_DESCRIPTION})
 
 
 class SignedCopyFileSchema(Schema):

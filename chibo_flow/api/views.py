@@ -214,7 +214,8 @@ def transition(body: dict[str, Any], programme_id: int) -> dict[str, Any]:
 def meeting_vote(form: dict[str, Any], programme_id: int) -> dict[str, Any]:
     """Record a vote taken at a cấp ủy meeting (secretary): it closes the round by the
     majority rule (for ≥ required → approved, else returned to draft); 422 for counts that do
-    not fit the committee or minutes that are not a PDF, Word file or image of ≤ 10 MB."""
+    not fit the committee or minutes that are not a PDF, Word file or image small enough
+    (uploads.MAX_MINUTES_BYTES)."""
     user = current_api_user()
     programme = get_programme(programme_id, user)
     _require_factor_for_secret(user, programme.secrecy)

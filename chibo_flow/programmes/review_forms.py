@@ -16,7 +16,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import HiddenInput
 
+from chibo_flow import messages
 from chibo_flow.security.limits import ID_RANGE
+from chibo_flow.uploads import MAX_MINUTES_BYTES, megabytes
 
 
 class VoteForm(FlaskForm):
@@ -91,4 +93,4 @@ class MeetingForm(FlaskForm):
     present = IntegerField("Số cấp ủy viên có mặt", validators=COUNT)
     votes_for = IntegerField("Số phiếu tán thành", validators=COUNT)
     votes_against = IntegerField("Số phiếu không tán thành", validators=COUNT)
-    minutes = FileField("Biên bản cuộc họp (PDF, Word hoặc ảnh, tối đa 10 MB)")
+    minutes = FileField(messages.MEETING_MINUTES_FIELD.format(limit=megabytes(MAX_MINUTES_BYTES)))

@@ -20,6 +20,7 @@ from chibo_flow.review.deadlines import from_local
 from chibo_flow.review.meetings import read_meeting
 from chibo_flow.review.rounds import round_status
 from chibo_flow.timefmt import local_date, to_local
+from chibo_flow.uploads import MAX_MINUTES_BYTES, megabytes
 from chibo_flow.workflow import apply_transition, may
 from chibo_flow.workflow_errors import Invalid, WorkflowError
 
@@ -45,6 +46,8 @@ def _page(programme: Programme, status: int = 200, **forms: Any):
         deadline_form=deadline_form,
         meeting_form=forms.get("meeting_form")
         or MeetingForm(formdata=None, held_on=local_date(utcnow())),
+        MAX_MINUTES_BYTES=MAX_MINUTES_BYTES,
+        too_large=messages.MEETING_MINUTES_TOO_LARGE.format(limit=megabytes(MAX_MINUTES_BYTES)),
     ), status
 
 

@@ -7,9 +7,9 @@ from datetime import date
 from werkzeug.datastructures import FileStorage
 
 from chibo_flow import messages
+from chibo_flow.uploads import MAX_MINUTES_BYTES, megabytes
 from chibo_flow.workflow_errors import Invalid
 
-MAX_MINUTES_BYTES = 10 * 1024 * 1024
 # What the minutes may be, told by their first bytes (a name's extension proves nothing).
 MINUTES_TYPES = (
     (b"%PDF-", "application/pdf"),
@@ -56,7 +56,7 @@ def minutes_type(data: bytes) -> str:
     if not data:
         raise Invalid(messages.MEETING_MINUTES_REQUIRED)
     if len(data) > MAX_MINUTES_BYTES:
-        raise Invalid(messages.MEETING_MINUTES_TOO_LARGE.format(limit=MAX_MINUTES_BYTES >> 20))
+        raise Invalid(messages.MEETING_MINUTES_TOO_LARGE.format(limit=megabytes(MAX_MINUTES_BYTES)))
     for magic, media_type in MINUTES_TYPES:
         if data.startswith(magic):
             return media_type
