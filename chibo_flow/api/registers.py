@@ -25,7 +25,7 @@ from chibo_flow.registers.exports import (
 from chibo_flow.registers.incoming import confirm_receipt, incoming_rows
 from chibo_flow.registers.outgoing import OutgoingRow, outgoing_rows
 from chibo_flow.registers.overview import OverviewItem, overview
-from chibo_flow.registers.periods import FIRST_YEAR, LAST_YEAR, chosen_period
+from chibo_flow.registers.periods import FIRST_YEAR, LAST_YEAR, chosen_period, current_year
 from chibo_flow.security.limits import MAX_ID
 
 blp = Blueprint(
@@ -111,7 +111,7 @@ class OverviewQuerySchema(Schema):
     """Which document type and year."""
 
     doc_type = fields.String(load_default="CHƯƠNG TRÌNH", validate=Length(min=1, max=50))
-    year = _year_field(required=True)
+    year = _year_field(metadata={"description": "Calendar year; default: this year (local time)"})
 
 
 class OverviewItemSchema(Schema):
@@ -174,11 +174,13 @@ def confirm(entry_id: int) -> dict[str, Any]:
 @blp.response(200, OverviewListSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def org_overview(query: dict[str, Any], org_id: int) -> dict[str, Any]:
-    """Each org directly under this one and whether its document of `doc_type` and `year` is
-    absent, a draft, in review or approved (its secretary, committee or admin)."""
+    """Each org directly under this one and whether its document of `doc_type` and `year`
+    (default: this year, as the page) is absent, a draft, in review or approved (its
+    secretary, committee or admin)."""
     org = get_register_org(org_id, current_api_user())
     doc_type = unicodedata.normalize("NFC", query["doc_type"]).strip().upper()
-    return {"items": [_overview(item) for item in overview(org, doc_type, query["year"])]}
+    year = query.get("year") or current_year()
+    return {"items": [_overview(item) for item in overview(org, doc_type, year)]}
 
 
 def _org_and_period(query: dict[str, Any]) -> tuple[Org, Any]:

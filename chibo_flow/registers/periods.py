@@ -9,7 +9,8 @@ from sqlalchemy import select
 from chibo_flow import messages
 from chibo_flow.extensions import db
 from chibo_flow.models import Org, Programme
-from chibo_flow.timefmt import local_midnight
+from chibo_flow.models._types import utcnow
+from chibo_flow.timefmt import local_date, local_midnight
 from chibo_flow.workflow_errors import Invalid
 
 # The years a register can be read by (the Party's founding year to a far future).
@@ -28,6 +29,11 @@ class Period:
     def bounds(self) -> tuple[datetime, datetime]:
         """The period as UTC instants [start, end) for comparing timestamps."""
         return local_midnight(self.start), local_midnight(self.end)
+
+
+def current_year() -> int:
+    """This year in the display time zone (the default of the pages' and API's year)."""
+    return local_date(utcnow()).year
 
 
 def year_period(year: int) -> Period:

@@ -13,7 +13,6 @@ from chibo_flow.documents.format import PAGE, PURPOSES, REGISTER_MARGIN_MM, REGI
 from chibo_flow.documents.print_css import css_declarations, font_family
 from chibo_flow.extensions import db
 from chibo_flow.models import Org
-from chibo_flow.models._types import utcnow
 from chibo_flow.models.registers import RECEIVING_ROLES
 from chibo_flow.registers.exports import (
     Table,
@@ -25,8 +24,7 @@ from chibo_flow.registers.exports import (
 from chibo_flow.registers.incoming import confirm_receipt, incoming_rows
 from chibo_flow.registers.outgoing import outgoing_rows
 from chibo_flow.registers.overview import overview
-from chibo_flow.registers.periods import Period, chosen_period, term_starts
-from chibo_flow.timefmt import local_date
+from chibo_flow.registers.periods import Period, chosen_period, current_year, term_starts
 from chibo_flow.workflow_errors import Invalid
 
 bp = Blueprint("registers", __name__, url_prefix="/so-van-ban")
@@ -43,7 +41,7 @@ def _period(org: Org) -> tuple[Period | None, dict]:
     elif raw_year:
         year = _year(raw_year)
     else:
-        year = local_date(utcnow()).year
+        year = current_year()
     chosen = {"year": year, "term": term, "terms": term_starts(org)}
     return chosen_period(org, year, term), chosen
 
@@ -150,8 +148,9 @@ def overview_page(org_id: int) -> str:
     org = _register_org(org_id)
     wanted = request.args.get("loai") or DEFAULT_DOC_TYPE
     doc_type = unicodedata.normalize("NFC", wanted).strip().upper()[:50]
-    year = request.args.get("nam", type=int) or local_date(utcnow()).year
-    chosen_period(org, year, None)  # refuses a year out of range
+    raw_year = request.args.get("nam")
+    year = _year(raw_year) if raw_year else current_year()
+    chosen_period(org, year, None)  # refuses a year out of range or not a number
     return render_template("registers/overview.html", org=org, doc_type=doc_type, year=year,
                            items=overview(org, doc_type, year),
                            STATES=messages.OVERVIEW_STATES)  # fmt: skip

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from chibo_flow.auth.sessions import issue_token
 from chibo_flow.models import Delivery, IncomingEntry
+from chibo_flow.models._types import utcnow
 from chibo_flow.timefmt import local_date
 from chibo_flow.workflow import apply_transition
 from tests.api.conftest import ApiClient, assert_error
@@ -193,7 +194,13 @@ Vũ Thị Xuyên
     assert {item["state"] for item in last_year.get_json()["items"]} == {"none"}
     assert_error(as_("secretary0").get(f"/orgs/{lien.parent.id}/overview?year={year}"), 404,
                  "not_found")  # fmt: skip
-    assert_error(as_("thuongtruc").get(f"/orgs/{lien.parent.id}/overview"), 422, "invalid")
+    # Without a year, this year's (local time), as the overview page shows it (DESIGN §4b).
+    this_year = as_("thuongtruc").get(f"/orgs/{lien.parent.id}/overview")
+    assert this_year.status_code == 200, this_year.get_json()
+    assert year == local_date(utcnow()).year
+    assert this_year.get_json() == response.get_json()
+    assert_error(as_("thuongtruc").get(f"/orgs/{lien.parent.id}/overview?year=hai"), 422,
+                 "invalid")  # fmt: skip
     assert db.session.scalar(select(IncomingEntry.id)) is not None
 
 

@@ -78,8 +78,9 @@ def test_the_overview_page(lien, approved, login_as, client, make):
     assert "Đã thông qua: 0/3 tổ chức." in other
     other = page_text(client.get(f"/so-van-ban/{lien.parent.id}/tong-hop?loai=kế hoạch"))
     assert "Kế hoạch năm" in other and "Đã thông qua: 0/3 tổ chức." in other
-    bad = client.get(f"/so-van-ban/{lien.parent.id}/tong-hop?nam=99999")
-    assert bad.status_code == 422 and "Năm phải là một số" in page_text(bad)
+    for wrong in ("99999", "hai-nghin"):  # refused in words, as the API refuses them
+        bad = client.get(f"/so-van-ban/{lien.parent.id}/tong-hop?nam={wrong}")
+        assert bad.status_code == 422 and "Năm phải là một số" in page_text(bad)
 
 
 @pytest.mark.parametrize("key", ["secretary0", "parent_member", "unrelated"])
