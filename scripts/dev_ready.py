@@ -11,6 +11,13 @@ import urllib.request
 from pathlib import Path
 
 LOGINS = Path("instance/demo-logins.txt")
+# What `make run` prints, in Vietnamese as the rest of its output.
+READY = "\n  chibo_flow: {url}   (bấm Ctrl-C để dừng tất cả)"
+MAILBOX = (
+    "  Thư hệ thống gửi đi được giữ trong hộp thư thử: instance/mailbox/"
+    " (xem ở {url}/admin/mailbox)"
+)
+NO_ANSWER = "{url} chưa trả lời sau 60 giây; xem thông báo của tiến trình web ở trên."
 
 
 def answers(url: str) -> bool:
@@ -27,12 +34,12 @@ def main(url: str) -> None:
     deadline = time.monotonic() + 60
     while not answers(url):
         if time.monotonic() > deadline:
-            print(f"{url} does not answer after 60 s; see the web process above.", flush=True)
+            print(NO_ANSWER.format(url=url), flush=True)
             break
         time.sleep(0.3)
     else:
-        print(f"\n  chibo_flow: {url}   (Ctrl-C stops everything)", flush=True)
-        print("  Emails sent go to the capture server: instance/mailbox/", flush=True)
+        print(READY.format(url=url), flush=True)
+        print(MAILBOX.format(url=url), flush=True)
         print("  " + LOGINS.read_text(encoding="utf-8").replace("\n", "\n  "), flush=True)
     signal.pause()
 
