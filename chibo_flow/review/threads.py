@@ -57,8 +57,8 @@ def start_thread(
 
 def _new_comment(programme: Programme, author: User, body: str | None, **fields) -> Comment:
     """A comment on the current revision, flushed; raises Invalid for an empty or too long
-    body."""
-    body = (body or "").strip()
+    body. A form sends each line break as CR LF: counted, as the box counted it, as one."""
+    body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise Invalid(messages.REVIEW_COMMENT_EMPTY)
     if len(body) > MAX_COMMENT_CHARS:

@@ -8,8 +8,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
+from chibo_flow import messages
 from chibo_flow.auth import totp
 from chibo_flow.models import Comment
+from chibo_flow.review.threads import add_thread
 from chibo_flow.security.limits import MAX_COMMENT_CHARS
 from chibo_flow.workflow import apply_transition
 from tests.browser.conftest import PHONE, check_phone_layout, log_in
@@ -57,3 +59,30 @@ def test_a_refused_reason_and_comment_come_back_in_their_boxes(db, world, live_s
 def _chosen(page: Page, label: str) -> str:
     """The text of the option chosen in the select labelled `label`."""
     return page.get_by_label(label, exact=True).evaluate("s => s.options[s.selectedIndex].text")
+
+
+def test_a_reply_as_long_as_its_box_takes_is_taken_with_its_line_breaks(
+    db, world, live_server, chromium
+):
+    """A reply of as many characters as its box lets one type, in lines, is taken: a form sends
+    each line break as two characters (CR LF), and the server counted them so, refusing as
+    "quá dài" a text its box had just accepted."""
+    secretary, member = world.users["secretary"], world.users["committee"]
+    totp.current_code(member)
+    programme = world.programme
+    apply_transition(programme, "submit", secretary, version=programme.version)
+    thread = add_thread(programme, secretary, "Xin ý kiến các đồng chí về mục II.", None)
+    page = chromium.new_page(viewport=PHONE, base_url=live_server, locale="vi-VN")
+    page.goto(f"/programmes/{programme.id}/review")
+    log_in(page, member)
+
+    page.locator(f"#y-kien-{thread.id} .thread__reply > summary").click()
+    box = page.get_by_label(f"Trả lời ý kiến của {secretary.name}")
+    box.fill(("Đề nghị bổ sung chỉ tiêu.\n" * MAX_COMMENT_CHARS)[:MAX_COMMENT_CHARS])
+    assert len(box.input_value()) == MAX_COMMENT_CHARS
+    check_phone_layout(page)
+    page.get_by_role("button", name="Gửi trả lời").click()
+
+    expect(page.get_by_text(messages.REVIEW_REPLY_ADDED)).to_be_visible()
+    reply = db.session.scalar(select(Comment).where(Comment.parent_id == thread.id))
+    assert reply is not None and reply.body.count("\n") > 150 and "\r" not in reply.body
