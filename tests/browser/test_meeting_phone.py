@@ -2,6 +2,8 @@
 photographed: a file as large as the form says it may be is taken; a larger one is refused on
 the form in words, before it is sent over the phone's connection, nothing recorded."""
 
+from datetime import datetime
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
@@ -56,3 +58,26 @@ def test_larger_minutes_are_refused_in_words_on_the_form(
     expect(page.get_by_role("button", name="Ghi kết quả biểu quyết")).to_be_visible()
     check_phone_layout(page)
     assert db.session.scalar(select(func.count()).select_from(MeetingVote)) == 0
+
+
+DAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def test_the_days_chosen_are_written_out_the_vietnamese_way(db, world, live_server, chromium):
+    """A phone set to English draws a date field as "12/10/2026, 09:57 AM", which a secretary
+    reads as 12 October when it is 10 December: under each field the day chosen is written
+    "Thứ Năm, 10/12/2026 lúc 09:57", and again when she picks another."""
+    programme = bring_to(world, "review")
+    totp.current_code(world.users["secretary"])
+    page = chromium.new_page(viewport=PHONE, base_url=live_server, locale="en-US")
+    page.goto(f"/programmes/{programme.id}/vong-duyet")
+    log_in(page, world.users["secretary"])
+
+    deadline = page.get_by_label("Hạn cho ý kiến mới")
+    when = datetime.strptime(deadline.input_value(), "%Y-%m-%dT%H:%M")
+    expect(page.locator("#deadline + .date-echo")).to_have_text(
+        f"{DAYS[when.weekday()]}, {when:%d/%m/%Y} lúc {when:%H:%M}"
+    )
+    page.get_by_label("Ngày họp").fill("2026-03-01")
+    expect(page.locator("#held_on + .date-echo")).to_have_text("Chủ nhật, 01/03/2026")
+    check_phone_layout(page)
