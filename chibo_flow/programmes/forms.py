@@ -11,10 +11,12 @@ from wtforms.widgets import HiddenInput
 
 from chibo_flow import directory, messages
 from chibo_flow.documents.format import SECRECY_LABELS, URGENCY_LABELS
+from chibo_flow.documents.reading import MAX_UPLOAD_BYTES
 from chibo_flow.extensions import db
 from chibo_flow.models import Programme, User
 from chibo_flow.recipients import group_members
 from chibo_flow.security.limits import ID_RANGE
+from chibo_flow.uploads import megabytes
 from chibo_flow.workflow_errors import WorkflowError
 
 # A new draft may leave the marks to the stamps of its file (or thường when it has none).
@@ -33,7 +35,11 @@ class NewProgrammeForm(FlaskForm):
 
     org_id = SelectField("Chi bộ", coerce=int, validate_choice=False, validators=[Optional()])
     text = TextAreaField("Nội dung văn bản", validators=[Optional()])
-    upload = FileField("Hoặc tải lên tệp văn bản (.docx, .doc, .pdf, .txt)")
+    upload = FileField(
+        messages.DOCUMENT_FILE_FIELD.format(limit=megabytes(MAX_UPLOAD_BYTES)),
+        # refused as it is chosen (static/file-field.js), before a phone sends it
+        render_kw={"data-max-bytes": MAX_UPLOAD_BYTES, "data-too-large": messages.FILE_TOO_LARGE},
+    )
     secrecy = _mark_field("Độ mật", SECRECY_LABELS, AS_STAMPED)
     urgency = _mark_field("Độ khẩn", URGENCY_LABELS, AS_STAMPED)
     submit = SubmitField("Tạo dự thảo")

@@ -7,10 +7,12 @@ control is at least 44 px."""
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from chibo_flow import messages
+from chibo_flow.documents.reading import MAX_UPLOAD_BYTES
 from chibo_flow.models import DraftPreview, Programme
+from chibo_flow.uploads import megabytes
 from tests.browser.conftest import PHONE, SCREENSHOTS, check_phone_layout, log_in
 from tests.support import ROOT, wait_for
 
@@ -100,7 +102,7 @@ def test_a_word_97_or_pdf_file_is_offered_and_read_from_the_phone(
     page.goto(f"{live_server}/programmes/new")
     log_in(page, world.users["secretary"])
     page.goto(f"{live_server}/programmes/new")
-    upload = page.get_by_label("Hoặc tải lên tệp văn bản (.docx, .doc, .pdf, .txt)")
+    upload = page.get_by_label("Hoặc tải lên tệp văn bản (.docx, .doc, .pdf, .txt;")
 
     accepted = upload.get_attribute("accept").split(",")
     assert {".docx", ".doc", ".pdf", ".txt"} <= set(accepted), accepted
@@ -117,3 +119,25 @@ def test_a_word_97_or_pdf_file_is_offered_and_read_from_the_phone(
     programme = db.session.scalars(select(Programme).order_by(Programme.id.desc())).first()
     assert page.url.endswith(f"/programmes/{programme.id}")
     assert programme.doc["sections"] and programme.doc["header"]["number"]
+
+
+def test_a_file_too_large_to_read_is_refused_as_it_is_chosen(db, world, live_server, chromium,
+                                                             tmp_path):  # fmt: skip
+    """The new-draft form says how large a file it reads, and a larger one is refused in words
+    under the field as it is chosen, nothing sent: a phone sent it all over its connection to
+    be told afterwards (or, past the request limit, to get an error page instead of the form)."""
+    big = tmp_path / "chuong-trinh.txt"
+    big.write_bytes(b"CHUONG TRINH\n" * (MAX_UPLOAD_BYTES // 13 + 1))
+    page = chromium.new_page(viewport=PHONE, base_url=live_server, locale="vi-VN")
+    page.goto("/programmes/new")
+    log_in(page, world.users["secretary"])
+    page.goto("/programmes/new")
+    before = db.session.scalar(select(func.count(Programme.id)))
+
+    page.get_by_label(f"tối đa {megabytes(MAX_UPLOAD_BYTES)} MB").set_input_files(big)
+    expect(page.get_by_text(messages.FILE_TOO_LARGE)).to_be_visible()
+    check_phone_layout(page, "main")
+    page.get_by_role("button", name="Tạo dự thảo").click()
+    expect(page.get_by_text(messages.FILE_TOO_LARGE)).to_be_visible()
+    assert page.url.endswith("/programmes/new")
+    assert db.session.scalar(select(func.count(Programme.id))) == before

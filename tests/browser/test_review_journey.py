@@ -133,7 +133,7 @@ def test_one_dissent_of_three_the_majority_approves(
     log_in(secretary, world.users["secretary"])
     expect(secretary.get_by_role("heading", name="Soạn dự thảo mới")).to_be_visible()
     check_page(secretary, "Tạo dự thảo")
-    upload = secretary.get_by_label("Hoặc tải lên tệp văn bản (.docx, .doc, .pdf, .txt)")
+    upload = secretary.get_by_label("Hoặc tải lên tệp văn bản (.docx, .doc, .pdf, .txt;")
     upload.set_input_files(SEED)
     secretary.get_by_role("button", name="Tạo dự thảo").click()
     expect(secretary.get_by_text("Đã tạo dự thảo mới.")).to_be_visible()
