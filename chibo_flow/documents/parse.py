@@ -189,6 +189,8 @@ _DATE_RE = re.compile(
 _UNMARKED_DATE_RE = re.compile(
     r"^(?P<place>[^\W\d][^,\d]*?)\s+(?=\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$)"
 )
+_MAX_PLACE_WORDS = 6
+_NOT_IN_PLACE_RE = re.compile(r"[;:/“”\"()]")  # a sentence's or a code's, not a place's
 # A draft's số ký hiệu ("Số      -KH/CB", "Số       /KH-CB" in the state style) and date
 # ("ngày     tháng     năm 2023") leave blanks to fill in; each is one column, not several.
 _NUMBER_GAP_RE = re.compile(r"^Số[ \t]*(:?)\s+(?=\d*\s*[-/])")
@@ -1205,8 +1207,17 @@ def _header_kind(cell: str, strict: bool) -> str | None:
 
 
 def _match_date(cell: str) -> re.Match[str] | None:
-    """The place-and-date line's match, its "ngày" and comma left out or not."""
-    return _DATE_RE.match(_UNMARKED_DATE_RE.sub(r"\g<place>, ngày ", cell, count=1))
+    """The place-and-date line's match, its "ngày" and comma left out or not.
+
+    Its place is a place name ("Hà Nội", "Thành phố Hồ Chí Minh"): a sentence ending in a
+    date ("…; căn cứ Hướng dẫn số 115-HD/BTGTW, ngày 08 tháng 01 năm", a basis wrapped
+    before its year) is no date line.
+    """
+    match = _DATE_RE.match(_UNMARKED_DATE_RE.sub(r"\g<place>, ngày ", cell, count=1))
+    place = match and match["place"]
+    if place and (len(place.split()) > _MAX_PLACE_WORDS or _NOT_IN_PLACE_RE.search(place)):
+        return None
+    return match
 
 
 def _bases_run(preamble: list[str]) -> int:

@@ -887,3 +887,19 @@ def test_noi_nhan_read_by_a_scan_without_its_dot_below_still_opens_the_recipient
         ("Lưu chi bộ", "luu"),
     ]
     assert doc.signature == Signature("T/M CHI BỘ", "BÍ THƯ", "Nguyễn Văn An")
+
+
+# --- rules learnt from pages reposting a higher body's document (session 15) ------------------
+
+WRAPPED_BASIS = (
+    "Thực hiện Kế hoạch số 172-KH/TU, ngày 21/01/2020 của Ban Thường vụ\n"
+    "Tỉnh ủy về công tác tuyên giáo; căn cứ Hướng dẫn số 115-HD/BTGTW, ngày 08 tháng 01 năm\n"
+    "2020 của Ban Tuyên giáo Trung ương, Ban Tuyên giáo Tỉnh ủy đề nghị như sau:\n"
+)
+
+
+def test_a_basis_wrapped_after_a_date_is_no_date_line():
+    doc = parse_text(f"{WRAPPED_BASIS}\n1. Kỷ niệm ngày thành lập Đảng\n\nNội dung.\n")
+    assert (doc.header.place, doc.header.date) == (None, None)
+    assert [basis.split(",")[0] for basis in doc.bases] == ["Thực hiện Kế hoạch số 172-KH/TU"]
+    assert "căn cứ Hướng dẫn số 115-HD/BTGTW" in doc.bases[0]  # not left out as a page's lines
