@@ -1063,8 +1063,10 @@ class _Parser:
         addressees = [" ".join(lines) for lines in block]
         preamble = preamble[sum(map(len, block)) :]
         run = _bases_run(preamble)
-        bases = preamble[:run]
-        intro = _join_continuations(self.header_strays + addressees + preamble[run:])
+        # a line in capitals above the bases that names no body is a heading, not an authority
+        headings = [p for p in preamble[:run] if is_upper(p) and not _ORG_HINT_RE.search(p)]
+        bases = [p for p in preamble[:run] if p not in headings]
+        intro = _join_continuations(self.header_strays + addressees + headings + preamble[run:])
         if bases and intro and _continues(bases[-1], intro[0]):
             bases[-1] = f"{bases[-1]} {intro.pop(0)}"
         _join_section_paragraphs(self.top)
@@ -1224,8 +1226,10 @@ def _bases_run(preamble: list[str]) -> int:
     """Length of the leading run of "Căn cứ" / "Thực hiện" paragraphs.
 
     The run may open with upper-case lines: the authority a quyết định is issued by
-    ("CHI ỦY CHI BỘ ...") stands above its "Căn cứ" lines. The request that closes the bases
-    ("Xét đề nghị của …") is not one of them: the body opens with it; nor is a "Kính gửi" line.
+    ("CHI ỦY CHI BỘ ...") stands above its "Căn cứ" lines (a heading naming no body above
+    them, "ĐỊNH HƯỚNG TUYÊN TRUYỀN …", is left out of the bases by `build`). The request
+    that closes the bases ("Xét đề nghị của …") is not one of them: the body opens with it;
+    nor is a "Kính gửi" line.
     """
     start = 0
     while start < len(preamble) and is_upper(preamble[start]):

@@ -903,3 +903,15 @@ def test_a_basis_wrapped_after_a_date_is_no_date_line():
     assert (doc.header.place, doc.header.date) == (None, None)
     assert [basis.split(",")[0] for basis in doc.bases] == ["Thực hiện Kế hoạch số 172-KH/TU"]
     assert "căn cứ Hướng dẫn số 115-HD/BTGTW" in doc.bases[0]  # not left out as a page's lines
+
+
+def test_a_heading_in_capitals_above_the_bases_is_no_basis_unless_it_names_a_body():
+    heading = "ĐỊNH HƯỚNG TUYÊN TRUYỀN THÁNG 7 NĂM 2020"
+    doc = parse_text(f"{heading}\n\n{WRAPPED_BASIS}\n1. Kỷ niệm ngày thành lập Đảng\n\nNội dung.\n")
+    assert len(doc.bases) == 1
+    assert doc.sections[0].paragraphs == [heading]  # kept, as the opening line
+    decision = parse_text(
+        "QUYẾT ĐỊNH\nVề việc kết nạp đảng viên\n\nCHI ỦY CHI BỘ TRƯỜNG MẦM NON\n\n"
+        "Căn cứ Điều lệ Đảng;\n\nĐiều 1. Kết nạp đồng chí Nguyễn Văn An.\n"
+    )
+    assert decision.bases[0] == "CHI ỦY CHI BỘ TRƯỜNG MẦM NON"  # the authority, above the bases
