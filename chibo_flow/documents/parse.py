@@ -748,7 +748,7 @@ class _Parser:
             number = index + 1
             cells = _split_cells(self.lines[index])
             if not cells:
-                in_vv = False
+                in_vv = in_vv and self.title_goes_on(index)  # a web page's paragraph a line
                 continue
             kinds = [_header_kind(cell, strict) for cell in cells]
             goes_on = kinds[0] is None or cells[0][:1].islower()  # "số 104-CTr/TU ..." too
@@ -871,8 +871,10 @@ class _Parser:
         return index if index > first else doc_type_at + 1
 
     def title_goes_on(self, blank: int) -> bool:
-        """True when the trích yếu resumes below the blank line `blank`: in lower case, in
-        capitals under capitals, or with its period ("Năm 2019", a web page's paragraph)."""
+        """True when the trích yếu resumes below the blank line `blank`: in lower case, with a
+        number that opens no heading ("Gửi Đề cương tuyên truyền kỷ niệm" / "190 năm thành
+        lập …"), in capitals under capitals, or with its period ("Năm 2019"): a web page prints
+        each of its lines as a paragraph."""
         following = next((line for line in self.lines[blank + 1 : blank + 3] if line.strip()), "")
         text = _strip_emphasis(following)
         last = self.title_parts[-1]
@@ -881,6 +883,7 @@ class _Parser:
         in_capitals = is_upper(last) and is_upper(text) and not _ISSUER_OPENING_RE.match(text)
         return (
             text[:1].islower()
+            or text[:1].isdigit()  # starts_body above: no heading's number
             or (in_capitals and not SEPARATOR_RE.match(text))
             or bool(_TITLE_PERIOD_RE.match(text))
         )

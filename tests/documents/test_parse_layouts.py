@@ -915,3 +915,19 @@ def test_a_heading_in_capitals_above_the_bases_is_no_basis_unless_it_names_a_bod
         "Căn cứ Điều lệ Đảng;\n\nĐiều 1. Kết nạp đồng chí Nguyễn Văn An.\n"
     )
     assert decision.bases[0] == "CHI ỦY CHI BỘ TRƯỜNG MẦM NON"  # the authority, above the bases
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "TỈNH UỶ HÀ TĨNH\n\nĐẢNG CỘNG SẢN VIỆT NAM\n\nBAN TUYÊN GIÁO\n\n*\n\n"
+        "Hà Tĩnh, ngày 15 tháng 6 năm 2021\n\nSố 369 - CV/BTGTU\n\n",  # under the number
+        "KẾ HOẠCH\n\n",  # under the type line
+    ],
+)
+def test_a_trich_yeu_printed_a_paragraph_a_line_goes_on_with_a_number(head):
+    doc = parse_text(
+        f"{head}Gửi Đề cương tuyên truyền kỷ niệm\n\n 190 năm thành lập tỉnh Hà Tĩnh\n\n \n\n"
+        "Kính gửi: Các ban, sở, ngành.\n\nĐề nghị các đơn vị tuyên truyền.\n"
+    )
+    assert doc.title == "Gửi Đề cương tuyên truyền kỷ niệm 190 năm thành lập tỉnh Hà Tĩnh"
