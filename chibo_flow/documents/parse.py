@@ -163,6 +163,20 @@ _ANNOUNCED_TYPE_RE = re.compile(
     r"\btoàn văn(?:\s+nội dung)?\s+(?P<name>\w+(?:\s+\w+){1,2})"
     r"|\b(?i:nội dung)\s+(?P<as_follows>\w+(?:\s+\w+){1,3})\s+như sau\s*:\s*$"
 )
+# The clause that opens a document's text names it: "… ban hành Kế hoạch … như sau:", or the
+# act that is its type ("… hướng dẫn …", "… kết luận như sau:"); a cited "Hướng dẫn số …" is
+# capitalised.
+_AS_FOLLOWS_RE = re.compile(r"\bnhư sau\s*:\s*$")
+_TYPES_BY_ACT = {
+    "hướng dẫn": "HƯỚNG DẪN",
+    "báo cáo": "BÁO CÁO",
+    "kết luận": "KẾT LUẬN",
+    "thông báo": "THÔNG BÁO",
+}
+_ISSUING_ACT_RE = re.compile(
+    r"\b(?:ban hành|xây dựng)\s+(?P<name>[A-ZĐ]\w*(?:\s+\w+){1,2})"
+    r"|\b(?P<act>" + "|".join(_TYPES_BY_ACT) + r")\b"
+)
 # The type code of a Party số ký hiệu ("06-CT/TW", "-CTr/ĐU") → the type it names.
 _NUMBER_TYPE_CODE_RE = re.compile(r"-(?P<code>[A-ZĐ][A-ZĐa-z]*)/")
 _TYPES_BY_CODE = {code: doc_type for doc_type, code in DOC_TYPE_CODES.items() if code != "QĐ"}
@@ -1076,7 +1090,7 @@ class _Parser:
         title = " ".join(self.title_parts) or None
         first_line = next(i for i, line in enumerate(self.lines, 1) if line.strip())
         if self.doc_type is None and title is None:
-            self.doc_type = _type_of_number(self.header.number)
+            self.doc_type = _type_of_number(self.header.number) or _self_named_type(bases + intro)
         if self.doc_type is None and title is None:
             self.warn("title", first_line, "", messages.WARN_NO_DOC_TYPE)
         is_cong_van = self.doc_type is None and title is not None
@@ -1105,6 +1119,24 @@ def _announced_type(text: str) -> str | None:
         if named:
             return named[0]
     return None
+
+
+def _self_named_type(paragraphs: list[str]) -> str | None:
+    """The type a document with no type line names itself by in the clause closing its
+    opening paragraph ("…, Đảng ủy Khối xây dựng Kế hoạch tổ chức đại hội … như sau:", "Ban
+    Tuyên giáo Trung ương hướng dẫn tuyên truyền … như sau:"): the last of its clauses (after
+    its last ";"), the issuing act's verb nearest its end. None when no paragraph closes so."""
+    closing = next((p for p in paragraphs if _AS_FOLLOWS_RE.search(p)), None)
+    if closing is None:
+        return None
+    acts = list(_ISSUING_ACT_RE.finditer(closing.rsplit(";", 1)[-1]))
+    if not acts:
+        return None
+    act = acts[-1]
+    if act["name"]:
+        named = _match_doc_type(act["name"].upper())
+        return named[0] if named else None
+    return _TYPES_BY_ACT[act["act"]]
 
 
 def _type_of_number(number: str | None) -> str | None:

@@ -931,3 +931,20 @@ def test_a_trich_yeu_printed_a_paragraph_a_line_goes_on_with_a_number(head):
         "Kính gửi: Các ban, sở, ngành.\n\nĐề nghị các đơn vị tuyên truyền.\n"
     )
     assert doc.title == "Gửi Đề cương tuyên truyền kỷ niệm 190 năm thành lập tỉnh Hà Tĩnh"
+
+
+@pytest.mark.parametrize(
+    ("clause", "doc_type"),
+    [
+        ("căn cứ tình hình, Đảng ủy Khối xây dựng Kế hoạch tổ chức đại hội như sau:", "KẾ HOẠCH"),
+        ("Ban Tuyên giáo Trung ương hướng dẫn tuyên truyền các ngày lễ như sau:", "HƯỚNG DẪN"),
+        ("căn cứ Hướng dẫn số 17-HD/BTGTU, Ban Thường vụ kết luận như sau:", "KẾT LUẬN"),
+        ("Ban Thường vụ đề nghị các chi bộ thực hiện tốt các nội dung như sau:", None),
+    ],
+)
+def test_with_no_type_line_the_opening_clause_names_the_document(clause, doc_type):
+    doc = parse_text(
+        f"Thực hiện Chỉ thị số 35-CT/TW của Bộ Chính trị; {clause}\n\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n\nNâng cao chất lượng sinh hoạt chi bộ.\n"
+    )
+    assert (doc.doc_type, len(doc.bases)) == (doc_type, 1)
