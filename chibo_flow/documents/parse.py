@@ -163,6 +163,8 @@ _ANNOUNCED_TYPE_RE = re.compile(
     r"\btoàn văn(?:\s+nội dung)?\s+(?P<name>\w+(?:\s+\w+){1,2})"
     r"|\b(?i:nội dung)\s+(?P<as_follows>\w+(?:\s+\w+){1,3})\s+như sau\s*:\s*$"
 )
+# "Căn cứ" alone, the label over a list of the instruments the document rests on.
+_BASIS_LABEL_RE = re.compile(r"^(?:[-+•]\s*)?(?P<label>Căn cứ)\s*:?$")
 # The clause that opens a document's text names it: "… ban hành Kế hoạch … như sau:", or the
 # act that is its type ("… hướng dẫn …", "… kết luận như sau:"); a cited "Hướng dẫn số …" is
 # capitalised.
@@ -1075,7 +1077,7 @@ class _Parser:
     # -- result --
 
     def build(self) -> ProgrammeDoc:
-        preamble = _join_continuations(_join_basis_lines(self.preamble))
+        preamble = _join_continuations(_join_basis_lines(_spread_basis_label(self.preamble)))
         block = addressee_block(preamble)
         addressees = [" ".join(lines) for lines in block]
         preamble = preamble[sum(map(len, block)) :]
@@ -1275,6 +1277,41 @@ def _bases_run(preamble: list[str]) -> int:
             break
         end += 1
     return end if end > start else 0
+
+
+def _spread_basis_label(paragraphs: list[str]) -> list[str]:
+    """A "Căn cứ" printed alone as the label of a list ("Căn cứ" / "- Chỉ thị số 45-CT/TW …;" /
+    "- Nghị định số 145/2013/NĐ-CP …;"): each listed instrument is a basis, read as a clerk
+    writes it, "Căn cứ Chỉ thị số 45-CT/TW …;". The list runs over the lines under the label that
+    open with a dash or end as a list's item does (";" or ","), a line in lower case carrying on
+    the item above; the clause closing it ("… như sau:") is the body's."""
+    out: list[str] = []
+    index = 0
+    while index < len(paragraphs):
+        label = _BASIS_LABEL_RE.match(paragraphs[index])
+        index += 1
+        if not label:
+            out.append(paragraphs[index - 1])
+            continue
+        items: list[str] = []
+        while index < len(paragraphs) and (
+            _lists_basis(paragraphs[index]) or (items and paragraphs[index][:1].islower())
+        ):
+            item = BULLET_RE.sub("", paragraphs[index], count=1)
+            if paragraphs[index][:1].islower() and not BULLET_RE.match(paragraphs[index]):
+                items[-1] = f"{items[-1]} {item}" if items else item
+            else:
+                items.append(item)
+            index += 1
+        out += [f"{label['label']} {item}" for item in items] or [paragraphs[index - 1]]
+    return out
+
+
+def _lists_basis(paragraph: str) -> bool:
+    """True for an item of a list under a "Căn cứ" label: dashed, or closed as an item is."""
+    if BASIS_RE.match(paragraph) or heading_rank(paragraph) is not None:
+        return False  # a basis of its own, or the body
+    return bool(BULLET_RE.match(paragraph)) or paragraph.rstrip().endswith((";", ","))
 
 
 def _join_basis_lines(paragraphs: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 from chibo_flow import messages
 from chibo_flow.documents.parse import DocumentError, parse_text
 from chibo_flow.documents.programme_doc import Header, Recipient, Section, Signature
+from chibo_flow.documents.text_layout import format_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
 CASES = sorted(path.stem for path in FIXTURES.glob("*.txt"))
@@ -948,3 +949,21 @@ def test_with_no_type_line_the_opening_clause_names_the_document(clause, doc_typ
         "I. MỤC ĐÍCH, YÊU CẦU\n\nNâng cao chất lượng sinh hoạt chi bộ.\n"
     )
     assert (doc.doc_type, len(doc.bases)) == (doc_type, 1)
+
+
+@pytest.mark.parametrize("label", ["Căn cứ", "Căn cứ:"])
+def test_each_instrument_listed_under_a_can_cu_label_is_a_basis(label):
+    doc = parse_text(
+        f"KẾ HOẠCH\nTổ chức kỷ niệm các ngày lễ lớn\n\n{label}\n\n"
+        "- Chỉ thị số 45-CT/TW ngày 22/7/2010 của Bộ Chính trị;\n\n"
+        "- Kết luận số 88-KL/TW ngày 18/2/2014 của Bộ Chính trị;\n\n"
+        "Công văn số 7876-CV/VPTW ngày 06/10/2018 của Văn phòng Trung ương Đảng,\n\n"
+        "Chi bộ xây dựng kế hoạch như sau:\n\nI. MỤC ĐÍCH\n\nNâng cao nhận thức.\n"
+    )
+    assert doc.bases == [
+        "Căn cứ Chỉ thị số 45-CT/TW ngày 22/7/2010 của Bộ Chính trị;",
+        "Căn cứ Kết luận số 88-KL/TW ngày 18/2/2014 của Bộ Chính trị;",
+        "Căn cứ Công văn số 7876-CV/VPTW ngày 06/10/2018 của Văn phòng Trung ương Đảng,",
+    ]
+    assert doc.sections[0].paragraphs == ["Chi bộ xây dựng kế hoạch như sau:"]
+    assert parse_text(format_text(doc)) == doc
