@@ -880,6 +880,8 @@ class _Parser:
             opens = index == first and not rest and _TITLE_OPENING_RE.match(text)
             if not text or not (opens or continues_title(text) or _ends_title(text)):
                 break
+            if self.repeats_type(text):
+                break  # a web page's title printed again: the trích yếu is not repeated
             self.title_parts.append(text)
             index += 1
             if text.endswith(TITLE_END_PUNCTUATION):
@@ -896,6 +898,8 @@ class _Parser:
         last = self.title_parts[-1]
         if not text or last.endswith(TITLE_END_PUNCTUATION) or starts_body(text):
             return False
+        if self.repeats_type(text):
+            return False
         in_capitals = is_upper(last) and is_upper(text) and not _ISSUER_OPENING_RE.match(text)
         return (
             text[:1].islower()
@@ -903,6 +907,13 @@ class _Parser:
             or (in_capitals and not SEPARATOR_RE.match(text))
             or bool(_TITLE_PERIOD_RE.match(text))
         )
+
+    def repeats_type(self, text: str) -> bool:
+        """True for a line opening with the document's own type again ("HƯỚNG DẪN TUYÊN TRUYỀN
+        …" under "HƯỚNG DẪN TUYÊN TRUYỀN …"): a page printing its title twice, not the trích
+        yếu, which never names its own type ("KẾT LUẬN CỦA THƯỜNG TRỰC" under "THÔNG BÁO" does)."""
+        named = _match_doc_type(text)
+        return bool(named) and named[0] == self.doc_type
 
     # -- body --
 

@@ -967,3 +967,15 @@ def test_each_instrument_listed_under_a_can_cu_label_is_a_basis(label):
     ]
     assert doc.sections[0].paragraphs == ["Chi bộ xây dựng kế hoạch như sau:"]
     assert parse_text(format_text(doc)) == doc
+
+
+@pytest.mark.parametrize("between", ["\n\n", "\n"])
+def test_a_type_line_printed_twice_by_a_page_is_not_more_trich_yeu(between):
+    line = "HƯỚNG DẪN TUYÊN TRUYỀN KỶ NIỆM CÁC NGÀY LỄ LỚN TRONG NĂM 2020"
+    doc = parse_text(f"{line} {between}{line}\n\n- Căn cứ Chỉ thị số 45-CT/TW;{BODY}")
+    assert (doc.doc_type, doc.title) == (
+        "HƯỚNG DẪN",
+        "TUYÊN TRUYỀN KỶ NIỆM CÁC NGÀY LỄ LỚN TRONG NĂM 2020",
+    )
+    kept = parse_text(f"THÔNG BÁO\nKẾT LUẬN CỦA THƯỜNG TRỰC ĐẢNG UỶ{BODY}")  # another type: kept
+    assert kept.title == "KẾT LUẬN CỦA THƯỜNG TRỰC ĐẢNG UỶ"
