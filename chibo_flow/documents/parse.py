@@ -163,6 +163,14 @@ _ANNOUNCED_TYPE_RE = re.compile(
     r"\btoàn văn(?:\s+nội dung)?\s+(?P<name>\w+(?:\s+\w+){1,2})"
     r"|\b(?i:nội dung)\s+(?P<as_follows>\w+(?:\s+\w+){1,3})\s+như sau\s*:\s*$"
 )
+# A page's words on the document it carries: its issue reported ("… đã ban hành Chỉ thị số 17
+# …"), its text announced ("trích đăng nguyên văn", "giới thiệu toàn văn"); an image's caption.
+_REPORTED_ISSUE_RE = re.compile(
+    r"\bban hành\s+[A-ZĐ]\w*(?:\s+\w+){0,2}\s+số\b"
+    r"|\b(?:đăng|giới thiệu)\s+(?:toàn|nguyên)\s+văn\b",
+    re.IGNORECASE,
+)
+_CAPTION_RE = re.compile(r"^(?:Hình|Ảnh)(?:\s+minh\s+họa)?\b[^.;]{0,60}$", re.IGNORECASE)
 # "Căn cứ" alone, the label over a list of the instruments the document rests on.
 _BASIS_LABEL_RE = re.compile(r"^(?:[-+•]\s*)?(?P<label>Căn cứ)\s*:?$")
 # The clause that opens a document's text names it: "… ban hành Kế hoạch … như sau:", or the
@@ -1095,6 +1103,8 @@ class _Parser:
         run = _bases_run(preamble)
         # a line in capitals above the bases that names no body is a heading, not an authority
         headings = [p for p in preamble[:run] if is_upper(p) and not _ORG_HINT_RE.search(p)]
+        # and a web page's lines above the text it carries are the page's (kept, below them)
+        headings += [p for p in preamble[:run] if _reports_document(p) and not BASIS_RE.match(p)]
         bases = [p for p in preamble[:run] if p not in headings]
         intro = _join_continuations(self.header_strays + addressees + headings + preamble[run:])
         if bases and intro and _continues(bases[-1], intro[0]):
@@ -1282,6 +1292,11 @@ def _bases_run(preamble: list[str]) -> int:
     start = 0
     while start < len(preamble) and is_upper(preamble[start]):
         start += 1
+    page = start
+    while page < len(preamble) and _reports_document(preamble[page]):
+        page += 1
+    if page < len(preamble) and BASIS_RE.match(preamble[page]):
+        start = page  # a web page's posting line, lead and captions above the text it carries
     end = start
     for paragraph in preamble[start:]:
         if not BASIS_RE.match(paragraph) or REQUEST_RE.match(paragraph):
@@ -1323,6 +1338,17 @@ def _lists_basis(paragraph: str) -> bool:
     if BASIS_RE.match(paragraph) or heading_rank(paragraph) is not None:
         return False  # a basis of its own, or the body
     return bool(BULLET_RE.match(paragraph)) or paragraph.rstrip().endswith((";", ","))
+
+
+def _reports_document(paragraph: str) -> bool:
+    """True for a web page's line above the text it carries: a posting date or menu, an image's
+    caption, or a lead reporting the document ("Ngày 08-01-2020, Ban Tuyên giáo Trung ương ban
+    hành Hướng dẫn số 118-HD/BTGTW … BBT trích đăng nguyên văn Hướng dẫn.")."""
+    return bool(
+        _PAGE_CHROME_RE.search(paragraph)
+        or _CAPTION_RE.match(paragraph)
+        or _REPORTED_ISSUE_RE.search(paragraph)
+    )
 
 
 def _join_basis_lines(paragraphs: list[str]) -> list[str]:

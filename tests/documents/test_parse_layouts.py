@@ -979,3 +979,20 @@ def test_a_type_line_printed_twice_by_a_page_is_not_more_trich_yeu(between):
     )
     kept = parse_text(f"THÔNG BÁO\nKẾT LUẬN CỦA THƯỜNG TRỰC ĐẢNG UỶ{BODY}")  # another type: kept
     assert kept.title == "KẾT LUẬN CỦA THƯỜNG TRỰC ĐẢNG UỶ"
+
+
+PAGE_LINES = (
+    "Thứ năm - 09/01/2020 09:32\n\nNgày 08-01-2020, Ban Tuyên giáo Tỉnh ủy ban hành Kế hoạch số "
+    "18-KH/BTGTU về tổ chức kỷ niệm. BBT trích đăng nguyên văn Kế hoạch.\n\n"
+    "Hình minh họa trên Internet\n\n"
+)
+
+
+@pytest.mark.parametrize(("above", "bases"), [(PAGE_LINES, 2), ("Nhằm nâng cao nhận thức.\n\n", 0)])
+def test_a_page_s_posting_line_lead_and_caption_above_the_bases_do_not_end_them(above, bases):
+    doc = parse_text(
+        f"KẾ HOẠCH\nTổ chức kỷ niệm ngày thành lập Đảng\n\n{above}"
+        f"- Căn cứ Chỉ thị số 45-CT/TW của Bộ Chính trị;\n\n- Căn cứ Kết luận số 88-KL/TW.{BODY}"
+    )
+    assert len(doc.bases) == bases  # a paragraph of the document's own opens its text instead
+    assert doc.sections[0].paragraphs[0] == above.split("\n\n")[0]  # kept, not lost
