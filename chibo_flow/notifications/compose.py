@@ -28,13 +28,13 @@ from chibo_flow.extensions import db
 from chibo_flow.models import Delivery, FinalCopy, Programme
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.delivery import FINAL_COPY
+from chibo_flow.notifications.encoded_words import SMTP
 from chibo_flow.notifications.shared_message import SharedMessage, set_text
 from chibo_flow.receipts.greeting import greeting, superior_place
 from chibo_flow.receipts.links import receipt_url
 from chibo_flow.receipts.reminders import RECEIPT_REMINDER, reminded_delivery, reminded_interval
 from chibo_flow.review.notices import notice_context, notice_subject
 
-SMTP = email.policy.SMTP
 RECEIVED = email.policy.default  # how compose_for parses what was sent
 
 

@@ -6,20 +6,20 @@ Serialising a whole copy with the email package costs ~5 ms, most of it the same
 copy: the PDF's ~90 KB of base64 written line by line, the Subject and From encoded and
 folded, the multipart boundaries chosen (bench/fanout.py). `SharedMessage.of` lets the package
 serialise the message once with stand-ins for the bodies; `personal` folds the recipient's
-headers with the package's policy, encodes their text bodies with the package's base64
-encoder as a whole copy has them, and puts both in place of the stand-ins. The boundaries the
+headers with the same policy (encoded_words.SMTP), encodes their text bodies with the package's
+base64 encoder as a whole copy has them, and puts both in place of the stand-ins. The boundaries the
 package chose stay safe: a boundary line starts with "--", which no base64 line can.
 Tested by tests/notifications/test_mailer.py: the bytes equal the package's own for the whole
-message, boundary for boundary.
+message (with that policy), boundary for boundary.
 """
 
-import email.policy
 import secrets
 from dataclasses import dataclass
 from email import base64mime
 from email.message import EmailMessage, MIMEPart
 
-SMTP = email.policy.SMTP
+from chibo_flow.notifications.encoded_words import SMTP
+
 _HEAD_END = b"\r\n\r\n"  # between a part's headers and its body, as SMTP policy writes it
 
 

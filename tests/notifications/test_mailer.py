@@ -7,6 +7,7 @@ from email.utils import formataddr, make_msgid
 import pytest
 
 from chibo_flow.notifications import mailer
+from chibo_flow.notifications.encoded_words import SMTP
 from chibo_flow.notifications.shared_message import SharedMessage, set_text
 from tests.conftest import SmtpServer
 
@@ -60,7 +61,7 @@ def _whole(own: list, text: str, html: str | None, attachment: MIMEPart | None,
     for part, model in zip(message.walk(), boundaries.walk(), strict=True):
         if part.is_multipart():
             part.set_boundary(model.get_boundary())
-    return message.as_bytes(policy=email.policy.SMTP)
+    return message.as_bytes(policy=SMTP)
 
 
 @pytest.mark.parametrize("with_html_and_pdf", [True, False], ids=["final copy", "plain notice"])
@@ -95,3 +96,4 @@ def test_a_message_serialised_once_gives_each_copy_the_bytes_the_email_package_w
             (opened,) = received.iter_attachments()
             assert opened.get_content() == pdf
             assert opened.get_filename() == "01-CTr-CB.pdf"
+
