@@ -20,10 +20,10 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from sqlalchemy.engine import make_url
 
 from chibo_flow.documents.format import URGENCY_SEND_RANK
+from chibo_flow.notifications.mailer import server_address
 from chibo_flow.uploads import MAX_REQUEST_BYTES
 
 DEV_SECRET_KEY = "dev-only-not-secret"
-SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")  # the forms chibo_flow.notifications.mailer opens
 MIN_SECRET_KEY_LENGTH = 32
 DEMO_SIGNING_PASSPHRASE = "chibo-demo-ky-so"  # of the demo's PKCS#12; the demo has no legal value
 
@@ -73,11 +73,12 @@ class Settings(BaseSettings):
     def _smtp_url(cls, url: str) -> str:
         """SMTP_URL in one of the mailer's forms with a host (ValueError: the app stops naming
         the variable, instead of the first email failing)."""
-        parts = urlsplit(url)
-        if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
+        try:
+            server_address(url)
+        except ValueError:
             raise ValueError(
                 "use smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://host:465"
-            )
+            ) from None
         return url
 
     @classmethod

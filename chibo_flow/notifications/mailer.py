@@ -1,7 +1,8 @@
 """SMTP sending: one connection for a batch of emails, one SMTP transaction per recipient,
 every reply classified.
 
-SMTP_URL: smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465.
+SMTP_URL: smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465;
+without a port, the scheme's own (DEFAULT_PORTS).
 """
 
 import smtplib
@@ -14,6 +15,9 @@ from urllib.parse import unquote, urlsplit
 from chibo_flow.notifications.dot_stuffing import DotStuffingData
 
 SMTP_TIMEOUT_S = 30
+# The forms of SMTP_URL and the port each connects to when the URL names none: plain SMTP (25),
+# message submission with STARTTLS (587, RFC 6409) and submission over TLS (465, RFC 8314).
+DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 
 
 @dataclass(frozen=True)
@@ -127,17 +131,22 @@ class _SMTP_SSL(DotStuffingData, smtplib.SMTP_SSL):
     pass
 
 
+def server_address(smtp_url: str) -> tuple[str, int]:
+    """The host and port `smtp_url` connects to: its port, else its scheme's (DEFAULT_PORTS).
+    Raises ValueError for another scheme, no host or a bad port."""
+    url = urlsplit(smtp_url)
+    if url.scheme not in DEFAULT_PORTS or not url.hostname:
+        raise ValueError(f"SMTP_URL needs a host and one of {', '.join(DEFAULT_PORTS)}")
+    return url.hostname, url.port or DEFAULT_PORTS[url.scheme]
+
+
 def _connect(smtp_url: str) -> smtplib.SMTP:
     url = urlsplit(smtp_url)
-    host = url.hostname or "127.0.0.1"
+    host, port = server_address(smtp_url)
     if url.scheme == "smtps":
-        conn = _SMTP_SSL(
-            host, url.port or 465, timeout=SMTP_TIMEOUT_S, context=ssl.create_default_context()
-        )
-    elif url.scheme in ("smtp", "smtp+starttls"):
-        conn = _SMTP(host, url.port or 25, timeout=SMTP_TIMEOUT_S)
+        conn = _SMTP_SSL(host, port, timeout=SMTP_TIMEOUT_S, context=ssl.create_default_context())
     else:
-        raise ValueError(f"unsupported SMTP_URL scheme: {url.scheme!r}")
+        conn = _SMTP(host, port, timeout=SMTP_TIMEOUT_S)
     try:
         if url.scheme == "smtp+starttls":
             conn.starttls(context=ssl.create_default_context())

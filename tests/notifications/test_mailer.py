@@ -97,3 +97,17 @@ def test_a_message_serialised_once_gives_each_copy_the_bytes_the_email_package_w
             assert opened.get_content() == pdf
             assert opened.get_filename() == "01-CTr-CB.pdf"
 
+
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [
+        ("smtp+starttls://user:pass@relay.example", ("relay.example", 587)),
+        ("smtps://user:pass@relay.example", ("relay.example", 465)),
+        ("smtp://relay.example", ("relay.example", 25)),
+        ("smtp+starttls://relay.example:2525", ("relay.example", 2525)),
+    ],
+)
+def test_an_smtp_url_without_a_port_connects_to_its_schemes_port(url, address):
+    # Submission with STARTTLS is port 587 (RFC 6409), not plain SMTP's 25: a relay that takes
+    # submissions only there refused every email of a deployment that wrote no port.
+    assert mailer.server_address(url) == address
