@@ -1,23 +1,20 @@
 """chibo_flow: a Party cell drafts its action programme, the committee approves it online,
 and Celery emails the final copy to every recipient listed under "Nơi nhận"."""
 
-import os
 from pathlib import Path
 
 from flask import Flask
 
-from chibo_flow.config import Config, ProductionConfig
+from chibo_flow.config import Config
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
     """Application factory: configuration, extensions, blueprints, error handlers, CLI.
 
-    Without a config class, CHIBO_FLOW_ENV=production selects ProductionConfig (SECRET_KEY
-    required, secure cookies); anything else the embedded default.
+    Without a config class, Config reads the environment; every CHIBO_FLOW_ENV but
+    development and test gets the production settings (Settings.production).
     """
-    if config_class is None:
-        production = os.environ.get("CHIBO_FLOW_ENV") == "production"
-        config_class = ProductionConfig if production else Config
+    config_class = config_class or Config
     root = Path(__file__).resolve().parent.parent
     app = Flask(
         __name__, template_folder=str(root / "templates"), static_folder=str(root / "static")

@@ -24,6 +24,11 @@ from chibo_flow.notifications.mailer import server_address
 from chibo_flow.uploads import MAX_REQUEST_BYTES
 
 DEV_SECRET_KEY = "dev-only-not-secret"
+# The values of CHIBO_FLOW_ENV that run without the production settings: a developer's machine
+# and a test run. Every other value (production, staging, a misspelt name) gets them.
+DEVELOPMENT, TEST = "development", "test"
+PRODUCTION_HSTS = "max-age=31536000; includeSubDomains"  # Strict-Transport-Security sent then
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 MIN_SECRET_KEY_LENGTH = 32
 DEMO_SIGNING_PASSPHRASE = "chibo-demo-ky-so"  # of the demo's PKCS#12; the demo has no legal value
 
@@ -100,7 +105,13 @@ class Settings(BaseSettings):
     def development(self) -> bool:
         """CHIBO_FLOW_ENV unset or `development`: the demo conveniences (the dev SECRET_KEY,
         `flask users otp`) work only then."""
-        return self.CHIBO_FLOW_ENV == "development"
+        return self.CHIBO_FLOW_ENV == DEVELOPMENT
+
+    @property
+    def production(self) -> bool:
+        """Every CHIBO_FLOW_ENV but `development` and `test` (production, staging, a misspelt
+        name): the production settings hold, as `Config` applies them."""
+        return self.CHIBO_FLOW_ENV not in (DEVELOPMENT, TEST)
 
     def secret_key(self) -> str:
         """SECRET_KEY; outside development a missing, default or short one (under
@@ -152,9 +163,6 @@ def _broker_beside(database_url: str, instance_path: str) -> str:
     return f"sqla+sqlite:///{Path(instance_path) / 'celery-broker.sqlite'}"
 
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
 def _is_local_capture(smtp_url: str) -> bool:
     """True for plain SMTP without credentials to this machine: the capture server of
     `flask mailbox serve` (the embedded default), not a real relay."""
@@ -177,8 +185,9 @@ class Config:
     # (its idle time is set per org: Org.session_idle_minutes)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # True with the production settings
     DISPLAY_TIMEZONE = "Asia/Ho_Chi_Minh"
-    HSTS: str | None = None  # Strict-Transport-Security, sent in production only
+    HSTS: str | None = None  # Strict-Transport-Security, sent with the production settings only
     API_TITLE = "chibo_flow API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -224,6 +233,12 @@ class Config:
 
     def __init__(self, instance_path: str, env: Mapping[str, str] = os.environ) -> None:
         settings = Settings.read(env)
+        if settings.production:
+            # The production settings, for every CHIBO_FLOW_ENV but development and test:
+            # cookies over HTTPS only, HSTS, no demo signing certificate, no capture mailbox.
+            self.SESSION_COOKIE_SECURE = True
+            self.HSTS = PRODUCTION_HSTS
+            self.SIGNING_DEMO_DEFAULTS = False
         self.SECRET_KEY = settings.secret_key()
         self.ENCRYPTION_KEYS = checked_encryption_keys(settings, self.SECRET_KEY)
         self.SQLALCHEMY_DATABASE_URI = settings.DATABASE_URL or (
@@ -240,8 +255,9 @@ class Config:
         self.MAIL_FROM = settings.MAIL_FROM
         self.PUBLIC_URL = settings.PUBLIC_URL.rstrip("/")
         self.MAILBOX_DIR = settings.MAILBOX_DIR or str(Path(instance_path) / "mailbox")
-        # The admin's "Hộp thư thử" exists only while mail goes to the local capture server.
-        self.MAILBOX_ENABLED = _is_local_capture(self.SMTP_URL)
+        # The admin's "Hộp thư thử" exists only while mail goes to the local capture server,
+        # never with the production settings.
+        self.MAILBOX_ENABLED = _is_local_capture(self.SMTP_URL) and not settings.production
         self.RELAY_INTERVAL_S = settings.RELAY_INTERVAL_S
         # Review: how long a signed review link in an email works (how often beat looks for
         # votes to remind is REMINDER_CHECK_INTERVAL_S; the intervals themselves are per org).
@@ -359,13 +375,7 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Production: a strong SECRET_KEY from the environment (Settings.secret_key); cookies only
-    over HTTPS."""
-
-    SESSION_COOKIE_SECURE = True
-    HSTS = "max-age=31536000; includeSubDomains"
-    SIGNING_DEMO_DEFAULTS = False
+    """The production settings whatever CHIBO_FLOW_ENV says (Config applies them)."""
 
     def __init__(self, instance_path: str, env: Mapping[str, str] = os.environ) -> None:
         super().__init__(instance_path, {**env, "CHIBO_FLOW_ENV": "production"})
-        self.MAILBOX_ENABLED = False

@@ -6,6 +6,7 @@ import re
 import pytest
 from pydantic import ValidationError
 
+from chibo_flow import create_app
 from chibo_flow.config import DEMO_SIGNING_PASSPHRASE, Config, ProductionConfig, Settings
 from tests.conftest import TEST_ENCRYPTION_KEY
 from tests.support import ROOT
@@ -80,3 +81,37 @@ def test_secrets_stay_out_of_the_settings_repr():
     shown = repr(settings)
     assert STRONG_KEY not in shown and "123456" not in shown and "bi-mat" not in shown
     assert settings.secret_key() == STRONG_KEY
+
+
+def _started(monkeypatch, env: dict[str, str], **settings: str):
+    """The app as wsgi.py starts it, from a process environment of `env` and `settings`."""
+    for name, value in {**env, "SECRET_KEY": STRONG_KEY, **settings}.items():
+        monkeypatch.setenv(name, value)
+    return create_app()
+
+
+@pytest.mark.parametrize("environment", ["production", "staging", "Production"])
+def test_every_environment_but_development_and_test_gets_the_production_settings(
+    env, monkeypatch, environment
+):
+    # A staging server (or a misspelt name) is reached over the network like production: its
+    # session cookie goes over HTTPS only and browsers are told to keep to HTTPS.
+    app = _started(monkeypatch, env, CHIBO_FLOW_ENV=environment, PUBLIC_URL="https://chibo.test")
+
+    client = app.test_client()
+    response = client.get("/login")
+
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert app.config["MAILBOX_ENABLED"] is False and app.config["SIGNING_DEMO_DEFAULTS"] is False
+
+
+@pytest.mark.parametrize("environment", ["development", "test"])
+def test_development_and_test_run_over_plain_http(env, monkeypatch, environment):
+    app = _started(monkeypatch, env, CHIBO_FLOW_ENV=environment)
+
+    response = app.test_client().get("/login")
+
+    assert "Strict-Transport-Security" not in response.headers
+    assert "Secure" not in response.headers["Set-Cookie"]
+    assert app.config["PUBLIC_URL"] == "http://chibo.test"
