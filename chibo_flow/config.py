@@ -113,6 +113,21 @@ class Settings(BaseSettings):
         name): the production settings hold, as `Config` applies them."""
         return self.CHIBO_FLOW_ENV not in (DEVELOPMENT, TEST)
 
+    def public_url(self) -> str:
+        """PUBLIC_URL without its trailing slash. With the production settings it must be
+        https://, every email's links pointing there; http:// is accepted only for a loopback
+        host (trying a production build on one machine). Else the app stops (RuntimeError)."""
+        url = self.PUBLIC_URL.rstrip("/")
+        parts = urlsplit(url)
+        loopback = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+        if self.production and not (parts.scheme == "https" and parts.hostname or loopback):
+            raise RuntimeError(
+                f"PUBLIC_URL must be an https:// address with CHIBO_FLOW_ENV={self.CHIBO_FLOW_ENV} "
+                f"(it is {url!r}): the links in every email point there; http:// is accepted only "
+                "for a loopback host (127.0.0.1, localhost, ::1)"
+            )
+        return url
+
     def secret_key(self) -> str:
         """SECRET_KEY; outside development a missing, default or short one (under
         MIN_SECRET_KEY_LENGTH characters) stops the app from starting (RuntimeError)."""
@@ -253,7 +268,7 @@ class Config:
             self.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"options": options}}
         self.SMTP_URL = settings.SMTP_URL
         self.MAIL_FROM = settings.MAIL_FROM
-        self.PUBLIC_URL = settings.PUBLIC_URL.rstrip("/")
+        self.PUBLIC_URL = settings.public_url()
         self.MAILBOX_DIR = settings.MAILBOX_DIR or str(Path(instance_path) / "mailbox")
         # The admin's "Hộp thư thử" exists only while mail goes to the local capture server,
         # never with the production settings.

@@ -115,3 +115,19 @@ def test_development_and_test_run_over_plain_http(env, monkeypatch, environment)
     assert "Strict-Transport-Security" not in response.headers
     assert "Secure" not in response.headers["Set-Cookie"]
     assert app.config["PUBLIC_URL"] == "http://chibo.test"
+
+
+@pytest.mark.parametrize("environment", ["production", "staging"])
+def test_an_http_public_url_stops_the_app_with_the_production_settings(
+    env, monkeypatch, environment
+):
+    # Every email's links point at PUBLIC_URL: over http:// the reset and invitation links,
+    # and the session cookie of whoever opens them, would travel in clear.
+    with pytest.raises(RuntimeError, match="PUBLIC_URL must be an https:// address"):
+        _started(
+            monkeypatch, env, CHIBO_FLOW_ENV=environment, PUBLIC_URL="http://chibo.example.org"
+        )
+    # Loopback is accepted (a production build tried on one machine), https:// of course.
+    for url in ("http://127.0.0.1:8000", "http://localhost:8000", "https://chibo.example.org"):
+        assert _started(monkeypatch, env, CHIBO_FLOW_ENV=environment,
+                        PUBLIC_URL=f"{url}/").config["PUBLIC_URL"] == url  # fmt: skip

@@ -50,7 +50,8 @@ def test_development_derives_a_key_and_production_takes_the_configured_one(env):
     development = {key: value for key, value in env.items() if key != "ENCRYPTION_KEY"}
     derived = create_app(config_for(development)).config["ENCRYPTION_KEYS"]
     assert len(derived) == 1 and Fernet(derived[0])
-    production = {**env, "CHIBO_FLOW_ENV": "production", "SECRET_KEY": "s" * 48}
+    production = {**env, "CHIBO_FLOW_ENV": "production", "SECRET_KEY": "s" * 48,
+                  "PUBLIC_URL": "https://chibo.test"}  # fmt: skip
     assert create_app(config_for(production)).config["ENCRYPTION_KEYS"] == [TEST_ENCRYPTION_KEY]
 
 

@@ -132,7 +132,7 @@ def test_the_captured_emails_html_is_framed_only_by_the_mailbox(db, world, brows
 
 
 def test_hsts_only_in_production(env, monkeypatch):
-    for name, value in {**env, "SECRET_KEY": "k" * 64}.items():
+    for name, value in {**env, "SECRET_KEY": "k" * 64, "PUBLIC_URL": "https://chibo.test"}.items():
         monkeypatch.setenv(name, value)
     production = create_app(ProductionConfig)
 

@@ -355,7 +355,8 @@ def test_a_weak_secret_key_stops_the_app_outside_development(env, key, environme
 
 @pytest.mark.parametrize("environment", ["production", "staging"])
 def test_the_demo_with_its_published_password_is_refused_outside_development(env, db, environment):
-    settings = {**env, "CHIBO_FLOW_ENV": environment, "SECRET_KEY": "s" * 48}
+    settings = {**env, "CHIBO_FLOW_ENV": environment, "SECRET_KEY": "s" * 48,
+                "PUBLIC_URL": "https://chibo.test"}  # fmt: skip
     result = flask_cli(settings, "demo")
     assert result.returncode == 1
     assert "chỉ dùng khi chạy thử" in result.stderr
@@ -363,7 +364,8 @@ def test_the_demo_with_its_published_password_is_refused_outside_development(env
 
 
 def test_a_strong_secret_key_is_accepted_and_development_needs_none(env):
-    strong = {**env, "CHIBO_FLOW_ENV": "production", "SECRET_KEY": "k" * 16 + "x" * 32}
+    strong = {**env, "CHIBO_FLOW_ENV": "production", "SECRET_KEY": "k" * 16 + "x" * 32,
+              "PUBLIC_URL": "https://chibo.test"}  # fmt: skip
     assert create_app(config_for(strong)).config["SECRET_KEY"] == "k" * 16 + "x" * 32
     assert create_app(config_for(env)).config["SECRET_KEY"]
 

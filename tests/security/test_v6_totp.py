@@ -237,7 +237,8 @@ def test_users_otp_prints_a_code_that_logs_in(env, db, client, world):
 @pytest.mark.parametrize("environment", ["production", "staging"])
 def test_users_otp_is_refused_outside_development(env, db, world, environment):
     secret_key = "s" * 48
-    settings = {**env, "CHIBO_FLOW_ENV": environment, "SECRET_KEY": secret_key}
+    settings = {**env, "CHIBO_FLOW_ENV": environment, "SECRET_KEY": secret_key,
+                "PUBLIC_URL": "https://chibo.test"}  # fmt: skip
     result = flask_cli(settings, "users", "otp", world.users["secretary"].email)
     assert result.returncode == 1
     assert "chỉ dùng khi chạy thử" in result.stderr

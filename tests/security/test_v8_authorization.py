@@ -193,7 +193,7 @@ def test_the_mailbox_exists_only_with_the_local_capture_server(env, world, smtp_
 
 
 def test_production_has_no_mailbox_whatever_smtp_url_says(env, world, monkeypatch):
-    for name, value in {**env, "SECRET_KEY": "k" * 64}.items():
+    for name, value in {**env, "SECRET_KEY": "k" * 64, "PUBLIC_URL": "https://chibo.test"}.items():
         monkeypatch.setenv(name, value)
     app = create_app(ProductionConfig)
     assert app.config["SMTP_URL"].startswith("smtp://127.0.0.1:")
