@@ -3,7 +3,8 @@
 No page runs an inline script or style (scripts and styles are files under static/), so the
 policy needs neither nonces nor `unsafe-inline`. A view may set its own, stricter or narrower,
 Content-Security-Policy (the sandboxed HTML part of a captured email does); the other headers
-are the same everywhere.
+are the same everywhere. Nothing is cached but static files and what a view marks as public
+material with `cache_publicly` (the PUBLIC_MATERIAL rule).
 """
 
 from flask import Flask, Response, current_app, request
@@ -31,7 +32,21 @@ COMMON_HEADERS = {
 }
 # No answer but a static file is kept by any cache: what a signed-in person saw (a page, a file,
 # JSON) is gone with the back button after logging out, and so is what a personal link showed.
+# A view's own Cache-Control is replaced too ("private, max-age=0" on a download included).
 NO_STORE = "no-store"
+# PUBLIC_MATERIAL, the one exception: a response its view marked with `cache_publicly` holds the
+# same bytes for everyone and nothing personal or of the Party's documents (a CA's signed CRL).
+# Caches keep it for the max-age the view gave; to a request carrying a cookie or credentials it
+# is `private` (that person's browser may keep it; no shared cache stores an answer that may
+# carry their session cookie).
+PUBLIC_MATERIAL = "chibo_flow_public_max_age"  # the attribute `cache_publicly` sets
+
+
+def cache_publicly(response: Response, max_age: int) -> Response:
+    """Mark `response` as public material that caches may keep `max_age` seconds
+    (PUBLIC_MATERIAL); only for what is the same for everyone and tells nothing of anyone."""
+    setattr(response, PUBLIC_MATERIAL, int(max_age))
+    return response
 
 
 def init_headers(app: Flask) -> None:
@@ -48,6 +63,15 @@ def add_security_headers(response: Response) -> Response:
     if hsts:
         response.headers["Strict-Transport-Security"] = hsts
     if request.endpoint != "static":
-        response.headers["Cache-Control"] = NO_STORE
+        response.headers["Cache-Control"] = _cache_policy(response)
         response.headers.pop("Expires", None)
     return response
+
+
+def _cache_policy(response: Response) -> str:
+    """no-store, but for public material (PUBLIC_MATERIAL)."""
+    max_age = getattr(response, PUBLIC_MATERIAL, None)
+    if max_age is None:
+        return NO_STORE
+    private = request.authorization is not None or bool(request.cookies)
+    return f"{'private' if private else 'public'}, max-age={max_age}"

@@ -18,6 +18,7 @@ from chibo_flow.documents.render import party_date
 from chibo_flow.documents.signing import SignatureCheck, read_signatures
 from chibo_flow.errors import error_response
 from chibo_flow.models import FinalCopy
+from chibo_flow.security.headers import cache_publicly
 from chibo_flow.timefmt import local_date
 from chibo_flow.verify.check import check_copy, public_title
 from chibo_flow.verify.forms import VerifyUploadForm
@@ -66,11 +67,9 @@ def _issued_signature(final_copy: FinalCopy) -> SignatureCheck | None:
 
 @bp.get("/xac-thuc/crl/<name>")
 def crl(name: str) -> Response:
-    """A CRL of SIGNING_CRLS, by its file name (the address its certificates name)."""
+    """A CRL of SIGNING_CRLS, by its file name (the address its certificates name): public
+    material, the CA's signed list, which caches may keep CRL_MAX_AGE_S."""
     for path in map(Path, current_app.config.get("SIGNING_CRLS") or []):
         if path.name == name and path.is_file():
-            answer = Response(path.read_bytes(), mimetype=CRL_TYPE)
-            answer.cache_control.max_age = CRL_MAX_AGE_S
-            answer.cache_control.public = True
-            return answer
+            return cache_publicly(Response(path.read_bytes(), mimetype=CRL_TYPE), CRL_MAX_AGE_S)
     return error_response(404, messages.CRL_UNKNOWN)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from flask import make_response
+from flask_login import current_user
 
 from chibo_flow import create_app
 from chibo_flow.config import ProductionConfig
@@ -103,6 +105,21 @@ def test_static_files_stay_cacheable_for_signed_in_people(world, browser):
         assert response.status_code == 200
         assert "no-store" not in response.headers.get("Cache-Control", "")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_view_writing_its_own_public_cache_policy_still_gets_no_store(app, world, browser):
+    # Only what a view marks as public material (headers.cache_publicly: the published CRLs)
+    # may be cached; a page of someone's data that writes "public, max-age=3600" itself is not.
+    @app.get("/thu-nghiem/trang-rieng")
+    def own_policy():
+        answer = make_response(f"<p>{current_user.name}: {current_user.email}</p>")
+        answer.headers["Cache-Control"] = "public, max-age=3600"
+        return answer
+
+    response = browser(world.users["secretary"]).get("/thu-nghiem/trang-rieng")
+
+    assert response.status_code == 200 and world.users["secretary"].email in response.text
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_after_logout_the_page_is_neither_cached_nor_served(world, browser):

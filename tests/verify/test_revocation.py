@@ -19,7 +19,7 @@ from cryptography.x509 import ocsp
 from flask import Flask
 
 from chibo_flow import messages
-from chibo_flow.demo import ORG, PARENT_ORG
+from chibo_flow.demo import DEMO_PASSWORD, ORG, PARENT_ORG
 from chibo_flow.documents.certificates import (
     Issuer,
     SigningFiles,
@@ -29,8 +29,9 @@ from chibo_flow.documents.certificates import (
 )
 from chibo_flow.documents.final_copy import render_pdf
 from chibo_flow.documents.signing import SigningNotConfigured, read_signatures, sign_pdf
+from tests.conftest import log_in
 from tests.verify.ocsp import Responder, ocsp_responder
-from tests.verify.support import PUBLIC_URL, issued_seed, loopback_server
+from tests.verify.support import PUBLIC_URL, demo_user, issued_seed, loopback_server
 from tests.verify.test_signatures import api_verify
 from tests.verify.test_verify import GENUINE, page_text, upload
 from tests.verify.tsa import timestamp_authority
@@ -39,6 +40,7 @@ pytestmark = pytest.mark.one_database  # see tests/conftest.py
 
 PASSPHRASE = "mat-khau-chung-thu-thu-hoi"
 CRL_NAME = "ca-thu-hoi-ca.crl"
+MEMBER = "dangvien1@chibo.demo"  # a demo đảng viên: a password, no second factor
 VALID = "Chữ ký số hợp lệ"
 REVOKED = "chứng thư số đã bị thu hồi"
 
@@ -98,6 +100,24 @@ def test_the_app_publishes_the_crl_where_the_certificate_names_it(issued):
     unknown = issued.app.test_client().get("/xac-thuc/crl/khong-co.crl")
     assert unknown.status_code == 404
     assert messages.CRL_UNKNOWN in page_text(unknown)
+
+
+def test_the_published_crl_may_be_cached_as_the_public_list_it_is(issued):
+    # The CA's signed list is the same for everyone: validators and the caches between them
+    # may keep it a while instead of asking for every signature they check.
+    fetched = issued.app.test_client().get(f"/xac-thuc/crl/{CRL_NAME}")
+    assert fetched.headers["Cache-Control"] == "public, max-age=300"
+    assert "Set-Cookie" not in fetched.headers
+    # Fetched by a signed-in member's browser, it is that browser's to keep, no shared cache's:
+    # the answer may carry the member's session cookie.
+    member = issued.app.test_client()
+    log_in(member, demo_user(MEMBER), password=DEMO_PASSWORD)
+    assert member.get(f"/xac-thuc/crl/{CRL_NAME}").headers["Cache-Control"] == (
+        "private, max-age=300"
+    )
+    # What is not a CRL we publish is no public material.
+    unknown = issued.app.test_client().get("/xac-thuc/crl/khong-co.crl")
+    assert unknown.headers["Cache-Control"] == "no-store"
 
 
 def test_a_valid_certificate_is_reported_valid(issued):
