@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import ctypes
 import io
 import os
 import re
@@ -17,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import unicodedata
 import zipfile
 import zlib
@@ -25,17 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
-import pdfplumber
 import pypdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from docx.document import Document as WordDocument
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from lxml import etree
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psexceptions import PSException
-from pdfplumber.utils.exceptions import PdfminerException
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 from pypdf.generic import IndirectObject, StreamObject
 
@@ -48,7 +47,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_PDF_PAGES = 200
 # What the text of a PDF may inflate to (its pages, forms, fonts and object streams; images are
 # never inflated to read text): 50 times the largest real PDF of the corpus (0.2 MB for 28
-# pages); laying out 5 MB of page content already takes ~15 s.
+# pages); PDFium reads 5 MB of page content in ~2 s.
 MAX_PDF_INFLATED_BYTES = 10 * 1024 * 1024
 # LibreOffice converting a .doc: a cold start with a fresh profile takes 5-15 s here.
 DOC_CONVERSION_TIMEOUT_S = 90
@@ -71,7 +70,19 @@ _DOCX_ERRORS = (
     etree.XMLSyntaxError,
     PackageNotFoundError,
 )
-_PDF_ERRORS = (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError)
+_PDF_ERRORS = (ValueError, KeyError, TypeError)
+# Words of a PDF line: characters at most this far apart (points), tops within the tolerance.
+_WORD_GAP_PT, _LINE_TOLERANCE_PT = 1.5, 2.5
+_UPRIGHT_RADIANS = 0.01
+_SPACES = frozenset(code for code in range(0x3001) if chr(code).isspace())
+# PDFium's FPDFText_GetTextObject answering the object's address (pypdfium2 answers a new
+# pointer object at every call, which no two compare equal).
+_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
+)
+_PDFIUM_HYPHEN = 0x02  # what PDFium reads a hyphen ending a line as
+# PDFium must not be called from two threads at once, even for two documents.
+_PDFIUM = threading.Lock()
 # A list number followed by its text after a tab stop ("I.", "1.", "a)"): one cell, not two.
 _LIST_LABEL_RE = re.compile(r"^(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]$")
 _PAGE_NUMBER_RE = re.compile(r"^[-–—\s]*(?:Trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?[-–—\s]*$")
@@ -398,19 +409,22 @@ def read_pdf(data: bytes) -> Source:
     """Read the text layer of a PDF, lines rebuilt in reading order; raises DocumentError."""
     check_size(data)
     _check_pdf_streams(data)
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            if len(pdf.pages) > MAX_PDF_PAGES:
+    with _PDFIUM:
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            encrypted = exc.err_code == pdfium_c.FPDF_ERR_PASSWORD
+            raise DocumentError(
+                messages.FILE_ENCRYPTED if encrypted else messages.FILE_PDF_UNREADABLE
+            ) from exc
+        try:
+            if len(document) > MAX_PDF_PAGES:
                 raise DocumentError(messages.FILE_PDF_TOO_LONG.format(limit=MAX_PDF_PAGES))
-            pages = [_page_lines(page) for page in pdf.pages]
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise DocumentError(messages.FILE_ENCRYPTED) from exc
-    except PdfminerException as exc:
-        if isinstance(exc.args[0] if exc.args else None, PDFPasswordIncorrect):
-            raise DocumentError(messages.FILE_ENCRYPTED) from exc
-        raise DocumentError(messages.FILE_PDF_UNREADABLE) from exc
-    except _PDF_ERRORS as exc:
-        raise DocumentError(messages.FILE_PDF_UNREADABLE) from exc
+            pages = [_page_lines(page_words(page)) for page in document]
+        except pdfium.PdfiumError as exc:
+            raise DocumentError(messages.FILE_PDF_UNREADABLE) from exc
+        finally:
+            document.close()
     if not any(line.strip() for page in pages for line in page):
         raise DocumentError(messages.FILE_PDF_SCANNED)
     lines: list[str] = []
@@ -423,6 +437,88 @@ def read_pdf(data: bytes) -> Source:
     if encoding:
         notes.append(messages.NOTE_TCVN3 if encoding == legacy_fonts.TCVN3 else messages.NOTE_VNI)
     return Source(text.split("\n"), notes)
+
+
+@dataclass
+class Word:
+    """A run of characters of one size on one line with no gap wider than _WORD_GAP_PT, in PDF
+    points from the page's top left: from its characters' advances, and the font size above
+    their baseline."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+def page_words(page: pdfium.PdfPage) -> list[Word]:
+    """The upright words of a page in drawing order, from PDFium's characters: four calls into C
+    a character (its code, text object, advance box and baseline), a word grown in place
+    (pdfminer interpreted every glyph in Python and pdfplumber built a dictionary of its
+    colours and matrices: ~15 s for 5 MB of page content). Rotated text (a stamp across the
+    page) is no line of the document and is left out."""
+    height = page.get_height()
+    text_page = page.get_textpage()
+    handle = text_page.raw  # the handle itself: pypdfium2's objects convert at every call
+    box, x, y = pdfium_c.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+    box_p, x_p, y_p = ctypes.byref(box), ctypes.byref(x), ctypes.byref(y)
+    unicode, text_object = pdfium_c.FPDFText_GetUnicode, _text_object_address
+    loose_box, char_origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
+    words: list[Word] = []
+    word: Word | None = None
+    last_x0 = last_x1 = last_top = 0.0
+    high = 0  # the first half of a UTF-16 surrogate pair
+    drawn_by, size, upright = None, 0.0, True  # the text object of the last character, its size
+    try:
+        for index in range(pdfium_c.FPDFText_CountChars(handle)):
+            code = unicode(handle, index)
+            if code in _SPACES:
+                if not pdfium_c.FPDFText_IsGenerated(handle, index):
+                    word = None  # a space in the file ends the word (PDFium's own are ignored)
+                continue
+            if 0xD800 <= code < 0xDC00:
+                high = code
+                continue
+            if 0xDC00 <= code < 0xE000:
+                code = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)
+            elif code == _PDFIUM_HYPHEN and pdfium_c.FPDFText_IsHyphen(handle, index):
+                code = ord("-")  # a hyphen that ends a line
+            elif not code:
+                continue  # a glyph that names no character
+            drawing = text_object(handle, index)
+            if drawing != drawn_by:  # a text object has one font size and one direction
+                drawn_by = drawing
+                size = pdfium_c.FPDFText_GetFontSize(handle, index)
+                upright = abs(pdfium_c.FPDFText_GetCharAngle(handle, index)) <= _UPRIGHT_RADIANS
+            if not upright:
+                continue
+            loose_box(handle, index, box_p)
+            char_origin(handle, index, x_p, y_p)
+            x0, x1, bottom = box.left, box.right, height - y.value
+            top = bottom - size
+            if (
+                word is not None
+                and word.size == size
+                and last_x0 <= x0 <= last_x1 + _WORD_GAP_PT
+                and abs(top - last_top) <= _LINE_TOLERANCE_PT
+            ):
+                word.text += chr(code)
+                if x1 > word.x1:
+                    word.x1 = x1
+                if top < word.top:
+                    word.top, word.bottom = top, bottom  # one size: top and bottom move together
+                elif bottom > word.bottom:
+                    word.bottom = bottom
+            else:
+                word = Word(chr(code), x0, x1, top, bottom, size)
+                words.append(word)
+            last_x0, last_x1, last_top = x0, x1, top
+    finally:
+        text_page.close()
+        page.close()
+    return words
 
 
 def _check_pdf_streams(data: bytes) -> None:
@@ -449,30 +545,30 @@ def _check_pdf_streams(data: bytes) -> None:
         raise DocumentError(messages.FILE_PDF_UNREADABLE) from exc
 
 
-def _page_lines(page: pdfplumber.page.Page) -> list[str]:
+def _page_lines(words: list[Word]) -> list[str]:
     """The lines of one page top to bottom; words far apart on a line become tab-separated cells."""
-    words = page.extract_words(x_tolerance=1.5, y_tolerance=2.5, extra_attrs=["size"])
-    rows: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        middle = (word["top"] + word["bottom"]) / 2
-        row = rows[-1] if rows else None
-        if row and min(w["top"] for w in row) <= middle <= max(w["bottom"] for w in row):
-            row.append(word)  # same row: columns set in different sizes still line up
+    rows: list[tuple[list[Word], list[float]]] = []  # words of a row, and the row's top and bottom
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        middle = (word.top + word.bottom) / 2
+        extent = rows[-1][1] if rows else None
+        if extent and extent[0] <= middle <= extent[1]:
+            rows[-1][0].append(word)  # same row: columns set in different sizes still line up
+            extent[0], extent[1] = min(extent[0], word.top), max(extent[1], word.bottom)
         else:
-            rows.append([word])
+            rows.append(([word], [word.top, word.bottom]))
     lines = []
     previous_bottom = None
-    for row in rows:
-        row.sort(key=lambda w: w["x0"])
-        if previous_bottom is not None and row[0]["top"] - previous_bottom > row[0]["size"]:
+    for row, (_, bottom) in rows:
+        row.sort(key=lambda w: w.x0)
+        if previous_bottom is not None and row[0].top - previous_bottom > row[0].size:
             lines.append("")  # a paragraph gap
-        text = row[0]["text"]
+        text = row[0].text
         for left, right in zip(row, row[1:], strict=False):
-            gap = right["x0"] - left["x1"]
-            wide = gap > 1.5 * right["size"] and not _LIST_LABEL_RE.match(left["text"])
-            text += ("\t" if wide else " ") + right["text"]
+            gap = right.x0 - left.x1
+            wide = gap > 1.5 * right.size and not _LIST_LABEL_RE.match(left.text)
+            text += ("\t" if wide else " ") + right.text
         lines.append(unicodedata.normalize("NFC", text))
-        previous_bottom = max(w["bottom"] for w in row)
+        previous_bottom = bottom
     return lines
 
 

@@ -2,6 +2,7 @@
 
 import codecs
 import datetime
+import re
 
 import pytest
 
@@ -9,6 +10,7 @@ from chibo_flow import messages
 from chibo_flow.documents import reading
 from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
 from chibo_flow.documents.programme_doc import Header, Recipient, Signature
+from tests.documents.real_corpus import REAL
 from tests.documents.samples import (
     NUMBERED,
     corrupt_doc,
@@ -17,6 +19,7 @@ from tests.documents.samples import (
     programme_docx,
     scanned_pdf,
     to_tcvn3,
+    uncompressed_pdf,
 )
 
 HEADER = Header(
@@ -85,6 +88,31 @@ def test_a_text_pdf_is_read_in_reading_order_with_its_columns():
     doc = parse_upload(office(programme_docx(), "docx", "pdf"), "chuong-trinh.pdf")
     _assert_programme(doc)
     assert _notes(doc) == [messages.NOTE_PDF]
+
+
+def test_a_long_uncompressed_pdf_is_read_whole_in_reading_order():
+    """Nine dense pages of the real documents' words (Vietnamese letters and punctuation; the
+    PDF's fonts draw no emoji) come back as they were typed, none lost, doubled or moved; a line
+    LibreOffice broke after a hyphen keeps it."""
+    typed = [
+        word
+        for path in sorted(REAL.glob("file-*.txt"))
+        for word in path.read_text(encoding="utf-8").split()
+        if _LETTERS_AND_PUNCTUATION.match(word)
+    ][:12_000]
+    paragraphs = [" ".join(typed[i : i + 80]) for i in range(0, len(typed), 80)]
+    source = reading.read_upload(uncompressed_pdf(paragraphs), "dai.pdf")
+    assert any(line.endswith("-") for line in source.lines)
+    assert _joined_at_hyphens(" ".join(source.lines)) == _joined_at_hyphens(" ".join(typed))
+    assert source.notes == [messages.NOTE_PDF]
+
+
+_LETTERS_AND_PUNCTUATION = re.compile(r"^[\w\u00C0-\u024F\u1EA0-\u1EFF.,;:!?()\"'/%+*&#=\[\]-]+$")
+
+
+def _joined_at_hyphens(text: str) -> list[str]:
+    """The words of `text`, a hyphen and what follows it as one (a line may break after it)."""
+    return re.sub(r"-\s+", "-", text).split()
 
 
 # --- plain text ---------------------------------------------------------------------------------
