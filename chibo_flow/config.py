@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     LOGIN_RATE_LIMIT: str | None = None
     API_TOKEN_LIFETIME_DAYS: int | None = None
     VERIFY_RATE_LIMIT: str | None = None
+    OFFICE_CONVERSIONS: int = Field(default=2, ge=1, le=16)
+    OFFICE_WAIT_S: float = Field(default=10, ge=0, le=20)
     SIGNING_PKCS12_PATH: str = ""
     SIGNING_PKCS12_PASSPHRASE: SecretStr | None = None
     SIGNING_PKCS11_LIB: str = ""
@@ -277,6 +279,11 @@ class Config:
         # Review: how long a signed review link in an email works (how often beat looks for
         # votes to remind is REMINDER_CHECK_INTERVAL_S; the intervals themselves are per org).
         self.REVIEW_LINK_MAX_AGE_S = settings.REVIEW_LINK_MAX_AGE_S
+        # LibreOffice conversions of .doc uploads at once, over every process of this instance
+        # (chibo_flow.documents.reading.office_slot), and how long an upload waits for one.
+        self.OFFICE_CONVERSIONS = settings.OFFICE_CONVERSIONS
+        self.OFFICE_WAIT_S = settings.OFFICE_WAIT_S
+        self.OFFICE_SLOTS_DIR = str(Path(instance_path) / "office-slots")
         for name in OVERRIDABLE:  # the class's value unless the environment sets one
             if getattr(settings, name) is not None:
                 setattr(self, name, getattr(settings, name))

@@ -199,6 +199,10 @@ FILE_DOC_NO_CONVERTER = (
     "Máy chủ chưa cài LibreOffice nên chưa đọc được tệp .doc. Vui lòng lưu tệp thành .docx "
     "trong Word rồi tải lên lại, hoặc báo quản trị viên cài LibreOffice."
 )
+FILE_CONVERSION_BUSY = (
+    "Máy chủ đang chuyển đổi nhiều tệp .doc cùng lúc. Xin đồng chí đợi một lát rồi tải tệp "
+    "lên lại (hoặc lưu tệp thành .docx trong Word để tải lên ngay)."
+)
 FILE_CONVERSION_TIMEOUT = (
     "Chuyển đổi tệp .doc quá lâu nên đã dừng. Vui lòng lưu tệp thành .docx trong Word "
     "rồi tải lên lại."

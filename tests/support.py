@@ -402,3 +402,34 @@ class TcpRelay:
         finally:
             source.close()
             sink.close()
+
+
+@contextmanager
+def office_slots_taken(directory: Path, slots: int) -> Iterator[None]:
+    """Every one of `slots` LibreOffice conversion slots in `directory` held by another process
+    (as other web workers converting .doc uploads hold them) until the block ends."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_SLOTS, str(directory), str(slots)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+
+
+_HOLD_SLOTS = """
+import contextlib, sys, time
+from pathlib import Path
+from chibo_flow.documents.reading import office_slot
+with contextlib.ExitStack() as held:
+    for _ in range(int(sys.argv[2])):
+        held.enter_context(office_slot(Path(sys.argv[1]), int(sys.argv[2]), 0))
+    print("held", flush=True)
+    time.sleep(600)
+"""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import ctypes
+import fcntl
 import io
 import os
 import re
@@ -19,6 +20,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 import unicodedata
 import zipfile
 import zlib
@@ -34,6 +36,7 @@ from docx.document import Document as WordDocument
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
+from flask import current_app, has_app_context
 from lxml import etree
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 from pypdf.generic import IndirectObject, StreamObject
@@ -51,6 +54,7 @@ MAX_PDF_PAGES = 200
 MAX_PDF_INFLATED_BYTES = 10 * 1024 * 1024
 # LibreOffice converting a .doc: a cold start with a fresh profile takes 5-15 s here.
 DOC_CONVERSION_TIMEOUT_S = 90
+_SLOT_POLL_S = (0.05, 0.5)  # a conversion waiting for a slot looks again this often (doubling)
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PDF_SIGNATURE = b"%PDF-"
@@ -357,12 +361,13 @@ def convert_with_office(data: bytes, suffix: str, target: str, timeout: float) -
     """Convert a file with LibreOffice headless, in a private profile, within `timeout` s.
 
     `suffix` names the kind of `data` ("doc", "docx"); `target` is LibreOffice's
-    --convert-to argument ("pdf", "docx:MS Word 2007 XML"). Raises DocumentError.
+    --convert-to argument ("pdf", "docx:MS Word 2007 XML"). In the app, the conversion first
+    takes one of its OFFICE_CONVERSIONS slots (office_slot). Raises DocumentError.
     """
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         raise DocumentError(messages.FILE_DOC_NO_CONVERTER)
-    with tempfile.TemporaryDirectory(prefix="chibo-office-") as tmp:
+    with _app_office_slot(), tempfile.TemporaryDirectory(prefix="chibo-office-") as tmp:
         work = Path(tmp)
         source = work / f"in.{suffix}"
         source.write_bytes(data)
@@ -383,6 +388,50 @@ def convert_with_office(data: bytes, suffix: str, target: str, timeout: float) -
         if not converted.exists():
             raise DocumentError(messages.FILE_DOC_UNREADABLE)
         return converted.read_bytes()
+
+
+def _app_office_slot() -> contextlib.AbstractContextManager[None]:
+    """The app's slot for one conversion (OFFICE_CONVERSIONS, OFFICE_WAIT_S); none outside an
+    app (a test's or script's own conversions)."""
+    if not has_app_context():
+        return contextlib.nullcontext()
+    config = current_app.config
+    return office_slot(
+        Path(config["OFFICE_SLOTS_DIR"]), config["OFFICE_CONVERSIONS"], config["OFFICE_WAIT_S"]
+    )
+
+
+@contextlib.contextmanager
+def office_slot(directory: Path, slots: int, wait_s: float) -> Iterator[None]:
+    """Hold one of `slots` conversion slots shared by every process using `directory`: an
+    exclusive lock (flock) on one of its files `slot-0` … `slot-N`, which the kernel releases
+    when the holder ends, even killed. A free slot is looked for again until `wait_s` has
+    passed; then DocumentError(FILE_CONVERSION_BUSY): nothing was read or stored."""
+    directory.mkdir(parents=True, exist_ok=True)
+    deadline, pause = time.monotonic() + wait_s, _SLOT_POLL_S[0]
+    while (held := _free_slot(directory, slots)) is None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise DocumentError(messages.FILE_CONVERSION_BUSY)
+        time.sleep(min(pause, left))
+        pause = min(2 * pause, _SLOT_POLL_S[1])
+    try:
+        yield
+    finally:
+        os.close(held)
+
+
+def _free_slot(directory: Path, slots: int) -> int | None:
+    """The descriptor of a slot file this process now locks, or None when every one is held."""
+    for number in range(slots):
+        descriptor = os.open(directory / f"slot-{number}", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            continue
+        return descriptor
+    return None
 
 
 def run_office(command: list[str], timeout: float) -> None:

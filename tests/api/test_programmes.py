@@ -17,7 +17,8 @@ from tests.api.conftest import (
     assert_error,
     snapshot,
 )
-from tests.documents.samples import corrupt_doc, scanned_pdf
+from tests.documents.samples import corrupt_doc, office, programme_docx, scanned_pdf
+from tests.support import office_slots_taken
 
 SEED_TITLE = "HÀNH ĐỘNG CỦA CHI BỘ MẦM NON NĂM 2023"
 
@@ -358,3 +359,22 @@ def test_a_meeting_vote_with_minutes_of_another_kind_is_refused(db, world, api, 
 
     assert_error(response, 422, "invalid")
     assert db.session.scalar(select(MeetingVote)) is None
+
+
+def test_import_of_a_doc_while_every_conversion_slot_is_taken_asks_to_try_again(
+    app, db, world, api, tmp_path
+):
+    app.config.update(OFFICE_SLOTS_DIR=str(tmp_path), OFFICE_CONVERSIONS=2, OFFICE_WAIT_S=0.5)
+    doc = office(programme_docx(), "docx", "doc")
+
+    def upload():
+        return api("secretary").post(
+            "/programmes/import", data={"file": (io.BytesIO(doc), "chuong-trinh.doc")}
+        )
+
+    with office_slots_taken(tmp_path, 2):
+        busy = upload()
+    assert assert_error(busy, 422, "invalid")["message"] == messages.FILE_CONVERSION_BUSY
+    assert programme_count(db) == 0
+    assert upload().status_code == 201
+    assert programme_count(db) == 1
