@@ -448,21 +448,55 @@ def _der_blocks(config: Mapping[str, Any], key: str) -> Iterator[bytes]:
             yield data
 
 
-def read_signatures(data: bytes, config: Mapping[str, Any]) -> list[SignatureCheck] | None:
-    """The signatures of a PDF, earliest first, validated offline against the trust anchors and
-    the revocations known (the file's own and SIGNING_CRLS) ([] for an unsigned PDF); None when
-    `data` is not a readable PDF or names more than MAX_SIGNATURES signatures (none issued here
-    does, and validating each costs a chain and a digest of the whole file: a public upload
-    must not buy minutes of work)."""
+@dataclass(frozen=True)
+class SignedFile:
+    """A PDF opened once for its signatures: pyHanko's reader, the signatures it names (earliest
+    first, at most MAX_SIGNATURES; none validated yet) and the file's bytes."""
+
+    reader: PdfFileReader
+    signatures: list[EmbeddedPdfSignature]
+    data: bytes
+
+    def signed_revision_end(self, signature: EmbeddedPdfSignature) -> int:
+        """Where the revision `signature` covers ends: the file up to there is what was signed."""
+        *_, start, length = signature.byte_range
+        return start + length
+
+
+def open_signed(data: bytes) -> SignedFile | None:
+    """`data` read for its signatures without validating any; None when it is not a readable
+    PDF or names more than MAX_SIGNATURES signatures (none issued here does; each one a
+    checker validates costs a certificate chain and a digest of the whole file)."""
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(islice(reader.embedded_signatures, MAX_SIGNATURES + 1))
-        if len(embedded) > MAX_SIGNATURES:
-            return None
-        context = _validation_context(reader, config) if embedded else None
     except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
         return None
-    return [_check(signature, context, data) for signature in embedded]
+    return SignedFile(reader, embedded, data) if len(embedded) <= MAX_SIGNATURES else None
+
+
+def check_signatures(
+    signed: SignedFile, config: Mapping[str, Any], chosen: list[EmbeddedPdfSignature]
+) -> list[SignatureCheck] | None:
+    """The signatures `chosen` of `signed` validated offline against the trust anchors and the
+    revocations known (the file's own and SIGNING_CRLS); None when the file's security store
+    cannot be read."""
+    if not chosen:
+        return []
+    try:
+        context = _validation_context(signed.reader, config)
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    return [_check(signature, context, signed) for signature in chosen]
+
+
+def read_signatures(data: bytes, config: Mapping[str, Any]) -> list[SignatureCheck] | None:
+    """The signatures of a PDF, earliest first, each validated (check_signatures) ([] for an
+    unsigned PDF); None when `data` is not a readable PDF or names more than MAX_SIGNATURES
+    signatures. A checker that needs one of them opens the file (open_signed) and validates
+    that one alone."""
+    signed = open_signed(data)
+    return None if signed is None else check_signatures(signed, config, signed.signatures)
 
 
 def _validation_context(reader: PdfFileReader, config: Mapping[str, Any]) -> ValidationContext:
@@ -476,11 +510,11 @@ def _validation_context(reader: PdfFileReader, config: Mapping[str, Any]) -> Val
         return ValidationContext(**settings)
 
 
-def _check(signature: EmbeddedPdfSignature, context: ValidationContext, data: bytes
+def _check(signature: EmbeddedPdfSignature, context: ValidationContext, signed: SignedFile
            ) -> SignatureCheck:  # fmt: skip
-    *_, start, length = signature.byte_range
-    signed_revision = data[: start + length]
-    changed = start + length < len(data)
+    end = signed.signed_revision_end(signature)
+    signed_revision = signed.data[:end]
+    changed = end < len(signed.data)
     try:
         status = validate_pdf_signature(signature, context, diff_policy=DIFF_POLICY)
     except (SigningError, PdfReadError, ValueError, KeyError, TypeError):

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from chibo_flow.documents.final_copy import final_copy_by_code
 from chibo_flow.documents.format import SECRET
-from chibo_flow.documents.signing import SignatureCheck, read_signatures
+from chibo_flow.documents.signing import SignatureCheck, check_signatures, open_signed
 from chibo_flow.extensions import db
 from chibo_flow.models import FinalCopy, Programme
 
@@ -53,19 +53,30 @@ class Verdict:
 
 
 def check_copy(data: bytes, expected: FinalCopy | None = None) -> Verdict:
-    """Judge `data` against the issued copies (against `expected` when the page of a code asks)."""
-    signatures = read_signatures(data, current_app.config)
-    if signatures is None:
+    """Judge `data` against the issued copies (against `expected` when the page of a code asks).
+
+    The file is read once; of its signatures only the one the verdict rests on is validated:
+    the latest whose signed revision is an issued copy, else the latest (an upload may name up
+    to MAX_SIGNATURES, each costing a chain, a digest of the whole file and a comparison of
+    every revision after it)."""
+    signed = open_signed(data)
+    if signed is None:
         return Verdict(readable=False, genuine=False, final_copy=expected, signature=None)
-    if not signatures:
+    if not signed.signatures:
         match = _issued_with_sha256(hashlib.sha256(data).hexdigest())
         return _verdict(match, expected, None, data, genuine=match is not None)
-    signature, match = signatures[-1], None
-    for candidate in reversed(signatures):
-        match = _issued_with_sha256(hashlib.sha256(candidate.signed_revision).hexdigest())
+    chosen, match = signed.signatures[-1], None
+    view = memoryview(data)
+    for candidate in reversed(signed.signatures):
+        revision = view[: signed.signed_revision_end(candidate)]
+        match = _issued_with_sha256(hashlib.sha256(revision).hexdigest())
         if match is not None:
-            signature = candidate
+            chosen = candidate
             break
+    checked = check_signatures(signed, current_app.config, [chosen])
+    if checked is None:
+        return Verdict(readable=False, genuine=False, final_copy=expected, signature=None)
+    (signature,) = checked
     unchanged = not signature.changed_after_signing or signature.annotations_only
     genuine = match is not None and signature.valid and unchanged
     return _verdict(match, expected, signature, data, genuine=genuine)

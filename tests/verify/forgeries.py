@@ -8,6 +8,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.writer import PdfFileWriter
+from pyhanko.sign import signers
 
 from chibo_flow.documents.certificates import make_ca, write_signing_files
 from chibo_flow.documents.signing import sign_pdf
@@ -57,6 +58,19 @@ def signed_elsewhere(pdf: bytes, directory: Path, org: str) -> bytes:
     config = {"SIGNING_PKCS12_PATH": str(files.pkcs12),
               "SIGNING_PKCS12_PASSPHRASE": OTHER_PASSPHRASE}  # fmt: skip
     return sign_pdf(pdf, org, config)
+
+
+def countersigned_elsewhere(pdf: bytes, directory: Path, org: str) -> bytes:
+    """`pdf` signed once more in a field of its own, incrementally, by a certificate of a CA
+    nobody configured as trusted (someone who received the copy and signed it too)."""
+    ca = make_ca("CA lạ", "Tổ chức không được tin cậy")
+    files = write_signing_files(directory, ca, org, org, OTHER_PASSPHRASE, stem="ky-tiep")
+    signer = signers.SimpleSigner.load_pkcs12(
+        str(files.pkcs12), passphrase=OTHER_PASSPHRASE.encode()
+    )
+    metadata = signers.PdfSignatureMetadata(field_name="KyTiep", md_algorithm="sha256")
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
 
 
 def with_signature_repeated(pdf: bytes, times: int) -> bytes:

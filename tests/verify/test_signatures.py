@@ -17,6 +17,7 @@ from chibo_flow.documents.signing import read_signatures
 from chibo_flow.extensions import limiter
 from chibo_flow.timefmt import local_date
 from tests.verify.forgeries import (
+    countersigned_elsewhere,
     signed_elsewhere,
     with_byte_flipped,
     with_note,
@@ -139,6 +140,22 @@ def test_a_copy_signed_by_an_untrusted_ca_cannot_name_its_signer(client, issued,
     text = page_text(upload(client, issued.code, other))
     assert NOT_GENUINE in text
     assert UNTRUSTED in text
+
+
+def test_a_copy_signed_again_elsewhere_is_judged_by_the_issued_signature(client, issued, tmp_path):
+    """Only the signature the verdict rests on is validated: the one whose signed revision is
+    the issued copy, not the latest (an untrusted one added by whoever received the copy)."""
+    twice = countersigned_elsewhere(issued.pdf, tmp_path, "Người nhận")
+    assert len(read_signatures(twice, issued.app.config)) == 2
+
+    body = api_verify(client, twice).get_json()
+    assert body["genuine"] is True
+    assert body["programme"] == issued.programme
+    assert {k: body["signature"][k] for k in ("valid", "trusted", "signer")} == {
+        "valid": True, "trusted": True, "signer": ORG}  # fmt: skip
+    assert body["signature"]["changed_after_signing"] is True
+    text = page_text(upload(client, issued.code, twice))
+    assert GENUINE in text and NOT_GENUINE not in text and UNTRUSTED not in text
 
 
 def test_an_unsigned_file_is_compared_byte_for_byte(client, issued):
