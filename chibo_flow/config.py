@@ -229,6 +229,9 @@ class Config:
     LOCKOUT_FAILURES = 5
     LOCKOUT_WINDOW = timedelta(minutes=15)
     LOCKOUT_DURATION = timedelta(minutes=15)
+    # Wrong second-factor codes in a row (across windows) that lock the account until its
+    # password is reset or an admin unlocks it.
+    FACTOR_LOCK_FAILURES = 20
     LOGIN_RATE_LIMIT = "20 per minute"
     RATELIMIT_HEADERS_ENABLED = True
     API_TOKEN_LIFETIME_DAYS = 90  # a new API token's default lifetime

@@ -35,6 +35,11 @@ OTP_RESET_DONE = (
     "Đã xóa xác thực hai lớp của đồng chí {name}; lần đăng nhập tới đồng chí ấy sẽ đăng ký lại."
 )
 RECOVERY_CODE_USED = "Đã dùng một mã dự phòng; còn {left} mã."
+FACTOR_LOCKED = (
+    "Tài khoản của đồng chí đã bị khóa vì mã xác thực hai lớp bị nhập sai quá nhiều lần liên tiếp"
+    " (có thể ai đó đã biết mật khẩu). Để mở khóa, đồng chí bấm “Quên mật khẩu?” để nhận qua"
+    " email đường dẫn đặt mật khẩu mới, hoặc đề nghị quản trị hệ thống mở khóa."
+)
 RESET_REQUESTED = (
     "Nếu email này có trong hệ thống, đồng chí sẽ nhận được thư có đường dẫn đặt lại mật khẩu "
     "(dùng được một lần, trong 1 giờ)."
@@ -52,6 +57,7 @@ ACCOUNT_ELSEWHERE = (
     "đăng nhập của đồng chí ấy do quản trị các tổ chức ấy xử lý."
 )
 MEMBER_SESSIONS_ENDED = "Đã kết thúc {count} phiên đăng nhập của đồng chí {name}."
+MEMBER_UNLOCKED = "Đã mở khóa tài khoản của đồng chí {name}."
 TOKEN_CREATED = "Đã tạo mã truy cập. Đồng chí hãy chép lại ngay: mã chỉ hiện một lần."
 TOKEN_REVOKED = "Đã thu hồi mã truy cập."
 EMAIL_CHANGED = "Đã đổi email đăng nhập."
@@ -609,6 +615,7 @@ NOTICE_LABELS = {
     "deadline_passed": "Thư báo hết hạn cho ý kiến",
     "password_reset": "Thư đặt lại mật khẩu",
     "account_locked": "Thư báo tài khoản tạm khóa",
+    "factor_locked": "Thư báo tài khoản bị khóa",
     "invitation": "Thư mời tham gia",
     "roles_changed": "Thư báo thay đổi vai trò",
     "deadline_near": "Thư nhắc sắp hết hạn cho ý kiến",
@@ -619,6 +626,7 @@ NOTICE_LABELS = {
 ACCOUNT_MAIL_SUBJECTS = {
     "password_reset": "[Chi bộ Flow] Đặt lại mật khẩu",
     "account_locked": "[Chi bộ Flow] Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần",
+    "factor_locked": "[Chi bộ Flow] Tài khoản bị khóa do nhập sai mã xác thực nhiều lần",
     "invitation": "[Chi bộ Flow] Mời đồng chí tham gia: đặt mật khẩu",
     "roles_changed": "[Chi bộ Flow] Vai trò của đồng chí đã thay đổi",
     "email_change": "[Chi bộ Flow] Xác nhận email đăng nhập mới",

@@ -1,7 +1,8 @@
-"""Admin pages on members' logins: end a member's sessions, reset their second factor (both
-audited). Nested in the admin blueprint (admin role required); an admin lists the members of
-the orgs they administer and of every org under those (access.administered_org_ids), and acts
-on the login of those whose every org they administer (access.administers_account)."""
+"""Admin pages on members' logins: end a member's sessions, reset their second factor, unlock
+their account (all audited). Nested in the admin blueprint (admin role required); an admin
+lists the members of the orgs they administer and of every org under those
+(access.administered_org_ids), and acts on the login of those whose every org they administer
+(access.administers_account)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -10,16 +11,14 @@ from sqlalchemy import select
 from chibo_flow import messages
 from chibo_flow.access import administered_org_ids, administers_account
 from chibo_flow.auth import totp
+from chibo_flow.auth.audit import FACTOR_RESET, SESSIONS_ENDED, record_account_event
 from chibo_flow.auth.sessions import end_sessions, open_sessions
+from chibo_flow.auth.throttle import factor_locked, is_locked, unlock
 from chibo_flow.extensions import db
-from chibo_flow.models import AuditEvent, Membership, User
+from chibo_flow.models import Membership, User
 from chibo_flow.workflow_errors import NotAllowed
 
 bp = Blueprint("member_security", __name__, url_prefix="/security")
-
-# AuditEvent.action of an admin ending a member's sessions, resetting their second factor
-SESSIONS_ENDED = "sessions_ended"
-FACTOR_RESET = "second_factor_reset"
 
 
 def _members_query():
@@ -51,12 +50,14 @@ def members():
 
 @bp.get("/<int:user_id>")
 def member(user_id: int):
-    """One member: their second factor and open sessions."""
+    """One member: their second factor, whether their account is locked, open sessions."""
     user = _member(user_id)
     return render_template(
         "admin/security_member.html",
         member=user,
         has_factor=user.has_factor,
+        locked=is_locked(user),
+        factor_locked=factor_locked(user),
         sessions=open_sessions(user.id),
     )
 
@@ -82,12 +83,17 @@ def reset_factor(user_id: int):
     return redirect(url_for(".member", user_id=user.id))
 
 
+@bp.post("/<int:user_id>/unlock")
+def unlock_member(user_id: int):
+    """Lift the lock of the member's account (audited): after wrong codes, once the admin has
+    made sure the member is the one asking."""
+    user = _member(user_id)
+    unlock(user, actor_id=current_user.id)
+    db.session.commit()
+    flash(messages.MEMBER_UNLOCKED.format(name=user.name), "info")
+    return redirect(url_for(".member", user_id=user.id))
+
+
 def _audit(action: str, user: User, **data) -> None:
-    db.session.add(
-        AuditEvent(
-            actor_id=current_user.id,
-            action=action,
-            data={"user_id": user.id, "email": user.email, **data},
-        )  # fmt: skip
-    )
+    record_account_event(action, user, current_user.id, **data)
     db.session.commit()

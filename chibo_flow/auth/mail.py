@@ -1,6 +1,7 @@
-"""Emails about a person's own account (password-reset link, account locked, an invitation to
-set a first password, roles changed by an admin, the link confirming a new login email, sent to
-that new address): Delivery rows like every other email, through the one dispatcher.
+"""Emails about a person's own account (password-reset link, account locked for a while or,
+after wrong second-factor codes, until unlocked, an invitation to set a first password, roles
+changed by an admin, the link confirming a new login email, sent to that new address): Delivery
+rows like every other email, through the one dispatcher.
 
 `queue_account_mail` records an `account_mail` domain event and commits it; the dispatcher expands
 it into one row to the account's address (`notices_for`), the worker sends it and the relay
@@ -30,6 +31,7 @@ from chibo_flow.notifications.notice import Notice
 
 PASSWORD_RESET = "password_reset"
 ACCOUNT_LOCKED = "account_locked"
+FACTOR_LOCKED = "factor_locked"
 INVITATION = "invitation"
 ROLES_CHANGED = "roles_changed"
 EMAIL_CHANGE = "email_change"
@@ -52,6 +54,10 @@ def _reset_context(user: User, _event: DomainEvent) -> dict[str, Any]:
 
 def _locked_context(user: User, _event: DomainEvent) -> dict[str, Any]:
     return {"minutes": int(current_app.config["LOCKOUT_DURATION"].total_seconds() // 60)}
+
+
+def _factor_locked_context(user: User, _event: DomainEvent) -> dict[str, Any]:
+    return {"failures": current_app.config["FACTOR_LOCK_FAILURES"]}
 
 
 def _invitation_context(user: User, _event: DomainEvent) -> dict[str, Any]:
@@ -90,6 +96,7 @@ class AccountMail:
 ACCOUNT_MAILS: dict[str, AccountMail] = {
     PASSWORD_RESET: AccountMail(_reset_context, private=True),
     ACCOUNT_LOCKED: AccountMail(_locked_context),
+    FACTOR_LOCKED: AccountMail(_factor_locked_context),
     INVITATION: AccountMail(_invitation_context, private=True),
     ROLES_CHANGED: AccountMail(_roles_context),
     EMAIL_CHANGE: AccountMail(_email_change_context, private=True),

@@ -1,47 +1,151 @@
-"""Per-account lockout: LOCKOUT_FAILURES wrong passwords or codes within LOCKOUT_WINDOW lock the
-account for LOCKOUT_DURATION, whatever the password, and its owner is emailed once. (The
-per-address limit is Flask-Limiter's, on the login views.)"""
+"""Login throttling, one place per rule:
+
+- per account and window: LOCKOUT_FAILURES wrong passwords or codes within LOCKOUT_WINDOW lock
+  the account for LOCKOUT_DURATION, whatever the password, and its owner is emailed once;
+- per account across windows: FACTOR_LOCK_FAILURES wrong second-factor codes in a row (a right
+  one resets the run) lock it until its password is reset or an admin unlocks it (the lock and
+  the unlock audited, its owner emailed).
+(The per-address limit of the login forms is Flask-Limiter's, on the login views.)
+
+A try is counted before its password or code is checked (`claim_try`), under a lock of the
+account's row (its first statement is an UPDATE, held to the commit), and given back when it
+proves right (`settle_try`): requests at once for one account share the same tries as requests
+one after the other."""
+
+from typing import NamedTuple
 
 from flask import current_app, request
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
-from chibo_flow.auth.mail import ACCOUNT_LOCKED, queue_account_mail
+from chibo_flow.auth.audit import ACCOUNT_UNLOCKED, LOCKED_BY_FACTOR, record_account_event
+from chibo_flow.auth.mail import ACCOUNT_LOCKED, FACTOR_LOCKED, queue_account_mail
 from chibo_flow.extensions import db
 from chibo_flow.models import LoginFailure, LoginSession, User
 from chibo_flow.models._types import utcnow
 
+_users = User.__table__
 
-def is_locked(user: User) -> bool:
-    """True while the account is locked."""
+
+class Try(NamedTuple):
+    """A password or code being checked, already counted as a failure (`claim_try`)."""
+
+    user_id: int
+    failure_id: int
+    # For a second-factor code: the account's run of wrong codes, this one included.
+    factor_run: int | None
+
+
+def window_locked(user: User) -> bool:
+    """True while the account is locked for LOCKOUT_DURATION."""
     return user.locked_until is not None and user.locked_until > utcnow()
 
 
-def record_failure(user: User) -> bool:
-    """Count a wrong password or code for `user` and commit; True when this failure locks the
-    account (its owner is then emailed)."""
+def factor_locked(user: User) -> bool:
+    """True once FACTOR_LOCK_FAILURES wrong codes in a row locked the account (until a password
+    reset or an admin's unlock)."""
+    return user.factor_failures >= current_app.config["FACTOR_LOCK_FAILURES"]
+
+
+def is_locked(user: User) -> bool:
+    """True while the account is locked, for a while or until unlocked."""
+    return window_locked(user) or factor_locked(user)
+
+
+def claim_try(user: User, factor: bool = False) -> Try | None:
+    """Count a password (or, with `factor`, a second-factor code) of `user` as a failure before
+    it is checked, atomically with every other try of the account, and commit; None, counting
+    nothing, when the account is locked (a factor lock refuses codes only: the password step
+    still tells its owner how to unlock) or the window's tries are taken."""
+    _lock_row(user, 1 if factor else 0)
+    run = user.factor_failures if factor else None
+    refused = (
+        window_locked(user)
+        or (factor and run > current_app.config["FACTOR_LOCK_FAILURES"])
+        or _failures_in_window(user) >= current_app.config["LOCKOUT_FAILURES"]
+    )
+    if refused:
+        db.session.rollback()
+        return None
+    failure = LoginFailure(user_id=user.id, at=utcnow(), address=request.remote_addr)
+    db.session.add(failure)
+    db.session.commit()
+    return Try(user.id, failure.id, run)
+
+
+def settle_try(attempt: Try, right: bool) -> None:
+    """After the check (committed): a right password or code gives its try back, a right code
+    ends the run of wrong ones; a wrong one stays counted and may lock the account (the
+    LOCKOUT_FAILURES-th of the window: for a while, its owner emailed; the
+    FACTOR_LOCK_FAILURES-th code in a row: until unlocked, audited, its owner emailed)."""
+    user = db.session.get(User, attempt.user_id)
+    if right:
+        db.session.execute(delete(LoginFailure).where(LoginFailure.id == attempt.failure_id))
+        if attempt.factor_run is not None:
+            db.session.execute(update(_users).where(_users.c.id == user.id)
+                               .values(factor_failures=0))  # fmt: skip
+        db.session.commit()
+        db.session.refresh(user)
+        return
+    _lock_row(user, 0)
     config = current_app.config
+    locks_for_a_while = not window_locked(user) and (
+        _failures_in_window(user) >= config["LOCKOUT_FAILURES"]
+    )
+    if locks_for_a_while:
+        user.locked_until = utcnow() + config["LOCKOUT_DURATION"]
+    # Only the try that made the run FACTOR_LOCK_FAILURES long locks (a right code since then
+    # ended that run).
+    locks = attempt.factor_run == config["FACTOR_LOCK_FAILURES"] and factor_locked(user)
+    if locks:
+        record_account_event(LOCKED_BY_FACTOR, user, None, failures=attempt.factor_run,
+                             address=request.remote_addr)  # fmt: skip
+    db.session.commit()
+    if locks:
+        queue_account_mail(FACTOR_LOCKED, user.id)
+    elif locks_for_a_while:
+        queue_account_mail(ACCOUNT_LOCKED, user.id)
+
+
+def record_failure(user: User) -> None:
+    """Count a wrong password or code already checked (committed), as `settle_try` does."""
+    attempt = claim_try(user)
+    if attempt is not None:
+        settle_try(attempt, right=False)
+
+
+def unlock(user: User, actor_id: int) -> None:
+    """Lift a lock of either kind (a password reset does, by the account's owner, or an admin);
+    lifting one is audited. The caller commits."""
+    if not is_locked(user):
+        return
+    record_account_event(ACCOUNT_UNLOCKED, user, actor_id, second_factor=factor_locked(user),
+                         by="owner" if actor_id == user.id else "admin")  # fmt: skip
+    user.locked_until = None
+    user.factor_failures = 0
+
+
+def _lock_row(user: User, factor_failures: int) -> None:
+    """Lock the account's row until the commit (PostgreSQL's row lock, SQLite's write lock),
+    adding `factor_failures` to its run of wrong codes, and read it again."""
+    db.session.execute(
+        update(_users)
+        .where(_users.c.id == user.id)
+        .values(factor_failures=_users.c.factor_failures + factor_failures)
+    )
+    db.session.refresh(user)
+
+
+def _failures_in_window(user: User) -> int:
+    """Failures of the account since the window's start, the last lock's end and the last
+    login."""
     now = utcnow()
-    db.session.add(LoginFailure(user_id=user.id, at=now, address=request.remote_addr))
-    db.session.flush()
-    # Failures count since the window's start, the last lock's end and the last login.
     last_login = db.session.scalar(
         select(func.max(LoginSession.created_at)).where(LoginSession.user_id == user.id)
     )
-    since = max(t for t in (now - config["LOCKOUT_WINDOW"], user.locked_until, last_login) if t)
-    failures = db.session.scalar(
+    window = now - current_app.config["LOCKOUT_WINDOW"]
+    since = max(t for t in (window, user.locked_until, last_login) if t)
+    return db.session.scalar(
         select(func.count())
         .select_from(LoginFailure)
         .where(LoginFailure.user_id == user.id, LoginFailure.at > since)
     )
-    locks = failures >= config["LOCKOUT_FAILURES"]
-    if locks:
-        user.locked_until = now + config["LOCKOUT_DURATION"]
-    db.session.commit()
-    if locks:
-        queue_account_mail(ACCOUNT_LOCKED, user.id)
-    return locks
-
-
-def unlock(user: User) -> None:
-    """Lift a lock (a password reset does); the caller commits."""
-    user.locked_until = None

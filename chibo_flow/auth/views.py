@@ -24,13 +24,13 @@ from chibo_flow import messages
 from chibo_flow.auth import totp
 from chibo_flow.auth.forms import CodeForm, LoginForm, NewPasswordForm, ResetRequestForm
 from chibo_flow.auth.invitations import accept, invitation_for_token
-from chibo_flow.auth.login import check_password
+from chibo_flow.auth.login import CodeCheck, FactorLocked, check_code, check_password
 from chibo_flow.auth.mail import queue_reset_mail
 from chibo_flow.auth.passwords import hash_password
 from chibo_flow.auth.redirects import safe_next
 from chibo_flow.auth.reset import user_for_reset_token
 from chibo_flow.auth.sessions import end_session, end_sessions, revoke_tokens, start_session
-from chibo_flow.auth.throttle import is_locked, record_failure, unlock
+from chibo_flow.auth.throttle import factor_locked, record_failure, unlock, window_locked
 from chibo_flow.extensions import db, limiter
 from chibo_flow.models import User
 
@@ -84,7 +84,11 @@ def login():
         return redirect(url_for("programmes.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = check_password(form.email.data, form.password.data)
+        try:
+            user = check_password(form.email.data, form.password.data)
+        except FactorLocked:
+            flash(messages.FACTOR_LOCKED, "danger")
+            return render_template("auth/login.html", form=form)
         if user is not None:
             target = safe_next(request.args.get("next"))
             if user.has_factor:
@@ -104,14 +108,21 @@ def _pending(user: User, target: str, step: str) -> Response:
 
 def _pending_user() -> User | None:
     """Who passed the password step in this browser within PENDING_MAX_AGE_S (and is still
-    active and unlocked)."""
+    active and not locked for a while; a lock by wrong codes is the second step's to say)."""
     pending = session.get(PENDING_LOGIN)
     if not pending or time.time() - pending["at"] > PENDING_MAX_AGE_S:
         return None
     user = db.session.get(User, pending["user_id"])
-    if user is None or not user.active or is_locked(user):
+    if user is None or not user.active or (window_locked(user) and not factor_locked(user)):
         return None
     return user
+
+
+def _factor_locked_out() -> Response:
+    """Back to the login page, which says how the account is unlocked."""
+    session.pop(PENDING_LOGIN, None)
+    flash(messages.FACTOR_LOCKED, "danger")
+    return redirect(url_for(".login"))
 
 
 def _finish_login(user: User) -> str:
@@ -131,14 +142,22 @@ def second_factor():
         return redirect(url_for(".login"))
     if not user.has_factor:
         return redirect(url_for(".enrol"))
+    if factor_locked(user):
+        return _factor_locked_out()
     form = CodeForm()
     if form.validate_on_submit():
-        if totp.verify_code(user, form.code.data):
+        checked = check_code(user, form.code.data)
+        if checked is CodeCheck.RIGHT:
             return redirect(_finish_login(user))
-        if totp.use_recovery_code(user, form.code.data):
+        if checked is CodeCheck.RECOVERY:
             flash(messages.RECOVERY_CODE_USED.format(left=totp.recovery_codes_left(user)), "info")
             return redirect(_finish_login(user))
-        record_failure(user)
+        if factor_locked(user):
+            return _factor_locked_out()
+        if checked is CodeCheck.LOCKED:
+            session.pop(PENDING_LOGIN, None)
+            flash(messages.OTP_PENDING_EXPIRED, "warning")
+            return redirect(url_for(".login"))
         flash(messages.OTP_FAILED, "danger")
         form.code.data = ""  # the field empty for the next code, not the refused one to delete
     return render_template("auth/second_factor.html", form=form)
@@ -217,7 +236,7 @@ def reset_password(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         user.password_hash = hash_password(form.password.data)
-        unlock(user)
+        unlock(user, actor_id=user.id)
         revoke_tokens(user.id)
         db.session.commit()
         end_sessions(user.id)

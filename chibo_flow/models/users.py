@@ -141,6 +141,9 @@ class User(HoldsRoles, UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Login throttling: refused whatever the password until then (chibo_flow.auth.throttle).
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Wrong second-factor codes in a row, whatever the window (a right code resets it): at
+    # FACTOR_LOCK_FAILURES the account is locked until a password reset or an admin's unlock.
+    factor_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # TOTP second factor (chibo_flow.auth.totp): the base32 secret, set at enrolment and in
     # force once confirmed with a first code; the time step of the last code accepted, so that
     # no code is accepted twice. The secret is stored encrypted (ENCRYPTION_KEY).

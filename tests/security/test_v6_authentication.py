@@ -54,8 +54,9 @@ def test_five_wrong_passwords_lock_the_account_whatever_the_password(db, client,
     db.session.refresh(member)
     assert member.locked_until > utcnow() + timedelta(minutes=14)
 
-    # Fifteen minutes later the lock has passed.
+    # Fifteen minutes later the lock has passed (and the failures that made it are older).
     db.session.execute(update(User).values(locked_until=utcnow() - timedelta(seconds=1)))
+    db.session.execute(update(LoginFailure).values(at=utcnow() - timedelta(minutes=15)))
     db.session.commit()
     assert post_login(client, member.email, PASSWORD).status_code == 302
 

@@ -5,19 +5,31 @@ the password and a code are asked again before changing the password, the email 
 
 import hashlib
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from chibo_flow import messages
 from chibo_flow.auth import totp
 from chibo_flow.auth.email_change import email_change_url
-from chibo_flow.models import AuditEvent, LoginSession, Membership, RecoveryCode, User
+from chibo_flow.auth.reset import reset_url
+from chibo_flow.models import (
+    AuditEvent,
+    LoginFailure,
+    LoginSession,
+    Membership,
+    RecoveryCode,
+    User,
+)
+from chibo_flow.models._types import utcnow
 from chibo_flow.models.users import Role
 from tests.conftest import PASSWORD, log_in, unused_code
-from tests.support import flask_cli
+from tests.support import flask_cli, wait_for
 from tests.web.support import flashes, page_text
 
 
@@ -283,3 +295,145 @@ def test_each_browser_enrols_its_own_secret(app, db, world):
     assert flashes(refused, "danger") == [messages.OTP_FAILED]
     with mine.session_transaction() as session:
         assert totp.ENROLMENT not in session
+
+
+# --- wrong codes in a row lock the account until it is unlocked --------------------------------
+
+
+def wrong_code(user: User) -> str:
+    """A six-digit code the server accepts at no step near now."""
+    now = time.time()
+    near = {pyotp.TOTP(user.totp_secret).at(now + d * totp.STEP_S) for d in range(-2, 3)}
+    return next(code for code in ("000000", "111111", "222222", "333333", "444444", "555555",
+                                  "666666") if code not in near)  # fmt: skip
+
+
+def a_window_later(db) -> None:
+    """Fifteen minutes on: the lock for a while has passed, the failures are out of the window."""
+    db.session.execute(update(User).values(locked_until=None))
+    db.session.execute(update(LoginFailure).values(at=utcnow() - timedelta(minutes=16)))
+    db.session.commit()
+
+
+def wrong_codes(app, db, user: User, count: int, first_address: int = 1) -> list:
+    """`count` wrong codes at the second step, five a window (the window's lock waited out), each
+    window from another address (the per-address limit is not what is tested); the answers."""
+    answers = []
+    for window in range(0, count, 5):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"198.51.100.{first_address + window // 5}"
+        assert password_step(client, user).headers["Location"] == "/login/otp"
+        for _ in range(min(5, count - window)):
+            answers.append(client.post("/login/otp", data={"code": wrong_code(user)}))
+        a_window_later(db)
+    return answers
+
+
+def test_twenty_wrong_codes_in_a_row_lock_the_account_until_the_password_is_reset(
+    app, db, world, smtp_server, celery_worker
+):
+    """Someone who has a member's password got five guesses of the code every fifteen minutes
+    for ever; after 20 wrong codes in a row the account stays locked."""
+    secretary = world.users["secretary"]
+    totp.current_code(secretary)
+    answers = wrong_codes(app, db, secretary, 20)
+    assert all(flashes(a, "danger") == [messages.OTP_FAILED] for a in answers[:19])
+    assert answers[19].headers["Location"] == "/login"
+
+    client = app.test_client()
+    refused = password_step(client, secretary)  # long after the window's lock
+    assert refused.status_code == 200
+    assert flashes(refused, "danger") == [messages.FACTOR_LOCKED]  # says what to do
+    assert "Quên mật khẩu?" in page_text(refused)
+    wrong_password = client.post("/login", data={"email": secretary.email, "password": "sai"})
+    assert flashes(wrong_password, "danger") == [messages.LOGIN_FAILED]  # tells nothing more
+    assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 0
+
+    [mail] = wait_for(lambda: smtp_server.messages("factor_locked"))
+    assert mail.message["To"].addresses[0].addr_spec == secretary.email
+    text = mail.message.get_body(("plain",)).get_content()
+    assert f"Kính gửi đồng chí {secretary.name}" in text
+    assert "sai mã xác thực hai lớp 20 lần liên tiếp" in text
+    assert "http://chibo.test/login/reset" in text
+    [locked] = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "account_locked_second_factor")
+    )
+    assert locked.actor_id is None and locked.data["user_id"] == secretary.id
+
+    # The owner resets the password by the emailed link: unlocked (audited), the code asked again.
+    path = reset_url(secretary).removeprefix("http://chibo.test")
+    new = "mật khẩu mới của đồng chí"
+    client.post(path, data={"password": new, "confirm": new})
+    [unlocked] = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "account_unlocked")
+    )
+    assert unlocked.actor_id == secretary.id and unlocked.data["second_factor"] is True
+    step = client.post("/login", data={"email": secretary.email, "password": new})
+    assert step.headers["Location"] == "/login/otp"
+    assert client.post("/login/otp", data={"code": unused_code(secretary)}).status_code == 302
+    assert len(smtp_server.messages("factor_locked")) == 1
+
+
+def test_a_right_code_starts_the_count_again(app, db, world):
+    secretary = world.users["secretary"]
+    totp.current_code(secretary)
+    wrong_codes(app, db, secretary, 19)
+    log_in(app.test_client(), secretary)
+    answers = wrong_codes(app, db, secretary, 19, first_address=10)
+    assert all(flashes(a, "danger") == [messages.OTP_FAILED] for a in answers)
+    assert password_step(app.test_client(), secretary).headers["Location"] == "/login/otp"
+
+
+def test_an_admin_unlocks_a_locked_member_audited(app, db, world, browser):
+    committee = world.users["committee"]
+    totp.current_code(committee)
+    wrong_codes(app, db, committee, 20)
+    admin = browser(world.users["admin"])
+    assert "Tài khoản đang bị khóa" in page_text(admin.get(f"/admin/security/{committee.id}"))
+
+    done = admin.post(f"/admin/security/{committee.id}/unlock", follow_redirects=True)
+    assert flashes(done, "info") == [messages.MEMBER_UNLOCKED.format(name=committee.name)]
+    assert "Tài khoản đang bị khóa" not in page_text(done)
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "account_unlocked"))
+    assert event.actor_id == world.users["admin"].id and event.data["user_id"] == committee.id
+    log_in(app.test_client(), committee)  # password and code work again
+
+
+def test_an_admin_of_another_org_cannot_unlock_the_member(app, db, world, browser):
+    committee = world.users["committee"]
+    totp.current_code(committee)
+    wrong_codes(app, db, committee, 20)
+    outsider = browser(world.users["outsider"])
+    assert outsider.post(f"/admin/security/{committee.id}/unlock").status_code == 404
+    assert flashes(password_step(app.test_client(), committee), "danger") == [
+        messages.FACTOR_LOCKED
+    ]
+
+
+def test_wrong_codes_sent_at_once_get_no_more_tries_than_one_after_the_other(app, db, world):
+    """Each request read the failures, checked its code and then counted it: a dozen codes sent
+    at once were all checked before any of them locked the account."""
+    secretary = world.users["secretary"]
+    totp.current_code(secretary)
+    clients = []
+    for n in range(12):  # each its own browser, address and database connection
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"203.0.113.{n + 1}"
+        assert password_step(client, secretary).headers["Location"] == "/login/otp"
+        clients.append(client)
+    code = wrong_code(secretary)
+    start = threading.Barrier(len(clients))
+
+    def guess(client):
+        start.wait()
+        return client.post("/login/otp", data={"code": code})
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        answers = list(pool.map(guess, clients))
+
+    checked = [a for a in answers if flashes(a, "danger") == [messages.OTP_FAILED]]
+    assert len(checked) == app.config["LOCKOUT_FAILURES"]
+    assert all(a.headers.get("Location") == "/login" for a in answers if a not in checked)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == len(checked)
+    assert db.session.get(User, secretary.id).locked_until > utcnow()
