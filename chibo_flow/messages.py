@@ -340,6 +340,10 @@ API_TOKEN_MISSING = (
     "Thiếu mã truy cập. Vui lòng gửi kèm tiêu đề “Authorization: Bearer <token>” "
     "(lấy token bằng lệnh “flask users token EMAIL”)."
 )
+API_FACTOR_REQUIRED = (
+    "Vai trò của đồng chí phải đăng nhập bằng xác thực hai lớp: đồng chí đăng nhập trên trang web"
+    " để đăng ký xác thực hai lớp trước, rồi tạo mã truy cập (token) mới."
+)
 API_INVALID_FIELDS = "Dữ liệu gửi lên không hợp lệ ở trường: {fields}."
 API_INVALID_BODY = "Dữ liệu gửi lên không hợp lệ."
 API_TEXT_OR_DOC = (

@@ -4,18 +4,23 @@ from flask import Response, g, request
 
 from chibo_flow import messages
 from chibo_flow.auth.sessions import user_for_token
+from chibo_flow.auth.totp import requires_second_factor
 from chibo_flow.errors import error_response
 from chibo_flow.models import User
 
 
 def authenticate() -> Response | None:
-    """Before each API request: set the caller from `Authorization: Bearer`, or answer 401."""
+    """Before each API request: set the caller from `Authorization: Bearer`, or answer 401; 403
+    for the token of someone whose role needs a second factor they have not enrolled (a token
+    made with the password alone)."""
     auth = request.authorization
     if auth is None or auth.type != "bearer" or not auth.token:
         return _unauthorized(messages.API_TOKEN_MISSING)
     user = user_for_token(auth.token)
     if user is None:
         return _unauthorized(messages.TOKEN_INVALID)
+    if requires_second_factor(user) and not user.has_factor:
+        return error_response(403, messages.API_FACTOR_REQUIRED, "second_factor_required")
     g.api_user = user
     return None
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from chibo_flow.auth.passwords import hash_password
-from chibo_flow.auth.sessions import issue_token, user_for_token
+from chibo_flow.auth.sessions import user_for_token
 from chibo_flow.models import (
     AuditEvent,
     Invitation,
@@ -21,6 +21,7 @@ from chibo_flow.models import (
 from chibo_flow.models.users import Role
 from chibo_flow.workflow import create_programme
 from tests.api.conftest import ApiClient, assert_error
+from tests.conftest import api_token
 from tests.member_sheets import as_csv, as_xlsx, members, with_three_bad_rows
 from tests.support import wait_for
 
@@ -57,7 +58,7 @@ def tree(db):
         db.session.flush()
         db.session.add(Membership(user=user, org=found[org_key], role=role))
         db.session.flush()
-        tokens[key] = issue_token(user)
+        tokens[key] = api_token(user)
     db.session.commit()
     return found, tokens
 

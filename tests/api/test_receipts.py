@@ -4,12 +4,12 @@ copy was opened and confirmed."""
 
 from sqlalchemy import select
 
-from chibo_flow.auth.sessions import issue_token
 from chibo_flow.documents.final_copy import final_copy_for
 from chibo_flow.models import Delivery, Membership, Org, User
 from chibo_flow.models.users import Role
 from chibo_flow.receipts.confirm import confirmed_by_link
 from tests.api.conftest import PROGRAMME_KEYS, ApiClient, assert_error
+from tests.conftest import api_token
 
 STANDING = "thuongtruc1@chibo.test"
 
@@ -20,7 +20,7 @@ def _standing(db, client) -> tuple[User, ApiClient]:
     user = User(email=STANDING, name="Phạm Văn Dũng")
     db.session.add_all([parent, user, Membership(user=user, org=parent, role=Role.MEMBER)])
     db.session.commit()
-    return user, ApiClient(client, issue_token(user))
+    return user, ApiClient(client, api_token(user))
 
 
 def test_a_recipient_of_another_org_lists_reads_and_downloads_it(db, client, world, api, build):
@@ -101,7 +101,7 @@ def test_only_a_personal_recipient_may_confirm_through_the_api(db, client, world
 
     assert_error(api("outsider").post(f"/inbox/{programme.id}/confirm"), 404, "not_found")
     assert_error(standing.post(f"/inbox/{draft.id}/confirm"), 404, "not_found")
-    not_emailed = ApiClient(client, issue_token(member)).post(
+    not_emailed = ApiClient(client, api_token(member)).post(
         f"/inbox/{programme.id}/confirm"
     )  # sees it, was not sent it
     assert_error(not_emailed, 404, "not_found")

@@ -9,12 +9,12 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from chibo_flow.auth.sessions import issue_token
 from chibo_flow.models import Delivery, IncomingEntry
 from chibo_flow.models._types import utcnow
 from chibo_flow.timefmt import local_date
 from chibo_flow.workflow import apply_transition
 from tests.api.conftest import ApiClient, assert_error
+from tests.conftest import api_token
 from tests.registers.support import DOC, build_lien
 
 
@@ -26,7 +26,7 @@ def lien(make, db):
 @pytest.fixture
 def as_(client, lien):
     """ApiClient acting as one of the people of `lien`."""
-    return lambda key: ApiClient(client, issue_token(lien.people[key]))
+    return lambda key: ApiClient(client, api_token(lien.people[key]))
 
 
 def test_outgoing_register_items(lien, as_):

@@ -91,8 +91,9 @@ def test_without_a_second_factor_a_secret_write_is_refused_before_it_changes_any
     db, world, client, api, seed_text
 ):
     """A token of an account that has no second factor yet (`flask users token` right after
-    `flask demo`) is refused a "mật" programme with 403: creating, importing, editing or acting
-    on one changes nothing, instead of being saved behind a 403 the client would retry."""
+    `flask demo`) is refused with 403 (its role needs the factor: every request is, and a "mật"
+    programme would be): creating, importing, editing or acting on one changes nothing, instead
+    of being saved behind a 403 the client would retry."""
     secretary = world.users["secretary"]
     ordinary = api("secretary").post("/programmes", json={"text": seed_text}).get_json()
     secret = (
@@ -121,7 +122,8 @@ def test_without_a_second_factor_a_secret_write_is_refused_before_it_changes_any
     ]
 
     for response in answers:
-        assert assert_error(response, 403, "forbidden")["message"] == messages.SECRET_NEEDS_FACTOR
+        error = assert_error(response, 403, "second_factor_required")
+        assert error["message"] == messages.API_FACTOR_REQUIRED
     db.session.expire_all()
     stored = {p.id: (p.secrecy, p.urgency, p.state, p.version) for p in db.session.query(Programme)}
     assert stored == {

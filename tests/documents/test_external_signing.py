@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from chibo_flow import messages
-from chibo_flow.auth.sessions import issue_token
 from chibo_flow.demo import DEMO_PASSWORD, ORG
 from chibo_flow.documents.certificates import make_crl, write_signing_files
 from chibo_flow.documents.final_copy import (
@@ -23,7 +22,7 @@ from chibo_flow.documents.signing import SigningNotConfigured, read_signatures, 
 from chibo_flow.models import AuditEvent, Org
 from chibo_flow.models.users import SigningMode
 from chibo_flow.workflow import apply_transition
-from tests.conftest import log_in
+from tests.conftest import api_token, log_in
 from tests.support import suite_ca
 from tests.verify.forgeries import signed_elsewhere, with_note, with_page_replaced
 from tests.verify.support import COMMITTEE_1, COMMITTEE_2, SECRETARY, demo_programme, demo_user
@@ -43,7 +42,7 @@ def approved(app, db):
 
 
 def upload(client, programme, data: bytes, email: str = SECRETARY):
-    token = issue_token(demo_user(email))
+    token = api_token(demo_user(email))
     return client.post(
         f"/api/v1/programmes/{programme.id}/signed.pdf",
         data={"file": (io.BytesIO(data), "da-ky.pdf")},
@@ -57,7 +56,7 @@ def test_the_approved_pdf_waits_unsigned_until_the_signed_copy_is_uploaded(app, 
     programme, copy = approved
     assert read_signatures(copy.pdf, app.config) == []
     assert final_copy_ready(programme) is False
-    bearer = {"Authorization": f"Bearer {issue_token(demo_user(SECRETARY))}"}
+    bearer = {"Authorization": f"Bearer {api_token(demo_user(SECRETARY))}"}
     downloaded = client.get(f"/api/v1/programmes/{programme.id}/final.pdf", headers=bearer)
     assert downloaded.data == copy.pdf
 

@@ -21,7 +21,6 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from chibo_flow import messages
-from chibo_flow.auth.sessions import issue_token
 from chibo_flow.demo import ORG, PARENT_ORG
 from chibo_flow.documents.final_copy import (
     final_copy_for,
@@ -37,6 +36,7 @@ from chibo_flow.notifications.tasks import send_deliveries
 from chibo_flow.timefmt import local_date
 from chibo_flow.workflow import apply_transition
 from chibo_flow.workflow_errors import Invalid
+from tests.conftest import api_token
 from tests.support import assert_in_order
 from tests.verify.support import (
     COMMITTEE_1,
@@ -267,7 +267,7 @@ def test_docx_archive_carries_the_approval_time_not_the_clock(issued):
 
 
 def _get(client, user, path: str):
-    return client.get(path, headers={"Authorization": f"Bearer {issue_token(user)}"})
+    return client.get(path, headers={"Authorization": f"Bearer {api_token(user)}"})
 
 
 def test_final_copy_is_rendered_once_and_served_as_issued(app, db, client):

@@ -9,19 +9,19 @@ import time
 
 from sqlalchemy import select
 
-from chibo_flow.auth.sessions import issue_token
 from chibo_flow.demo import ORG, load_demo
 from chibo_flow.documents.signing import sign_pdf
 from chibo_flow.models import Delivery, FinalCopy, Org, Programme, User
 from chibo_flow.models.delivery import FINAL_COPY, DeliveryStatus
 from chibo_flow.models.users import SigningMode
 from chibo_flow.notifications.relay import relay_pending
+from tests.conftest import api_token
 from tests.support import wait_for
 
 
 def _bearer(db, email: str) -> dict[str, str]:
     user = db.session.scalar(select(User).where(User.email == email))
-    return {"Authorization": f"Bearer {issue_token(user)}"}
+    return {"Authorization": f"Bearer {api_token(user)}"}
 
 
 def _act(client, headers, programme_id: int, action: str) -> dict:

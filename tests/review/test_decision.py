@@ -10,7 +10,6 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from chibo_flow.auth.sessions import issue_token
 from chibo_flow.models import AuditEvent, DomainEvent, EventKind
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.users import Role
@@ -19,6 +18,7 @@ from chibo_flow.review.meetings import Meeting
 from chibo_flow.timefmt import local_date
 from chibo_flow.workflow import apply_transition
 from tests.api.conftest import ApiClient
+from tests.conftest import api_token
 from tests.review.support import SECTION_II
 from tests.web.support import bring_to, page_text
 
@@ -48,7 +48,7 @@ def approve_over_dissent(world, third):
 
 
 def api_as(client, user) -> ApiClient:
-    return ApiClient(client, issue_token(user))
+    return ApiClient(client, api_token(user))
 
 
 def today() -> date:

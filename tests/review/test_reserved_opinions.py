@@ -9,10 +9,10 @@ import re
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from chibo_flow.auth.sessions import issue_token
 from chibo_flow.models import AuditEvent
 from chibo_flow.workflow import apply_transition
 from tests.api.conftest import ApiClient
+from tests.conftest import api_token
 from tests.review.support import review_text, vote
 from tests.web.support import bring_to, page_text
 
@@ -21,7 +21,7 @@ RESERVED = f"Đồng chí Trần Thị Bình bảo lưu ý kiến: {REASON}"
 
 
 def api_as(client, user) -> ApiClient:
-    return ApiClient(client, issue_token(user))
+    return ApiClient(client, api_token(user))
 
 
 def pdf_text(data: bytes) -> str:

@@ -1,18 +1,21 @@
 """API tokens (ASVS 5.0 V7/V9): they expire (90 days by default), are listed and revocable on a
 page and with the CLI, and only their SHA-256 is stored; the page asks the password (and a code)
-again before making one."""
+again before making one; a token works only with the second factor its role needs."""
 
 import hashlib
 import re
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from chibo_flow import messages
+from chibo_flow.auth import totp
 from chibo_flow.auth.sessions import issue_token
-from chibo_flow.models import ApiToken
+from chibo_flow.models import ApiToken, Membership, Programme
 from chibo_flow.models._types import utcnow
-from tests.conftest import PASSWORD, unused_code
+from chibo_flow.models.users import Role
+from tests.api.conftest import assert_error
+from tests.conftest import PASSWORD, api_token, unused_code
 from tests.support import run_cli
 from tests.web.support import flashes, page_text
 
@@ -25,7 +28,7 @@ def api_get(client, token: str):
 
 
 def test_a_token_expires_after_90_days_by_default(db, client, world):
-    token = issue_token(world.users["secretary"])
+    token = api_token(world.users["secretary"])
     row = db.session.scalar(select(ApiToken))
     assert row.expires_at - row.created_at == timedelta(days=90)
     assert api_get(client, token).status_code == 200
@@ -75,7 +78,7 @@ def test_a_lifetime_outside_1_to_365_days_is_refused(db, world, browser):
 
 
 def test_one_cannot_revoke_someone_elses_token(db, client, world, browser):
-    token = issue_token(world.users["secretary"])
+    token = api_token(world.users["secretary"])
     row = db.session.scalar(select(ApiToken))
     assert (
         browser(world.users["member"]).post(f"/account/tokens/{row.id}/revoke").status_code == 404
@@ -85,6 +88,7 @@ def test_one_cannot_revoke_someone_elses_token(db, client, world, browser):
 
 def test_the_cli_issues_lists_and_revokes_tokens(app, db, client, world):
     email = world.users["secretary"].email
+    totp.current_code(world.users["secretary"])  # enrolled, as the secretary's role requires
     issued = run_cli(app, "users", "token", email, "--days", "7", "--label", "máy chủ báo cáo")
     assert issued.returncode == 0, issued.stderr
     token = issued.stdout.strip()
@@ -131,3 +135,26 @@ def test_a_token_is_made_only_with_the_password_and_a_code_again(db, world, brow
         "/account/tokens", data={**form, **AGAIN, "current_code": unused_code(secretary)}
     )
     assert flashes(made, "info") == [messages.TOKEN_CREATED]
+
+
+# --- the second factor the role needs ----------------------------------------------------------
+
+
+def test_a_token_of_a_role_that_needs_a_factor_works_only_once_one_is_enrolled(db, client, world):
+    """A token made with the password alone (`flask users token` before any login, or a role
+    given since) read and wrote as a secretary or committee member who never gave a code."""
+    member = world.users["member"]
+    token = issue_token(member)
+    assert api_get(client, token).status_code == 200  # a member needs no second factor
+
+    db.session.add(Membership(user=member, org=world.org, role=Role.COMMITTEE))
+    db.session.commit()
+    for refused in (api_get(client, token), client.post(
+        "/api/v1/programmes", json={"text": "x"}, headers={"Authorization": f"Bearer {token}"}
+    )):  # fmt: skip
+        error = assert_error(refused, 403, "second_factor_required")
+        assert error["message"] == messages.API_FACTOR_REQUIRED
+    assert db.session.scalar(select(func.count()).select_from(Programme)) == 1  # the world's
+
+    totp.current_code(member)  # enrolled
+    assert api_get(client, token).status_code == 200
