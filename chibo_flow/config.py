@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     VERIFY_RATE_LIMIT: str | None = None
     OFFICE_CONVERSIONS: int = Field(default=2, ge=1, le=16)
     OFFICE_WAIT_S: float = Field(default=10, ge=0, le=20)
+    API_RATE_LIMIT: str | None = None
     SIGNING_PKCS12_PATH: str = ""
     SIGNING_PKCS12_PASSPHRASE: SecretStr | None = None
     SIGNING_PKCS11_LIB: str = ""
@@ -190,7 +191,7 @@ def _is_local_capture(smtp_url: str) -> bool:
 # Settings whose default is the config class's attribute (TestConfig retries faster).
 OVERRIDABLE = ("DELIVERY_MAX_ATTEMPTS", "DELIVERY_RETRY_BASE_S", "DELIVERY_STUCK_AFTER_S",
                "DELIVERY_BATCH_SIZE", "DISPATCH_INLINE_MAX", "LOGIN_RATE_LIMIT",
-               "API_TOKEN_LIFETIME_DAYS", "VERIFY_RATE_LIMIT")  # fmt: skip
+               "API_TOKEN_LIFETIME_DAYS", "VERIFY_RATE_LIMIT", "API_RATE_LIMIT")  # fmt: skip
 
 
 class Config:
@@ -235,6 +236,7 @@ class Config:
     LOGIN_RATE_LIMIT = "20 per minute"
     RATELIMIT_HEADERS_ENABLED = True
     API_TOKEN_LIFETIME_DAYS = 90  # a new API token's default lifetime
+    API_RATE_LIMIT = "600/minute"  # requests per API token (limits' notation)
     PASSWORD_RESET_MAX_AGE_S = 3600  # how long a password-reset link works (once)
     # Reset requests for one email that are sent within the window (more get the same answer
     # and no email: nobody floods a mailbox from the reset form).

@@ -344,6 +344,10 @@ API_FACTOR_REQUIRED = (
     "Vai trò của đồng chí phải đăng nhập bằng xác thực hai lớp: đồng chí đăng nhập trên trang web"
     " để đăng ký xác thực hai lớp trước, rồi tạo mã truy cập (token) mới."
 )
+API_RATE_LIMITED = (
+    "Mã truy cập này đã gửi quá nhiều yêu cầu trong một phút. Vui lòng chờ theo tiêu đề"
+    " Retry-After rồi thử lại."
+)
 API_INVALID_FIELDS = "Dữ liệu gửi lên không hợp lệ ở trường: {fields}."
 API_INVALID_BODY = "Dữ liệu gửi lên không hợp lệ."
 API_TEXT_OR_DOC = (

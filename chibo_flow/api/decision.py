@@ -11,7 +11,7 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow.access import get_org_programme
-from chibo_flow.api.auth import authenticate, current_api_user
+from chibo_flow.api.auth import current_api_user, require_token
 from chibo_flow.api.schemas import ActorSchema, OpinionSchema, UTCDateTime
 from chibo_flow.api.views import BINARY, invalid_request, present_opinion
 from chibo_flow.documents.final_copy import PDF_TYPE
@@ -25,7 +25,7 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Biên bản tổng hợp ý kiến và kết quả biểu quyết của cấp ủy.",
 )
-blp.before_request(authenticate)
+require_token(blp)
 blp.errorhandler(UnprocessableEntity)(invalid_request)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow import directory, messages
-from chibo_flow.api.auth import authenticate, current_api_user
+from chibo_flow.api.auth import current_api_user, require_token
 from chibo_flow.api.views import invalid_request
 from chibo_flow.extensions import db
 from chibo_flow.models import Org, User
@@ -30,7 +30,7 @@ blp = Blueprint(
     url_prefix="/api/v1/directory",
     description="Danh bạ nơi nhận: người, nhóm và cách viết khác (quản trị viên của tổ chức).",
 )
-blp.before_request(authenticate)
+require_token(blp)
 blp.errorhandler(UnprocessableEntity)(invalid_request)
 
 

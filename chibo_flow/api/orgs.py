@@ -13,7 +13,7 @@ from marshmallow.validate import Length, OneOf, Range
 from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow import orgs
-from chibo_flow.api.auth import authenticate, current_api_user
+from chibo_flow.api.auth import current_api_user, require_token
 from chibo_flow.api.views import invalid_request
 from chibo_flow.auth.invitations import org_invitations
 from chibo_flow.member_sheet import read_sheet, sheet_download
@@ -26,7 +26,7 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Tổ chức đảng: chi bộ, đảng bộ và các tổ chức trực thuộc (quản trị viên).",
 )
-blp.before_request(authenticate)
+require_token(blp)
 blp.errorhandler(UnprocessableEntity)(invalid_request)
 
 

@@ -11,7 +11,7 @@ from marshmallow.validate import Length, OneOf, Range
 from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow.access import get_incoming_entry, get_register_org
-from chibo_flow.api.auth import authenticate, current_api_user
+from chibo_flow.api.auth import current_api_user, require_token
 from chibo_flow.api.schemas import UTCDateTime
 from chibo_flow.api.views import invalid_request
 from chibo_flow.models import IncomingEntry, Org
@@ -34,7 +34,7 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Sổ văn bản đi, sổ văn bản đến và tổng hợp các tổ chức trực thuộc.",
 )
-blp.before_request(authenticate)
+require_token(blp)
 blp.errorhandler(UnprocessableEntity)(invalid_request)
 
 FORMATS = ("json", "csv", "xlsx")

@@ -16,7 +16,7 @@ from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow import messages
 from chibo_flow.access import can_view, get_programme, visible_org_ids
-from chibo_flow.api.auth import authenticate, current_api_user
+from chibo_flow.api.auth import current_api_user, require_token
 from chibo_flow.api.schemas import (
     DeliveriesSchema,
     HistorySchema,
@@ -77,7 +77,7 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Chương trình: soạn, trình duyệt, thông qua và gửi tới nơi nhận.",
 )
-blp.before_request(authenticate)
+require_token(blp)
 
 # The final copies are files, not JSON.
 BINARY = {"type": "string", "format": "binary"}

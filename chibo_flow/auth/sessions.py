@@ -191,7 +191,7 @@ def issue_token(user: User, label: str = "", days: int | None = None) -> str:
     the plain token is returned only here."""
     token = secrets.token_urlsafe(32)
     now, days = utcnow(), days or current_app.config["API_TOKEN_LIFETIME_DAYS"]
-    db.session.add(ApiToken(user_id=user.id, token_sha256=_digest(token), label=label,
+    db.session.add(ApiToken(user_id=user.id, token_sha256=token_digest(token), label=label,
                             created_at=now, expires_at=now + timedelta(days=days)))  # fmt: skip
     db.session.commit()
     return token
@@ -199,7 +199,7 @@ def issue_token(user: User, label: str = "", days: int | None = None) -> str:
 
 def user_for_token(token: str) -> User | None:
     """The active user a bearer token belongs to, or None (unknown, expired or revoked)."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_sha256 == _digest(token)))
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_sha256 == token_digest(token)))
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
         return None
     return row.user if row.user.active else None
@@ -235,5 +235,14 @@ def revoke_tokens(user_id: int) -> int:
     return revoked.rowcount
 
 
-def _digest(token: str) -> str:
+def presented_token() -> str | None:
+    """The bearer token this request carries (`Authorization: Bearer`), or None."""
+    auth = request.authorization
+    if auth is None or auth.type != "bearer" or not auth.token:
+        return None
+    return auth.token
+
+
+def token_digest(token: str) -> str:
+    """The SHA-256 of a bearer token, as stored (and as the API rate limit counts it)."""
     return hashlib.sha256(token.encode()).hexdigest()

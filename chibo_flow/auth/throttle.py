@@ -1,11 +1,12 @@
-"""Login throttling, one place per rule:
+"""Login and API throttling, one place per rule:
 
 - per account and window: LOCKOUT_FAILURES wrong passwords or codes within LOCKOUT_WINDOW lock
   the account for LOCKOUT_DURATION, whatever the password, and its owner is emailed once;
 - per account across windows: FACTOR_LOCK_FAILURES wrong second-factor codes in a row (a right
   one resets the run) lock it until its password is reset or an admin unlocks it (the lock and
-  the unlock audited, its owner emailed).
-(The per-address limit of the login forms is Flask-Limiter's, on the login views.)
+  the unlock audited, its owner emailed);
+- per API token: API_RATE_LIMIT requests (Flask-Limiter; a JSON 429 with Retry-After).
+(The per-address limit of the login forms is Flask-Limiter's too, on the login views.)
 
 A try is counted before its password or code is checked (`claim_try`), under a lock of the
 account's row (its first statement is an UPDATE, held to the commit), and given back when it
@@ -14,12 +15,17 @@ one after the other."""
 
 from typing import NamedTuple
 
-from flask import current_app, request
+from flask import Blueprint, current_app, request
+from flask_limiter import RequestLimit
 from sqlalchemy import delete, func, select, update
+from werkzeug.wrappers import Response
 
+from chibo_flow import messages
 from chibo_flow.auth.audit import ACCOUNT_UNLOCKED, LOCKED_BY_FACTOR, record_account_event
 from chibo_flow.auth.mail import ACCOUNT_LOCKED, FACTOR_LOCKED, queue_account_mail
-from chibo_flow.extensions import db
+from chibo_flow.auth.sessions import presented_token, token_digest
+from chibo_flow.errors import error_response
+from chibo_flow.extensions import db, limiter
 from chibo_flow.models import LoginFailure, LoginSession, User
 from chibo_flow.models._types import utcnow
 
@@ -149,3 +155,34 @@ def _failures_in_window(user: User) -> int:
         .select_from(LoginFailure)
         .where(LoginFailure.user_id == user.id, LoginFailure.at > since)
     )
+
+
+# --- API tokens --------------------------------------------------------------------------------
+
+
+def _api_rate_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def _token_key() -> str:
+    return token_digest(presented_token())
+
+
+def _without_token() -> bool:
+    return presented_token() is None  # answered 401, counted nowhere
+
+
+def _refuse_token(limit: RequestLimit) -> Response:
+    return error_response(429, messages.API_RATE_LIMITED, "rate_limited")
+
+
+def limit_tokens(blueprint: Blueprint) -> None:
+    """Count every request to `blueprint` against its bearer token's API_RATE_LIMIT, one budget
+    per token across the API (before the token is looked up)."""
+    limiter.shared_limit(
+        _api_rate_limit,
+        scope="api-token",
+        key_func=_token_key,
+        exempt_when=_without_token,
+        on_breach=_refuse_token,
+    )(blueprint)

@@ -1,22 +1,25 @@
 """API tokens (ASVS 5.0 V7/V9): they expire (90 days by default), are listed and revocable on a
 page and with the CLI, and only their SHA-256 is stored; the page asks the password (and a code)
-again before making one; a token works only with the second factor its role needs."""
+again before making one; a token works only with the second factor its role needs, and within
+its rate limit."""
 
 import hashlib
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
-from chibo_flow import messages
+from chibo_flow import create_app, messages
 from chibo_flow.auth import totp
 from chibo_flow.auth.sessions import issue_token
+from chibo_flow.extensions import db as _db
 from chibo_flow.models import ApiToken, Membership, Programme
 from chibo_flow.models._types import utcnow
 from chibo_flow.models.users import Role
 from tests.api.conftest import assert_error
 from tests.conftest import PASSWORD, api_token, unused_code
-from tests.support import run_cli
+from tests.support import REDIS_URL, config_for, run_cli
 from tests.web.support import flashes, page_text
 
 # The password asked again on the token form (a member has no second factor).
@@ -158,3 +161,37 @@ def test_a_token_of_a_role_that_needs_a_factor_works_only_once_one_is_enrolled(d
 
     totp.current_code(member)  # enrolled
     assert api_get(client, token).status_code == 200
+
+
+# --- the rate limit of each token ----------------------------------------------------------------
+
+
+@pytest.fixture(params=["memory", "redis"])
+def limited_app(request, env):
+    """An app allowing 3 API requests a minute per token, counted in memory (embedded) or in
+    Redis (production)."""
+    storage = "memory://" if request.param == "memory" else REDIS_URL
+    app = create_app(
+        config_for({**env, "RATELIMIT_STORAGE_URI": storage, "API_RATE_LIMIT": "3/minute"})
+    )
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def test_each_token_has_its_own_budget_then_a_json_429_with_retry_after(limited_app, world):
+    client = limited_app.test_client()
+    first, second = api_token(world.users["secretary"]), api_token(world.users["secretary"])
+    paths = ["/api/v1/programmes", f"/api/v1/programmes/{world.programme.id}", "/api/v1/orgs"]
+    for path in paths:  # one budget across the API
+        assert client.get(path, headers={"Authorization": f"Bearer {first}"}).status_code == 200
+
+    refused = api_get(client, first)
+    error = assert_error(refused, 429, "rate_limited")
+    assert error["message"] == messages.API_RATE_LIMITED
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    # Another token (from the same address) is not held back; no token is a 401, not counted.
+    assert api_get(client, second).status_code == 200
+    for _ in range(4):
+        assert client.get("/api/v1/programmes").status_code == 401
+    assert client.get("/api/v1/openapi.json").status_code == 200
