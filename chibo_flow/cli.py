@@ -122,8 +122,13 @@ def create_user(email: str, name: str, role: str, org_name: str, password_stdin:
 @click.option("--days", type=click.IntRange(1, 3650), help="Lifetime (API_TOKEN_LIFETIME_DAYS).")
 @click.option("--label", default="", help="What the token is for.")
 def user_token(email: str, days: int | None, label: str):
-    """Print a new API bearer token for EMAIL (only the token); it expires after --days."""
-    click.echo(issue_token(_user_by_email(email), label=label, days=days))
+    """Print a new API bearer token for EMAIL (only the token); it expires after --days.
+    Refused for someone whose role needs a second factor they have not enrolled: the API would
+    refuse the token."""
+    user = _user_by_email(email)
+    if totp.requires_second_factor(user) and not user.has_factor:
+        raise click.ClickException(messages.CLI_TOKEN_FACTOR_REQUIRED.format(email=user.email))
+    click.echo(issue_token(user, label=label, days=days))
 
 
 @users_cli.command("tokens")

@@ -340,6 +340,10 @@ API_TOKEN_MISSING = (
     "Thiếu mã truy cập. Vui lòng gửi kèm tiêu đề “Authorization: Bearer <token>” "
     "(lấy token bằng lệnh “flask users token EMAIL”)."
 )
+CLI_TOKEN_FACTOR_REQUIRED = (
+    "{email} có vai trò cần xác thực hai lớp nhưng chưa đăng ký: mã truy cập (token) sẽ bị từ chối."
+    " Đồng chí ấy đăng nhập trên trang web để đăng ký xác thực hai lớp trước."
+)
 API_FACTOR_REQUIRED = (
     "Vai trò của đồng chí phải đăng nhập bằng xác thực hai lớp: đồng chí đăng nhập trên trang web"
     " để đăng ký xác thực hai lớp trước, rồi tạo mã truy cập (token) mới."

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from chibo_flow import messages
+from chibo_flow.auth import totp
 from chibo_flow.auth.sessions import user_for_token
 from chibo_flow.demo import DEMO_PASSWORD, DEMO_USERS, INCOMING_LOGIN, PARENT_ORG
 from chibo_flow.models import Membership, Org, User
@@ -97,6 +98,7 @@ def test_users_create_refuses_a_short_password_and_creates_nobody(env, db, make)
 
 def test_users_token_prints_only_a_token_that_authenticates(env, db, make):
     user = make.user(Role.COMMITTEE, make.org())
+    totp.current_code(user)  # enrolled, as a committee member's role requires
     out = cli_ok(env, "users", "token", user.email)
 
     assert out.endswith("\n") and out.count("\n") == 1

@@ -112,6 +112,14 @@ def test_the_cli_issues_lists_and_revokes_tokens(app, db, client, world):
     assert again.returncode == 1
 
 
+def test_the_cli_refuses_a_token_the_api_would_refuse(app, db, world):
+    secretary = world.users["secretary"]  # no second factor enrolled yet
+    refused = run_cli(app, "users", "token", secretary.email)
+    assert refused.returncode == 1
+    assert messages.CLI_TOKEN_FACTOR_REQUIRED.format(email=secretary.email) in refused.stderr
+    assert db.session.scalar(select(ApiToken)) is None
+
+
 def test_the_form_offers_the_default_lifetime_and_refuses_a_non_number(db, world, browser):
     page_client = browser(world.users["member"])
     assert 'name="days" type="number" value="90"' in page_client.get("/account/tokens").text
