@@ -30,6 +30,10 @@ OTP_FAILED = (
     "Mã xác thực không đúng hoặc đã được dùng. Đồng chí vui lòng nhập mã mới trên ứng dụng."
 )
 OTP_PENDING_EXPIRED = "Đã quá thời gian nhập mã xác thực. Đồng chí vui lòng đăng nhập lại."
+OTP_TRIES_PAUSED = (
+    "Mã xác thực đã bị nhập sai nhiều lần: tài khoản tạm ngừng đăng nhập {minutes} phút."
+    " Đồng chí vui lòng đăng nhập lại sau."
+)
 OTP_ENROLLED = "Đã bật xác thực hai lớp. Đồng chí hãy cất giữ các mã dự phòng dưới đây."
 OTP_RESET_DONE = (
     "Đã xóa xác thực hai lớp của đồng chí {name}; lần đăng nhập tới đồng chí ấy sẽ đăng ký lại."

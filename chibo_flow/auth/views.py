@@ -6,6 +6,7 @@ PENDING_MAX_AGE_S.
 """
 
 import time
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -107,13 +108,13 @@ def _pending(user: User, target: str, step: str) -> Response:
 
 
 def _pending_user() -> User | None:
-    """Who passed the password step in this browser within PENDING_MAX_AGE_S (and is still
-    active and not locked for a while; a lock by wrong codes is the second step's to say)."""
+    """Who passed the password step in this browser within PENDING_MAX_AGE_S and is still
+    active (a lock by wrong codes, for a while or until a reset, is the steps' to say)."""
     pending = session.get(PENDING_LOGIN)
     if not pending or time.time() - pending["at"] > PENDING_MAX_AGE_S:
         return None
     user = db.session.get(User, pending["user_id"])
-    if user is None or not user.active or (window_locked(user) and not factor_locked(user)):
+    if user is None or not user.active:
         return None
     return user
 
@@ -122,6 +123,14 @@ def _factor_locked_out() -> Response:
     """Back to the login page, which says how the account is unlocked."""
     session.pop(PENDING_LOGIN, None)
     flash(messages.FACTOR_LOCKED, "danger")
+    return redirect(url_for(".login"))
+
+
+def _tries_paused() -> Response:
+    """Back to the login page, which says for how long wrong codes paused the account."""
+    session.pop(PENDING_LOGIN, None)
+    minutes = current_app.config["LOCKOUT_DURATION"] // timedelta(minutes=1)
+    flash(messages.OTP_TRIES_PAUSED.format(minutes=minutes), "warning")
     return redirect(url_for(".login"))
 
 
@@ -144,6 +153,8 @@ def second_factor():
         return redirect(url_for(".enrol"))
     if factor_locked(user):
         return _factor_locked_out()
+    if window_locked(user):
+        return _tries_paused()
     form = CodeForm()
     if form.validate_on_submit():
         checked = check_code(user, form.code.data)
@@ -155,9 +166,7 @@ def second_factor():
         if factor_locked(user):
             return _factor_locked_out()
         if checked is CodeCheck.LOCKED:
-            session.pop(PENDING_LOGIN, None)
-            flash(messages.OTP_PENDING_EXPIRED, "warning")
-            return redirect(url_for(".login"))
+            return _tries_paused()
         flash(messages.OTP_FAILED, "danger")
         form.code.data = ""  # the field empty for the next code, not the refused one to delete
     return render_template("auth/second_factor.html", form=form)
@@ -172,6 +181,8 @@ def enrol():
     if pending is None and not current_user.is_authenticated:
         flash(messages.OTP_PENDING_EXPIRED, "warning")
         return redirect(url_for(".login"))
+    if pending is not None and window_locked(pending):
+        return _tries_paused()
     user = pending or db.session.get(User, current_user.id)
     if user.has_factor:
         return redirect(url_for(".second_factor" if pending else "programmes.index"))

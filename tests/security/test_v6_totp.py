@@ -131,6 +131,9 @@ def test_wrong_codes_count_towards_the_lockout(db, client, world):
         client.post("/login/otp", data={"code": "123456"})
     db.session.refresh(secretary)
     assert secretary.locked_until is not None
+    paused = client.post("/login/otp", data={"code": unused_code(secretary)}, follow_redirects=True)
+    assert paused.request.path == "/login"  # even the right code, and told why, not "too late"
+    assert flashes(paused, "warning") == [messages.OTP_TRIES_PAUSED.format(minutes=15)]
     assert flashes(password_step(client, secretary), "danger") == [messages.LOGIN_FAILED]
 
 
