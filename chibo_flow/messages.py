@@ -191,31 +191,34 @@ PROGRAMME_CREATED = "Đã tạo dự thảo mới."
 # --- documents (parse / import) ---------------------------------------------------------------
 # Owned by chibo_flow/documents; add new document messages in this block.
 FILE_EMPTY = (
-    "Tệp rỗng: không có nội dung. Vui lòng chọn đúng tệp văn bản (.docx, .doc, .pdf hoặc .txt)."
+    "Tệp rỗng: không có nội dung. Vui lòng chọn đúng tệp văn bản (.docx, .doc, .odt, .rtf, "
+    ".pdf, trang web .html hoặc .txt)."
 )
 FILE_TOO_LARGE = "Tệp lớn hơn 5 MB. Vui lòng lưu văn bản thành tệp .docx hoặc .txt nhỏ hơn."
 FILE_NOT_DOCUMENT = (
-    "Tệp không phải văn bản Word (.docx, .doc), PDF hay văn bản thuần (.txt). "
+    "Tệp không phải văn bản Word (.docx, .doc), LibreOffice (.odt), RTF, PDF, trang web (.html) "
+    "hay văn bản thuần (.txt). "
     "Vui lòng mở tệp trong Word và lưu lại dưới dạng .docx."
 )
 FILE_ENCRYPTED = "Tệp được đặt mật khẩu. Vui lòng gỡ mật khẩu trong Word rồi tải lên lại."
 FILE_ZIP_BOMB = "Tệp .docx có kích thước giải nén bất thường nên đã bị từ chối vì an toàn."
 FILE_BAD_ENCODING = "Không đọc được bảng mã của tệp văn bản. Vui lòng lưu tệp với bảng mã UTF-8."
 FILE_DOC_UNREADABLE = (
-    "Không mở được tệp .doc: tệp bị hỏng hoặc được đặt mật khẩu. Vui lòng mở tệp trong Word, "
+    "Không mở được tệp (.doc, .rtf, .odt): tệp bị hỏng hoặc được đặt mật khẩu. Vui lòng mở tệp "
+    "trong Word hoặc LibreOffice, "
     "gỡ mật khẩu nếu có, rồi chọn “Lưu thành” → “Word Document (.docx)” và tải lên lại."
 )
 FILE_DOC_NO_CONVERTER = (
-    "Máy chủ chưa cài LibreOffice nên chưa đọc được tệp .doc. Vui lòng lưu tệp thành .docx "
-    "trong Word rồi tải lên lại, hoặc báo quản trị viên cài LibreOffice."
+    "Máy chủ chưa cài LibreOffice nên chưa đọc được tệp .doc, .rtf, .odt. Vui lòng lưu tệp "
+    "thành .docx trong Word rồi tải lên lại, hoặc báo quản trị viên cài LibreOffice."
 )
 FILE_CONVERSION_BUSY = (
-    "Máy chủ đang chuyển đổi nhiều tệp .doc cùng lúc. Xin đồng chí đợi một lát rồi tải tệp "
-    "lên lại (hoặc lưu tệp thành .docx trong Word để tải lên ngay)."
+    "Máy chủ đang chuyển đổi nhiều tệp (.doc, .rtf, .odt) cùng lúc. Xin đồng chí đợi một lát "
+    "rồi tải tệp lên lại (hoặc lưu tệp thành .docx trong Word để tải lên ngay)."
 )
 FILE_CONVERSION_TIMEOUT = (
-    "Chuyển đổi tệp .doc quá lâu nên đã dừng. Vui lòng lưu tệp thành .docx trong Word "
-    "rồi tải lên lại."
+    "Chuyển đổi tệp (.doc, .rtf, .odt) quá lâu nên đã dừng. Vui lòng lưu tệp thành .docx "
+    "trong Word rồi tải lên lại."
 )
 FILE_PDF_SCANNED = (
     "Tệp PDF này là ảnh chụp (bản quét), không có lớp chữ nên không đọc được nội dung. "
@@ -232,6 +235,16 @@ FILE_PDF_TOO_LONG = (
     "Tệp PDF dài hơn {limit} trang. Vui lòng tải lên riêng văn bản cần nhập (tệp .docx hoặc PDF "
     "ngắn hơn)."
 )
+FILE_HTML_TOO_COMPLEX = (
+    "Trang web có quá nhiều thẻ HTML (hơn {limit}) nên đã bị từ chối vì an toàn. Xin đồng chí "
+    "mở trang trong trình duyệt, chép riêng phần văn bản vào ô nội dung, hoặc lưu văn bản thành "
+    "tệp .docx rồi tải lên."
+)
+FILE_HTML_EMPTY = (
+    "Trang web không có nội dung chữ để đọc (có thể trang chỉ có ảnh, hoặc nội dung được tải "
+    "bằng mã lệnh). Xin đồng chí mở trang trong trình duyệt, chép phần văn bản vào ô nội dung, "
+    "hoặc tải lên tệp .docx, .pdf của văn bản."
+)
 
 # Notes on how a file was read: shown with the warnings (the conversion is named).
 NOTE_CP1258 = "Tệp dùng bảng mã Windows-1258; đã chuyển sang Unicode."
@@ -243,6 +256,14 @@ NOTE_FONT = (
     "Văn bản dùng phông cũ ({fonts}); chữ đã được chuyển sang Unicode. Vui lòng soát lại dấu."
 )
 NOTE_DOC_CONVERTED = "Tệp .doc (Word 97-2003) đã được chuyển sang .docx bằng LibreOffice để đọc."
+NOTE_RTF_CONVERTED = "Tệp .rtf (WordPad) đã được chuyển sang .docx bằng LibreOffice để đọc."
+NOTE_ODT_CONVERTED = (
+    "Tệp .odt (LibreOffice Writer) đã được chuyển sang .docx bằng LibreOffice để đọc."
+)
+NOTE_HTML = (
+    "Nội dung được đọc từ trang web (HTML), bỏ phần mã và trình đơn của trang; vui lòng soát lại "
+    "xuống dòng và các cột."
+)
 NOTE_NUMBER_IN_FILE = "số trong tệp: {number}; số chính thức do sổ văn bản cấp khi thông qua"
 NOTE_PDF = "Nội dung được đọc từ lớp chữ của tệp PDF; vui lòng soát lại xuống dòng và các cột."
 

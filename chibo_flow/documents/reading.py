@@ -2,8 +2,9 @@
 
 Every kind of file a secretary brings ends as the same thing, a `Source`: the lines of the
 document in reading order (table cells and the columns of a PDF line separated by a tab) and
-notes on what was done to read them (an encoding converted, a .doc converted by LibreOffice).
-The structure parser reads those lines; it never sees bytes.
+notes on what was done to read them (an encoding converted, a .doc, .rtf or .odt converted to
+.docx by LibreOffice, a web page's markup left out). The structure parser reads those lines; it
+never sees bytes.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 from pypdf.generic import IndirectObject, StreamObject
 
 from chibo_flow import messages
-from chibo_flow.documents import legacy_fonts
+from chibo_flow.documents import legacy_fonts, web_page
 from chibo_flow.documents.word_numbering import WordNumbering
 from chibo_flow.security.archives import is_zip_bomb
 
@@ -52,16 +53,30 @@ MAX_PDF_PAGES = 200
 # never inflated to read text): 50 times the largest real PDF of the corpus (0.2 MB for 28
 # pages); PDFium reads 5 MB of page content in ~2 s.
 MAX_PDF_INFLATED_BYTES = 10 * 1024 * 1024
-# LibreOffice converting a .doc: a cold start with a fresh profile takes 5-15 s here.
+# LibreOffice converting a .doc, .rtf or .odt: a cold start with a fresh profile takes 5-15 s.
 DOC_CONVERSION_TIMEOUT_S = 90
+# The tags a web page may hold (counted as its "<"): a long document's saved page has a few
+# thousand, a news site's with its menus and scripts 10,000-30,000. 100,000 are read into lines
+# in ~0.4 s (5 MB of "<b>" would be 1.7 million); the parser then takes its time per line.
+MAX_HTML_TAGS = 100_000
 _SLOT_POLL_S = (0.05, 0.5)  # a conversion waiting for a slot looks again this often (doubling)
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PDF_SIGNATURE = b"%PDF-"
+RTF_SIGNATURE = b"{\\rtf"
+# An OpenDocument text's first member, "mimetype" (.odt; .ott, a template, starts the same).
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-_NOT_TEXT_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf", b"II*\0", b"MM\0*")
-_WORD_EXTENSIONS = (".docx", ".doc", ".docm", ".dotx", ".dot")
+_NOT_TEXT_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", RTF_SIGNATURE, b"II*\0", b"MM\0*")
+_OFFICE_EXTENSIONS = (".docx", ".doc", ".docm", ".dotx", ".dot", ".rtf", ".odt", ".ott")
+_HTML_EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml")
+# Characters no XML tree may hold (lxml refuses the string): C0 controls but tab and line ends,
+# and the two non-characters; a browser shows none of them.
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A page's declared charset as Python names it: Latin-1 and ASCII pages are read as
+# Windows-1252, as browsers read them (WHATWG Encoding).
+_BROWSER_CHARSETS = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-15": "cp1252"}
 # C0 control bytes that never occur in a text file (tab, line ends, form feed, ESC, ^Z do).
 _CONTROL_BYTES = bytes(set(range(32)) - set(b"\t\n\r\x0b\x0c\x1a\x1b"))
 _DOCX_ERRORS = (
@@ -109,16 +124,23 @@ class Source:
 
 
 def read_upload(data: bytes, filename: str) -> Source:
-    """Read an uploaded .docx, .doc, .pdf or text file, sniffing its kind; raises DocumentError."""
+    """Read an uploaded .docx, .doc, .rtf, .odt, .pdf, web page or text file, sniffing its kind
+    by its content (a web page also by its name); raises DocumentError."""
     check_size(data)
     if data.startswith(PDF_SIGNATURE):
         return read_pdf(data)
     if data.startswith(OLE_SIGNATURE):
         return read_doc(data)
     if data.startswith(_ZIP_SIGNATURES):
-        return read_docx(data)
-    if filename.lower().endswith(_WORD_EXTENSIONS):
+        _check_zip(data)
+        return read_odt(data) if _zip_mimetype(data).startswith(ODT_MIMETYPE) else read_docx(data)
+    if data.startswith(RTF_SIGNATURE):
+        return read_rtf(data)
+    name = filename.lower()
+    if name.endswith(_OFFICE_EXTENSIONS):
         raise DocumentError(messages.FILE_NOT_DOCUMENT)
+    if name.endswith(_HTML_EXTENSIONS) or web_page.looks_like_html(_sniffed_text(data)):
+        return read_html(data)
     text, note = decode_text(data)
     return Source(text.splitlines(), [note] if note else [])
 
@@ -204,6 +226,65 @@ def _legacy_inside(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+# --- web pages ----------------------------------------------------------------------------------
+
+
+def read_html(data: bytes) -> Source:
+    """Read a web page (saved from the browser, or its HTML source) as a reader sees it: the
+    charset of its BOM or <meta>, text in TCVN3 or VNI converted (by its font, else by its
+    letters); raises DocumentError."""
+    check_size(data)
+    markup, note = _decode_markup(data)
+    if markup.count("<") > MAX_HTML_TAGS:
+        raise DocumentError(messages.FILE_HTML_TOO_COMPLEX.format(limit=f"{MAX_HTML_TAGS:,}"))
+    try:
+        page = web_page.read_page(_NOT_XML_RE.sub(" ", markup))
+    except (etree.ParserError, ValueError) as exc:
+        raise DocumentError(messages.FILE_HTML_EMPTY) from exc
+    if not any(line.strip() for line in page.lines):
+        raise DocumentError(messages.FILE_HTML_EMPTY)
+    text = "\n".join(page.lines)
+    if page.legacy_fonts:  # converted by their fonts, as in a .docx
+        note = messages.NOTE_FONT.format(fonts=", ".join(sorted(page.legacy_fonts)))
+    elif note is None:
+        text, note = _legacy_inside(text)
+    return Source(text.split("\n"), [messages.NOTE_HTML, *([note] if note else [])])
+
+
+def _sniffed_text(data: bytes) -> str:
+    """The start of a file as characters, enough to tell markup from text."""
+    head = data[: 2 * web_page.SNIFF_CHARS]
+    encoding = _utf16_encoding(head)
+    return head.decode(encoding or "latin-1", errors="replace")
+
+
+def _decode_markup(data: bytes) -> tuple[str, str | None]:
+    """A page's markup as text, and a note naming a legacy encoding converted in it.
+
+    A BOM, then UTF-8 (a page that decodes as UTF-8 is UTF-8, whatever its <meta> says, as
+    the raw source a site printed in its article), then the charset its <meta> declares; a page
+    none of these read is an old one in Windows-1258, TCVN3 or VNI bytes, read as a text file
+    is (its tags are ASCII, which none of them changes).
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode(data, "utf-8-sig"), None
+    utf16 = _utf16_encoding(data)
+    if utf16:
+        return _decode(data, utf16), None
+    with contextlib.suppress(UnicodeDecodeError):
+        return unicodedata.normalize("NFC", data.decode("utf-8")), None
+    charset = web_page.declared_charset(data)
+    try:
+        encoding = codecs.lookup(charset).name if charset else None
+    except LookupError:
+        encoding = None
+    encoding = _BROWSER_CHARSETS.get(encoding or "", encoding)
+    if encoding and encoding not in ("utf-8", "utf-16", "utf-16-le", "utf-16-be"):
+        with contextlib.suppress(UnicodeDecodeError):
+            return unicodedata.normalize("NFC", data.decode(encoding)), None
+    return decode_text(data)
+
+
 # --- Word -------------------------------------------------------------------------------------
 
 
@@ -221,6 +302,16 @@ def read_docx(data: bytes) -> Source:
         raise DocumentError(messages.FILE_NOT_DOCUMENT) from exc
     notes = [messages.NOTE_FONT.format(fonts=", ".join(sorted(reader.legacy_fonts)))]
     return Source(lines, notes if reader.legacy_fonts else [])
+
+
+def _zip_mimetype(data: bytes) -> bytes:
+    """The "mimetype" member an OpenDocument file starts with (b"" for none, as in a .docx)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("mimetype")
+            return archive.read(info) if info.file_size <= 100 else b""
+    except (KeyError, *_DOCX_ERRORS, OSError):
+        return b""
 
 
 def _check_zip(data: bytes) -> None:
@@ -341,20 +432,37 @@ def _run_font(rpr: BaseOxmlElement | None) -> str | None:
     return fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi"))
 
 
-# --- Word 97-2003 (.doc) through LibreOffice ---------------------------------------------------
+# --- Word 97-2003 (.doc), RTF and OpenDocument (.odt) through LibreOffice ----------------------
 
 
 def read_doc(data: bytes) -> Source:
     """Convert a .doc to .docx with LibreOffice headless, then read it; raises DocumentError."""
     if _ENCRYPTION_INFO in data:
         raise DocumentError(messages.FILE_ENCRYPTED)
-    source = read_docx(convert_doc_to_docx(data))
-    return Source(source.lines, [messages.NOTE_DOC_CONVERTED, *source.notes])
+    return _read_converted(data, "doc", messages.NOTE_DOC_CONVERTED)
 
 
-def convert_doc_to_docx(data: bytes) -> bytes:
-    """The .docx LibreOffice makes of a .doc; raises DocumentError."""
-    return convert_with_office(data, "doc", "docx:MS Word 2007 XML", DOC_CONVERSION_TIMEOUT_S)
+def read_rtf(data: bytes) -> Source:
+    """Convert an .rtf (WordPad, old Word) to .docx with LibreOffice, then read it; raises
+    DocumentError."""
+    return _read_converted(data, "rtf", messages.NOTE_RTF_CONVERTED)
+
+
+def read_odt(data: bytes) -> Source:
+    """Convert an .odt (LibreOffice Writer) to .docx with LibreOffice, then read it; raises
+    DocumentError."""
+    return _read_converted(data, "odt", messages.NOTE_ODT_CONVERTED)
+
+
+def _read_converted(data: bytes, suffix: str, note: str) -> Source:
+    source = read_docx(convert_to_docx(data, suffix))
+    return Source(source.lines, [note, *source.notes])
+
+
+def convert_to_docx(data: bytes, suffix: str) -> bytes:
+    """The .docx LibreOffice makes of a file of kind `suffix` ("doc", "rtf", "odt"), within
+    DOC_CONVERSION_TIMEOUT_S and one of the app's conversion slots; raises DocumentError."""
+    return convert_with_office(data, suffix, "docx:MS Word 2007 XML", DOC_CONVERSION_TIMEOUT_S)
 
 
 def convert_with_office(data: bytes, suffix: str, target: str, timeout: float) -> bytes:

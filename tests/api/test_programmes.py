@@ -17,6 +17,7 @@ from tests.api.conftest import (
     assert_error,
     snapshot,
 )
+from tests.documents.real_corpus import REAL, expected_fields
 from tests.documents.samples import corrupt_doc, office, programme_docx, scanned_pdf
 from tests.support import office_slots_taken
 
@@ -266,6 +267,39 @@ def test_import_a_text_file_creates_a_draft(db, world, api, seed_text):
     body = response.get_json()
     assert (body["state"], body["title"], body["org"]) == ("draft", SEED_TITLE, ORG)
     assert db.session.get(Programme, body["id"]).title == SEED_TITLE
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        (
+            "derived-cong-van-2449-cv-du-ubnd-tinh-lao-cai-rtf.rtf",
+            "về việc triển khai thực hiện Chương trình hành động số 104-CTr/TU ngày 30/8/2026 "
+            "của Tỉnh ủy Lào Cai",
+        ),
+        (
+            "derived-huong-dan-37-hd-btgdvtw-ban-tin-sinh-hoat-chi-bo-odt.odt",
+            "VỀ VIỆC ĐỔI MỚI, NÂNG CAO CHẤT LƯỢNG, HIỆU QUẢ BẢN TIN SINH HOẠT CHI BỘ TRONG GIAI "
+            "ĐOẠN MỚI",
+        ),
+        (
+            "derived-cong-van-2449-cv-du-ubnd-tinh-lao-cai-vntime-html.html",
+            "về việc triển khai thực hiện Chương trình hành động số 104-CTr/TU ngày 30/8/2026 "
+            "của Tỉnh ủy Lào Cai",
+        ),
+    ],
+    ids=["rtf", "odt", "saved-web-page"],
+)
+def test_import_an_rtf_odt_or_saved_web_page_creates_its_draft(db, world, api, name, title):
+    """Real documents (tests/fixtures/real) as WordPad, Writer and a browser keep them."""
+    data = (REAL / name).read_bytes()
+    response = api("secretary").post("/programmes/import", data={"file": (io.BytesIO(data), name)})
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = response.get_json()
+    assert (body["state"], body["title"]) == ("draft", title)
+    assert body["doc"]["header"]["number"] == expected_fields(REAL / name)["number"]
+    assert db.session.get(Programme, body["id"]).title == title
 
 
 def test_import_a_picture_renamed_docx_is_refused_with_the_reason(db, world, api):

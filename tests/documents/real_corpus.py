@@ -1,7 +1,7 @@
 """The real-document corpus (tests/fixtures/real): expected fields, and scoring a parse.
 
-Each document is `<slug>.<txt|docx|doc|pdf>` beside `<slug>.expected.json`, written by hand
-from reading the document. Used by tests/documents/test_real_corpus.py (one test a document)
+Each document is `<slug>.<txt|docx|doc|pdf|rtf|odt|html>` beside `<slug>.expected.json`, written
+by hand from reading the document. Used by tests/documents/test_real_corpus.py (one test a document)
 and by `python -m bench.documents --corpus DIR` (accuracy per field and per document).
 """
 
@@ -22,7 +22,7 @@ from chibo_flow.documents.text_layout import format_text
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 # The fields still misread, per document: the ratchet of test_real_corpus.py.
 MISREADS_FILE = Path(__file__).with_name("real_corpus_misreads.json")
-SOURCE_SUFFIXES = (".txt", ".docx", ".doc", ".pdf")
+SOURCE_SUFFIXES = (".txt", ".docx", ".doc", ".pdf", ".rtf", ".odt", ".html")
 FIELDS = (
     "doc_type",
     "number",

@@ -1,0 +1,92 @@
+"""A secretary imports the file she has: a web page saved from the browser (or its HTML source
+in a text file), an .rtf from WordPad, an .odt from LibreOffice Writer. Each real document is
+read through the upload page as the corpus reads it, field by field, and the way it was read is
+kept with the draft's warnings."""
+
+import io
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from chibo_flow import messages
+from chibo_flow.documents.programme_doc import ProgrammeDoc
+from chibo_flow.models import Programme
+from tests.documents.real_corpus import (
+    FIELDS,
+    MISREADS_FILE,
+    REAL,
+    expected_fields,
+    normalise,
+    parsed_fields,
+)
+from tests.support import office_slots_taken
+from tests.web.support import flashes
+
+MISREADS: dict[str, list[str]] = json.loads(MISREADS_FILE.read_text(encoding="utf-8"))
+UPLOADS = [
+    ("derived-cong-van-2449-cv-du-ubnd-tinh-lao-cai-rtf.rtf", messages.NOTE_RTF_CONVERTED),
+    (
+        "derived-huong-dan-37-hd-btgdvtw-ban-tin-sinh-hoat-chi-bo-odt.odt",
+        messages.NOTE_ODT_CONVERTED,
+    ),
+    ("derived-huong-dan-37-hd-btgdvtw-ban-tin-sinh-hoat-chi-bo-html.html", messages.NOTE_HTML),
+    ("derived-cong-van-2449-cv-du-ubnd-tinh-lao-cai-vntime-html.html", messages.NOTE_HTML),
+    ("web-hd-21-btgtw-2017-thanhdoan-hcm-raw-html.txt", messages.NOTE_HTML),
+]
+
+
+def _post(client, org_id: int, data: bytes, filename: str):
+    return client.post(
+        "/programmes/new",
+        data={"org_id": str(org_id), "text": "", "upload": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def _count(db) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count(Programme.id)))
+
+
+@pytest.mark.parametrize(("name", "note"), UPLOADS, ids=[n.split(".")[0][-30:] for n, _ in UPLOADS])
+def test_a_real_document_in_this_format_is_imported_field_by_field(db, world, browser, name, note):
+    source = REAL / name
+    client = browser(world.users["secretary"])
+    response = _post(client, world.org.id, source.read_bytes(), name)
+    assert response.status_code == 302, flashes(response, "danger")
+    assert flashes(client.get(response.location), "success") == [messages.PROGRAMME_CREATED]
+
+    programme = db.session.get(Programme, int(response.location.rstrip("/").split("/")[-1]))
+    assert note in [warning["message"] for warning in programme.doc["warnings"]]
+    parsed = parsed_fields(ProgrammeDoc.from_dict(programme.doc))
+    expected = expected_fields(source)
+    known = set(MISREADS.get(source.name.removesuffix(source.suffix), []))
+    wrong = {
+        field: (expected[field], parsed[field])
+        for field in FIELDS
+        if field not in known and normalise(expected[field]) != normalise(parsed[field])
+    }
+    assert not wrong
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "derived-cong-van-2449-cv-du-ubnd-tinh-lao-cai-rtf.rtf",
+        "derived-huong-dan-37-hd-btgdvtw-ban-tin-sinh-hoat-chi-bo-odt.odt",
+    ],
+    ids=["rtf", "odt"],
+)
+def test_rtf_and_odt_wait_for_the_same_conversion_slots_as_a_doc(
+    app, db, world, browser, tmp_path, name
+):
+    app.config.update(OFFICE_SLOTS_DIR=str(tmp_path / "slots"), OFFICE_CONVERSIONS=1,
+                      OFFICE_WAIT_S=0.5)  # fmt: skip
+    client = browser(world.users["secretary"])
+    before = _count(db)
+    with office_slots_taken(tmp_path / "slots", 1):
+        busy = _post(client, world.org.id, (REAL / name).read_bytes(), name)
+    assert busy.status_code == 422
+    assert flashes(busy, "danger") == [messages.FILE_CONVERSION_BUSY]
+    assert _count(db) == before
