@@ -154,7 +154,10 @@ MEETING_FORM_INCOMPLETE = (
 )
 MEETING_MINUTES_REQUIRED = "Vui lòng đính kèm biên bản cuộc họp."
 MEETING_MINUTES_TOO_LARGE = "Biên bản họp quá lớn (tối đa {limit} MB)."
-DOCUMENT_FILE_FIELD = "Hoặc tải lên tệp văn bản (.docx, .doc, .pdf, .txt; tối đa {limit} MB)"
+DOCUMENT_FILE_FIELD = (
+    "Hoặc tải lên tệp văn bản (.docx, .doc, .odt, .rtf, .pdf, trang web .html đã lưu, .txt; "
+    "tối đa {limit} MB)"
+)
 MEETING_MINUTES_FIELD = "Biên bản cuộc họp (PDF, Word hoặc ảnh, tối đa {limit} MB)"
 MEETING_MINUTES_TYPE = "Biên bản họp phải là tệp PDF, Word (.docx, .doc) hoặc ảnh (JPEG, PNG)."
 NOT_EDITABLE = "Chỉ có thể sửa chương trình ở trạng thái dự thảo."

@@ -9,6 +9,7 @@ from marshmallow.validate import Length, OneOf, Range
 
 from chibo_flow import messages
 from chibo_flow.documents.format import SECRECY_MARKS, URGENCY_MARKS
+from chibo_flow.documents.reading import MAX_UPLOAD_BYTES
 from chibo_flow.models.delivery import DeliveryStatus
 from chibo_flow.models.programmes import State
 from chibo_flow.security.limits import MAX_COMMENT_CHARS, MAX_ID, MAX_TEXT_CHARS
@@ -160,10 +161,17 @@ class ImportQuerySchema(Schema):
     org = _org_field()
 
 
-class ImportFileSchema(Schema):
-    """POST /programmes/import: the uploaded .docx or .txt."""
+IMPORT_DESCRIPTION = (
+    "Văn bản: .docx, .doc, .odt, .rtf, PDF có lớp chữ, trang web đã lưu (.html) hoặc .txt "
+    f"(UTF-8/16, Windows-1258, TCVN3, VNI), ≤ {megabytes(MAX_UPLOAD_BYTES)} MB"
+)
 
-    file = Upload(required=True)
+
+class ImportFileSchema(Schema):
+    """POST /programmes/import: the uploaded document (.docx, .doc, .odt, .rtf, text PDF, a web
+    page saved as .html, or text)."""
+
+    file = Upload(required=True, metadata={"description": IMPORT_DESCRIPTION})
 
 
 MINUTES_DESCRIPTION = f"Biên bản họp: PDF, Word or image, ≤ {megabytes(MAX_MINUTES_BYTES)} MB"

@@ -1,5 +1,7 @@
 """The OpenAPI document: public, valid, generated from the code, listing every endpoint."""
 
+import json
+
 from openapi_spec_validator import validate
 
 from tests.api.conftest import PROGRAMME_KEYS
@@ -80,3 +82,14 @@ def test_the_verify_endpoint_is_documented_as_public(client):
     verify = spec["paths"]["/api/v1/verify"]["post"]
     assert verify["security"] == []
     assert "multipart/form-data" in verify["requestBody"]["content"]
+
+
+def test_the_import_endpoint_names_every_format_it_reads(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+
+    operation = spec["paths"]["/api/v1/programmes/import"]["post"]
+    schema = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+    upload = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    described = json.dumps([operation.get("summary"), upload], ensure_ascii=False)
+    for kind in (".docx", ".doc", ".odt", ".rtf", "PDF", ".html", ".txt", "TCVN3"):
+        assert kind in described

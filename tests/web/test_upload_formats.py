@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from chibo_flow import messages
 from chibo_flow.documents.programme_doc import ProgrammeDoc
+from chibo_flow.documents.reading import MAX_UPLOAD_BYTES
 from chibo_flow.models import Programme
+from chibo_flow.uploads import megabytes
 from tests.documents.real_corpus import (
     FIELDS,
     MISREADS_FILE,
@@ -68,6 +70,14 @@ def test_a_real_document_in_this_format_is_imported_field_by_field(db, world, br
         if field not in known and normalise(expected[field]) != normalise(parsed[field])
     }
     assert not wrong
+
+
+def test_the_upload_field_offers_every_format_read(world, browser):
+    page = browser(world.users["secretary"]).get("/programmes/new").get_data(as_text=True)
+    assert 'accept=".docx,.doc,.odt,.rtf,.pdf,.html,.htm,.txt"' in page
+    label = messages.DOCUMENT_FILE_FIELD.format(limit=megabytes(MAX_UPLOAD_BYTES))
+    assert all(kind in label for kind in (".odt", ".rtf", ".html"))
+    assert label in page
 
 
 @pytest.mark.parametrize(
