@@ -76,7 +76,9 @@ class DocumentInSchema(Schema):
 
     text = fields.String(
         validate=Length(max=MAX_TEXT_CHARS),
-        metadata={"description": "The document as plain text"},
+        metadata={
+            "description": "The document as plain text (a page's HTML source is read as the page)"
+        },
     )
     doc = fields.Dict(metadata={"description": "A ProgrammeDoc object (as returned in `doc`)"})
     secrecy = fields.String(

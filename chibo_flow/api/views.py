@@ -42,7 +42,7 @@ from chibo_flow.documents.final_copy import (
     stored_final_copy,
 )
 from chibo_flow.documents.format import MARK_NAMES, SECRET, merged_marks
-from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
+from chibo_flow.documents.parse import DocumentError, parse_pasted, parse_upload
 from chibo_flow.documents.programme_doc import ProgrammeDoc
 from chibo_flow.errors import error_response
 from chibo_flow.extensions import db
@@ -440,7 +440,7 @@ def _doc_from(body: dict[str, Any]) -> ProgrammeDoc:
         if "text" in body:
             if not body["text"].strip():
                 raise Invalid(messages.EMPTY_DOCUMENT)
-            return parse_text(body["text"])
+            return parse_pasted(body["text"])
         return ProgrammeDoc.from_dict(body["doc"])
     except DocumentError as exc:
         raise Invalid(exc.message) from exc

@@ -51,9 +51,10 @@ from chibo_flow.documents.programme_doc import (
     Signature,
     Warning,
 )
-from chibo_flow.documents.reading import DocumentError, Source, read_docx, read_upload
+from chibo_flow.documents.reading import DocumentError, Source, read_docx, read_markup, read_upload
+from chibo_flow.documents.web_page import looks_like_html
 
-__all__ = ["DocumentError", "parse_docx", "parse_text", "parse_upload"]
+__all__ = ["DocumentError", "parse_docx", "parse_pasted", "parse_text", "parse_upload"]
 
 
 # --- front-ends -------------------------------------------------------------------------------
@@ -72,6 +73,14 @@ def parse_docx(data: bytes) -> ProgrammeDoc:
 def parse_text(text: str) -> ProgrammeDoc:
     """Parse a document written as plain text; raises DocumentError when it is empty."""
     return _parse_lines(text.splitlines())
+
+
+def parse_pasted(text: str) -> ProgrammeDoc:
+    """Parse text typed or pasted in a form: the HTML source of a page pasted there is read as
+    the page, as its file would be (read_markup); raises DocumentError."""
+    if looks_like_html(text):
+        return _parse_source(read_markup(text))
+    return parse_text(text)
 
 
 def _parse_source(source: Source) -> ProgrammeDoc:

@@ -72,8 +72,8 @@ _NOT_TEXT_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", RTF_SIGNATURE, b"I
 _OFFICE_EXTENSIONS = (".docx", ".doc", ".docm", ".dotx", ".dot", ".rtf", ".odt", ".ott")
 _HTML_EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml")
 # Characters no XML tree may hold (lxml refuses the string): C0 controls but tab and line ends,
-# and the two non-characters; a browser shows none of them.
-_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# lone surrogates (text pasted in a form) and the two non-characters; a browser shows none.
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A page's declared charset as Python names it: Latin-1 and ASCII pages are read as
 # Windows-1252, as browsers read them (WHATWG Encoding).
 _BROWSER_CHARSETS = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-15": "cp1252"}
@@ -234,7 +234,12 @@ def read_html(data: bytes) -> Source:
     charset of its BOM or <meta>, text in TCVN3 or VNI converted (by its font, else by its
     letters); raises DocumentError."""
     check_size(data)
-    markup, note = _decode_markup(data)
+    return read_markup(*_decode_markup(data))
+
+
+def read_markup(markup: str, note: str | None = None) -> Source:
+    """Read a page's markup already decoded (pasted in a form, or by read_html; `note` names a
+    legacy encoding converted in decoding it); raises DocumentError."""
     if markup.count("<") > MAX_HTML_TAGS:
         raise DocumentError(messages.FILE_HTML_TOO_COMPLEX.format(limit=f"{MAX_HTML_TAGS:,}"))
     try:

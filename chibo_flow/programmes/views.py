@@ -36,7 +36,7 @@ from chibo_flow.documents.format import (
     URGENCY_MARKS,
     merged_marks,
 )
-from chibo_flow.documents.parse import DocumentError, parse_text, parse_upload
+from chibo_flow.documents.parse import DocumentError, parse_pasted, parse_upload
 from chibo_flow.documents.preview import preview_for
 from chibo_flow.documents.programme_doc import PURPOSES, ProgrammeDoc
 from chibo_flow.documents.render import document_text, render_document_html
@@ -181,7 +181,7 @@ def _parse_field(text: str | None) -> ProgrammeDoc:
     """Parse the text typed in a form; raises DocumentError (EMPTY_DOCUMENT when blank)."""
     if not (text or "").strip():
         raise DocumentError(messages.EMPTY_DOCUMENT)
-    return parse_text(text)
+    return parse_pasted(text)
 
 
 def _uploaded_or_typed(form: NewProgrammeForm) -> ProgrammeDoc:

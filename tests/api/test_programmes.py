@@ -302,6 +302,17 @@ def test_import_an_rtf_odt_or_saved_web_page_creates_its_draft(db, world, api, n
     assert db.session.get(Programme, body["id"]).title == title
 
 
+def test_create_from_the_html_source_of_a_page_reads_the_page(db, world, api):
+    """The youth union's article as HTML source (web-hd-21-…-thanhdoan) sent as the text."""
+    text = (REAL / "web-hd-21-btgtw-2017-thanhdoan-hcm-raw-html.txt").read_text(encoding="utf-8")
+    response = api("secretary").post("/programmes", json={"text": text})
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    headings = [section["heading"] for section in response.get_json()["doc"]["sections"]]
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in headings
+    assert not any("<" in heading for heading in headings)
+
+
 def test_import_a_picture_renamed_docx_is_refused_with_the_reason(db, world, api):
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 

@@ -9,7 +9,7 @@ import pytest
 
 from chibo_flow import messages
 from chibo_flow.documents import reading
-from chibo_flow.documents.parse import DocumentError, parse_upload
+from chibo_flow.documents.parse import DocumentError, parse_pasted, parse_upload
 from chibo_flow.documents.reading import MAX_HTML_TAGS, MAX_UPLOAD_BYTES, read_upload
 from tests.documents.real_corpus import REAL, parsed_fields
 from tests.fixtures.real.derive.legacy_encodings import to_tcvn3, to_vni
@@ -219,3 +219,10 @@ def test_any_nesting_of_tables_lists_and_blocks_keeps_every_word_a_reader_sees()
         page = "<html><body>" + _soup(rng, words)
         text = "\n".join(read_upload(page.encode(), "soup.html").lines)
         assert [word for word in words if word not in text] == [], page
+
+
+def test_markup_pasted_in_a_form_with_characters_no_file_holds_is_read():
+    """A form's text may carry a lone surrogate or a NUL; the page is read, never a 500."""
+    doc = parse_pasted(f"<html><body><p>{SUPERIOR}\ud800</p><p>{NUMBER}\x00</p>")
+    assert (doc.header.org, doc.header.number) == (SUPERIOR, "2449-CV/ĐU")
+    assert doc.warnings[0].message == messages.NOTE_HTML

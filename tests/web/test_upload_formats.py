@@ -100,3 +100,18 @@ def test_rtf_and_odt_wait_for_the_same_conversion_slots_as_a_doc(
     assert busy.status_code == 422
     assert flashes(busy, "danger") == [messages.FILE_CONVERSION_BUSY]
     assert _count(db) == before
+
+
+def test_the_html_source_of_a_page_pasted_in_the_text_box_is_read_as_the_page(db, world, browser):
+    """The youth union's article as HTML source (web-hd-21-…-thanhdoan), copied into the form."""
+    source = REAL / "web-hd-21-btgtw-2017-thanhdoan-hcm-raw-html.txt"
+    client = browser(world.users["secretary"])
+    response = client.post(
+        "/programmes/new",
+        data={"org_id": str(world.org.id), "text": source.read_text(encoding="utf-8")},
+    )
+    assert response.status_code == 302, flashes(response, "danger")
+    programme = db.session.get(Programme, int(response.location.rstrip("/").split("/")[-1]))
+    parsed = parsed_fields(ProgrammeDoc.from_dict(programme.doc))
+    assert (parsed["section_1"], parsed["section_2"]) == ("I. MỤC ĐÍCH, YÊU CẦU", "1.")
+    assert messages.NOTE_HTML in [warning["message"] for warning in programme.doc["warnings"]]
