@@ -155,8 +155,8 @@ MEETING_FORM_INCOMPLETE = (
 MEETING_MINUTES_REQUIRED = "Vui lòng đính kèm biên bản cuộc họp."
 MEETING_MINUTES_TOO_LARGE = "Biên bản họp quá lớn (tối đa {limit} MB)."
 DOCUMENT_FILE_FIELD = (
-    "Hoặc tải lên tệp văn bản (.docx, .doc, .odt, .rtf, .pdf, trang web .html đã lưu, .txt; "
-    "tối đa {limit} MB)"
+    "Hoặc tải lên tệp văn bản (.docx, .doc, .odt, .rtf, .pdf, trang web đã lưu .html hoặc .mht, "
+    ".txt; tối đa {limit} MB)"
 )
 MEETING_MINUTES_FIELD = "Biên bản cuộc họp (PDF, Word hoặc ảnh, tối đa {limit} MB)"
 MEETING_MINUTES_TYPE = "Biên bản họp phải là tệp PDF, Word (.docx, .doc) hoặc ảnh (JPEG, PNG)."
@@ -199,8 +199,8 @@ FILE_EMPTY = (
 )
 FILE_TOO_LARGE = "Tệp lớn hơn 5 MB. Vui lòng lưu văn bản thành tệp .docx hoặc .txt nhỏ hơn."
 FILE_NOT_DOCUMENT = (
-    "Tệp không phải văn bản Word (.docx, .doc), LibreOffice (.odt), RTF, PDF, trang web (.html) "
-    "hay văn bản thuần (.txt). "
+    "Tệp không phải văn bản Word (.docx, .doc), LibreOffice (.odt), RTF, PDF, trang web (.html, "
+    ".mht) hay văn bản thuần (.txt). "
     "Vui lòng mở tệp trong Word và lưu lại dưới dạng .docx."
 )
 FILE_ENCRYPTED = "Tệp được đặt mật khẩu. Vui lòng gỡ mật khẩu trong Word rồi tải lên lại."

@@ -164,7 +164,7 @@ class ImportQuerySchema(Schema):
 
 
 IMPORT_DESCRIPTION = (
-    "Văn bản: .docx, .doc, .odt, .rtf, PDF có lớp chữ, trang web đã lưu (.html) hoặc .txt "
+    "Văn bản: .docx, .doc, .odt, .rtf, PDF có lớp chữ, trang web đã lưu (.html, .mht) hoặc .txt "
     f"(UTF-8/16, Windows-1258, TCVN3, VNI), ≤ {megabytes(MAX_UPLOAD_BYTES)} MB"
 )
 

@@ -133,9 +133,9 @@ class Programmes(MethodView):
 @blp.alt_response(403, response="FORBIDDEN")
 def import_programme(query: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
     """Create a draft from an uploaded document: .docx, .doc, .odt, .rtf (the last three converted
-    by LibreOffice), a text PDF, a web page saved as .html (or its HTML source), or text (UTF-8/16,
-    Windows-1258, TCVN3, VNI). The kind is sniffed from the content; nothing is stored if the
-    file cannot be read (422 with the reason)."""
+    by LibreOffice), a text PDF, a web page saved as .html or .mht (or its HTML source), or text
+    (UTF-8/16, Windows-1258, TCVN3, VNI). The kind is sniffed from the content; nothing is stored
+    if the file cannot be read (422 with the reason)."""
     user = current_api_user()
     org = _target_org(user, query.get("org"))
     upload = files["file"]

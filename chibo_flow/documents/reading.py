@@ -12,6 +12,8 @@ from __future__ import annotations
 import codecs
 import contextlib
 import ctypes
+import email
+import email.policy
 import fcntl
 import io
 import os
@@ -71,6 +73,11 @@ _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _NOT_TEXT_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", RTF_SIGNATURE, b"II*\0", b"MM\0*")
 _OFFICE_EXTENSIONS = (".docx", ".doc", ".docm", ".dotx", ".dot", ".rtf", ".odt", ".ott")
 _HTML_EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml")
+_WEB_ARCHIVE_EXTENSIONS = (".mht", ".mhtml")
+# A page saved as one file (MHTML): mail headers, "multipart/related" among them.
+_WEB_ARCHIVE_RE = re.compile(
+    rb"\A(?:[!-9;-~]+:[^\n]*\n|[ \t][^\n]*\n)*?content-type:\s*multipart/related", re.I
+)
 # Characters no XML tree may hold (lxml refuses the string): C0 controls but tab and line ends,
 # lone surrogates (text pasted in a form) and the two non-characters; a browser shows none.
 _NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -124,8 +131,8 @@ class Source:
 
 
 def read_upload(data: bytes, filename: str) -> Source:
-    """Read an uploaded .docx, .doc, .rtf, .odt, .pdf, web page or text file, sniffing its kind
-    by its content (a web page also by its name); raises DocumentError."""
+    """Read an uploaded .docx, .doc, .rtf, .odt, .pdf, web page (.html, .mht) or text file,
+    sniffing its kind by its content (a web page also by its name); raises DocumentError."""
     check_size(data)
     if data.startswith(PDF_SIGNATURE):
         return read_pdf(data)
@@ -139,6 +146,10 @@ def read_upload(data: bytes, filename: str) -> Source:
     name = filename.lower()
     if name.endswith(_OFFICE_EXTENSIONS):
         raise DocumentError(messages.FILE_NOT_DOCUMENT)
+    if name.endswith(_WEB_ARCHIVE_EXTENSIONS) or _WEB_ARCHIVE_RE.match(
+        data[:4096].replace(b"\r\n", b"\n")
+    ):
+        return read_web_archive(data)
     if name.endswith(_HTML_EXTENSIONS) or web_page.looks_like_html(_sniffed_text(data)):
         return read_html(data)
     text, note = decode_text(data)
@@ -254,6 +265,18 @@ def read_markup(markup: str, note: str | None = None) -> Source:
     elif note is None:
         text, note = _legacy_inside(text)
     return Source(text.split("\n"), [messages.NOTE_HTML, *([note] if note else [])])
+
+
+def read_web_archive(data: bytes) -> Source:
+    """Read a page saved as one file (.mht, .mhtml: Internet Explorer's "Web Archive", Chrome's
+    and Edge's "Webpage, Single File"): its first HTML part, as read_html; raises DocumentError."""
+    check_size(data)
+    archive = email.message_from_bytes(data, policy=email.policy.default)
+    page = next((part for part in archive.walk() if part.get_content_type() == "text/html"), None)
+    markup = page.get_payload(decode=True) if page is not None else None
+    if not markup:
+        raise DocumentError(messages.FILE_HTML_EMPTY)
+    return read_html(markup)
 
 
 def _sniffed_text(data: bytes) -> str:

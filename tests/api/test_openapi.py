@@ -91,5 +91,5 @@ def test_the_import_endpoint_names_every_format_it_reads(client):
     schema = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
     upload = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
     described = json.dumps([operation.get("summary"), upload], ensure_ascii=False)
-    for kind in (".docx", ".doc", ".odt", ".rtf", "PDF", ".html", ".txt", "TCVN3"):
+    for kind in (".docx", ".doc", ".odt", ".rtf", "PDF", ".html", ".mht", ".txt", "TCVN3"):
         assert kind in described

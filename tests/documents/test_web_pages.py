@@ -4,6 +4,7 @@ these formats are scored with the corpus (tests/fixtures/real/derived-*-{html,rt
 
 import random
 import time
+from email.message import EmailMessage
 
 import pytest
 
@@ -11,7 +12,7 @@ from chibo_flow import messages
 from chibo_flow.documents import reading
 from chibo_flow.documents.parse import DocumentError, parse_pasted, parse_upload
 from chibo_flow.documents.reading import MAX_HTML_TAGS, MAX_UPLOAD_BYTES, read_upload
-from tests.documents.real_corpus import REAL, parsed_fields
+from tests.documents.real_corpus import REAL, expected_fields, parsed_fields
 from tests.fixtures.real.derive.legacy_encodings import to_tcvn3, to_vni
 
 RAW_HTML = REAL / "web-hd-21-btgtw-2017-thanhdoan-hcm-raw-html.txt"
@@ -226,3 +227,35 @@ def test_markup_pasted_in_a_form_with_characters_no_file_holds_is_read():
     doc = parse_pasted(f"<html><body><p>{SUPERIOR}\ud800</p><p>{NUMBER}\x00</p>")
     assert (doc.header.org, doc.header.number) == (SUPERIOR, "2449-CV/ĐU")
     assert doc.warnings[0].message == messages.NOTE_HTML
+
+
+def _web_archive(page: bytes, saved_by: str) -> bytes:
+    """`page` saved as one file, as Internet Explorer ("Web Archive") or Chrome ("Webpage,
+    Single File") writes it: mail headers, the page quoted-printable, an image in base64."""
+    archive = EmailMessage()
+    archive["From"] = f"<Saved by {saved_by}>"
+    archive["Subject"] = "Công văn 2449-CV/ĐU"
+    archive["MIME-Version"] = "1.0"
+    archive.set_content(page.decode(), subtype="html", cte="quoted-printable")
+    archive.make_related()
+    archive.add_related(b"GIF89a" + bytes(64), maintype="image", subtype="gif", cid="<logo@tu>")
+    return archive.as_bytes().replace(b"\n", b"\r\n")
+
+
+@pytest.mark.parametrize("saved_by", ["Windows Internet Explorer 8", "Blink"])
+@pytest.mark.parametrize("filename", ["cong-van.mht", "cong-van.mhtml", "tai-ve"])
+def test_a_page_saved_as_one_file_is_read_as_the_page(saved_by, filename):
+    page = REAL / "derived-cong-van-2449-cv-du-ubnd-tinh-lao-cai-vntime-html.html"
+    data = _web_archive(page.read_bytes(), saved_by)
+    assert read_upload(data, filename).lines == read_upload(page.read_bytes(), page.name).lines
+    assert parsed_fields(parse_upload(data, filename)) == expected_fields(page)
+
+
+def test_a_web_archive_without_a_page_says_so():
+    archive = EmailMessage()
+    archive["MIME-Version"] = "1.0"
+    archive.set_content(b"GIF89a", maintype="image", subtype="gif")
+    archive.make_related()
+    with pytest.raises(DocumentError) as error:
+        read_upload(archive.as_bytes(), "anh.mht")
+    assert error.value.message == messages.FILE_HTML_EMPTY

@@ -74,9 +74,9 @@ def test_a_real_document_in_this_format_is_imported_field_by_field(db, world, br
 
 def test_the_upload_field_offers_every_format_read(world, browser):
     page = browser(world.users["secretary"]).get("/programmes/new").get_data(as_text=True)
-    assert 'accept=".docx,.doc,.odt,.rtf,.pdf,.html,.htm,.txt"' in page
+    assert 'accept=".docx,.doc,.odt,.rtf,.pdf,.html,.htm,.mht,.mhtml,.txt"' in page
     label = messages.DOCUMENT_FILE_FIELD.format(limit=megabytes(MAX_UPLOAD_BYTES))
-    assert all(kind in label for kind in (".odt", ".rtf", ".html"))
+    assert all(kind in label for kind in (".odt", ".rtf", ".html", ".mht"))
     assert label in page
 
 
