@@ -53,6 +53,7 @@ from chibo_flow.documents.programme_doc import (
 )
 from chibo_flow.documents.reading import DocumentError, Source, read_docx, read_markup, read_upload
 from chibo_flow.documents.web_page import looks_like_html
+from chibo_flow.security.limits import MAX_DOCUMENT_CHARS, MAX_SOURCE_CHARS, count_text
 
 __all__ = ["DocumentError", "parse_docx", "parse_pasted", "parse_text", "parse_upload"]
 
@@ -541,6 +542,12 @@ def _parse_lines(raw_lines: list[str]) -> ProgrammeDoc:
     ]
     if not any(line.strip() for line in lines):
         raise DocumentError(messages.FILE_EMPTY)
+    if (length := sum(map(len, lines))) > MAX_SOURCE_CHARS:
+        raise DocumentError(
+            messages.DOCUMENT_TOO_LONG.format(
+                limit=count_text(MAX_DOCUMENT_CHARS), count=count_text(length)
+            )
+        )
     lines = _repair_lines(lines)
     marks = _take_stamps(lines)
     doc = _Parser(lines).parse()

@@ -14,6 +14,10 @@ MAX_ID = 2**31 - 1  # ids and versions are INTEGER columns
 MAX_JSON_DEPTH = 32  # a ProgrammeDoc nests sections at most a few levels deep
 MAX_TEXT_CHARS = 100_000  # one value of a request: at most a whole document pasted as text
 MAX_DOCUMENT_CHARS = 60_000  # the text of a programme (the seed has 10,000): ~25 pages
+# The text of a file read for import: its document and a page's menus, tables and notes. More
+# is refused before its structure is read: it could not be kept, and reading 5 MB of text for
+# its structure took 5-20 s of a web worker.
+MAX_SOURCE_CHARS = 3 * MAX_DOCUMENT_CHARS
 MAX_PARAGRAPH_CHARS = 10_000  # one paragraph (laying out one long paragraph is slow)
 MAX_COMMENT_CHARS = 5_000  # a reason, a comment or a reply
 MAX_EMAIL_CHARS = 254  # RFC 5321

@@ -11,6 +11,7 @@ import pytest
 from chibo_flow import messages
 from chibo_flow.documents.parse import DocumentError, parse_docx, parse_upload
 from chibo_flow.documents.reading import MAX_UPLOAD_BYTES, OLE_SIGNATURE
+from chibo_flow.security.limits import MAX_DOCUMENT_CHARS, MAX_SOURCE_CHARS, count_text
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 
@@ -114,3 +115,17 @@ def test_parse_docx_refuses_the_same_files(data, message):
     with pytest.raises(DocumentError) as error:
         parse_docx(data)
     assert error.value.message == message
+
+
+def test_a_file_far_longer_than_a_programme_is_refused_before_its_structure_is_read(seed_text):
+    """4 MB of real text within the upload limit: it could never be kept (MAX_DOCUMENT_CHARS),
+    and reading its structure kept a web worker busy for 5-20 s before saying so."""
+    text = "\n".join([seed_text] * (MAX_SOURCE_CHARS // len(seed_text) + 2))
+    data = text.encode()
+    assert len(data) <= MAX_UPLOAD_BYTES
+    with pytest.raises(DocumentError) as refused:
+        parse_upload(data, "chuong-trinh.txt")
+    said = messages.DOCUMENT_TOO_LONG.split("{count}")[0].format(
+        limit=count_text(MAX_DOCUMENT_CHARS)
+    )
+    assert refused.value.message.startswith(said)
