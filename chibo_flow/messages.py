@@ -197,7 +197,7 @@ FILE_EMPTY = (
     "Tệp rỗng: không có nội dung. Vui lòng chọn đúng tệp văn bản (.docx, .doc, .odt, .rtf, "
     ".pdf, trang web .html hoặc .txt)."
 )
-FILE_TOO_LARGE = "Tệp lớn hơn 5 MB. Vui lòng lưu văn bản thành tệp .docx hoặc .txt nhỏ hơn."
+FILE_TOO_LARGE = "Tệp lớn hơn {limit} MB. Vui lòng lưu văn bản thành tệp .docx hoặc .txt nhỏ hơn."
 FILE_NOT_DOCUMENT = (
     "Tệp không phải văn bản Word (.docx, .doc), LibreOffice (.odt), RTF, PDF, trang web (.html, "
     ".mht) hay văn bản thuần (.txt). "

@@ -48,8 +48,10 @@ from chibo_flow import messages
 from chibo_flow.documents import legacy_fonts, web_page
 from chibo_flow.documents.word_numbering import WordNumbering
 from chibo_flow.security.archives import is_zip_bomb
+from chibo_flow.uploads import MB, megabytes
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = 5 * MB
+TOO_LARGE_MESSAGE = messages.FILE_TOO_LARGE.format(limit=megabytes(MAX_UPLOAD_BYTES))
 MAX_PDF_PAGES = 200
 # What the text of a PDF may inflate to (its pages, forms, fonts and object streams; images are
 # never inflated to read text): 50 times the largest real PDF of the corpus (0.2 MB for 28
@@ -161,7 +163,7 @@ def check_size(data: bytes) -> None:
     if not data:
         raise DocumentError(messages.FILE_EMPTY)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise DocumentError(messages.FILE_TOO_LARGE)
+        raise DocumentError(TOO_LARGE_MESSAGE)
 
 
 # --- plain text -------------------------------------------------------------------------------

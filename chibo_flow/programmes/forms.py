@@ -11,7 +11,7 @@ from wtforms.widgets import HiddenInput
 
 from chibo_flow import directory, messages
 from chibo_flow.documents.format import SECRECY_LABELS, URGENCY_LABELS
-from chibo_flow.documents.reading import MAX_UPLOAD_BYTES
+from chibo_flow.documents.reading import MAX_UPLOAD_BYTES, TOO_LARGE_MESSAGE
 from chibo_flow.extensions import db
 from chibo_flow.models import Programme, User
 from chibo_flow.recipients import group_members
@@ -38,7 +38,7 @@ class NewProgrammeForm(FlaskForm):
     upload = FileField(
         messages.DOCUMENT_FILE_FIELD.format(limit=megabytes(MAX_UPLOAD_BYTES)),
         # refused as it is chosen (static/file-field.js), before a phone sends it
-        render_kw={"data-max-bytes": MAX_UPLOAD_BYTES, "data-too-large": messages.FILE_TOO_LARGE},
+        render_kw={"data-max-bytes": MAX_UPLOAD_BYTES, "data-too-large": TOO_LARGE_MESSAGE},
     )
     secrecy = _mark_field("Độ mật", SECRECY_LABELS, AS_STAMPED)
     urgency = _mark_field("Độ khẩn", URGENCY_LABELS, AS_STAMPED)

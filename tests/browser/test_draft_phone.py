@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from chibo_flow import messages
-from chibo_flow.documents.reading import MAX_UPLOAD_BYTES
+from chibo_flow.documents.reading import MAX_UPLOAD_BYTES, TOO_LARGE_MESSAGE
 from chibo_flow.models import DraftPreview, Programme
 from chibo_flow.uploads import megabytes
 from tests.browser.conftest import PHONE, SCREENSHOTS, check_phone_layout, log_in
@@ -102,7 +102,9 @@ def test_a_word_97_or_pdf_file_is_offered_and_read_from_the_phone(
     page.goto(f"{live_server}/programmes/new")
     log_in(page, world.users["secretary"])
     page.goto(f"{live_server}/programmes/new")
-    upload = page.get_by_label("Hoặc tải lên tệp văn bản (.docx, .doc, .pdf, .txt;")
+    upload = page.get_by_label(
+        messages.DOCUMENT_FILE_FIELD.format(limit=megabytes(MAX_UPLOAD_BYTES))
+    )
 
     accepted = upload.get_attribute("accept").split(",")
     assert {".docx", ".doc", ".pdf", ".txt"} <= set(accepted), accepted
@@ -135,9 +137,9 @@ def test_a_file_too_large_to_read_is_refused_as_it_is_chosen(db, world, live_ser
     before = db.session.scalar(select(func.count(Programme.id)))
 
     page.get_by_label(f"tối đa {megabytes(MAX_UPLOAD_BYTES)} MB").set_input_files(big)
-    expect(page.get_by_text(messages.FILE_TOO_LARGE)).to_be_visible()
+    expect(page.get_by_text(TOO_LARGE_MESSAGE)).to_be_visible()
     check_phone_layout(page, "main")
     page.get_by_role("button", name="Tạo dự thảo").click()
-    expect(page.get_by_text(messages.FILE_TOO_LARGE)).to_be_visible()
+    expect(page.get_by_text(TOO_LARGE_MESSAGE)).to_be_visible()
     assert page.url.endswith("/programmes/new")
     assert db.session.scalar(select(func.count(Programme.id))) == before

@@ -23,7 +23,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from chibo_flow import messages
 from chibo_flow.auth import totp
+from chibo_flow.documents.reading import MAX_UPLOAD_BYTES
 from chibo_flow.security.limits import MAX_COMMENT_CHARS
+from chibo_flow.uploads import megabytes
 from chibo_flow.workflow import apply_transition
 from tests.browser.conftest import CONTROL, PHONE, check_phone_layout, log_in
 from tests.support import SEED, wait_for
@@ -133,7 +135,9 @@ def test_one_dissent_of_three_the_majority_approves(
     log_in(secretary, world.users["secretary"])
     expect(secretary.get_by_role("heading", name="Soạn dự thảo mới")).to_be_visible()
     check_page(secretary, "Tạo dự thảo")
-    upload = secretary.get_by_label("Hoặc tải lên tệp văn bản (.docx, .doc, .pdf, .txt;")
+    upload = secretary.get_by_label(
+        messages.DOCUMENT_FILE_FIELD.format(limit=megabytes(MAX_UPLOAD_BYTES))
+    )
     upload.set_input_files(SEED)
     secretary.get_by_role("button", name="Tạo dự thảo").click()
     expect(secretary.get_by_text("Đã tạo dự thảo mới.")).to_be_visible()

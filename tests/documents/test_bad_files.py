@@ -10,7 +10,7 @@ import pytest
 
 from chibo_flow import messages
 from chibo_flow.documents.parse import DocumentError, parse_docx, parse_upload
-from chibo_flow.documents.reading import MAX_UPLOAD_BYTES, OLE_SIGNATURE
+from chibo_flow.documents.reading import MAX_UPLOAD_BYTES, OLE_SIGNATURE, TOO_LARGE_MESSAGE
 from chibo_flow.security.limits import MAX_DOCUMENT_CHARS, MAX_SOURCE_CHARS, count_text
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -47,7 +47,7 @@ BAD_FILES = [
     ("empty", b"", "x.docx", messages.FILE_EMPTY),
     ("empty-text", b"", "x.txt", messages.FILE_EMPTY),
     ("blank-text", b" \r\n\t\n", "x.txt", messages.FILE_EMPTY),
-    ("too-large", b"a" * (MAX_UPLOAD_BYTES + 1), "x.txt", messages.FILE_TOO_LARGE),
+    ("too-large", b"a" * (MAX_UPLOAD_BYTES + 1), "x.txt", TOO_LARGE_MESSAGE),
     ("png-named-docx", PNG, "x.docx", messages.FILE_NOT_DOCUMENT),
     ("png-named-txt", PNG, "x.txt", messages.FILE_NOT_DOCUMENT),
     (
