@@ -190,6 +190,10 @@ ACTION_DONE = {
 }
 PROGRAMME_APPROVED = "Chương trình đã được thông qua và gửi tới nơi nhận."
 PROGRAMME_CREATED = "Đã tạo dự thảo mới."
+PROGRAMME_CREATED_CHECK = (
+    "Có {count} điểm khi đọc văn bản cần đồng chí soát lại: xem mục “Cần soát lại khi đọc văn bản” "
+    "bên dưới."
+)
 
 # --- documents (parse / import) ---------------------------------------------------------------
 # Owned by chibo_flow/documents; add new document messages in this block.

@@ -217,6 +217,8 @@ def new():
             flash(exc.message, "danger")
             return render_template("programmes/new.html", form=form, orgs=orgs), 422
         flash(messages.PROGRAMME_CREATED, "success")
+        if doc.warnings:
+            flash(messages.PROGRAMME_CREATED_CHECK.format(count=len(doc.warnings)), "info")
         return redirect(url_for(".detail", programme_id=programme.id))
     return render_template("programmes/new.html", form=form, orgs=orgs)
 
@@ -346,6 +348,7 @@ def detail(programme_id: int):
         may_add_recipients=can_map and directory.may_add_recipients(current_user, programme.org),
         requested={r.label for r in directory.open_requests(programme.org)} if can_map else set(),
         can_edit="edit" in actions,
+        reading_notes=programme.doc.get("warnings", []) if "edit" in actions else [],
         actions=[a for a in actions if a in PAGE_BUTTONS],
         can_give_opinion=any(a in OPINION_ACTIONS for a in actions),
         can_manage_round=any(a in ROUND_ACTIONS for a in actions),

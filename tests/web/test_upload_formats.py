@@ -14,6 +14,7 @@ from chibo_flow.documents.programme_doc import ProgrammeDoc
 from chibo_flow.documents.reading import MAX_UPLOAD_BYTES
 from chibo_flow.models import Programme
 from chibo_flow.uploads import megabytes
+from chibo_flow.workflow import apply_transition
 from tests.documents.real_corpus import (
     FIELDS,
     MISREADS_FILE,
@@ -23,7 +24,7 @@ from tests.documents.real_corpus import (
     parsed_fields,
 )
 from tests.support import office_slots_taken
-from tests.web.support import flashes
+from tests.web.support import flashes, page_text, textarea
 
 MISREADS: dict[str, list[str]] = json.loads(MISREADS_FILE.read_text(encoding="utf-8"))
 UPLOADS = [
@@ -115,3 +116,46 @@ def test_the_html_source_of_a_page_pasted_in_the_text_box_is_read_as_the_page(db
     parsed = parsed_fields(ProgrammeDoc.from_dict(programme.doc))
     assert (parsed["section_1"], parsed["section_2"]) == ("I. MỤC ĐÍCH, YÊU CẦU", "1.")
     assert messages.NOTE_HTML in [warning["message"] for warning in programme.doc["warnings"]]
+
+
+def test_how_an_imported_file_was_read_is_shown_on_the_draft_until_it_is_submitted(
+    db, world, browser
+):
+    """The secretary lands on the draft after importing an old TCVN3 file: she is told there
+    is something to check and sees the note there, not only later in the edit preview."""
+    name = "derived-cong-van-2449-cv-du-ubnd-tinh-lao-cai-tcvn3.txt"
+    client = browser(world.users["secretary"])
+    response = _post(client, world.org.id, (REAL / name).read_bytes(), name)
+    assert response.status_code == 302, flashes(response, "danger")
+    programme = db.session.get(Programme, int(response.location.rstrip("/").split("/")[-1]))
+    notes = programme.doc["warnings"]
+
+    page = client.get(response.location)
+    assert flashes(page, "info") == [messages.PROGRAMME_CREATED_CHECK.format(count=len(notes))]
+    text = page_text(page)
+    assert "Cần soát lại khi đọc văn bản" in text
+    assert messages.NOTE_TCVN3 in text
+
+    # Once she has saved the text (now in Unicode), the note about the old encoding is gone.
+    text_now = textarea(client.get(f"/programmes/{programme.id}/edit"))
+    saved = client.post(
+        f"/programmes/{programme.id}/edit",
+        data={"text": text_now, "version": programme.version, "save": "Lưu"},
+        follow_redirects=True,
+    )
+    assert flashes(saved, "success") == [messages.ACTION_DONE["edit"]]
+    assert messages.NOTE_TCVN3 not in page_text(saved)
+
+
+def test_a_member_who_cannot_edit_the_draft_is_not_shown_the_reading_notes(db, world, browser):
+    programme = world.programme
+    note = {"part": "header", "line": 1, "text": "", "message": messages.NOTE_PDF}
+    doc = {**programme.doc, "warnings": [note]}
+    apply_transition(
+        programme, "edit", world.users["secretary"], version=programme.version, doc=doc
+    )
+    assert messages.NOTE_PDF in page_text(browser(world.users["secretary"]).get(
+        f"/programmes/{programme.id}"))  # fmt: skip
+    seen = page_text(browser(world.users["committee"]).get(f"/programmes/{programme.id}"))
+    assert "Dự thảo lần" in seen
+    assert messages.NOTE_PDF not in seen
