@@ -180,7 +180,15 @@ _REPORTED_ISSUE_RE = re.compile(
     r"|\b(?:đăng|giới thiệu)\s+(?:toàn|nguyên)\s+văn\b",
     re.IGNORECASE,
 )
+# A news headline naming a document by its issuer: "Nghị quyết của Ban Chấp hành …",
+# "Chương trình hành động của Ban Thường vụ …", "Nghị quyết Đại hội đại biểu …".
+_HEADLINE_ISSUER_RE = re.compile(
+    r"^(?:hành động\s+)?của\b"
+    r"|^(?:Ban|Bộ|Đảng|Đại hội|Hội nghị|Tỉnh|Thành|Huyện|Quận|Thị|Chi bộ|Ủy ban|Uỷ ban)\b"
+)
 _CAPTION_RE = re.compile(r"^(?:Hình|Ảnh)(?:\s+minh\s+họa)?\b[^.;]{0,60}$", re.IGNORECASE)
+# "…; Căn cứ …": the next basis run on into the paragraph of the one above it.
+_RUN_TOGETHER_BASIS_RE = re.compile(r"(?<=;)\s+(?=Căn cứ\b)")
 # "Căn cứ" alone, the label over a list of the instruments the document rests on.
 _BASIS_LABEL_RE = re.compile(r"^(?:[-+•]\s*)?(?P<label>Căn cứ)\s*:?$")
 # The clause that opens a document's text names it: "… ban hành Kế hoạch … như sau:", or the
@@ -255,6 +263,8 @@ _WRAPPED_SHARE = 0.85
 _MAX_RULED_TITLE_LINES = 8  # a trích yếu closed by its ruler
 _MAX_STRAY_HEADER_LINES = 3
 _MAX_LEAD_LINES = 8  # a page's title, date and lead above the text it carries
+_MAX_BYLINE_LINES = 2  # an author's name and position under a page's lead
+_MAX_BYLINE_WORDS = 10
 
 
 _PURPOSE_MARKERS = {
@@ -299,6 +309,13 @@ def _ends_title(text: str) -> bool:
     case (it carries on the trích yếu; a paragraph opens with a capital)."""
     opens_lower = text[:1].islower()
     return (is_upper(text) or opens_lower) and text.endswith(".") and not starts_body(text)
+
+
+def _lists_title_subject(text: str) -> bool:
+    """True for a trích yếu line in lower case closed by a ";": the first of the subjects it
+    lists ("tổng kết công tác tuyên giáo năm 2020;" / "phương hướng, nhiệm vụ năm 2021"), the
+    next line going on with the trích yếu (a paragraph opens with a capital)."""
+    return text[:1].islower() and text.endswith(";") and not starts_body(text)
 
 
 def _split_cells(line: str) -> list[str]:
@@ -623,6 +640,11 @@ class _Parser:
         if doc_type_at is None and (announced := self.find_announced_type()):
             self.doc_type, lead_end = announced
             self.leave_out_page_lines(lead_end, every_line=True)
+        elif doc_type_at is None and (heading := self.find_page_heading()):
+            heading_at, self.doc_type, title = heading
+            self.leave_out_page_lines(heading_at, every_line=True)
+            self.lines[heading_at] = ""
+            self.title_parts = [title]
         header_start = self.find_header_start(doc_type_at)
         self.leave_out_page_lines(header_start)
         self.leave_out_page_breaks()
@@ -689,6 +711,31 @@ class _Parser:
             if doc_type:
                 announced = (doc_type, index + 1)
         return announced
+
+    def find_page_heading(self) -> tuple[int, str, str] | None:
+        """(index, type, trích yếu) of the heading a page prints a document under when it has
+        no header or type line: the type and the trích yếu in sentence case on one line
+        ("Quy định đánh giá chất lượng sinh hoạt chi bộ", "Hướng dẫn tuyên truyền kỷ niệm …").
+        The last such line among the page's first lines is taken (a site may print its title
+        twice, above its posting line and lead). None where a header line stands there (the
+        type line is then below it) or for a news headline naming the issuer ("Nghị quyết của
+        Ban Chấp hành Đảng bộ tỉnh …", "Nghị quyết Đại hội đại biểu …")."""
+        found = None
+        read = 0
+        for index, line in enumerate(self.lines):
+            text = _strip_emphasis(line)
+            if not text:
+                continue
+            read += 1
+            if read > _MAX_LEAD_LINES or starts_body(text):
+                break
+            kinds = {_header_kind(cell, True) for cell in _split_cells(line)}
+            if kinds - {None, "separator"}:
+                return None  # a header: its type line stands below it
+            named = _sentence_case_type(text)
+            if named:
+                found = (index, *named)
+        return found
 
     def find_header_start(self, doc_type_at: int | None) -> int:
         """Index of the header's first line: lines above it are not part of the document."""
@@ -902,13 +949,14 @@ class _Parser:
                 index += 1
                 continue
             opens = index == first and not rest and _TITLE_OPENING_RE.match(text)
-            if not text or not (opens or continues_title(text) or _ends_title(text)):
+            listed = _lists_title_subject(text)
+            if not text or not (opens or listed or continues_title(text) or _ends_title(text)):
                 break
             if self.repeats_type(text):
                 break  # a web page's title printed again: the trích yếu is not repeated
             self.title_parts.append(text)
             index += 1
-            if text.endswith(TITLE_END_PUNCTUATION):
+            if text.endswith(TITLE_END_PUNCTUATION) and not listed:
                 break
         return index if index > first else doc_type_at + 1
 
@@ -1112,16 +1160,21 @@ class _Parser:
     # -- result --
 
     def build(self) -> ProgrammeDoc:
-        preamble = _join_continuations(_join_basis_lines(_spread_basis_label(self.preamble)))
+        preamble = _join_basis_lines(_spread_basis_label(self.preamble))
+        preamble = _join_continuations(_split_run_together_bases(preamble))
         block = addressee_block(preamble)
         addressees = [" ".join(lines) for lines in block]
         preamble = preamble[sum(map(len, block)) :]
         run = _bases_run(preamble)
+        page, run = (0, run) if run else _bases_below_byline(preamble)
+        headings = preamble[:page]  # a page's lead and its author's byline (kept, below them)
         # a line in capitals above the bases that names no body is a heading, not an authority
-        headings = [p for p in preamble[:run] if is_upper(p) and not _ORG_HINT_RE.search(p)]
+        headings += [p for p in preamble[page:run] if is_upper(p) and not _ORG_HINT_RE.search(p)]
         # and a web page's lines above the text it carries are the page's (kept, below them)
-        headings += [p for p in preamble[:run] if _reports_document(p) and not BASIS_RE.match(p)]
-        bases = [p for p in preamble[:run] if p not in headings]
+        headings += [
+            p for p in preamble[page:run] if _reports_document(p) and not BASIS_RE.match(p)
+        ]
+        bases = [p for p in preamble[page:run] if p not in headings]
         intro = _join_continuations(self.header_strays + addressees + headings + preamble[run:])
         if bases and intro and _continues(bases[-1], intro[0]):
             bases[-1] = f"{bases[-1]} {intro.pop(0)}"
@@ -1148,6 +1201,25 @@ class _Parser:
             signature=self.signature,
             warnings=sorted(self.warnings, key=lambda w: w.line),
         )
+
+
+def _sentence_case_type(text: str) -> tuple[str, str] | None:
+    """(type, trích yếu) of a heading line naming a document in sentence case ("Kế hoạch Thực
+    hiện Cuộc vận động …"): the type's first letter alone in capitals, a trích yếu after it that
+    is no sentence and names no issuer. None for any other line."""
+    named = _match_doc_type(text.upper())
+    if not named or ":" in text or _PAGE_CHROME_RE.search(text):
+        return None
+    doc_type, upper_rest = named
+    rest = text[len(text) - len(upper_rest) :] if upper_rest else ""
+    head = text[: len(text) - len(upper_rest)].strip()
+    if not head[:1].isupper() or any(char.isupper() for char in head[1:]):
+        return None
+    if not rest or rest.endswith(FINISHED_LINE) or len(rest.split()) > _MAX_PART_NAME_WORDS:
+        return None
+    if _HEADLINE_ISSUER_RE.match(rest):
+        return None
+    return doc_type, rest
 
 
 def _announced_type(text: str) -> str | None:
@@ -1321,6 +1393,42 @@ def _bases_run(preamble: list[str]) -> int:
     return end if end > start else 0
 
 
+def _bases_below_byline(preamble: list[str]) -> tuple[int, int]:
+    """(start, end) of the bases under a web page's lead announcing the text it carries ("…
+    trân trọng giới thiệu toàn văn nội dung này.") when its author's name and position stand
+    between them, a byline of one or two short lines ("Lương Hải Sinh" / "Bí thư Đảng ủy");
+    (0, 0) when no such lead is among the first lines or no basis follows it and its byline."""
+    leads = [
+        i
+        for i, p in enumerate(preamble[:_MAX_LEAD_LINES])
+        if _REPORTED_ISSUE_RE.search(p) and not BASIS_RE.match(p)  # a basis may cite an issue
+    ]
+    if not leads:
+        return 0, 0
+    start = leads[-1] + 1
+    for _ in range(_MAX_BYLINE_LINES):
+        if start < len(preamble) and _is_byline(preamble[start]):
+            start += 1
+    end = start
+    while (
+        end < len(preamble)
+        and BASIS_RE.match(preamble[end])
+        and not REQUEST_RE.match(preamble[end])
+    ):
+        end += 1
+    return (start, end) if end > start else (0, 0)
+
+
+def _is_byline(paragraph: str) -> bool:
+    """True for a short line that is no sentence, basis or heading: a name or a position."""
+    return (
+        len(paragraph.split()) <= _MAX_BYLINE_WORDS
+        and not paragraph.endswith(FINISHED_LINE)
+        and not starts_body(paragraph)
+        and not is_upper(paragraph)
+    )
+
+
 def _spread_basis_label(paragraphs: list[str]) -> list[str]:
     """A "Căn cứ" printed alone as the label of a list ("Căn cứ" / "- Chỉ thị số 45-CT/TW …;" /
     "- Nghị định số 145/2013/NĐ-CP …;"): each listed instrument is a basis, read as a clerk
@@ -1393,6 +1501,20 @@ def _join_basis_lines(paragraphs: list[str]) -> list[str]:
         else:
             groups.append([paragraph])
     return [" ".join(group) for group in groups]
+
+
+def _split_run_together_bases(paragraphs: list[str]) -> list[str]:
+    """Split a basis paragraph where a page ran its bases together ("Căn cứ Điều lệ Đảng; Căn cứ
+    Kết luận số 18-KL/TW …; Căn cứ …"): each "Căn cứ" opening anew after a ";" is a basis of its
+    own, as on the printed page. A "căn cứ" in lower case carries on the sentence ("Thực hiện
+    Chỉ thị số 35-CT/TW; căn cứ Hướng dẫn …" is one basis)."""
+    out: list[str] = []
+    for paragraph in paragraphs:
+        if BASIS_RE.match(paragraph):
+            out += _RUN_TOGETHER_BASIS_RE.split(paragraph)
+        else:
+            out.append(paragraph)
+    return out
 
 
 def _is_structural(paragraph: str) -> bool:

@@ -996,3 +996,68 @@ def test_a_page_s_posting_line_lead_and_caption_above_the_bases_do_not_end_them(
     )
     assert len(doc.bases) == bases  # a paragraph of the document's own opens its text instead
     assert doc.sections[0].paragraphs[0] == above.split("\n\n")[0]  # kept, not lost
+
+
+def test_a_trich_yeu_line_in_lower_case_goes_on_after_its_semicolon():
+    doc = parse_text(
+        "ĐẢNG ỦY XÃ AN BÌNH\n*\nĐẢNG CỘNG SẢN VIỆT NAM\nAn Bình, ngày 08 tháng 01 năm 2024\n\n"
+        "BÁO CÁO\nkết quả công tác xây dựng Đảng năm 2023;\nphương hướng, nhiệm vụ năm 2024\n"
+        "Phần thứ nhất\nKẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2023\n"
+        "Năm 2023, Đảng bộ xã đạt nhiều kết quả.\n"
+    )
+    assert doc.title == "kết quả công tác xây dựng Đảng năm 2023; phương hướng, nhiệm vụ năm 2024"
+    assert doc.sections[0].heading == "Phần thứ nhất KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2023"
+
+
+@pytest.mark.parametrize(
+    ("heading", "doc_type", "title"),
+    [
+        ("Quy định đánh giá sinh hoạt chi bộ", "QUY ĐỊNH", "đánh giá sinh hoạt chi bộ"),
+        (
+            "Kế hoạch Thực hiện Cuộc vận động năm 2009",
+            "KẾ HOẠCH",
+            "Thực hiện Cuộc vận động năm 2009",
+        ),
+        ("Nghị quyết của Ban Chấp hành Đảng bộ tỉnh về nhiệm vụ năm 2020", None, None),  # headline
+        ("Nghị quyết Đại hội đại biểu Đảng bộ tỉnh lần thứ XI", None, None),
+    ],
+)
+def test_a_page_s_heading_in_sentence_case_names_a_headerless_document(heading, doc_type, title):
+    doc = parse_text(
+        f"{heading}\n\n7:57, Thứ Ba, 10-2-2009\n\n"
+        "Căn cứ Điều lệ Đảng, Ban Thường vụ Tỉnh ủy thống nhất các nội dung sau:\n\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n\nNâng cao chất lượng sinh hoạt chi bộ.\n"
+    )
+    assert (doc.doc_type, doc.title, len(doc.bases)) == (doc_type, title, 1)
+    with_header = parse_text(f"{heading}\n\nĐẢNG BỘ XÃ AN BÌNH\nCHI BỘ THÔN 1\n\nBẢN ĐĂNG KÝ{BODY}")
+    assert with_header.title != title or title is None  # over a header, the page's own title
+
+
+def test_bases_run_together_in_one_paragraph_are_each_a_basis():
+    doc = parse_text(
+        "QUY ĐỊNH\nĐánh giá chất lượng sinh hoạt chi bộ\n\nCăn cứ Điều lệ Đảng; Căn cứ Hướng dẫn "
+        "số 12-HD/BTCTW của Ban Tổ chức Trung ương; Căn cứ Quy chế làm việc của Tỉnh ủy; Ban "
+        f"Thường vụ Tỉnh ủy quy định như sau:{BODY}"
+    )
+    assert doc.bases == [
+        "Căn cứ Điều lệ Đảng;",
+        "Căn cứ Hướng dẫn số 12-HD/BTCTW của Ban Tổ chức Trung ương;",
+        "Căn cứ Quy chế làm việc của Tỉnh ủy; Ban Thường vụ Tỉnh ủy quy định như sau:",
+    ]
+    one = parse_text(
+        "KẾ HOẠCH\nTổ chức đại hội\n\nThực hiện Chỉ thị số 35-CT/TW; căn cứ Hướng dẫn số "
+        f"26-HD/BTCTW, Ban Thường vụ xây dựng kế hoạch như sau:{BODY}"
+    )
+    assert len(one.bases) == 1  # a "căn cứ" in lower case carries on the sentence
+
+
+def test_an_author_s_byline_under_a_lead_announcing_the_text_does_not_end_the_bases():
+    doc = parse_text(
+        "20/03/2020 00:00\n\nXem với cỡ chữ\n\nThi đua chào mừng đại hội đảng bộ các cấp\n\n"
+        "Đồng chí Bí thư Đảng ủy đã có ý kiến chỉ đạo. Website trân trọng giới thiệu toàn văn "
+        "nội dung này.\n\nNguyễn Văn An\nBí thư Đảng ủy\n\n"
+        "Thực hiện Chỉ thị số 35-CT/TW của Bộ Chính trị về đại hội đảng bộ các cấp, Ban Thường "
+        "vụ đã ban hành Kế hoạch số 101-KH/ĐU.\n\nI. Các yêu cầu\n\nBảo đảm đúng tiến độ.\n"
+    )
+    assert [basis[:22] for basis in doc.bases] == ["Thực hiện Chỉ thị số 3"]
+    assert "Nguyễn Văn An" in doc.sections[0].paragraphs  # the byline is kept, not a basis
