@@ -376,6 +376,10 @@ CLI_TOKEN_FACTOR_REQUIRED = (
     "{email} có vai trò cần xác thực hai lớp nhưng chưa đăng ký: mã truy cập (token) sẽ bị từ chối."
     " Đồng chí ấy đăng nhập trên trang web để đăng ký xác thực hai lớp trước."
 )
+CLI_TOKEN_FACTOR_ENROLLED = (
+    "Đã đăng ký xác thực hai lớp cho {email} (chạy thử); lấy mã đăng nhập bằng lệnh:"
+    " flask --app wsgi users otp {email}"
+)
 API_FACTOR_REQUIRED = (
     "Vai trò của đồng chí phải đăng nhập bằng xác thực hai lớp: đồng chí đăng nhập trên trang web"
     " để đăng ký xác thực hai lớp trước, rồi tạo mã truy cập (token) mới."

@@ -108,6 +108,20 @@ def test_users_token_prints_only_a_token_that_authenticates(env, db, make):
     assert user_for_token(token).email == user.email
 
 
+def test_users_token_after_the_demo_gives_the_secretary_a_token_the_api_accepts(env, db, client):
+    """The demo's bí thư has no second factor yet: in development `users token` enrols one, as
+    `users otp` would, and still prints only the token; the API accepts it."""
+    cli_ok(env, "demo")
+    out = cli_ok(env, "users", "token", "bithu@chibo.demo")
+
+    assert out.endswith("\n") and out.count("\n") == 1
+    token = out.strip()
+    listed = client.get("/api/v1/programmes", headers={"Authorization": f"Bearer {token}"})
+    assert listed.status_code == 200, listed.get_json()
+    assert [p["state"] for p in listed.get_json()["items"]] == ["draft"]  # the demo's seed
+    assert len(cli_ok(env, "users", "otp", "bithu@chibo.demo").strip()) == 6  # codes to log in
+
+
 def test_users_list_json_gives_every_role_in_every_org(env, db, make):
     org = make.org()
     parent = make.org("Đảng bộ xã Tiên Cường", code="ĐU")

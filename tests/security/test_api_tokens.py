@@ -112,7 +112,8 @@ def test_the_cli_issues_lists_and_revokes_tokens(app, db, client, world):
     assert again.returncode == 1
 
 
-def test_the_cli_refuses_a_token_the_api_would_refuse(app, db, world):
+def test_the_cli_refuses_a_token_the_api_would_refuse(app, db, world, monkeypatch):
+    monkeypatch.setenv("CHIBO_FLOW_ENV", "production")  # development enrols the factor instead
     secretary = world.users["secretary"]  # no second factor enrolled yet
     refused = run_cli(app, "users", "token", secretary.email)
     assert refused.returncode == 1
