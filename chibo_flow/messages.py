@@ -380,6 +380,13 @@ CLI_TOKEN_FACTOR_ENROLLED = (
     "Đã đăng ký xác thực hai lớp cho {email} (chạy thử); lấy mã đăng nhập bằng lệnh:"
     " flask --app wsgi users otp {email}"
 )
+API_JSON_EXPECTED = (
+    "Nội dung yêu cầu phải là JSON: vui lòng gửi kèm tiêu đề “Content-Type: application/json”."
+)
+API_MULTIPART_EXPECTED = (
+    "Vui lòng gửi tệp dạng multipart/form-data (tiêu đề “Content-Type: multipart/form-data”),"
+    " tệp trong trường “file”."
+)
 API_FACTOR_REQUIRED = (
     "Vai trò của đồng chí phải đăng nhập bằng xác thực hai lớp: đồng chí đăng nhập trên trang web"
     " để đăng ký xác thực hai lớp trước, rồi tạo mã truy cập (token) mới."

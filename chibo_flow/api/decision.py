@@ -6,12 +6,12 @@ Open to the programme's org (access.get_org_programme), not to recipients elsewh
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow.access import get_org_programme
 from chibo_flow.api.auth import current_api_user, require_token
+from chibo_flow.api.blueprint import Blueprint
 from chibo_flow.api.schemas import ActorSchema, OpinionSchema, UTCDateTime
 from chibo_flow.api.views import BINARY, invalid_request, present_opinion
 from chibo_flow.documents.final_copy import PDF_TYPE

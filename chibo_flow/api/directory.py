@@ -9,7 +9,6 @@ import unicodedata
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from marshmallow.validate import Length
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow import directory, messages
 from chibo_flow.api.auth import current_api_user, require_token
+from chibo_flow.api.blueprint import Blueprint
 from chibo_flow.api.views import invalid_request
 from chibo_flow.extensions import db
 from chibo_flow.models import Org, User

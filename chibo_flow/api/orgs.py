@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 from marshmallow.validate import Length, OneOf, Range
@@ -14,6 +13,7 @@ from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow import orgs
 from chibo_flow.api.auth import current_api_user, require_token
+from chibo_flow.api.blueprint import Blueprint
 from chibo_flow.api.views import invalid_request
 from chibo_flow.auth.invitations import org_invitations
 from chibo_flow.member_sheet import read_sheet, sheet_download

@@ -5,13 +5,13 @@ import unicodedata
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from marshmallow.validate import Length, OneOf, Range
 from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow.access import get_incoming_entry, get_register_org
 from chibo_flow.api.auth import current_api_user, require_token
+from chibo_flow.api.blueprint import Blueprint
 from chibo_flow.api.schemas import UTCDateTime
 from chibo_flow.api.views import invalid_request
 from chibo_flow.models import IncomingEntry, Org

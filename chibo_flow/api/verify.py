@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from chibo_flow import messages
+from chibo_flow.api.blueprint import Blueprint
 from chibo_flow.errors import error_response
 from chibo_flow.timefmt import local_date
 from chibo_flow.verify.check import Verdict, check_copy, public_title

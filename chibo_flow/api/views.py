@@ -10,13 +10,13 @@ from typing import Any
 
 from flask import Response, abort, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow import messages
 from chibo_flow.access import can_view, get_programme, visible_org_ids
 from chibo_flow.api.auth import current_api_user, require_token
+from chibo_flow.api.blueprint import Blueprint
 from chibo_flow.api.schemas import (
     DeliveriesSchema,
     HistorySchema,

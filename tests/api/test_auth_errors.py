@@ -124,3 +124,36 @@ def test_transition_bodies_are_validated(db, world, api, build, body, message):
     assert assert_error(response, 422, "invalid")["message"] == message
     db.session.expire_all()
     assert db.session.get(Programme, programme.id).state == "draft"
+
+
+@pytest.mark.parametrize(
+    ("path", "kwargs"),
+    [
+        # `curl -d '{"text": ...}'` without -H: a form body, not JSON.
+        (
+            "/programmes",
+            {
+                "data": '{"text": "CHƯƠNG TRÌNH"}',
+                "content_type": "application/x-www-form-urlencoded",
+            },
+        ),
+        ("/programmes", {"data": "CHƯƠNG TRÌNH", "content_type": "text/plain"}),
+        ("/programmes/import", {"json": {"file": "ct.txt"}}),
+        ("/verify", {"data": "%PDF-1.7", "content_type": "application/pdf"}),
+    ],
+    ids=["form-to-json", "text-to-json", "json-to-file", "raw-pdf-to-file"],
+)
+def test_a_body_of_the_wrong_media_type_is_415(db, world, api, path, kwargs):
+    response = api("secretary").post(path, **kwargs)
+
+    assert_error(response, 415, "unsupported_media_type")
+    assert db.session.scalar(select(func.count(Programme.id))) == 0
+
+
+def test_a_json_body_without_its_content_type_is_refused_naming_the_header(db, world, api):
+    programme = api("secretary").post(
+        "/programmes", data='{"text": "x"}', content_type="application/x-www-form-urlencoded"
+    )
+    assert assert_error(programme, 415, "unsupported_media_type")["message"] == (
+        messages.API_JSON_EXPECTED
+    )
