@@ -77,7 +77,11 @@ def init_errors(app: Flask) -> None:
         if exc.response is not None:  # an answer of its own (a rate limit's on_breach)
             return exc.response
         message = exc.description if _is_ours(exc) else None
-        return error_response(exc.code or 500, message)
+        response = error_response(exc.code or 500, message)
+        for name, value in exc.get_headers():  # e.g. a 405's Allow (RFC 9110 §15.5.6)
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(InternalServerError)
     def server_error(exc: Exception) -> Response:

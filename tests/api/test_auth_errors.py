@@ -157,3 +157,17 @@ def test_a_json_body_without_its_content_type_is_refused_naming_the_header(db, w
     assert assert_error(programme, 415, "unsupported_media_type")["message"] == (
         messages.API_JSON_EXPECTED
     )
+
+
+def test_a_405_says_which_methods_the_path_allows(db, world, api):
+    response = api("secretary").delete("/programmes")
+
+    assert_error(response, 405, "method_not_allowed")
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_a_page_answering_405_says_which_methods_it_allows(db, client):
+    response = client.delete("/login")
+
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
