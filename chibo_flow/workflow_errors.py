@@ -27,6 +27,13 @@ class Conflict(WorkflowError):
     code = "conflict"
 
 
+class TooLarge(WorkflowError):
+    """What was sent is larger than the server takes (413)."""
+
+    status = 413
+    code = "too_large"
+
+
 class Invalid(WorkflowError):
     """The request is well-formed but cannot be applied (422)."""
 

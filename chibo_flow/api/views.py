@@ -44,6 +44,7 @@ from chibo_flow.documents.final_copy import (
 from chibo_flow.documents.format import MARK_NAMES, SECRET, merged_marks
 from chibo_flow.documents.parse import DocumentError, parse_pasted, parse_upload
 from chibo_flow.documents.programme_doc import ProgrammeDoc
+from chibo_flow.documents.reading import FileTooLarge
 from chibo_flow.errors import error_response
 from chibo_flow.extensions import db
 from chibo_flow.models import AuditEvent, Delivery, Org, Programme, User, Vote
@@ -69,7 +70,7 @@ from chibo_flow.workflow import (
     approvals_received,
     create_programme,
 )
-from chibo_flow.workflow_errors import Invalid, NotAllowed
+from chibo_flow.workflow_errors import Invalid, NotAllowed, TooLarge
 
 blp = Blueprint(
     "api",
@@ -135,12 +136,14 @@ def import_programme(query: dict[str, Any], files: dict[str, Any]) -> dict[str, 
     """Create a draft from an uploaded document: .docx, .doc, .odt, .rtf (the last three converted
     by LibreOffice), a text PDF, a web page saved as .html or .mht (or its HTML source), or text
     (UTF-8/16, Windows-1258, TCVN3, VNI). The kind is sniffed from the content; nothing is stored
-    if the file cannot be read (422 with the reason)."""
+    if the file cannot be read (422 with the reason) or is over 5 MB (413)."""
     user = current_api_user()
     org = _target_org(user, query.get("org"))
     upload = files["file"]
     try:
         doc = parse_upload(upload.read(), upload.filename or "")
+    except FileTooLarge as exc:
+        raise TooLarge(exc.message) from exc
     except DocumentError as exc:
         raise Invalid(exc.message) from exc
     marks = merged_marks(doc.marks, {})

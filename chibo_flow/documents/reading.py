@@ -124,6 +124,10 @@ class DocumentError(Exception):
         self.message = message
 
 
+class FileTooLarge(DocumentError):
+    """A file over MAX_UPLOAD_BYTES (the API answers 413)."""
+
+
 @dataclass
 class Source:
     """The lines of a document as read from its file, and what reading it took (Vietnamese)."""
@@ -163,7 +167,7 @@ def check_size(data: bytes) -> None:
     if not data:
         raise DocumentError(messages.FILE_EMPTY)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise DocumentError(TOO_LARGE_MESSAGE)
+        raise FileTooLarge(TOO_LARGE_MESSAGE)
 
 
 # --- plain text -------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from chibo_flow import messages
+from chibo_flow.documents import reading
+from chibo_flow.documents.reading import TOO_LARGE_MESSAGE
 from chibo_flow.models import MeetingVote, Membership, Programme
 from chibo_flow.models.users import Role
 from tests.api.conftest import (
@@ -350,6 +352,20 @@ def test_import_of_a_too_large_upload_is_refused(app, db, world, api, seed_text)
     response = api("secretary").post("/programmes/import", data={"file": (big, "ct.txt")})
 
     assert_error(response, 413, "too_large")
+    assert programme_count(db) == 0
+
+
+def test_import_of_a_document_over_the_document_limit_is_413(
+    db, world, api, seed_text, monkeypatch
+):
+    """Under the request limit but over the size a document may have: too large, not invalid."""
+    # Small, so the test client keeps the body in memory (it leaves a spooled file unclosed).
+    monkeypatch.setattr(reading, "MAX_UPLOAD_BYTES", len(seed_text.encode()))
+    big = io.BytesIO(seed_text.encode() + b"\n")
+
+    response = api("secretary").post("/programmes/import", data={"file": (big, "ct.txt")})
+
+    assert assert_error(response, 413, "too_large")["message"] == TOO_LARGE_MESSAGE
     assert programme_count(db) == 0
 
 
