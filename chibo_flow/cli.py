@@ -199,14 +199,24 @@ def list_users(org_name: str | None, as_json: bool):
         click.echo(f"{row['email']}\t{row['name']}\t{roles}")
 
 
+# Why a path could not be read, in Vietnamese (other errors: the system's wording).
+READ_ERRORS = {
+    FileNotFoundError: "không có tệp này.",
+    IsADirectoryError: "đây là một thư mục, không phải tệp.",
+    PermissionError: "không có quyền đọc tệp này.",
+}
+
+
 @programmes_cli.command("parse")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 def parse_programme(file: Path):
-    """Print the ProgrammeDoc of FILE (.docx or text) as JSON."""
+    """Print the ProgrammeDoc of FILE (.docx or text) as JSON; exit 1 saying why it cannot (a
+    folder or a missing path included, not click's usage error and its exit 2)."""
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise click.ClickException(f"Không đọc được tệp {file}: {exc.strerror}") from exc
+        reason = READ_ERRORS.get(type(exc), exc.strerror)
+        raise click.ClickException(f"Không đọc được tệp {file}: {reason}") from exc
     try:
         doc = parse_upload(data, file.name)
     except DocumentError as exc:

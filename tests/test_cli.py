@@ -5,6 +5,7 @@ import struct
 import zlib
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from chibo_flow import messages
@@ -170,6 +171,18 @@ def test_programmes_parse_refuses_a_picture_with_a_vietnamese_message(env, tmp_p
 
     assert result.returncode == 1
     assert messages.FILE_NOT_DOCUMENT in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("name", ["thu-muc", "khong-co.txt"], ids=["a-folder", "missing"])
+def test_programmes_parse_of_a_path_that_is_no_file_exits_1_in_vietnamese(env, tmp_path, name):
+    (tmp_path / "thu-muc").mkdir()
+    path = tmp_path / name
+
+    result = flask_cli(env, "programmes", "parse", str(path))
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: Không đọc được tệp {path}: ")
     assert result.stdout == ""
 
 
