@@ -397,6 +397,7 @@ API_RATE_LIMITED = (
 )
 API_INVALID_FIELDS = "Dữ liệu gửi lên không hợp lệ ở trường: {fields}."
 API_INVALID_BODY = "Dữ liệu gửi lên không hợp lệ."
+API_BODY_NOT_OBJECT = "Nội dung yêu cầu phải là một đối tượng JSON ({...}) với các trường cần gửi."
 API_TEXT_OR_DOC = (
     "Vui lòng gửi nội dung văn bản trong đúng một trường: “text” (văn bản thuần) "
     "hoặc “doc” (văn bản có cấu trúc)."

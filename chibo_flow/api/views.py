@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Response, abort, request
 from flask.views import MethodView
+from marshmallow import Schema
 from sqlalchemy import select
 from werkzeug.exceptions import UnprocessableEntity
 
@@ -84,6 +85,8 @@ require_token(blp)
 BINARY = {"type": "string", "format": "binary"}
 # An opinion's name in the API (§4b) by the Vote.decision that stores it.
 OPINIONS = {"approve": "approve", "request_changes": "disapprove"}
+# marshmallow's (English) error for a body that is no JSON object ([], "...", null).
+NOT_AN_OBJECT = Schema._default_error_messages["type"]
 # Who sees the delivery list of an org's programmes.
 DELIVERY_VIEWERS = (Role.SECRETARY, Role.COMMITTEE, Role.ADMIN)
 
@@ -471,7 +474,9 @@ def _describe(errors: dict[str, dict[str, Any]]) -> str:
     fields: list[str] = []
     for location_errors in errors.values():
         for field, field_errors in location_errors.items():
-            if field == "_schema":
+            if field == "_schema":  # the body as a whole: ours, or marshmallow's "not a dict"
+                if field_errors[0] == NOT_AN_OBJECT:
+                    return messages.API_BODY_NOT_OBJECT
                 return field_errors[0]
             fields.append(field)
     if fields:

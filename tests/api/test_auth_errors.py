@@ -171,3 +171,10 @@ def test_a_page_answering_405_says_which_methods_it_allows(db, client):
 
     assert response.status_code == 405
     assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+@pytest.mark.parametrize("body", ["[]", '"văn bản"', "null"], ids=["array", "string", "null"])
+def test_a_json_body_that_is_no_object_is_refused_in_vietnamese(db, world, api, body):
+    response = api("secretary").post("/programmes", data=body, content_type="application/json")
+
+    assert assert_error(response, 422, "invalid")["message"] == messages.API_BODY_NOT_OBJECT
