@@ -15,7 +15,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow import messages
-from chibo_flow.access import can_view, get_programme, visible_org_ids
+from chibo_flow.access import can_view, get_programme, is_recipient_only, visible_org_ids
 from chibo_flow.api.auth import current_api_user, require_token
 from chibo_flow.api.blueprint import Blueprint
 from chibo_flow.api.schemas import (
@@ -174,7 +174,7 @@ class ProgrammeResource(MethodView):
     def patch(self, body: dict[str, Any], programme_id: int) -> dict[str, Any]:
         """Replace the draft's content (the `edit` transition); a stale `version` gives 409."""
         user = current_api_user()
-        programme = get_programme(programme_id, user)
+        programme = _programme_to_change(programme_id, user)
         doc = _doc_from(body) if "text" in body or "doc" in body else None
         marks = _marks_from(body, doc)
         _require_factor_for_secret(user, programme.secrecy, marks.get("secrecy"))
@@ -201,7 +201,7 @@ def transition(body: dict[str, Any], programme_id: int) -> dict[str, Any]:
     retract_opinion; reserve_opinion / unreserve_opinion (bảo lưu ý kiến or not, for one's
     current không tán thành); withdraw; extend_deadline (secretary, with `deadline`)."""
     user = current_api_user()
-    programme = get_programme(programme_id, user)
+    programme = _programme_to_change(programme_id, user)
     _require_factor_for_secret(user, programme.secrecy)
     apply_transition(
         programme,
@@ -418,6 +418,15 @@ def _final_copy(programme_id: int, extension: str, content_type: str) -> Respons
     response.headers["Content-Disposition"] = content_disposition(programme, extension)
     response.headers["Cache-Control"] = "private, max-age=0"
     return response
+
+
+def _programme_to_change(programme_id: int, user: User) -> Programme:
+    """The programme an edit or a transition is for: 404 for whoever may not see it, 403 for a
+    recipient of another org, who reads it (GET answers 200) but may not change it."""
+    programme = get_programme(programme_id, user, as_recipient=True)
+    if is_recipient_only(user, programme):
+        raise NotAllowed(messages.FORBIDDEN)
+    return programme
 
 
 def _target_org(user: User, name: str | None) -> Org:

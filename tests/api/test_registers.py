@@ -99,6 +99,35 @@ def test_a_recipient_org_reads_the_programme_and_its_files(lien, as_):
     assert_error(as_("parent_member").get(f"/programmes/{programme.id}"), 404, "not_found")
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("patch", "", {"version": 1, "secrecy": "mat"}),
+        ("post", "/transitions", {"action": "withdraw", "version": 1}),
+    ],
+    ids=["edit", "transition"],
+)
+def test_a_recipient_org_that_reads_the_programme_may_not_change_it(
+    lien, as_, db, method, path, body
+):
+    """What the reader can GET is found: a change is refused as not allowed (403), not as a
+    programme that does not exist (404)."""
+    programme = lien.approve(0, "HÀNH ĐỘNG NĂM 2026")
+    version = programme.version
+    reader = as_("thuongtruc")
+    assert reader.get(f"/programmes/{programme.id}").status_code == 200
+
+    response = getattr(reader, method)(
+        f"/programmes/{programme.id}{path}", json={**body, "version": version}
+    )
+
+    assert_error(response, 403, "forbidden")
+    db.session.refresh(programme)
+    assert (programme.state, programme.version, programme.secrecy) == (
+        "approved", version, "thuong",
+    )  # fmt: skip
+
+
 def test_downloads(lien, as_):
     lien.approve(0, "=cmd|' /C calc'!A0")
     api = as_("secretary0")
