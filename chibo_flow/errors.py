@@ -3,12 +3,13 @@ for people."""
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from chibo_flow import messages
 from chibo_flow.extensions import db
+from chibo_flow.uploads import megabytes
 from chibo_flow.workflow_errors import RowsInvalid, WorkflowError
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,9 @@ def error_response(
 ) -> Response:
     """One error shape for every failure: JSON for the API (with `details` beside code and
     message), a Vietnamese page otherwise."""
+    if message is None and status == 413 and wants_json():  # the pages' wording speaks of a form
+        limit = megabytes(current_app.config["MAX_CONTENT_LENGTH"])
+        message = messages.API_TOO_LARGE.format(limit=limit)
     message = message or MESSAGES_BY_STATUS.get(status, messages.BAD_REQUEST)
     code = code or CODES_BY_STATUS.get(status, "error")
     if wants_json():

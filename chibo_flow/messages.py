@@ -95,6 +95,7 @@ TOO_LARGE = (
     "Tệp gửi lên quá lớn nên hệ thống không nhận. Đồng chí vui lòng quay lại và chọn tệp nhỏ hơn"
     " mức ghi bên ô chọn tệp."
 )
+API_TOO_LARGE = "Yêu cầu gửi lên lớn hơn {limit} MB nên hệ thống không nhận."
 SERVER_ERROR = "Đã có lỗi hệ thống. Dữ liệu của đồng chí không bị thay đổi; vui lòng thử lại sau."
 
 # --- input bounds (chibo_flow.security) -------------------------------------------------------

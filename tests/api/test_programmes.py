@@ -11,6 +11,7 @@ from chibo_flow.documents import reading
 from chibo_flow.documents.reading import TOO_LARGE_MESSAGE
 from chibo_flow.models import MeetingVote, Membership, Programme
 from chibo_flow.models.users import Role
+from chibo_flow.uploads import megabytes
 from tests.api.conftest import (
     APPROVALS_REQUIRED,
     ORG,
@@ -351,7 +352,9 @@ def test_import_of_a_too_large_upload_is_refused(app, db, world, api, seed_text)
 
     response = api("secretary").post("/programmes/import", data={"file": (big, "ct.txt")})
 
-    assert_error(response, 413, "too_large")
+    # The API's wording: no page to go back to, no file field showing the limit.
+    message = messages.API_TOO_LARGE.format(limit=megabytes(4096))
+    assert assert_error(response, 413, "too_large")["message"] == message
     assert programme_count(db) == 0
 
 
