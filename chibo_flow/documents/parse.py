@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from chibo_flow import messages
 from chibo_flow.documents.format import (
@@ -692,6 +693,19 @@ class _Parser:
                 break
         return first
 
+    def lead_lines(self) -> Iterator[tuple[int, str, str]]:
+        """(index, line, text without emphasis) of the page's first _MAX_LEAD_LINES lines that
+        hold text: where a site prints its title, posting line and lead above a document."""
+        read = 0
+        for index, line in enumerate(self.lines):
+            text = _strip_emphasis(line)
+            if not text:
+                continue
+            read += 1
+            if read > _MAX_LEAD_LINES:
+                return
+            yield index, line, text
+
     def find_announced_type(self) -> tuple[str, int] | None:
         """(type, index after the line) of a lead that announces the document's text with no
         type line to read ("… trân trọng giới thiệu toàn văn nội dung Nghị quyết.", "Nội dung
@@ -699,13 +713,8 @@ class _Parser:
         page's first lines, above the header and the body's first heading, is taken; None when
         there is none (a body sentence citing a text is not a lead)."""
         announced = None
-        read = 0
-        for index, line in enumerate(self.lines):
-            text = _strip_emphasis(line)
-            if not text:
-                continue
-            read += 1
-            if read > _MAX_LEAD_LINES or _is_header_anchor(line) or heading_rank(text) is not None:
+        for index, line, text in self.lead_lines():
+            if _is_header_anchor(line) or heading_rank(text) is not None:
                 break
             doc_type = _announced_type(text)
             if doc_type:
@@ -721,13 +730,8 @@ class _Parser:
         type line is then below it) or for a news headline naming the issuer ("Nghị quyết của
         Ban Chấp hành Đảng bộ tỉnh …", "Nghị quyết Đại hội đại biểu …")."""
         found = None
-        read = 0
-        for index, line in enumerate(self.lines):
-            text = _strip_emphasis(line)
-            if not text:
-                continue
-            read += 1
-            if read > _MAX_LEAD_LINES or starts_body(text):
+        for index, line, text in self.lead_lines():
+            if starts_body(text):
                 break
             kinds = {_header_kind(cell, True) for cell in _split_cells(line)}
             if kinds - {None, "separator"}:
