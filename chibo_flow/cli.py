@@ -6,9 +6,12 @@ import sys
 from pathlib import Path
 
 import click
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from chibo_flow import directory, messages, orgs
 from chibo_flow.auth import totp
@@ -23,13 +26,43 @@ from chibo_flow.models.delivery import DeliveryStatus
 from chibo_flow.models.users import HoldsRoles, Role
 from chibo_flow.workflow_errors import RowsInvalid, WorkflowError
 
-orgs_cli = AppGroup("orgs", help="Party organisations.")
-users_cli = AppGroup("users", help="Users and their roles.")
-programmes_cli = AppGroup("programmes", help="Programme documents.")
-mailbox_cli = AppGroup("mailbox", help="The local SMTP capture server.")
-deliveries_cli = AppGroup("deliveries", help="Final-copy emails and their status.")
-directory_cli = AppGroup("directory", help="People and groups that “Nơi nhận” lines reach.")
-members_cli = AppGroup("members", help="An org's members: invitations and the spreadsheet.")
+
+class _SchemaChecked:
+    """A command that, failing on a database not upgraded to the migrations' head (run before
+    `flask db upgrade`, or after an update), says so in one Vietnamese line, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as exc:
+            if _schema_behind():
+                raise click.ClickException(messages.CLI_SCHEMA_NOT_UPGRADED) from exc
+            raise
+
+
+class Commands(_SchemaChecked, AppGroup):
+    """A group of our commands (see _SchemaChecked)."""
+
+
+class Command(_SchemaChecked, click.Command):
+    """One command of ours outside a group (see _SchemaChecked)."""
+
+
+def _schema_behind() -> bool:
+    """True when the database's Alembic revision is not the head of migrations/."""
+    config = current_app.extensions["migrate"].migrate.get_config()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() != head
+
+
+orgs_cli = Commands("orgs", help="Party organisations.")
+users_cli = Commands("users", help="Users and their roles.")
+programmes_cli = Commands("programmes", help="Programme documents.")
+mailbox_cli = Commands("mailbox", help="The local SMTP capture server.")
+deliveries_cli = Commands("deliveries", help="Final-copy emails and their status.")
+directory_cli = Commands("directory", help="People and groups that “Nơi nhận” lines reach.")
+members_cli = Commands("members", help="An org's members: invitations and the spreadsheet.")
 
 
 class ServerOperator(HoldsRoles):
@@ -224,7 +257,7 @@ def parse_programme(file: Path):
     click.echo(json.dumps(doc.to_dict(), ensure_ascii=False, indent=2))
 
 
-@click.command("demo")
+@click.command("demo", cls=Command)
 def demo():
     """Load the demo org, users, directory and the seed as a draft (idempotent); only in
     development: its accounts, admin included, share a published password."""

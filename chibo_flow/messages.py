@@ -373,6 +373,10 @@ API_TOKEN_MISSING = (
     "Thiếu mã truy cập. Vui lòng gửi kèm tiêu đề “Authorization: Bearer <token>” "
     "(lấy token bằng lệnh “flask users token EMAIL”)."
 )
+CLI_SCHEMA_NOT_UPGRADED = (
+    "Cơ sở dữ liệu chưa được tạo hoặc chưa nâng cấp theo phiên bản này."
+    " Vui lòng chạy lệnh: flask --app wsgi db upgrade"
+)
 CLI_TOKEN_FACTOR_REQUIRED = (
     "{email} có vai trò cần xác thực hai lớp nhưng chưa đăng ký: mã truy cập (token) sẽ bị từ chối."
     " Đồng chí ấy đăng nhập trên trang web để đăng ký xác thực hai lớp trước."

@@ -207,6 +207,19 @@ def test_programmes_parse_reads_a_word_97_doc(env, tmp_path):
     assert doc["signature"]["name"] == "Vũ Thị Xuyên"
 
 
+@pytest.mark.parametrize("command", [["demo"], ["users", "list"]], ids=["demo", "users-list"])
+def test_a_command_before_db_upgrade_says_to_upgrade_in_one_line(env, tmp_path, command):
+    empty = tmp_path / "chua-nang-cap.sqlite"
+    env = {**env, "DATABASE_URL": f"sqlite:///{empty}"}
+
+    result = flask_cli(env, *command)
+
+    assert result.returncode == 1
+    assert result.stderr == f"Error: {messages.CLI_SCHEMA_NOT_UPGRADED}\n"
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "db upgrade" in messages.CLI_SCHEMA_NOT_UPGRADED
+
+
 def test_demo_twice_changes_nothing_and_prints_the_logins(env, db):
     first = cli_ok(env, "demo")
     counts = row_counts(db)
