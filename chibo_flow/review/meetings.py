@@ -8,7 +8,7 @@ from werkzeug.datastructures import FileStorage
 
 from chibo_flow import messages
 from chibo_flow.uploads import MAX_MINUTES_BYTES, megabytes
-from chibo_flow.workflow_errors import Invalid
+from chibo_flow.workflow_errors import Invalid, TooLarge
 
 # What the minutes may be, told by their first bytes (a name's extension proves nothing).
 MINUTES_TYPES = (
@@ -52,11 +52,13 @@ def read_meeting(
 
 
 def minutes_type(data: bytes) -> str:
-    """The media type of the minutes; raises Invalid for a missing, too large or other file."""
+    """The media type of the minutes; raises Invalid for a missing or other file, TooLarge (413)
+    for one over MAX_MINUTES_BYTES."""
     if not data:
         raise Invalid(messages.MEETING_MINUTES_REQUIRED)
     if len(data) > MAX_MINUTES_BYTES:
-        raise Invalid(messages.MEETING_MINUTES_TOO_LARGE.format(limit=megabytes(MAX_MINUTES_BYTES)))
+        limit = megabytes(MAX_MINUTES_BYTES)
+        raise TooLarge(messages.MEETING_MINUTES_TOO_LARGE.format(limit=limit))
     for magic, media_type in MINUTES_TYPES:
         if data.startswith(magic):
             return media_type

@@ -11,6 +11,7 @@ from chibo_flow.documents import reading
 from chibo_flow.documents.reading import TOO_LARGE_MESSAGE
 from chibo_flow.models import MeetingVote, Membership, Programme
 from chibo_flow.models.users import Role
+from chibo_flow.review import meetings
 from chibo_flow.uploads import megabytes
 from tests.api.conftest import (
     APPROVALS_REQUIRED,
@@ -422,6 +423,27 @@ def test_a_meeting_vote_with_minutes_of_another_kind_is_refused(db, world, api, 
     response = api("secretary").post(f"/programmes/{programme.id}/meeting-vote", data=form)
 
     assert_error(response, 422, "invalid")
+    assert db.session.scalar(select(MeetingVote)) is None
+
+
+def test_a_meeting_vote_with_minutes_over_the_limit_is_refused_as_too_large(
+    db, world, api, build, monkeypatch
+):
+    programme = build("review")
+    # Small, so the test client keeps the body in memory (it leaves a spooled file unclosed).
+    limit = 1024
+    monkeypatch.setattr(meetings, "MAX_MINUTES_BYTES", limit)
+    minutes = b"%PDF-1.4 " + b"0" * limit
+    form = {"held_on": "2026-11-30", "present": "4", "votes_for": "4", "votes_against": "0",
+            "version": str(programme.version),
+            "minutes": (io.BytesIO(minutes), "bien-ban.pdf")}  # fmt: skip
+
+    response = api("secretary").post(f"/programmes/{programme.id}/meeting-vote", data=form)
+
+    assert_error(response, 413, "too_large")
+    assert response.get_json()["error"]["message"] == messages.MEETING_MINUTES_TOO_LARGE.format(
+        limit=megabytes(limit)
+    )
     assert db.session.scalar(select(MeetingVote)) is None
 
 
