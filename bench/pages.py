@@ -31,7 +31,6 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit
 from urllib.request import HTTPCookieProcessor, build_opener, urlopen
 
-import pyotp
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import event, func, insert, select, text, update
@@ -290,8 +289,7 @@ def recovery_code(app: Flask, user: DemoUser) -> str | None:
         if not totp.requires_second_factor(account):
             return None
         if not account.has_factor:
-            secret = totp.pending_secret(account)
-            return totp.confirm_enrolment(account, pyotp.TOTP(secret).now())[0]
+            totp.current_code(account)  # enrols the account, as `flask users otp` does
         return totp.new_recovery_codes(account)[0]
 
 
