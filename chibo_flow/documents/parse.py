@@ -1389,12 +1389,21 @@ def _bases_run(preamble: list[str]) -> int:
         page += 1
     if page < len(preamble) and BASIS_RE.match(preamble[page]):
         start = page  # a web page's posting line, lead and captions above the text it carries
-    end = start
-    for paragraph in preamble[start:]:
-        if not BASIS_RE.match(paragraph) or REQUEST_RE.match(paragraph):
-            break
-        end += 1
+    end = _bases_end(preamble, start)
     return end if end > start else 0
+
+
+def _bases_end(preamble: list[str], start: int) -> int:
+    """Index after the "Căn cứ" / "Thực hiện" paragraphs from `start` on (the request that
+    closes the bases, "Xét đề nghị của …", is not one of them)."""
+    end = start
+    while (
+        end < len(preamble)
+        and BASIS_RE.match(preamble[end])
+        and not REQUEST_RE.match(preamble[end])
+    ):
+        end += 1
+    return end
 
 
 def _bases_below_byline(preamble: list[str]) -> tuple[int, int]:
@@ -1413,13 +1422,7 @@ def _bases_below_byline(preamble: list[str]) -> tuple[int, int]:
     for _ in range(_MAX_BYLINE_LINES):
         if start < len(preamble) and _is_byline(preamble[start]):
             start += 1
-    end = start
-    while (
-        end < len(preamble)
-        and BASIS_RE.match(preamble[end])
-        and not REQUEST_RE.match(preamble[end])
-    ):
-        end += 1
+    end = _bases_end(preamble, start)
     return (start, end) if end > start else (0, 0)
 
 
