@@ -15,7 +15,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import UnprocessableEntity
 
 from chibo_flow import messages
-from chibo_flow.access import can_view, get_programme, is_recipient_only, visible_org_ids
+from chibo_flow.access import can_view, get_programme, visible_org_ids
 from chibo_flow.api.auth import current_api_user, require_token
 from chibo_flow.api.blueprint import Blueprint
 from chibo_flow.api.schemas import (
@@ -424,7 +424,7 @@ def _programme_to_change(programme_id: int, user: User) -> Programme:
     """The programme an edit or a transition is for: 404 for whoever may not see it, 403 for a
     recipient of another org, who reads it (GET answers 200) but may not change it."""
     programme = get_programme(programme_id, user, as_recipient=True)
-    if is_recipient_only(user, programme):
+    if not can_view(user, programme):  # let in as a recipient only
         raise NotAllowed(messages.FORBIDDEN)
     return programme
 
