@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from itertools import groupby
 from typing import Any
 
 from chibo_flow import messages
@@ -61,6 +63,28 @@ class Warning:  # the domain's name (shadows the builtin): never raised, only re
     line: int
     text: str
     message: str
+
+
+@dataclass(frozen=True)
+class ReadingPoint:
+    """One point a secretary checks after an import: a warning, or warnings of one kind in a
+    row (the lines of an annex after the signature are one point, not one a line)."""
+
+    line: int  # the first line it is about (1-based)
+    last_line: int
+    texts: tuple[str, ...]  # the lines' text, in order
+    message: str
+
+
+def reading_points(warnings: Iterable[Warning]) -> list[ReadingPoint]:
+    """The points to check in `warnings`: each run of warnings with the same part and message,
+    one after the other, makes one point."""
+    points = []
+    for (_, message), run in groupby(warnings, key=lambda w: (w.part, w.message)):
+        run = list(run)
+        texts = tuple(w.text for w in run)
+        points.append(ReadingPoint(run[0].line, run[-1].line, texts, message))
+    return points
 
 
 @dataclass

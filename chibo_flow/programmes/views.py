@@ -38,7 +38,13 @@ from chibo_flow.documents.format import (
 )
 from chibo_flow.documents.parse import DocumentError, parse_pasted, parse_upload
 from chibo_flow.documents.preview import preview_for
-from chibo_flow.documents.programme_doc import PURPOSES, ProgrammeDoc
+from chibo_flow.documents.programme_doc import (
+    PURPOSES,
+    ProgrammeDoc,
+    ReadingPoint,
+    Warning,
+    reading_points,
+)
 from chibo_flow.documents.render import document_text, render_document_html
 from chibo_flow.extensions import db
 from chibo_flow.models import (
@@ -217,8 +223,8 @@ def new():
             flash(exc.message, "danger")
             return render_template("programmes/new.html", form=form, orgs=orgs), 422
         flash(messages.PROGRAMME_CREATED, "success")
-        if doc.warnings:
-            flash(messages.PROGRAMME_CREATED_CHECK.format(count=len(doc.warnings)), "info")
+        if points := reading_points(doc.warnings):
+            flash(messages.PROGRAMME_CREATED_CHECK.format(count=len(points)), "info")
         return redirect(url_for(".detail", programme_id=programme.id))
     return render_template("programmes/new.html", form=form, orgs=orgs)
 
@@ -230,9 +236,11 @@ def _marks(form: NewProgrammeForm | EditProgrammeForm, doc: ProgrammeDoc) -> dic
 
 
 def understood(org: Org, doc: ProgrammeDoc) -> dict[str, Any]:
-    """What the parser understood, for the preview: the document and whom each line reaches."""
+    """What the parser understood, for the preview: the document, whom each line reaches and
+    the points to check of how it was read."""
     data = doc.to_dict()
-    return {"doc": data, "lines": resolve_recipients(org, data["recipients"])}
+    lines = resolve_recipients(org, data["recipients"])
+    return {"doc": data, "lines": lines, "points": reading_points(doc.warnings)}
 
 
 @bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
@@ -348,7 +356,7 @@ def detail(programme_id: int):
         may_add_recipients=can_map and directory.may_add_recipients(current_user, programme.org),
         requested={r.label for r in directory.open_requests(programme.org)} if can_map else set(),
         can_edit="edit" in actions,
-        reading_notes=programme.doc.get("warnings", []) if "edit" in actions else [],
+        reading_notes=_reading_notes(programme) if "edit" in actions else [],
         actions=[a for a in actions if a in PAGE_BUTTONS],
         can_give_opinion=any(a in OPINION_ACTIONS for a in actions),
         can_manage_round=any(a in ROUND_ACTIONS for a in actions),
@@ -538,6 +546,11 @@ def request_recipient(programme_id: int) -> Response:
 
 
 # --- deliveries -------------------------------------------------------------------------------
+
+
+def _reading_notes(programme: Programme) -> list[ReadingPoint]:
+    """The points to check of how the draft's file was read (stored with the draft)."""
+    return reading_points(Warning(**note) for note in programme.doc.get("warnings", []))
 
 
 def _deliveries(programme: Programme) -> list[Delivery]:

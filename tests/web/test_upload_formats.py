@@ -5,6 +5,7 @@ kept with the draft's warnings."""
 
 import io
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -145,6 +146,33 @@ def test_how_an_imported_file_was_read_is_shown_on_the_draft_until_it_is_submitt
     )
     assert flashes(saved, "success") == [messages.ACTION_DONE["edit"]]
     assert messages.NOTE_TCVN3 not in page_text(saved)
+
+
+def test_an_annex_after_the_signature_is_one_point_to_check_not_one_a_line(db, world, browser):
+    """The Đảng uỷ xã Công Hải's programme as its text file holds it: the document, then the
+    copy's signing stamp and the text again, every line of it after the signature. The
+    secretary is told of one point for that run of lines, its lines under "Xem … dòng"."""
+    name = "file-chuong-trinh-hanh-dong-23-ctr-du-xa-cong-hai-nghi-quyet-dai-hoi.txt"
+    client = browser(world.users["secretary"])
+    response = _post(client, world.org.id, (REAL / name).read_bytes(), name)
+    assert response.status_code == 302, flashes(response, "danger")
+    programme = db.session.get(Programme, int(response.location.rstrip("/").split("/")[-1]))
+    notes = programme.doc["warnings"]
+    after = [n for n in notes if n["message"] == messages.WARN_AFTER_SIGNATURE]
+    assert len(after) > 100, "the file's lines after the signature are each noted"
+
+    page = client.get(response.location)
+    points = re.findall(
+        r"<ul class=\"warnings\">(.*?)</ul>\s*</section>", page.get_data(as_text=True), re.S
+    )
+    items = re.findall(r"<li>Dòng ", points[0])  # a point; its lines are <li>“…”
+    assert flashes(page, "info") == [messages.PROGRAMME_CREATED_CHECK.format(count=len(items))]
+    assert len(items) == len(notes) - len(after) + 1
+    text = page_text(page)
+    run = f"Dòng {after[0]['line']}–{after[-1]['line']} ({len(after)} dòng) — "
+    assert run + messages.WARN_AFTER_SIGNATURE in text
+    assert f"Xem {len(after)} dòng" in text
+    assert f"“{after[-1]['text']}”" in text
 
 
 def test_a_member_who_cannot_edit_the_draft_is_not_shown_the_reading_notes(db, world, browser):
