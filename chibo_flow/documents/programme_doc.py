@@ -72,17 +72,18 @@ class ReadingPoint:
 
     line: int  # the first line it is about (1-based)
     last_line: int
-    texts: tuple[str, ...]  # the lines' text, in order
+    texts: tuple[str, ...]  # the lines' text, in order (one warning may name several)
     message: str
 
 
 def reading_points(warnings: Iterable[Warning]) -> list[ReadingPoint]:
     """The points to check in `warnings`: each run of warnings with the same part and message,
-    one after the other, makes one point."""
+    one after the other, makes one point. A warning naming several lines at once (the page
+    lines left out above the header) gives each of them as a text."""
     points = []
     for (_, message), run in groupby(warnings, key=lambda w: (w.part, w.message)):
         run = list(run)
-        texts = tuple(w.text for w in run)
+        texts = tuple(text for w in run for text in w.text.split("\n"))
         points.append(ReadingPoint(run[0].line, run[-1].line, texts, message))
     return points
 

@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from chibo_flow import messages
@@ -187,3 +188,23 @@ def test_a_member_who_cannot_edit_the_draft_is_not_shown_the_reading_notes(db, w
     seen = page_text(browser(world.users["committee"]).get(f"/programmes/{programme.id}"))
     assert "Dự thảo lần" in seen
     assert messages.NOTE_PDF not in seen
+
+
+def test_the_site_lines_left_out_above_the_header_are_listed_under_xem(db, world, browser):
+    """A page saved from a legal-documents site: its search box, login link and metadata block
+    stand above the document's header and are left out, named in one warning. The card says
+    so in one line and lists the lines they were under "Xem n dòng", one a line, instead of
+    printing them as one long quotation before the message."""
+    name = "web-hd-11-ubkttw-2008-vv-left-column.txt"
+    client = browser(world.users["secretary"])
+    response = _post(client, world.org.id, (REAL / name).read_bytes(), name)
+    assert response.status_code == 302, flashes(response, "danger")
+    programme = db.session.get(Programme, int(response.location.rstrip("/").split("/")[-1]))
+    (note,) = [n for n in programme.doc["warnings"] if "\n" in n["text"]]
+    lines = note["text"].split("\n")
+
+    html = client.get(response.location).get_data(as_text=True)
+    assert f"<li>Dòng {note['line']} — {note['message']}" in html
+    assert f"Xem {len(lines)} dòng" in html
+    listed = re.findall(r"<details>.*?</details>", html, re.S)[0]
+    assert re.findall(r"<li>“(.*?)”</li>", listed) == [str(Markup.escape(line)) for line in lines]
