@@ -263,6 +263,7 @@ _MIN_WRAPPED_LINES = 20
 _WRAPPED_SHARE = 0.85
 _MAX_RULED_TITLE_LINES = 8  # a trích yếu closed by its ruler
 _MAX_STRAY_HEADER_LINES = 3
+_MAX_ANNEX_HEADER_LINES = 4  # issuing bodies, a "*", then "Số ..." or the Party's name
 _MAX_LEAD_LINES = 8  # a page's title, date and lead above the text it carries
 _MAX_BYLINE_LINES = 2  # an author's name and position under a page's lead
 _MAX_BYLINE_WORDS = 10
@@ -654,10 +655,14 @@ class _Parser:
         else:
             self.read_header(doc_type_at, strict=False)
             body_start = self.read_title(doc_type_at)
-        end_start = self.find_end(body_start)
+        annex_start = self.find_annex(body_start)
+        end_start = self.find_end(body_start, annex_start)
         for index in range(body_start, len(self.lines)):
             line = self.lines[index]
             if not line.strip():
+                continue
+            if index >= annex_start:
+                self.read_annex_line(index + 1, _strip_emphasis(line))
                 continue
             run_in = _RUN_IN_RE.match(line.strip()) if index < end_start else None
             rank = heading_rank(f"{run_in['label']} x") if run_in else None
@@ -797,8 +802,26 @@ class _Parser:
             self.lines[index] = ""
         self.warn("body", breaks[0] + 1, text, messages.WARN_PAGE_BREAKS.format(count=len(breaks)))
 
-    def find_end(self, body_start: int) -> int:
-        """Index of the line where "Nơi nhận" / the signature begin (len(lines) if nowhere).
+    def find_annex(self, body_start: int) -> int:
+        """Index of the line where a document annexed under this one begins (len(lines) if none).
+
+        That is a header opening again below a "Nơi nhận" or signature line: issuing-body lines
+        then a "Số ..." line or the Party's name (the draft a tờ trình submits, a copy's "Sao
+        lục" note). What follows is that document's: its headings, "Nơi nhận" and signature are
+        not this one's.
+        """
+        ended = False
+        for index in range(body_start, len(self.lines)):
+            line = self.lines[index]
+            cells = _split_cells(line) if _END_HINT_RE.search(line) else []
+            if any(is_end_marker(cell) for cell in cells):
+                ended = True
+            elif ended and _opens_header(self.lines, index):
+                return index
+        return len(self.lines)
+
+    def find_end(self, body_start: int, annex_start: int) -> int:
+        """Index of the line where "Nơi nhận" / the signature begin (`annex_start` if nowhere).
 
         That is the first such line after the body's last heading: a "TM. ..." or "BÍ THƯ"
         line with numbered sections below it is body text. Headings below the last "Nơi nhận"
@@ -806,8 +829,8 @@ class _Parser:
         """
         markers: list[int] = []
         headings: list[int] = []
-        last_noi_nhan = len(self.lines)
-        for index in range(body_start, len(self.lines)):
+        last_noi_nhan = annex_start
+        for index in range(body_start, annex_start):
             line = self.lines[index]
             cells = _split_cells(line) if _END_HINT_RE.search(line) else []
             if any(is_end_marker(cell) for cell in cells):
@@ -818,7 +841,7 @@ class _Parser:
                 headings.append(index)
         last_heading = max((h for h in headings if h < last_noi_nhan), default=-1)
         after = [m for m in markers if m > last_heading]
-        return (after or markers or [len(self.lines)])[0]
+        return (after or markers or [annex_start])[0]
 
     # -- header --
 
@@ -1084,6 +1107,12 @@ class _Parser:
             self.recipients_open = False  # what follows (an annexed text) lists no recipients
             self.read_body_text(number, cell)
 
+    def read_annex_line(self, number: int, text: str) -> None:
+        """Keep a line of an annexed document as a paragraph: it opens no section."""
+        self.warn("signature", number, text, messages.WARN_AFTER_SIGNATURE)
+        if not SEPARATOR_RE.match(text):
+            self.read_paragraph(number, text)
+
     def on_later_page(self, number: int) -> bool:
         """True when a page break stands between the signature's last line and line `number`:
         a signer's title and name are printed on the page of the authority, so a line after the
@@ -1293,6 +1322,20 @@ def _is_page_line(line: str) -> bool:
     title naming the document by its type ("BÁO CÁO TỔNG KẾT …"), whose own type line stands
     below its header."""
     return bool(_PAGE_CHROME_RE.search(line) or _match_doc_type(_strip_emphasis(line)))
+
+
+def _opens_header(lines: list[str], index: int) -> bool:
+    """True when line `index` names an issuing body and the lines after it, with no other text
+    between, reach a "Số ..." line or the Party's name: a header begins there."""
+    if _header_kind(_strip_emphasis(lines[index]), True) != "org":
+        return False
+    for line in lines[index + 1 : index + 1 + _MAX_ANNEX_HEADER_LINES]:
+        cells = _split_cells(_strip_emphasis(line))
+        if any(_header_kind(cell, False) in ("number", "party") for cell in cells):
+            return True
+        if not _may_open_header(_strip_emphasis(line)):
+            return False
+    return False
 
 
 def _may_open_header(line: str) -> bool:

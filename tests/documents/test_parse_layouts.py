@@ -319,6 +319,34 @@ def test_appendix_after_the_signature_keeps_the_signature():
     assert {w.message for w in doc.warnings} == {messages.WARN_AFTER_SIGNATURE}
 
 
+ANNEXED = (
+    "ĐẢNG BỘ XÃ AN BÌNH\nCHI BỘ THÔN ĐÔNG\n*\nSố 05-TTr/CB\n\n"
+    "TỜ TRÌNH\nĐề nghị phê duyệt kế hoạch\n\n"
+    "Kính gửi: Đảng ủy xã An Bình.\n\nChi bộ trình Đảng ủy xem xét.\n\n"
+    "Nơi nhận:\n- Như trên,\n- Lưu chi bộ.\n\nT/M CHI BỘ\nBÍ THƯ\n\nVũ Thị Xuyên\n\n"
+    "ĐẢNG BỘ XÃ AN BÌNH\nCHI BỘ THÔN ĐÔNG\n*\nSố -KH/CB\n\nKẾ HOẠCH\nSinh hoạt chi bộ năm 2026\n\n"
+    "I. MỤC ĐÍCH\n\nNâng cao chất lượng.\n\n"
+    "Nơi nhận:\n- Đảng ủy xã,\n- Các đảng viên,\n- Lưu chi bộ.\n\nT/M CHI BỘ\n"
+)
+
+
+def test_a_document_annexed_under_the_signature_with_its_own_header_is_not_read_into_it():
+    doc = parse_text(ANNEXED)
+    assert (doc.doc_type, doc.header.number) == ("TỜ TRÌNH", "05-TTr/CB")
+    assert [section.heading for section in doc.sections] == [""]  # no heading of its own
+    assert doc.recipients == [Recipient("Như trên"), Recipient("Lưu chi bộ", "luu")]
+    assert doc.signature == Signature("T/M CHI BỘ", "BÍ THƯ", "Vũ Thị Xuyên")
+    # the annexed plan is kept, as text after the signature is, each line named in a warning
+    kept = doc.sections[0].paragraphs
+    assert kept[kept.index("KẾ HOẠCH") :][:4] == [
+        "KẾ HOẠCH",
+        "Sinh hoạt chi bộ năm 2026",
+        "I. MỤC ĐÍCH",
+        "Nâng cao chất lượng.",
+    ]
+    assert {w.message for w in doc.warnings if w.line > 20} == {messages.WARN_AFTER_SIGNATURE}
+
+
 def test_signature_lines_above_the_document_type_are_reported_not_used():
     doc = parse_text(f"CHI BỘ THÔN NAM\nTM. CHI BỘ\nNơi nhận:\n\nKẾ HOẠCH{BODY}")
     assert doc.header.org == "CHI BỘ THÔN NAM"
