@@ -211,6 +211,12 @@ _NUMBER_TYPE_CODE_RE = re.compile(r"-(?P<code>[A-ZĐ][A-ZĐa-z]*)/")
 _TYPES_BY_CODE = {code: doc_type for doc_type, code in DOC_TYPE_CODES.items() if code != "QĐ"}
 # "===== Trang 12 =====": the break a text export marks between two pages, a ruler each side.
 _PAGE_BREAK_RE = re.compile(r"^\s*[=_*~-]{3,}\s*Trang\s+\d{1,4}\s*[=_*~-]{3,}\s*$", re.IGNORECASE)
+# A header run together on one line: the date line ends at its year; the issuing bodies'
+# "*" and "Số ..." stand apart; a trích yếu in lower case ends at the text's first basis or item.
+_RUN_TOGETHER_DATE_RE = re.compile(r"^[^,]{1,60}?,\s*ngày[\s.…\d]*tháng[\s.…\d]*năm\s*\d{4}")
+_RUN_TOGETHER_ISSUER_RE = re.compile(r"\s+(?=\*(?:\s|$))|(?<=\*)\s+|\s+(?=Số\b)")
+_CUT_SHORT_RE = re.compile(r"\[(?:\.{1,3}|…)\]\s*$")  # a site's preview ends "…[...]"
+_RUN_TOGETHER_TITLE_END_RE = re.compile(r"\s+(?=-\s?[A-ZĐ]|(?:Căn cứ|Thực hiện)\b)")
 # Merged columns: the Party's name or a "<Place>, ngày" date inside a longer cell.
 _PARTY_PLAIN = "DANG CONG SAN VIET NAM"
 _NUMBER_THEN_DATE_RE = re.compile(
@@ -449,8 +455,37 @@ def _repair_lines(lines: list[str]) -> list[str]:
             following = _MARKDOWN_HEADING_RE.sub("", _UNDERLINE_RE.sub("", last))
             line = f"{line.rstrip()} {following.strip()}"
             index += 1
-        out.append(line)
+        out += _split_run_together_header(line)
     return out
+
+
+def _split_run_together_header(line: str) -> list[str]:
+    """A whole header a copy ran together on one line, as its lines; any other line as it is.
+
+    That is issuing bodies (with their "*" and "Số ..."), the Party's name, a date line and a
+    type line in capitals ("ĐẢNG BỘ … ĐẢNG ỦY … * Số 09 -KH/ĐU ĐẢNG CỘNG SẢN VIỆT NAM La Bằng,
+    ngày 24 tháng 11 năm 2020 KẾ HOẠCH kiểm điểm …"). The trích yếu in capitals ends before
+    the first word that is not; one in lower case before a "-" item, "Căn cứ" or "Thực hiện".
+    A blank line closes it, the text the line goes on with following. A site's preview cut
+    short ("… KẾ HOẠCH kiểm điểm … đối[...]") above the text is not split: it is no header.
+    """
+    parts = [] if _CUT_SHORT_RE.search(line) else _split_party_name(line)
+    dated = len(parts) == 3 and _RUN_TOGETHER_DATE_RE.match(parts[2])
+    after_date = parts[2][dated.end() :].strip() if dated else ""
+    if not dated or not _match_date(dated.group()) or not (typed := _match_doc_type(after_date)):
+        return [line]
+    issuers = [cell for cell in _RUN_TOGETHER_ISSUER_RE.split(parts[0]) if cell]
+    if not issuers or _header_kind(issuers[0], True) != "org":
+        return [line]
+    type_line = after_date[: len(after_date) - len(typed[1])].strip()
+    words = typed[1].split()
+    if words and is_upper(words[0]):
+        count = next((i for i, word in enumerate(words) if word != word.upper()), len(words))
+        title, rest = " ".join(words[:count]), " ".join(words[count:])
+    else:
+        title, rest = [*_RUN_TOGETHER_TITLE_END_RE.split(typed[1], maxsplit=1), ""][:2]
+    head = [*issuers, PARTY_NAME, dated.group().strip(), type_line, title.strip()]
+    return [*head, "", rest.strip()] if rest.strip() else head
 
 
 def _full_line_length(lines: list[str]) -> int:
@@ -1311,8 +1346,9 @@ def _join_org_fragments(org_lines: list[tuple[int, str]]) -> list[tuple[int, str
 
 
 def _is_header_anchor(line: str) -> bool:
-    """True for a line holding the Party's name, a "Số ..." number or a date line."""
-    return any(
+    """True for a line holding the Party's name, a "Số ..." number or a date line, unless it
+    is a site's preview cut short ("…[...]"), which stands above the text it shows."""
+    return not _CUT_SHORT_RE.search(line) and any(
         _header_kind(cell, False) in ("party", "number", "date") for cell in _split_cells(line)
     )
 

@@ -1089,3 +1089,39 @@ def test_an_author_s_byline_under_a_lead_announcing_the_text_does_not_end_the_ba
     )
     assert [basis[:22] for basis in doc.bases] == ["Thực hiện Chỉ thị số 3"]
     assert "Nguyễn Văn An" in doc.sections[0].paragraphs  # the byline is kept, not a basis
+
+
+@pytest.mark.parametrize(
+    ("trich_yeu", "body", "title"),
+    [
+        (
+            "SINH HOẠT CHI BỘ NĂM 2026",
+            "Nhằm nâng cao chất lượng sinh hoạt.",
+            "SINH HOẠT CHI BỘ NĂM 2026",
+        ),
+        ("sinh hoạt chi bộ năm 2026", "- Căn cứ Điều lệ Đảng;", "sinh hoạt chi bộ năm 2026"),
+    ],
+)
+def test_a_header_a_copy_ran_together_on_one_line_is_read_as_its_lines(trich_yeu, body, title):
+    doc = parse_text(
+        "Tải xuống\n\nĐẢNG BỘ XÃ AN BÌNH CHI BỘ THÔN ĐÔNG * Số 05 -KH/CB ĐẢNG CỘNG SẢN VIỆT NAM "
+        f"An Bình, ngày 10 tháng 01 năm 2026 KẾ HOẠCH {trich_yeu} {body} I. MỤC ĐÍCH\n"
+    )
+    assert doc.header == Header(
+        superior_org="ĐẢNG BỘ XÃ AN BÌNH",
+        org="CHI BỘ THÔN ĐÔNG",
+        number="05-KH/CB",
+        place="An Bình",
+        date=datetime.date(2026, 1, 10),
+    )
+    assert (doc.doc_type, doc.title) == ("KẾ HOẠCH", title)
+
+
+def test_a_site_s_preview_cut_short_above_a_run_together_header_is_not_its_header():
+    header = (
+        "ĐẢNG BỘ XÃ AN BÌNH CHI BỘ THÔN ĐÔNG * Số 05 -KH/CB ĐẢNG CỘNG SẢN VIỆT NAM "
+        "An Bình, ngày 10 tháng 01 năm 2026 KẾ HOẠCH sinh hoạt chi bộ"
+    )
+    doc = parse_text(f"{header}[...]\n\n{header} năm 2026 - Căn cứ Điều lệ Đảng;\n")
+    assert (doc.header.number, doc.header.org) == ("05-KH/CB", "CHI BỘ THÔN ĐÔNG")
+    assert doc.title == "sinh hoạt chi bộ năm 2026"
