@@ -64,7 +64,31 @@ DOC_CONVERSION_TIMEOUT_S = 90
 # in ~0.4 s (5 MB of "<b>" would be 1.7 million); the parser then takes its time per line.
 MAX_HTML_TAGS = 100_000
 _SLOT_POLL_S = (0.05, 0.5)  # a conversion waiting for a slot looks again this often (doubling)
-
+# The settings of LibreOffice's private profile for a conversion: every http, https and ftp
+# request goes to a proxy that is not there (the discard port of this machine), so a picture
+# an uploaded document links to an address is not fetched from the server (a request forged
+# to inside the office network, to a cloud's metadata service). LibreOffice's own setting
+# against linked pictures (BlockUntrustedRefererLinks) leaves its .doc import fetching them.
+_OFFICE_NO_NETWORK = (  # (setting of org.openoffice.Inet/Settings, its type, its value)
+    ("ooInetProxyType", "int", "2"),  # proxies set by hand: these, for every host
+    ("ooInetNoProxy", "string", ""),
+    ("ooInetHTTPProxyName", "string", "127.0.0.1"),
+    ("ooInetHTTPProxyPort", "int", "9"),
+    ("ooInetHTTPSProxyName", "string", "127.0.0.1"),
+    ("ooInetHTTPSProxyPort", "int", "9"),
+    ("ooInetFTPProxyName", "string", "127.0.0.1"),
+    ("ooInetFTPProxyPort", "int", "9"),
+)
+_OFFICE_PROFILE_SETTINGS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
+    'xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">\n'
+    + "".join(
+        f'<item oor:path="/org.openoffice.Inet/Settings"><prop oor:name="{name}" oor:op="fuse" '
+        f'oor:type="xs:{kind}"><value>{value}</value></prop></item>\n'
+        for name, kind, value in _OFFICE_NO_NETWORK
+    )
+    + "</oor:items>\n"
+)
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PDF_SIGNATURE = b"%PDF-"
 RTF_SIGNATURE = b"{\\rtf"
@@ -500,7 +524,8 @@ def convert_to_docx(data: bytes, suffix: str) -> bytes:
 
 
 def convert_with_office(data: bytes, suffix: str, target: str, timeout: float) -> bytes:
-    """Convert a file with LibreOffice headless, in a private profile, within `timeout` s.
+    """Convert a file with LibreOffice headless, in a private profile without network access
+    (_OFFICE_PROFILE_SETTINGS), within `timeout` s.
 
     `suffix` names the kind of `data` ("doc", "docx"); `target` is LibreOffice's
     --convert-to argument ("pdf", "docx:MS Word 2007 XML"). In the app, the conversion first
@@ -511,6 +536,9 @@ def convert_with_office(data: bytes, suffix: str, target: str, timeout: float) -
         raise DocumentError(messages.FILE_DOC_NO_CONVERTER)
     with _app_office_slot(), tempfile.TemporaryDirectory(prefix="chibo-office-") as tmp:
         work = Path(tmp)
+        settings = work / "profile" / "user" / "registrymodifications.xcu"
+        settings.parent.mkdir(parents=True)
+        settings.write_text(_OFFICE_PROFILE_SETTINGS, encoding="utf-8")
         source = work / f"in.{suffix}"
         source.write_bytes(data)
         command = [
