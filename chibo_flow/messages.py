@@ -790,6 +790,10 @@ SHEET_PREVIEW_EXPIRED = "Bản xem trước không còn hợp lệ; vui lòng t�
 ORG_MEMBER_ELSEWHERE = (
     "Đồng chí này còn sinh hoạt ở tổ chức mà đồng chí không quản trị; không thể khóa tài khoản."
 )
+MEMBER_POSITION_ELSEWHERE = (
+    "Đồng chí này còn sinh hoạt ở tổ chức mà đồng chí không quản trị; chức vụ của đồng chí ấy do "
+    "quản trị các tổ chức ấy sửa."
+)
 
 # --- registers and liên thông (chibo_flow.registers) ---------------------------------------------
 DIRECTORY_STANDS_FOR_NOT_ALLOWED = (

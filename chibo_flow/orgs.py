@@ -262,7 +262,7 @@ def add_member(
         db.session.add(user)
     elif any(m.org_id == org.id for m in user.memberships):
         raise Conflict(messages.MEMBER_ALREADY.format(email=address, org=org.name))
-    elif position:
+    elif position and administers_account(actor, user):  # else the account keeps its own
         user.position = position
     user.memberships.extend(Membership(org_id=org.id, role=r) for r in sorted(wanted))
     db.session.flush()
@@ -391,10 +391,12 @@ def change_member(
 ) -> None:
     """Set `user`'s roles in `org`, their position and/or (de)activate the account, audited as
     "member_changed"; new roles are emailed to them. Deactivating ends their sessions (history
-    stays) and needs the actor to administer every org of theirs (NotAllowed); roles that leave
-    the committee smaller than the approvals the org requires raise Invalid, as do unknown or
-    no roles."""
-    if position is not None:
+    stays) and, like a new position (the account's, shown in each of their orgs), needs the
+    actor to administer every org of theirs (NotAllowed); roles that leave the committee smaller
+    than the approvals the org requires raise Invalid, as do unknown or no roles."""
+    if position is not None and _position(position) != user.position:
+        if not administers_account(actor, user):
+            raise NotAllowed(messages.MEMBER_POSITION_ELSEWHERE)
         user.position = _position(position)
     if roles is not None:
         wanted = _roles(roles)
