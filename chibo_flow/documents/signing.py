@@ -134,6 +134,18 @@ def _only_annotations_added(before, after) -> bool:
     )
 
 
+def _only_signature_widgets_added(before, after) -> bool:
+    """`after` is the page `before` with widgets added to its /Annots (a signature's: no action
+    of their own, /A or /AA, and nothing else)."""
+    added = _raw_annotations(after) - _raw_annotations(before)
+    return _only_annotations_added(before, after) and all(
+        isinstance(widget := annotation.get_object(), generic.DictionaryObject)
+        and widget.get("/Subtype") == "/Widget"
+        and not {"/A", "/AA"} & set(widget)
+        for annotation in added
+    )
+
+
 def _new_references(start: generic.IndirectObject, existed) -> Iterator[generic.Reference]:
     """`start` and every object it reaches through references that did not exist before."""
     pending, seen = [start], set()
@@ -537,8 +549,8 @@ def _check(signature: EmbeddedPdfSignature, context: ValidationContext, signed: 
 def only_signed_since(signed_revision: bytes, base: bytes) -> bool:
     """Whether `signed_revision` is `base` followed by revisions that change none of its objects
     beyond what signing writes: the catalog's form and metadata entries, the document info,
-    annotations (the signature's widget) added to pages; new objects are free, since only these
-    entries can reach them."""
+    widgets (the signature's) without actions added to pages; new objects are free, since only
+    these entries can reach them. A note or a link added is content the approval never saw."""
     if not signed_revision.startswith(base):
         return False
     try:
@@ -556,7 +568,7 @@ def only_signed_since(signed_revision: bytes, base: bytes) -> bool:
                     continue
                 before, after = old(ref), new(ref)
                 if not (_same_except(before, after, SIGNING_CATALOG_KEYS)
-                        or _only_annotations_added(before, after)):  # fmt: skip
+                        or _only_signature_widgets_added(before, after)):  # fmt: skip
                     return False
     except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
         return False

@@ -1,5 +1,6 @@
-"""Copies of an issued PDF as people and forgers make them: a note added by a PDF reader, a page
-replaced in a later revision, a byte changed, a copy signed by someone else's certificate."""
+"""Copies of an issued PDF as people and forgers make them: a note added by a PDF reader, a link
+running a script, a page replaced in a later revision, a byte changed, a copy signed by someone
+else's certificate."""
 
 import io
 from pathlib import Path
@@ -29,6 +30,28 @@ def with_note(pdf: bytes, text: str = "Đã đọc, đồng ý.") -> bytes:
     })  # fmt: skip
     notes = list(page.get("/Annots", []))
     page[pdf_name("/Annots")] = generic.ArrayObject([*notes, writer.add_object(note)])
+    writer.update_container(page)
+    return _written(writer)
+
+
+def with_script_link(pdf: bytes, script: str = "app.alert('Bản này đã bị hủy')") -> bytes:
+    """`pdf` with a link over its first page that runs `script` when clicked, saved
+    incrementally."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page_ref, _ = writer.find_page_for_modification(0)
+    page = page_ref.get_object()
+    action = generic.DictionaryObject({
+        pdf_name("/S"): pdf_name("/JavaScript"),
+        pdf_name("/JS"): generic.TextStringObject(script),
+    })  # fmt: skip
+    link = generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Annot"),
+        pdf_name("/Subtype"): pdf_name("/Link"),
+        pdf_name("/Rect"): generic.ArrayObject(generic.FloatObject(v) for v in (0, 0, 595, 842)),
+        pdf_name("/A"): writer.add_object(action),
+    })  # fmt: skip
+    links = list(page.get("/Annots", []))
+    page[pdf_name("/Annots")] = generic.ArrayObject([*links, writer.add_object(link)])
     writer.update_container(page)
     return _written(writer)
 
