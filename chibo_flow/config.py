@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", frozen=True)
 
     CHIBO_FLOW_ENV: str = "development"
+    FLASK_DEBUG: str = ""  # Flask's own, read as Flask reads it; `flask run --debug` sets it
     SECRET_KEY: SecretStr | None = None
     ENCRYPTION_KEY: SecretStr | None = None
     DATABASE_URL: str | None = None
@@ -115,6 +116,16 @@ class Settings(BaseSettings):
         """Every CHIBO_FLOW_ENV but `development` and `test` (production, staging, a misspelt
         name): the production settings hold, as `Config` applies them."""
         return self.CHIBO_FLOW_ENV not in (DEVELOPMENT, TEST)
+
+    def refuse_debug(self) -> None:
+        """With the production settings, FLASK_DEBUG on stops the app (RuntimeError): Flask's
+        debugger runs whatever code a visitor types into an error page."""
+        debug = self.FLASK_DEBUG.lower() not in ("", "0", "false", "no")
+        if self.production and debug:
+            raise RuntimeError(
+                f"FLASK_DEBUG must be unset or 0 with CHIBO_FLOW_ENV={self.CHIBO_FLOW_ENV}: the "
+                "debugger would run any code a visitor sends from an error page"
+            )
 
     def public_url(self) -> str:
         """PUBLIC_URL without its trailing slash. With the production settings it must be
@@ -255,6 +266,7 @@ class Config:
 
     def __init__(self, instance_path: str, env: Mapping[str, str] = os.environ) -> None:
         settings = Settings.read(env)
+        settings.refuse_debug()
         if settings.production:
             # The production settings, for every CHIBO_FLOW_ENV but development and test:
             # cookies over HTTPS only, HSTS, no demo signing certificate, no capture mailbox.

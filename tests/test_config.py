@@ -106,6 +106,20 @@ def test_every_environment_but_development_and_test_gets_the_production_settings
     assert app.config["MAILBOX_ENABLED"] is False and app.config["SIGNING_DEMO_DEFAULTS"] is False
 
 
+@pytest.mark.parametrize("debug", ["1", "true", "yes"])
+def test_flask_debug_on_stops_the_app_with_the_production_settings(env, monkeypatch, debug):
+    # `flask run --debug` (or FLASK_DEBUG=1 left in a unit file) would serve Werkzeug's
+    # debugger, which runs the code a visitor types into an error page.
+    with pytest.raises(RuntimeError, match="FLASK_DEBUG must be unset or 0"):
+        _started(monkeypatch, env, CHIBO_FLOW_ENV="production", PUBLIC_URL="https://chibo.test",
+                 FLASK_DEBUG=debug)  # fmt: skip
+    for off in ("0", "false"):
+        assert not _started(monkeypatch, env, CHIBO_FLOW_ENV="production",
+                            PUBLIC_URL="https://chibo.test", FLASK_DEBUG=off).debug  # fmt: skip
+    # A developer's machine keeps its debugger.
+    assert _started(monkeypatch, env, CHIBO_FLOW_ENV="development", FLASK_DEBUG="1").debug
+
+
 @pytest.mark.parametrize("environment", ["development", "test"])
 def test_development_and_test_run_over_plain_http(env, monkeypatch, environment):
     app = _started(monkeypatch, env, CHIBO_FLOW_ENV=environment)
