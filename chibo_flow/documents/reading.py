@@ -383,6 +383,9 @@ def _check_zip(data: bytes) -> None:
         raise DocumentError(messages.FILE_ZIP_BOMB)
 
 
+# Markup Compatibility: Word writes a text box twice, as a drawing (mc:Choice) and as VML for
+# older readers (mc:Fallback).
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _RUN_PATH = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
 
 
@@ -405,6 +408,8 @@ class _WordReader:
         for child in container.iterchildren():
             if child.tag == qn("w:p"):
                 yield from self.paragraph_text(child).split("\n")
+                for box in _text_boxes(child):
+                    yield from self.block_lines(box)
             elif child.tag == qn("w:tbl"):
                 for row in child.iterchildren(qn("w:tr")):
                     for cell in row.iterchildren(qn("w:tc")):
@@ -451,6 +456,18 @@ class _WordReader:
             based_on = style.find(qn("w:basedOn"))
             style_id = based_on.get(qn("w:val")) if based_on is not None else None
         return None
+
+
+def _text_boxes(paragraph: BaseOxmlElement) -> Iterator[BaseOxmlElement]:
+    """The contents of the text boxes anchored in `paragraph` (a header's right column or a
+    "DỰ THẢO" stamp typed in a box), each once: not its VML copy under mc:Fallback, nor a box
+    inside another box (read with the outer box's paragraphs)."""
+    for box in paragraph.iter(qn("w:txbxContent")):
+        parent = box.getparent()
+        while parent is not paragraph and parent.tag not in (_MC_FALLBACK, qn("w:txbxContent")):
+            parent = parent.getparent()
+        if parent is paragraph:
+            yield box
 
 
 _RUN_CHARACTERS = {

@@ -80,10 +80,46 @@ def save(document) -> bytes:
     return out.getvalue()
 
 
-def programme_docx(font: str | None = None) -> bytes:
+def _text_box(lines: list[str]) -> str:
+    """A run holding a floating text box of `lines`, as Word 2010 and later write it: a shape
+    (mc:Choice) and, for older readers, the same box in VML (mc:Fallback)."""
+    content = (
+        "<w:txbxContent>"
+        + "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in lines)
+        + "</w:txbxContent>"
+    )
+    return (
+        f"<w:r {nsdecls('w', 'wp', 'a')}"
+        " xmlns:mc='http://schemas.openxmlformats.org/markup-compatibility/2006'"
+        " xmlns:wps='http://schemas.microsoft.com/office/word/2010/wordprocessingShape'"
+        " xmlns:v='urn:schemas-microsoft-com:vml'>"
+        "<mc:AlternateContent><mc:Choice Requires='wps'><w:drawing>"
+        "<wp:anchor distT='0' distB='0' distL='114300' distR='114300' simplePos='0'"
+        " relativeHeight='2' behindDoc='0' locked='0' layoutInCell='1' allowOverlap='1'>"
+        "<wp:simplePos x='0' y='0'/>"
+        "<wp:positionH relativeFrom='column'><wp:posOffset>3000000</wp:posOffset></wp:positionH>"
+        "<wp:positionV relativeFrom='paragraph'><wp:posOffset>0</wp:posOffset></wp:positionV>"
+        "<wp:extent cx='2900000' cy='600000'/><wp:effectExtent l='0' t='0' r='0' b='0'/>"
+        "<wp:wrapNone/><wp:docPr id='1' name='Text Box 1'/><wp:cNvGraphicFramePr/>"
+        "<a:graphic><a:graphicData"
+        " uri='http://schemas.microsoft.com/office/word/2010/wordprocessingShape'>"
+        "<wps:wsp><wps:cNvSpPr txBox='1'/><wps:spPr><a:xfrm><a:off x='0' y='0'/>"
+        "<a:ext cx='2900000' cy='600000'/></a:xfrm><a:prstGeom prst='rect'><a:avLst/>"
+        f"</a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx>{content}"
+        "</wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor>"
+        "</w:drawing></mc:Choice><mc:Fallback><w:pict>"
+        "<v:shape style='position:absolute;margin-left:236pt;width:228pt;height:47pt'"
+        f" stroked='f'><v:textbox>{content}</v:textbox></v:shape></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r>"
+    )
+
+
+def programme_docx(font: str | None = None, header_box: bool = False) -> bytes:
     """A chương trình typed in Word: header table, type, title, Word-numbered sections.
 
-    With `font` (".VnTime"), every run is typed in that legacy TCVN3 font.
+    With `font` (".VnTime"), every run is typed in that legacy TCVN3 font. With `header_box`,
+    the header's right column is a floating text box beside the left column's paragraphs, as
+    many offices lay it out, instead of the table's.
     """
     document = docx.Document()
 
@@ -93,10 +129,17 @@ def programme_docx(font: str | None = None) -> bytes:
         else:
             paragraph.add_run(to_tcvn3_text(text)).font.name = font
 
-    table = document.add_table(rows=len(HEADER), cols=2)
-    for row, texts in zip(table.rows, HEADER, strict=True):
-        for cell, text in zip(row.cells, texts, strict=True):
-            run(cell.paragraphs[0], text)
+    if header_box:
+        left, right = zip(*HEADER, strict=True)
+        for text in filter(None, left):
+            run(document.add_paragraph(), text)
+        box = _text_box([text for text in right if text])
+        document.paragraphs[0]._p.append(parse_xml(box))
+    else:
+        table = document.add_table(rows=len(HEADER), cols=2)
+        for row, texts in zip(table.rows, HEADER, strict=True):
+            for cell, text in zip(row.cells, texts, strict=True):
+                run(cell.paragraphs[0], text)
     for text in ("CHƯƠNG TRÌNH", "Hành động năm 2023 của chi bộ"):
         run(document.add_paragraph(), text)
     numbering = document.part.numbering_part.element

@@ -60,6 +60,18 @@ def test_word_automatic_numbering_is_recovered_and_nests():
     assert _notes(doc) == []
 
 
+@pytest.mark.parametrize("suffix", ["docx", "doc"])
+def test_a_header_column_in_a_floating_text_box_is_read_once(suffix):
+    # "ĐẢNG CỘNG SẢN VIỆT NAM" and the date in a text box beside the left column's paragraphs:
+    # Word keeps the box's text outside the paragraph's runs, twice (shape and VML copy); a
+    # .doc saved by Word 97-2003 comes back from LibreOffice the same way.
+    data = programme_docx(header_box=True)
+    data = data if suffix == "docx" else office(data, "docx", "doc")
+    doc = parse_upload(data, f"chuong-trinh.{suffix}")
+    _assert_programme(doc)
+    assert not [w for w in doc.warnings if w.part == "header"]
+
+
 def test_vntime_runs_in_a_docx_are_converted_and_named():
     doc = parse_upload(programme_docx(font=".VnTime"), "chuong-trinh.docx")
     _assert_programme(doc)
