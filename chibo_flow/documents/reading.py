@@ -386,7 +386,12 @@ def _check_zip(data: bytes) -> None:
 # Markup Compatibility: Word writes a text box twice, as a drawing (mc:Choice) and as VML for
 # older readers (mc:Fallback).
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_RUN_PATH = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
+# A paragraph's runs: its own, in a link, an insertion or move kept by track changes, a smart
+# tag, a simple field, or an inline content control (a template's date picker).
+_RUN_PATH = (
+    "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:smartTag/w:r"
+    " | ./w:fldSimple/w:r | ./w:sdt/w:sdtContent/w:r"
+)
 
 
 class _WordReader:

@@ -164,6 +164,22 @@ def programme_docx(font: str | None = None, header_box: bool = False) -> bytes:
     return save(document)
 
 
+def with_date_picker(data: bytes) -> bytes:
+    """`data` with the date of its date line in a content control (a date picker), as Word
+    templates offer it: "Tiên Cường, ngày " then the control's "05 tháng 01 năm 2023"."""
+    document = docx.Document(io.BytesIO(data))
+    (paragraph,) = [p for c in document.tables[0]._cells for p in c.paragraphs if "ngày" in p.text]
+    place, date = paragraph.text.split("ngày ")
+    for run in paragraph.runs:
+        run._r.getparent().remove(run._r)
+    paragraph.add_run(f"{place}ngày ")
+    paragraph._p.append(parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtPr><w:date><w:dateFormat w:val=\"dd 'tháng' MM 'năm' yyyy\"/>"
+        f"</w:date></w:sdtPr><w:sdtContent><w:r><w:t>{date}</w:t></w:r></w:sdtContent></w:sdt>"
+    ))  # fmt: skip
+    return save(document)
+
+
 def office(data: bytes, suffix: str, target: str) -> bytes:
     """`data` converted by LibreOffice headless ("doc", "pdf")."""
     return convert_with_office(data, suffix, target, OFFICE_TIMEOUT_S)

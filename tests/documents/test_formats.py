@@ -20,6 +20,7 @@ from tests.documents.samples import (
     scanned_pdf,
     to_tcvn3,
     uncompressed_pdf,
+    with_date_picker,
 )
 
 HEADER = Header(
@@ -70,6 +71,11 @@ def test_a_header_column_in_a_floating_text_box_is_read_once(suffix):
     doc = parse_upload(data, f"chuong-trinh.{suffix}")
     _assert_programme(doc)
     assert not [w for w in doc.warnings if w.part == "header"]
+
+
+def test_a_date_typed_in_a_templates_date_picker_is_read():
+    doc = parse_upload(with_date_picker(programme_docx()), "chuong-trinh.docx")
+    _assert_programme(doc)
 
 
 def test_vntime_runs_in_a_docx_are_converted_and_named():
