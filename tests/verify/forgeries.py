@@ -19,39 +19,39 @@ OTHER_PASSPHRASE = "mat-khau-khac"
 
 def with_note(pdf: bytes, text: str = "Đã đọc, đồng ý.") -> bytes:
     """`pdf` with a sticky note on its first page, saved incrementally (as a PDF reader does)."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    page_ref, _ = writer.find_page_for_modification(0)
-    page = page_ref.get_object()
-    note = generic.DictionaryObject({
+    return _with_annotation(pdf, lambda writer: generic.DictionaryObject({
         pdf_name("/Type"): pdf_name("/Annot"),
         pdf_name("/Subtype"): pdf_name("/Text"),
         pdf_name("/Rect"): generic.ArrayObject(generic.FloatObject(v) for v in (60, 760, 80, 780)),
         pdf_name("/Contents"): generic.TextStringObject(text),
-    })  # fmt: skip
-    notes = list(page.get("/Annots", []))
-    page[pdf_name("/Annots")] = generic.ArrayObject([*notes, writer.add_object(note)])
-    writer.update_container(page)
-    return _written(writer)
+    }))  # fmt: skip
 
 
 def with_script_link(pdf: bytes, script: str = "app.alert('Bản này đã bị hủy')") -> bytes:
     """`pdf` with a link over its first page that runs `script` when clicked, saved
     incrementally."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    page_ref, _ = writer.find_page_for_modification(0)
-    page = page_ref.get_object()
     action = generic.DictionaryObject({
         pdf_name("/S"): pdf_name("/JavaScript"),
         pdf_name("/JS"): generic.TextStringObject(script),
     })  # fmt: skip
-    link = generic.DictionaryObject({
+    return _with_annotation(pdf, lambda writer: generic.DictionaryObject({
         pdf_name("/Type"): pdf_name("/Annot"),
         pdf_name("/Subtype"): pdf_name("/Link"),
         pdf_name("/Rect"): generic.ArrayObject(generic.FloatObject(v) for v in (0, 0, 595, 842)),
         pdf_name("/A"): writer.add_object(action),
-    })  # fmt: skip
-    links = list(page.get("/Annots", []))
-    page[pdf_name("/Annots")] = generic.ArrayObject([*links, writer.add_object(link)])
+    }))  # fmt: skip
+
+
+def _with_annotation(pdf: bytes, annotation) -> bytes:
+    """`pdf` with the annotation `annotation(writer)` builds added to its first page, saved
+    incrementally."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page_ref, _ = writer.find_page_for_modification(0)
+    page = page_ref.get_object()
+    annotations = list(page.get("/Annots", []))
+    page[pdf_name("/Annots")] = generic.ArrayObject(
+        [*annotations, writer.add_object(annotation(writer))]
+    )
     writer.update_container(page)
     return _written(writer)
 
